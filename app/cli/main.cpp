@@ -1,0 +1,452 @@
+// moe-cli: the headless face of MoE Workbench. Every command runs through
+// the same engine the desktop application uses.
+#include "cpu/cpu_backend.h"
+#include "model/model.h"
+#include "model/synth.h"
+#include "quant/quant.h"
+#include "runtime/session.h"
+#include "telemetry/hardware.h"
+#include "telemetry/routing.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <numeric>
+#include <sstream>
+
+using json = nlohmann::ordered_json;
+
+namespace {
+
+struct RunArgs {
+    std::string model;
+    std::string backend = "auto";
+    int threads = 0;
+    int ctx = 0;
+    int top_k = 0;
+    int batch = 64;
+    bool json_out = false;
+};
+
+void add_run_options(CLI::App* cmd, RunArgs& a) {
+    cmd->add_option("model", a.model, "GGUF model file")->required();
+    cmd->add_option("--backend", a.backend, "cpu, cuda or auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+    cmd->add_option("-t,--threads", a.threads, "CPU threads (default: all)");
+    cmd->add_option("-c,--ctx", a.ctx, "context length (default: the model's, at most 4096)");
+    cmd->add_option("--top-k", a.top_k, "experts used per token (default: the model's own)")->check(CLI::PositiveNumber);
+    cmd->add_option("--batch", a.batch, "tokens per forward pass in prefill")->check(CLI::PositiveNumber);
+    cmd->add_flag("--json", a.json_out, "print one JSON object");
+}
+
+moe::BackendKind backend_kind(const std::string& s) {
+    if (s == "cpu") return moe::BackendKind::cpu;
+    if (s == "cuda") return moe::BackendKind::cuda;
+    return moe::BackendKind::automatic;
+}
+
+struct Loaded {
+    std::shared_ptr<moe::Model> model;
+    std::unique_ptr<moe::Session> session;
+};
+
+Loaded load(const RunArgs& a) {
+    Loaded l;
+    l.model = moe::Model::load(a.model);
+    moe::BackendOptions bo;
+    bo.n_ctx = a.ctx;
+    bo.n_threads = a.threads;
+    bo.top_k = a.top_k;
+    bo.max_batch = a.batch;
+    std::string why;
+    auto backend = moe::make_backend(backend_kind(a.backend), l.model, bo, &why);
+    if (!why.empty()) spdlog::info("{}", why);
+    l.session = std::make_unique<moe::Session>(l.model, std::move(backend));
+    return l;
+}
+
+std::vector<int32_t> parse_tokens(const std::string& s) {
+    std::vector<int32_t> out;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        if (item.empty()) continue;
+        try {
+            size_t used = 0;
+            long v = std::stol(item, &used);
+            if (used != item.size() || v < 0 || v > INT32_MAX) throw std::invalid_argument(item);
+            out.push_back(int32_t(v));
+        } catch (const std::exception&) {
+            throw moe::Error(fmt::format("'{}' in --tokens is not a token id", item));
+        }
+    }
+    return out;
+}
+
+json routing_json(const moe::RoutingTrace& t) {
+    json all = json::array();
+    for (size_t i = 0; i < t.size(); ++i) {
+        json layers = json::array();
+        for (int l = 0; l < t.n_layers(); ++l) {
+            json ids = json::array(), w = json::array();
+            for (int j = 0; j < t.k(); ++j) {
+                ids.push_back(t.ids(i, l)[j]);
+                w.push_back(t.weights(i, l)[j]);
+            }
+            layers.push_back({{"layer", l}, {"experts", ids}, {"weights", w}});
+        }
+        all.push_back(layers);
+    }
+    return all;
+}
+
+std::string human_count(double v) {
+    if (v >= 1e9) return fmt::format("{:.1f} B", v / 1e9);
+    if (v >= 1e6) return fmt::format("{:.1f} M", v / 1e6);
+    if (v >= 1e3) return fmt::format("{:.1f} K", v / 1e3);
+    return fmt::format("{:.0f}", v);
+}
+
+std::string human_bytes(double v) {
+    if (v >= double(1ull << 30)) return fmt::format("{:.2f} GiB", v / double(1ull << 30));
+    if (v >= double(1ull << 20)) return fmt::format("{:.1f} MiB", v / double(1ull << 20));
+    if (v >= 1024.0) return fmt::format("{:.1f} KiB", v / 1024.0);
+    return fmt::format("{:.0f} B", v);
+}
+
+// ---- info ----------------------------------------------------------------
+
+int cmd_info(const std::string& path, bool as_json, int ctx) {
+    auto m = moe::Model::load(path);
+    const moe::ModelConfig& c = m->config();
+    const moe::ModelStats& s = m->stats();
+    const int n_ctx = ctx > 0 ? ctx : std::min(c.n_ctx_train, 4096);
+    const uint64_t kv = m->kv_cache_bytes(n_ctx);
+    const double deactivated = 100.0 * (1.0 - double(s.active_params) / double(s.total_params));
+    if (as_json) {
+        json types = json::object();
+        for (const auto& [name, v] : s.by_type) types[name] = {{"tensors", v.first}, {"bytes", v.second}};
+        json j = {{"file", path},
+                  {"name", m->name()},
+                  {"architecture", moe::arch_name(c.arch)},
+                  {"moe", c.is_moe},
+                  {"layers", c.n_layer},
+                  {"embedding", c.n_embd},
+                  {"heads", c.n_head},
+                  {"kv_heads", c.n_head_kv},
+                  {"head_dim", c.head_dim},
+                  {"experts", c.n_expert},
+                  {"experts_used", c.n_expert_used},
+                  {"expert_ffn", c.n_ff_exp},
+                  {"shared_experts", c.n_expert_shared},
+                  {"shared_expert_ffn", c.n_ff_shexp},
+                  {"context_length", c.n_ctx_train},
+                  {"vocabulary", c.n_vocab},
+                  {"tensors", s.n_tensors},
+                  {"types", types},
+                  {"total_params", s.total_params},
+                  {"active_params", s.active_params},
+                  {"deactivated_percent", deactivated},
+                  {"weight_bytes", s.weight_bytes},
+                  {"active_weight_bytes_per_token", s.active_weight_bytes},
+                  {"kv_cache_bytes", kv},
+                  {"kv_cache_positions", n_ctx},
+                  {"memory_needed_bytes", s.weight_bytes + kv}};
+        std::cout << j.dump(2) << "\n";
+        return 0;
+    }
+    fmt::print("file            {} ({}, GGUF v{})\n", path, human_bytes(double(m->gguf().file_size())), m->gguf().version());
+    fmt::print("name            {}\n", m->name());
+    fmt::print("architecture    {}{}\n", moe::arch_name(c.arch), c.is_moe ? " (mixture of experts)" : " (dense)");
+    fmt::print("layers          {} (all MoE: {})\n", c.n_layer, c.is_moe ? "yes" : "no");
+    fmt::print("embedding       {}, {} heads, {} kv heads, head dim {}\n", c.n_embd, c.n_head, c.n_head_kv, c.head_dim);
+    fmt::print("experts         {} per layer, {} used per token, expert ffn {}\n", c.n_expert, c.n_expert_used,
+               c.n_ff_exp);
+    fmt::print("shared experts  {}{}\n", c.n_expert_shared,
+               c.n_expert_shared ? fmt::format(" (ffn {}, sigmoid-gated)", c.n_ff_shexp) : "");
+    fmt::print("gating          softmax, top-{}, {}\n", c.n_expert_used,
+               c.norm_topk ? "renormalised" : "not renormalised");
+    fmt::print("context length  {}\n", c.n_ctx_train);
+    fmt::print("vocabulary      {}\n", c.n_vocab);
+    fmt::print("tensors         {}\n", s.n_tensors);
+    for (const auto& [name, v] : s.by_type) {
+        fmt::print("  {:<6}        {:>5} tensors, {}\n", name, v.first, human_bytes(double(v.second)));
+    }
+    fmt::print("parameters      {} total, {} active, {:.0f} % deactivated\n", human_count(double(s.total_params)),
+               human_count(double(s.active_params)), deactivated);
+    fmt::print("bytes per token {} of weights read per decoded token at top-{}\n",
+               human_bytes(double(s.active_weight_bytes)), c.n_expert_used);
+    const moe::HostInfo h = moe::host_info();
+    fmt::print("memory needed   {} = {} weights + {} KV cache ({} positions); {} available\n",
+               human_bytes(double(s.weight_bytes + kv)), human_bytes(double(s.weight_bytes)), human_bytes(double(kv)),
+               n_ctx, human_bytes(double(h.available_bytes)));
+    return 0;
+}
+
+// ---- generate / score ----------------------------------------------------
+
+moe::SamplerOptions sampler_defaults() { return moe::SamplerOptions{}; }
+
+int cmd_generate(const RunArgs& a, const std::string& tokens, int n_predict, moe::SamplerOptions so) {
+    Loaded l = load(a);
+    moe::RoutingTrace trace;
+    l.session->set_routing_observer(&trace);
+    const std::vector<int32_t> prompt = parse_tokens(tokens);
+    moe::GenerateOptions go;
+    go.n_predict = n_predict;
+    go.sampler = so;
+    auto on_token = [&](int32_t t) {
+        if (!a.json_out) {
+            fmt::print("{} ", t);
+            std::fflush(stdout);
+        }
+        return true;
+    };
+    moe::GenerateResult r = l.session->generate(prompt, go, on_token);
+    double decode_ms = 0.0;
+    for (size_t i = 1; i < r.token_ms.size(); ++i) decode_ms += r.token_ms[i];
+    const double decode_tps = r.token_ms.size() > 1 ? 1000.0 * double(r.token_ms.size() - 1) / decode_ms : 0.0;
+    const double prefill_tps = r.prefill_ms > 0 ? 1000.0 * double(prompt.size()) / r.prefill_ms : 0.0;
+    if (a.json_out) {
+        json j = {{"model", a.model},
+                  {"backend", l.session->backend().name()},
+                  {"top_k", l.session->backend().top_k()},
+                  {"prompt", prompt},
+                  {"tokens", r.tokens},
+                  {"stop", moe::stop_reason_name(r.stop)},
+                  {"timings",
+                   {{"prefill_ms", r.prefill_ms},
+                    {"ttft_ms", r.ttft_ms},
+                    {"prefill_tokens_per_s", prefill_tps},
+                    {"decode_tokens_per_s", decode_tps},
+                    {"token_ms", r.token_ms}}},
+                  {"routing", routing_json(trace)}};
+        std::cout << j.dump() << "\n";
+    } else {
+        fmt::print("\n");
+        spdlog::info("{} prompt tokens at {:.1f} tok/s, {} generated at {:.1f} tok/s, stop: {}", prompt.size(),
+                     prefill_tps, r.tokens.size(), decode_tps, moe::stop_reason_name(r.stop));
+    }
+    return 0;
+}
+
+int cmd_score(const RunArgs& a, const std::string& tokens) {
+    Loaded l = load(a);
+    moe::RoutingTrace trace;
+    l.session->set_routing_observer(&trace);
+    const std::vector<int32_t> toks = parse_tokens(tokens);
+    moe::ScoreResult r = l.session->score(toks);
+    if (a.json_out) {
+        json j = {{"model", a.model},
+                  {"backend", l.session->backend().name()},
+                  {"n_tokens", toks.size()},
+                  {"nll", r.nll},
+                  {"mean_nll", r.mean_nll},
+                  {"perplexity", r.perplexity},
+                  {"top_k", l.session->backend().top_k()},
+                  {"routing", routing_json(trace)}};
+        std::cout << j.dump() << "\n";
+    } else {
+        fmt::print("tokens      {}\nmean nll    {:.6f}\nperplexity  {:.4f}\ntime        {:.1f} ms ({:.1f} tok/s)\n",
+                   toks.size(), r.mean_nll, r.perplexity, r.elapsed_ms, 1000.0 * double(toks.size()) / r.elapsed_ms);
+    }
+    return 0;
+}
+
+// ---- make-model ------------------------------------------------------------
+
+int cmd_make_model(const moe::SynthOptions& so_in, const std::string& quant, const std::string& out) {
+    moe::SynthOptions so = so_in;
+    if (!moe::type_from_name(quant.c_str(), &so.quant)) throw moe::Error(fmt::format("unknown --quant '{}'", quant));
+    int last = -1;
+    moe::write_synthetic_model(so, out, [&](double f) {
+        const int pct = int(f * 100.0);
+        if (pct / 10 != last / 10) {
+            spdlog::info("writing {}: {} %", out, pct);
+            last = pct;
+        }
+    });
+    spdlog::info("wrote {}", out);
+    return 0;
+}
+
+// ---- bench -------------------------------------------------------------------
+
+struct Stat {
+    double mean = 0, sd = 0;
+};
+Stat stat(const std::vector<double>& v) {
+    Stat s;
+    if (v.empty()) return s;
+    s.mean = std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
+    double ss = 0;
+    for (double x : v) ss += (x - s.mean) * (x - s.mean);
+    s.sd = v.size() > 1 ? std::sqrt(ss / double(v.size() - 1)) : 0.0;
+    return s;
+}
+
+int cmd_bench(const RunArgs& a, int n_prompt, int n_gen, int reps, uint64_t seed) {
+    Loaded l = load(a);
+    const moe::Model& m = *l.model;
+    const moe::HostInfo host = moe::host_info();
+    const int threads = a.threads > 0 ? a.threads : host.threads;
+    spdlog::info("measuring memory read bandwidth with {} threads", threads);
+    const double bw = moe::measure_read_bandwidth(threads);
+
+    std::vector<double> pp, tg, ttft, bytes_tok, gbs;
+    uint64_t st = seed;
+    for (int r = 0; r < reps; ++r) {
+        std::vector<int32_t> prompt(static_cast<size_t>(n_prompt));
+        for (auto& t : prompt) {
+            st = st * 6364136223846793005ull + 1442695040888963407ull;
+            t = int32_t((st >> 33) % uint64_t(m.config().n_vocab));
+        }
+        moe::RoutingTrace trace;
+        l.session->reset();
+        l.session->set_routing_observer(&trace);
+        moe::GenerateOptions go;
+        go.n_predict = n_gen;
+        go.sampler.temperature = 0.0f;
+        moe::GenerateResult res = l.session->generate(prompt, go);
+        double decode_ms = 0.0;
+        for (size_t i = 1; i < res.token_ms.size(); ++i) decode_ms += res.token_ms[i];
+        const size_t n_dec = res.token_ms.size() > 1 ? res.token_ms.size() - 1 : 0;
+        // Weight bytes each decode step read: the dense part plus the experts
+        // its token was actually routed to (frames after the prompt).
+        double bytes = 0.0;
+        for (size_t i = size_t(n_prompt); i < trace.size(); ++i) {
+            bytes += double(m.dense_bytes_per_token());
+            for (int layer = 0; layer < trace.n_layers(); ++layer) {
+                for (int j = 0; j < trace.k(); ++j) bytes += double(m.expert_bytes(layer, trace.ids(i, layer)[j]));
+            }
+        }
+        if (!m.config().is_moe) bytes = double(m.dense_bytes_per_token()) * double(n_dec);
+        const double per_tok = n_dec ? bytes / double(n_dec) : 0.0;
+        const double tps = n_dec ? 1000.0 * double(n_dec) / decode_ms : 0.0;
+        pp.push_back(1000.0 * n_prompt / res.prefill_ms);
+        tg.push_back(tps);
+        ttft.push_back(res.ttft_ms);
+        bytes_tok.push_back(per_tok);
+        gbs.push_back(per_tok * tps / 1e9);
+        spdlog::info("rep {}/{}: pp {:.2f} tok/s, tg {:.2f} tok/s, {:.2f} GB/s", r + 1, reps, pp.back(), tg.back(),
+                     gbs.back());
+    }
+    const Stat spp = stat(pp), stg = stat(tg), sttft = stat(ttft), sb = stat(bytes_tok), sg = stat(gbs);
+    const double share = bw > 0 ? sg.mean * 1e9 / bw : 0.0;
+    if (a.json_out) {
+        json j = {{"model", a.model},
+                  {"model_name", m.name()},
+                  {"backend", l.session->backend().name()},
+                  {"threads", threads},
+                  {"cpu", host.cpu_model},
+                  {"n_prompt", n_prompt},
+                  {"n_gen", n_gen},
+                  {"repetitions", reps},
+                  {"top_k", l.session->backend().top_k()},
+                  {"prompt_tokens_per_s", {{"mean", spp.mean}, {"sd", spp.sd}}},
+                  {"gen_tokens_per_s", {{"mean", stg.mean}, {"sd", stg.sd}}},
+                  {"ttft_ms", {{"mean", sttft.mean}, {"sd", sttft.sd}}},
+                  {"weight_bytes_per_token", sb.mean},
+                  {"achieved_gb_per_s", sg.mean},
+                  {"memory_bandwidth_gb_per_s", bw / 1e9},
+                  {"bandwidth_share", share}};
+        std::cout << j.dump(2) << "\n";
+        return 0;
+    }
+    fmt::print("model        {} ({})\n", m.name(), a.model);
+    fmt::print("backend      {} ({} threads, {})\n", l.session->backend().name(), threads, host.cpu_model);
+    fmt::print("memory       {:.2f} GB/s read bandwidth (measured)\n", bw / 1e9);
+    fmt::print("| test   | tokens/s          | ttft ms      | weight bytes/token | achieved GB/s | share of bandwidth |\n");
+    fmt::print("| pp{:<4} | {:8.2f} ± {:6.2f} |              |                    |               |                    |\n",
+               n_prompt, spp.mean, spp.sd);
+    fmt::print("| tg{:<4} | {:8.2f} ± {:6.2f} | {:7.1f}      | {:>18} | {:13.2f} | {:17.1f}% |\n", n_gen, stg.mean, stg.sd,
+               sttft.mean, human_bytes(sb.mean), sg.mean, 100.0 * share);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    auto logger = spdlog::stderr_color_mt("moe");
+    spdlog::set_default_logger(logger);
+    spdlog::set_pattern("%^[%l]%$ %v");
+
+    CLI::App app{"moe-cli: run, inspect and benchmark Mixture-of-Experts GGUF models"};
+    app.set_version_flag("--version", fmt::format("moe-cli {} ({})", MOE_VERSION, MOE_GIT_REVISION));
+    app.require_subcommand(1);
+
+    std::string info_path;
+    bool info_json = false;
+    int info_ctx = 0;
+    auto* info = app.add_subcommand("info", "describe a model before loading it");
+    info->add_option("model", info_path, "GGUF model file")->required();
+    info->add_option("-c,--ctx", info_ctx, "context length for the memory estimate");
+    info->add_flag("--json", info_json, "print JSON");
+
+    RunArgs gen_args;
+    std::string gen_tokens;
+    int n_predict = 32;
+    moe::SamplerOptions so = sampler_defaults();
+    auto* gen = app.add_subcommand("generate", "generate tokens from a prompt of token ids");
+    add_run_options(gen, gen_args);
+    gen->add_option("--tokens", gen_tokens, "prompt token ids, comma-separated")->required();
+    gen->add_option("-n,--n-predict", n_predict, "tokens to generate")->check(CLI::NonNegativeNumber);
+    gen->add_option("--temp", so.temperature, "temperature (0: greedy)");
+    gen->add_option("--sample-top-k", so.top_k, "sample from the k most likely tokens (0: off)");
+    gen->add_option("--top-p", so.top_p, "nucleus sampling mass");
+    gen->add_option("--min-p", so.min_p, "drop tokens below min-p times the best");
+    gen->add_option("--repeat-penalty", so.repeat_penalty, "repetition penalty (1: off)");
+    gen->add_option("--seed", so.seed, "sampling seed");
+
+    RunArgs score_args;
+    std::string score_tokens;
+    auto* score = app.add_subcommand("score", "teacher-forced NLL and perplexity of a token sequence");
+    add_run_options(score, score_args);
+    score->add_option("--tokens", score_tokens, "token ids, comma-separated")->required();
+
+    moe::SynthOptions synth;
+    std::string quant = "F32", out;
+    auto* make = app.add_subcommand("make-model", "write a synthetic model with published shapes");
+    make->add_option("--arch", synth.arch, "architecture for the tiny preset (qwen3moe, qwen2moe, llama, olmoe, qwen3)");
+    make->add_option("--preset", synth.preset, "tiny, olmoe-1b-7b, qwen3-30b-a3b, mixtral-8x7b, qwen1.5-moe-a2.7b");
+    make->add_option("--quant", quant, "type of the weights: F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K");
+    make->add_option("--seed", synth.seed, "random seed");
+    make->add_option("-t,--threads", synth.threads, "threads");
+    make->add_option("-o,--output", out, "output file")->required();
+
+    RunArgs bench_args;
+    bench_args.batch = 64;
+    int bench_p = 512, bench_n = 128, bench_r = 3;
+    uint64_t bench_seed = 1;
+    auto* bench = app.add_subcommand("bench", "prompt and generation speed, bytes per token, bandwidth share");
+    add_run_options(bench, bench_args);
+    bench->add_option("-p,--n-prompt", bench_p, "prompt tokens")->check(CLI::PositiveNumber);
+    bench->add_option("-n,--n-gen", bench_n, "generated tokens")->check(CLI::PositiveNumber);
+    bench->add_option("-r,--repetitions", bench_r, "repetitions")->check(CLI::PositiveNumber);
+    bench->add_option("--seed", bench_seed, "seed of the random prompt");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+
+    try {
+        if (*info) return cmd_info(info_path, info_json, info_ctx);
+        if (*gen) return cmd_generate(gen_args, gen_tokens, n_predict, so);
+        if (*score) return cmd_score(score_args, score_tokens);
+        if (*make) return cmd_make_model(synth, quant, out);
+        if (*bench) return cmd_bench(bench_args, bench_p, bench_n, bench_r, bench_seed);
+    } catch (const std::exception& e) {
+        spdlog::error("{}", e.what());
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,319 @@
+#include "model/model.h"
+
+#include "quant/quant.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <filesystem>
+
+namespace moe {
+
+namespace {
+
+struct ArchInfo {
+    const char* name;
+    Arch arch;
+    bool is_moe;
+    RopeStyle rope;
+    QkNorm qk_norm;
+    bool qkv_bias;
+    bool norm_topk;
+    bool has_shared_expert;
+};
+
+// One row per architecture we load. The gating conventions follow the
+// families' reference implementations: Mixtral and Qwen3-MoE renormalise
+// the top-k weights, OLMoE and Qwen1.5/2-MoE keep the raw softmax mass.
+// "llama" GGUF files store q/k permuted for adjacent-pair RoPE; the Qwen and
+// OLMo families rotate halves (NeoX).
+constexpr ArchInfo k_archs[] = {
+    {"qwen3moe", Arch::qwen3moe, true, RopeStyle::neox, QkNorm::per_head, false, true, false},
+    {"qwen2moe", Arch::qwen2moe, true, RopeStyle::neox, QkNorm::none, true, false, true},
+    {"llama", Arch::llama, true, RopeStyle::normal, QkNorm::none, false, true, false},
+    {"olmoe", Arch::olmoe, true, RopeStyle::neox, QkNorm::full, false, false, false},
+    {"qwen3", Arch::qwen3, false, RopeStyle::neox, QkNorm::per_head, false, true, false},
+    {"qwen2", Arch::qwen2, false, RopeStyle::neox, QkNorm::none, true, true, false},
+};
+
+const ArchInfo* find_arch(const std::string& name) {
+    for (const auto& a : k_archs) {
+        if (name == a.name) return &a;
+    }
+    return nullptr;
+}
+
+const ArchInfo& arch_info(Arch arch) {
+    for (const auto& a : k_archs) {
+        if (a.arch == arch) return a;
+    }
+    return k_archs[0];
+}
+
+std::string shape_str(const int64_t* ne, uint32_t n_dims) {
+    std::string s = "[";
+    for (uint32_t i = 0; i < n_dims; ++i) s += fmt::format("{}{}", i ? ", " : "", ne[i]);
+    return s + "]";
+}
+
+} // namespace
+
+const char* arch_name(Arch a) { return arch_info(a).name; }
+
+std::string supported_arch_list() {
+    std::string s;
+    for (const auto& a : k_archs) s += fmt::format("{}{}", s.empty() ? "" : ", ", a.name);
+    return s;
+}
+
+std::shared_ptr<Model> Model::load(const std::string& path) {
+    std::shared_ptr<Model> m(new Model(GgufFile::open(path)));
+    m->read_config();
+    m->bind_weights();
+    m->compute_stats();
+    return m;
+}
+
+std::string Model::name() const {
+    std::string n = m_file.get_string("general.name", "");
+    if (!n.empty()) return n;
+    return std::filesystem::path(m_file.path()).filename().string();
+}
+
+void Model::read_config() {
+    const GgufFile& f = m_file;
+    const std::string arch = f.get_string("general.architecture");
+    const ArchInfo* info = find_arch(arch);
+    if (!info) {
+        throw Error(fmt::format("{}: architecture '{}' is not supported (supported: {})", f.path(), arch,
+                                supported_arch_list()));
+    }
+    auto key = [&](const char* suffix) { return arch + "." + suffix; };
+    auto get_i32 = [&](const std::string& k) -> int32_t {
+        uint64_t v = f.get_uint(k);
+        if (v == 0 || v > (1u << 30)) throw Error(fmt::format("{}: {} = {} is out of range", f.path(), k, v));
+        return static_cast<int32_t>(v);
+    };
+
+    ModelConfig c{};
+    c.arch = info->arch;
+    c.n_layer = get_i32(key("block_count"));
+    c.n_embd = get_i32(key("embedding_length"));
+    c.n_head = get_i32(key("attention.head_count"));
+    c.n_head_kv = f.find(key("attention.head_count_kv")) ? get_i32(key("attention.head_count_kv")) : c.n_head;
+    c.head_dim = f.find(key("attention.key_length")) ? get_i32(key("attention.key_length")) : c.n_embd / c.n_head;
+    c.n_ctx_train = f.find(key("context_length")) ? get_i32(key("context_length")) : 2048;
+    c.rms_eps = static_cast<float>(f.get_float(key("attention.layer_norm_rms_epsilon"), 1e-6));
+    c.rope_freq_base = static_cast<float>(f.get_float(key("rope.freq_base"), 10000.0));
+    c.rope = info->rope;
+    c.qk_norm = info->qk_norm;
+    c.gating = Gating::softmax;
+    // "llama" covers both Mixtral (with experts) and dense Llama files.
+    c.is_moe = info->is_moe && !(c.arch == Arch::llama && !f.find(key("expert_count")));
+    c.qkv_bias = info->qkv_bias;
+    c.norm_topk = info->norm_topk;
+
+    if (c.n_head % c.n_head_kv != 0) {
+        throw Error(fmt::format("{}: {} heads is not a multiple of {} key/value heads", f.path(), c.n_head, c.n_head_kv));
+    }
+    if (c.head_dim % 2 != 0) throw Error(fmt::format("{}: head dimension {} is odd; RoPE needs pairs", f.path(), c.head_dim));
+    if (f.find(key("attention.value_length")) && f.get_uint(key("attention.value_length")) != uint64_t(c.head_dim)) {
+        throw Error(fmt::format("{}: value head size differs from key head size, which is not supported", f.path()));
+    }
+
+    if (c.is_moe) {
+        c.n_expert = get_i32(key("expert_count"));
+        c.n_expert_used = get_i32(key("expert_used_count"));
+        if (c.n_expert_used > c.n_expert) {
+            throw Error(fmt::format("{}: {} experts used per token but only {} experts", f.path(), c.n_expert_used,
+                                    c.n_expert));
+        }
+        if (f.find(key("expert_feed_forward_length"))) {
+            c.n_ff_exp = get_i32(key("expert_feed_forward_length"));
+        } else {
+            c.n_ff_exp = get_i32(key("feed_forward_length"));
+        }
+        if (info->has_shared_expert) {
+            c.n_ff_shexp = f.find(key("expert_shared_feed_forward_length"))
+                               ? get_i32(key("expert_shared_feed_forward_length"))
+                               : 0;
+            c.n_expert_shared = c.n_ff_shexp > 0 ? 1 : 0;
+            c.shexp_gated = true;
+        }
+        // Qwen3-MoE files may say norm_top_k_prob explicitly; honour it when present.
+        c.norm_topk = f.get_bool(key("expert_weights_norm"), c.norm_topk);
+    } else {
+        c.n_expert = 1;
+        c.n_expert_used = 1;
+        c.n_ff_exp = get_i32(key("feed_forward_length"));
+        c.norm_topk = true;
+    }
+
+    const GgufTensorInfo* embd = f.find_tensor("token_embd.weight");
+    if (!embd) throw Error(fmt::format("{}: missing tensor token_embd.weight", f.path()));
+    c.n_vocab = static_cast<int32_t>(embd->ne[1]);
+    m_cfg = c;
+}
+
+void Model::bind_weights() {
+    const GgufFile& f = m_file;
+    const ModelConfig& c = m_cfg;
+
+    auto find = [&](const std::string& name, bool required) -> const GgufTensorInfo* {
+        const GgufTensorInfo* t = f.find_tensor(name);
+        if (!t && required) throw Error(fmt::format("{}: missing tensor {}", f.path(), name));
+        if (t && !type_traits(t->type)->supported) {
+            throw Error(fmt::format("{}: tensor {} has type {}, which is not supported yet", f.path(), name,
+                                    type_name(t->type)));
+        }
+        return t;
+    };
+    auto check_shape = [&](const GgufTensorInfo* t, std::initializer_list<int64_t> expect) {
+        // trailing dimensions of 1 may be omitted (a (1, n) matrix stored as [n])
+        bool ok = t->n_dims <= expect.size();
+        int i = 0;
+        for (int64_t e : expect) ok = ok && t->ne[i++] == e;
+        if (!ok) {
+            std::vector<int64_t> ev(expect);
+            throw Error(fmt::format("{}: tensor {} has shape {}, expected {}", f.path(), t->name,
+                                    shape_str(t->ne, t->n_dims), shape_str(ev.data(), uint32_t(ev.size()))));
+        }
+    };
+    // A weight (rows, cols) is stored with ne = [cols, rows].
+    auto matrix = [&](const std::string& name, int64_t rows, int64_t cols, bool required = true) -> Matrix {
+        const GgufTensorInfo* t = find(name, required);
+        if (!t) return {};
+        check_shape(t, {cols, rows});
+        return Matrix{t->data, t->type, rows, cols, row_size(t->type, cols)};
+    };
+    auto vector = [&](const std::string& name, int64_t n, bool required = true) -> Vector {
+        const GgufTensorInfo* t = find(name, required);
+        if (!t) return {};
+        check_shape(t, {n});
+        if (t->type == GGML_TYPE_F32) {
+            if (reinterpret_cast<uintptr_t>(t->data) % alignof(float) != 0) {
+                throw Error(fmt::format("{}: tensor {} is not 4-byte aligned", f.path(), name));
+            }
+            return Vector{reinterpret_cast<const float*>(t->data), n};
+        }
+        // Norms and biases stored as F16/BF16: convert once; the forward pass reads F32.
+        m_converted.emplace_back(static_cast<size_t>(n));
+        dequantize_row(t->type, t->data, m_converted.back().data(), n);
+        return Vector{m_converted.back().data(), n};
+    };
+    // Expert weights: one 3-D tensor [cols, rows, n_expert] (current files), or
+    // one 2-D tensor per expert "blk.N.ffn_gate.E.weight" (older Mixtral files).
+    auto experts = [&](int il, const char* base, int64_t rows, int64_t cols) -> std::vector<Matrix> {
+        std::vector<Matrix> out;
+        const std::string merged = fmt::format("blk.{}.{}_exps.weight", il, base);
+        if (const GgufTensorInfo* t = find(merged, false)) {
+            check_shape(t, {cols, rows, c.n_expert});
+            const size_t rb = row_size(t->type, cols);
+            for (int e = 0; e < c.n_expert; ++e) {
+                out.push_back(Matrix{t->data + size_t(e) * rb * size_t(rows), t->type, rows, cols, rb});
+            }
+            return out;
+        }
+        if (!f.find_tensor(fmt::format("blk.{}.{}.0.weight", il, base))) {
+            throw Error(fmt::format("{}: missing tensor {}", f.path(), merged));
+        }
+        for (int e = 0; e < c.n_expert; ++e) {
+            out.push_back(matrix(fmt::format("blk.{}.{}.{}.weight", il, base, e), rows, cols));
+        }
+        return out;
+    };
+
+    const int64_t q_dim = int64_t(c.n_head) * c.head_dim;
+    const int64_t kv_dim = int64_t(c.n_head_kv) * c.head_dim;
+
+    m_w.tok_embd = matrix("token_embd.weight", c.n_vocab, c.n_embd);
+    m_w.output_norm = vector("output_norm.weight", c.n_embd);
+    m_w.output = matrix("output.weight", c.n_vocab, c.n_embd, false);
+    if (!m_w.output) {
+        m_w.output = m_w.tok_embd;
+        m_cfg.tied_output = true;
+    }
+
+    m_w.layers.resize(size_t(c.n_layer));
+    for (int il = 0; il < c.n_layer; ++il) {
+        LayerWeights& l = m_w.layers[size_t(il)];
+        auto name = [il](const char* n) { return fmt::format("blk.{}.{}", il, n); };
+        l.attn_norm = vector(name("attn_norm.weight"), c.n_embd);
+        l.wq = matrix(name("attn_q.weight"), q_dim, c.n_embd);
+        l.wk = matrix(name("attn_k.weight"), kv_dim, c.n_embd);
+        l.wv = matrix(name("attn_v.weight"), kv_dim, c.n_embd);
+        l.wo = matrix(name("attn_output.weight"), c.n_embd, q_dim);
+        if (c.qkv_bias) {
+            l.bq = vector(name("attn_q.bias"), q_dim);
+            l.bk = vector(name("attn_k.bias"), kv_dim);
+            l.bv = vector(name("attn_v.bias"), kv_dim);
+        }
+        if (c.qk_norm == QkNorm::per_head) {
+            l.q_norm = vector(name("attn_q_norm.weight"), c.head_dim);
+            l.k_norm = vector(name("attn_k_norm.weight"), c.head_dim);
+        } else if (c.qk_norm == QkNorm::full) {
+            l.q_norm = vector(name("attn_q_norm.weight"), q_dim);
+            l.k_norm = vector(name("attn_k_norm.weight"), kv_dim);
+        }
+        l.ffn_norm = vector(name("ffn_norm.weight"), c.n_embd);
+        if (c.is_moe) {
+            l.gate_inp = matrix(name("ffn_gate_inp.weight"), c.n_expert, c.n_embd);
+            l.gate_exp = experts(il, "ffn_gate", c.n_ff_exp, c.n_embd);
+            l.up_exp = experts(il, "ffn_up", c.n_ff_exp, c.n_embd);
+            l.down_exp = experts(il, "ffn_down", c.n_embd, c.n_ff_exp);
+            if (c.n_ff_shexp > 0) {
+                l.gate_inp_shexp = matrix(name("ffn_gate_inp_shexp.weight"), 1, c.n_embd);
+                l.gate_shexp = matrix(name("ffn_gate_shexp.weight"), c.n_ff_shexp, c.n_embd);
+                l.up_shexp = matrix(name("ffn_up_shexp.weight"), c.n_ff_shexp, c.n_embd);
+                l.down_shexp = matrix(name("ffn_down_shexp.weight"), c.n_embd, c.n_ff_shexp);
+            }
+        } else {
+            l.gate_exp = {matrix(name("ffn_gate.weight"), c.n_ff_exp, c.n_embd)};
+            l.up_exp = {matrix(name("ffn_up.weight"), c.n_ff_exp, c.n_embd)};
+            l.down_exp = {matrix(name("ffn_down.weight"), c.n_embd, c.n_ff_exp)};
+        }
+    }
+}
+
+uint64_t Model::expert_bytes(int layer, int expert) const {
+    const LayerWeights& l = m_w.layers[size_t(layer)];
+    return l.gate_exp[size_t(expert)].bytes() + l.up_exp[size_t(expert)].bytes() + l.down_exp[size_t(expert)].bytes();
+}
+
+uint64_t Model::kv_cache_bytes(int n_ctx) const {
+    return uint64_t(2) * sizeof(float) * uint64_t(m_cfg.n_layer) * uint64_t(n_ctx) * uint64_t(m_cfg.n_head_kv) *
+           uint64_t(m_cfg.head_dim);
+}
+
+void Model::compute_stats() {
+    ModelStats s;
+    for (const GgufTensorInfo& t : m_file.tensors()) {
+        s.total_params += uint64_t(t.n_elements());
+        s.weight_bytes += t.nbytes;
+        auto& slot = s.by_type[type_name(t.type)];
+        slot.first += 1;
+        slot.second += t.nbytes;
+        s.n_tensors += 1;
+    }
+    const ModelConfig& c = m_cfg;
+    uint64_t expert_params_all = 0, expert_bytes_all = 0, expert_bytes_used = 0, expert_params_used = 0;
+    for (int il = 0; il < c.n_layer; ++il) {
+        const LayerWeights& l = m_w.layers[size_t(il)];
+        uint64_t p_one = uint64_t(l.gate_exp[0].rows * l.gate_exp[0].cols) * 2 +
+                         uint64_t(l.down_exp[0].rows * l.down_exp[0].cols);
+        expert_params_all += p_one * uint64_t(c.n_expert);
+        expert_params_used += p_one * uint64_t(c.n_expert_used);
+        for (int e = 0; e < c.n_expert; ++e) expert_bytes_all += expert_bytes(il, e);
+        expert_bytes_used += expert_bytes(il, 0) * uint64_t(c.n_expert_used);
+    }
+    s.active_params = s.total_params - expert_params_all + expert_params_used;
+    // A decode step reads one embedding row, not the whole table (unless the
+    // output head is tied to it, in which case the head reads it all anyway).
+    const uint64_t embd_bytes = m_w.tok_embd.bytes();
+    const uint64_t embd_read = m_cfg.tied_output ? 0 : embd_bytes - m_w.tok_embd.row_bytes;
+    m_dense_bytes_per_token = s.weight_bytes - expert_bytes_all - embd_read;
+    s.active_weight_bytes = m_dense_bytes_per_token + expert_bytes_used;
+    m_stats = s;
+}
+
+} // namespace moe

@@ -1,0 +1,47 @@
+#include "runtime/backend.h"
+
+#include "cpu/cpu_backend.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <string>
+
+namespace moe {
+
+namespace {
+
+// MemAvailable from /proc/meminfo in bytes, 0 when unknown.
+uint64_t available_memory() {
+    std::ifstream in("/proc/meminfo");
+    std::string key;
+    uint64_t kb = 0;
+    std::string unit;
+    while (in >> key >> kb >> unit) {
+        if (key == "MemAvailable:") return kb * 1024;
+    }
+    return 0;
+}
+
+} // namespace
+
+std::unique_ptr<Backend> make_backend(BackendKind kind, std::shared_ptr<const Model> model, const BackendOptions& opts,
+                                      std::string* reason) {
+    if (kind == BackendKind::cuda) {
+        throw Error("this build has no CUDA backend (configure with the CUDA toolkit installed); use --backend cpu");
+    }
+    if (kind == BackendKind::automatic && reason) *reason = "this build has no CUDA backend; running on the CPU";
+
+    // Say how much memory the KV cache needs before allocating it.
+    const int n_ctx = opts.n_ctx > 0 ? opts.n_ctx : std::min(model->config().n_ctx_train, 4096);
+    const uint64_t need = model->kv_cache_bytes(n_ctx);
+    const uint64_t avail = available_memory();
+    if (avail > 0 && need > avail) {
+        throw Error(fmt::format("the KV cache for {} positions needs {:.2f} GiB but only {:.2f} GiB of memory is "
+                                "available; use a smaller --ctx",
+                                n_ctx, double(need) / (1u << 30), double(avail) / (1u << 30)));
+    }
+    return make_cpu_backend(std::move(model), opts);
+}
+
+} // namespace moe

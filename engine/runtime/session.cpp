@@ -1,0 +1,162 @@
+#include "runtime/session.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+
+namespace moe {
+
+namespace {
+
+double now_ms() {
+    using namespace std::chrono;
+    return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
+}
+
+double log_softmax_at(const float* logits, int n, int32_t target) {
+    float mx = logits[0];
+    for (int i = 1; i < n; ++i) mx = std::max(mx, logits[i]);
+    double sum = 0.0;
+    for (int i = 0; i < n; ++i) sum += std::exp(double(logits[i]) - mx);
+    return double(logits[target]) - mx - std::log(sum);
+}
+
+} // namespace
+
+const char* stop_reason_name(StopReason r) {
+    switch (r) {
+    case StopReason::length: return "length";
+    case StopReason::stop_token: return "stop_token";
+    case StopReason::context_full: return "context_full";
+    case StopReason::cancelled: return "cancelled";
+    }
+    return "unknown";
+}
+
+Session::Session(std::shared_ptr<const Model> model, std::unique_ptr<Backend> backend)
+    : m_model(std::move(model)), m_backend(std::move(backend)) {}
+
+void Session::check_tokens(std::span<const int32_t> tokens) const {
+    const int n_vocab = m_model->config().n_vocab;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+        if (tokens[i] < 0 || tokens[i] >= n_vocab) {
+            throw Error(fmt::format("token {} (at index {}) is outside the vocabulary of {} tokens", tokens[i], i, n_vocab));
+        }
+    }
+    if (m_n_past + int64_t(tokens.size()) > m_backend->n_ctx()) {
+        throw Error(fmt::format("{} tokens after {} in context exceed the context of {} tokens", tokens.size(), m_n_past,
+                                m_backend->n_ctx()));
+    }
+}
+
+void Session::eval(std::span<const int32_t> tokens, const std::function<void(size_t, const float*)>& on_logits) {
+    check_tokens(tokens);
+    Backend& b = *m_backend;
+    const int n_moe = b.n_moe_layers();
+    for (size_t off = 0; off < tokens.size();) {
+        const int n = int(std::min<size_t>(size_t(b.max_batch()), tokens.size() - off));
+        b.forward(tokens.data() + off, n, m_n_past, bool(on_logits));
+        for (int i = 0; i < n; ++i) {
+            if (m_observer && n_moe > 0) {
+                RoutingFrame f;
+                f.pos = m_n_past + i;
+                f.token = tokens[off + size_t(i)];
+                f.n_layers = n_moe;
+                f.k = b.top_k();
+                f.ids = b.routing_ids(i, 0);
+                f.weights = b.routing_weights(i, 0);
+                m_observer->on_routing(f);
+            }
+            if (on_logits) on_logits(off + size_t(i), b.logits(i));
+        }
+        m_n_past += n;
+        m_last_batch_n = n;
+        off += size_t(n);
+        m_history.insert(m_history.end(), tokens.begin() + ptrdiff_t(off) - n, tokens.begin() + ptrdiff_t(off));
+    }
+}
+
+const float* Session::last_logits() const {
+    if (m_last_batch_n == 0) throw Error("no logits: nothing has been evaluated yet");
+    return m_backend->logits(m_last_batch_n - 1);
+}
+
+GenerateResult Session::generate(std::span<const int32_t> prompt, const GenerateOptions& opts,
+                                 const std::function<bool(int32_t)>& on_token) {
+    if (prompt.empty() && m_n_past == 0) throw Error("the prompt is empty: give at least one token");
+    if (opts.n_predict < 0) throw Error(fmt::format("cannot generate {} tokens", opts.n_predict));
+    if (m_n_past == 0) m_history.clear();
+    // The last token of a previous generate() was sampled but never fed
+    // back; it goes in first so a conversation continues where it stopped.
+    std::vector<int32_t> input;
+    if (m_pending >= 0) input.push_back(m_pending);
+    input.insert(input.end(), prompt.begin(), prompt.end());
+    check_tokens(input);
+    m_pending = -1;
+    m_cancel.store(false);
+
+    GenerateResult r;
+    r.n_prompt = int(prompt.size());
+    Sampler sampler(opts.sampler, m_model->config().n_vocab);
+    const double t0 = now_ms();
+    if (!input.empty()) eval(input);
+    r.prefill_ms = now_ms() - t0;
+
+    // token_ms[i] is the time from token i-1 to token i (token 0: from the prompt going in)
+    double t_prev = t0;
+    for (int i = 0; i < opts.n_predict; ++i) {
+        if (m_cancel.load()) {
+            r.stop = StopReason::cancelled;
+            break;
+        }
+        if (i > 0) {
+            if (m_n_past >= m_backend->n_ctx()) {
+                r.stop = StopReason::context_full;
+                break;
+            }
+            const int32_t prev[1] = {r.tokens.back()};
+            m_pending = -1;
+            eval(prev);
+        }
+        const int32_t tok = sampler.sample(last_logits(), m_history);
+        const double t = now_ms();
+        r.token_ms.push_back(t - t_prev);
+        if (i == 0) r.ttft_ms = t - t0;
+        t_prev = t;
+        r.tokens.push_back(tok);
+        m_pending = tok;
+        bool stop_tok = false;
+        for (int32_t s : opts.stop_tokens) stop_tok = stop_tok || s == tok;
+        const bool keep_going = on_token ? on_token(tok) : true;
+        if (stop_tok) {
+            r.stop = StopReason::stop_token;
+            break;
+        }
+        if (!keep_going) {
+            r.stop = StopReason::cancelled;
+            break;
+        }
+    }
+    return r;
+}
+
+ScoreResult Session::score(std::span<const int32_t> tokens) {
+    if (tokens.size() < 2) throw Error(fmt::format("scoring needs at least 2 tokens, got {}", tokens.size()));
+    reset();
+    ScoreResult r;
+    r.nll.resize(tokens.size() - 1);
+    const int n_vocab = m_model->config().n_vocab;
+    const double t0 = now_ms();
+    eval(tokens, [&](size_t i, const float* logits) {
+        if (i + 1 < tokens.size()) r.nll[i] = -log_softmax_at(logits, n_vocab, tokens[i + 1]);
+    });
+    r.elapsed_ms = now_ms() - t0;
+    double sum = 0.0;
+    for (double v : r.nll) sum += v;
+    r.mean_nll = sum / double(r.nll.size());
+    r.perplexity = std::exp(r.mean_nll);
+    return r;
+}
+
+} // namespace moe
