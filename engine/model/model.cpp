@@ -162,7 +162,7 @@ void Model::bind_weights() {
     auto find = [&](const std::string& name, bool required) -> const GgufTensorInfo* {
         const GgufTensorInfo* t = f.find_tensor(name);
         if (!t && required) throw Error(fmt::format("{}: missing tensor {}", f.path(), name));
-        if (t && !type_traits(t->type)->supported) {
+        if (t && (!type_traits(t->type) || !type_traits(t->type)->supported)) {
             throw Error(fmt::format("{}: tensor {} has type {}, which is not supported yet", f.path(), name,
                                     type_name(t->type)));
         }

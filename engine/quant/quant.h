@@ -52,6 +52,13 @@ void quantize_row(uint32_t type, const float* src, void* dst, int64_t n);
 // sum_i dequant(row)[i] * x[i]
 float vec_dot(uint32_t type, const void* row, const float* x, int64_t n);
 
+// For tests and benchmarks: false forces the portable scalar code even where
+// the CPU has AVX2/FMA/F16C, true (the default) uses the fast paths when the
+// CPU has them. Process-wide; not meant to be flipped during inference.
+void set_simd_enabled(bool enabled);
+// Whether vec_dot and friends use the AVX2 paths now (CPU support and not disabled).
+bool simd_enabled();
+
 // Scalar conversions (IEEE half, bfloat16 with round-to-nearest-even).
 float fp16_to_fp32(uint16_t h);
 uint16_t fp32_to_fp16(float f);
