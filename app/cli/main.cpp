@@ -414,8 +414,8 @@ int main(int argc, char** argv) {
     moe::SynthOptions synth;
     std::string quant = "F32", out;
     auto* make = app.add_subcommand("make-model", "write a synthetic model with published shapes");
-    make->add_option("--arch", synth.arch, "architecture for the tiny preset (qwen3moe, qwen2moe, llama, olmoe, qwen3)");
-    make->add_option("--preset", synth.preset, "tiny, olmoe-1b-7b, qwen3-30b-a3b, mixtral-8x7b, qwen1.5-moe-a2.7b");
+    make->add_option("--arch", synth.arch, "architecture for the tiny and small presets (qwen3moe, qwen2moe, llama, olmoe, qwen3)");
+    make->add_option("--preset", synth.preset, "tiny, small, olmoe-1b-7b, qwen3-30b-a3b, mixtral-8x7b, qwen1.5-moe-a2.7b");
     make->add_option("--quant", quant, "type of the weights: F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K");
     make->add_option("--seed", synth.seed, "random seed");
     make->add_option("-t,--threads", synth.threads, "threads");

@@ -27,6 +27,8 @@ struct Preset {
 // Published shapes (the models' config.json files).
 constexpr Preset k_presets[] = {
     {"tiny", nullptr, 2, 128, 4, 2, 32, 8, 2, 64, 128, 512, 512, 1e-6f, 10000.0f},
+    // rows of 256: every block format, K-quants included, holds every tensor
+    {"small", nullptr, 2, 256, 4, 2, 64, 8, 2, 256, 256, 512, 512, 1e-6f, 10000.0f},
     {"olmoe-1b-7b", "olmoe", 16, 2048, 16, 16, 128, 64, 8, 1024, 0, 50304, 4096, 1e-5f, 10000.0f},
     {"qwen3-30b-a3b", "qwen3moe", 48, 2048, 32, 4, 128, 128, 8, 768, 0, 151936, 40960, 1e-6f, 1000000.0f},
     {"mixtral-8x7b", "llama", 32, 4096, 32, 8, 128, 8, 2, 14336, 0, 32000, 32768, 1e-5f, 1000000.0f},
@@ -132,7 +134,7 @@ std::vector<std::string> synth_presets() {
 
 void write_synthetic_model(const SynthOptions& opts, const std::string& path,
                            const std::function<void(double)>& progress) {
-    const Preset* p = nullptr;
+    const Preset* p = nullptr;  // tiny and small take the architecture from --arch
     for (const auto& q : k_presets) {
         if (opts.preset == q.name) p = &q;
     }
@@ -163,7 +165,7 @@ void write_synthetic_model(const SynthOptions& opts, const std::string& path,
     GgufWriter w;
     const std::string a = arch;
     w.set_string("general.architecture", a);
-    w.set_string("general.name", fmt::format("synthetic {} {}", p->name, p->arch ? "" : arch));
+    w.set_string("general.name", p->arch ? fmt::format("synthetic {}", p->name) : fmt::format("synthetic {} {}", p->name, arch));
     w.set_string("general.description", "random weights with published shapes, made by moe-cli make-model");
     w.set_uint32("general.file_type", opts.quant);
     w.set_uint32(a + ".block_count", uint32_t(p->n_layer));

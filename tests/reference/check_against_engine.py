@@ -52,7 +52,20 @@ TOL = {
     # quant: (nll, near-tie on router probability, gate weight)
     "F32": (1e-4, 1e-6, 1e-4),
     "Q8_0": (2e-2, 1e-3, 1e-2),
+    # The other block formats run on the "small" preset (rows of 256). Both
+    # sides multiply the same dequantized values, so the bounds stay tight:
+    # this checks the engine's dequantization and dot products against the
+    # reference's independent numpy dequantizers.
+    "F16": (1e-4, 1e-5, 1e-4),
+    "BF16": (1e-4, 1e-5, 1e-4),
+    "Q4_0": (1e-4, 1e-5, 1e-4),
+    "Q4_K": (1e-4, 1e-5, 1e-4),
+    "Q5_K": (1e-4, 1e-5, 1e-4),
+    "Q6_K": (1e-4, 1e-5, 1e-4),
 }
+# block formats checked on the small preset, and the archs they run on
+BLOCK_QUANTS = ["F16", "BF16", "Q4_0", "Q4_K", "Q5_K", "Q6_K"]
+BLOCK_ARCHS = ["qwen3moe", "qwen2moe", "llama", "olmoe"]
 
 
 class CaseFailure(Exception):
@@ -96,9 +109,9 @@ def parse_engine_json(text):
     raise CaseFailure(f"no JSON object with 'nll' on stdout (first 200 chars: {text[:200]!r})")
 
 
-def make_model(args, arch, quant, seed, path):
+def make_model(args, arch, quant, seed, path, preset="tiny"):
     if args.cli:
-        run_cmd([args.cli, "make-model", "--arch", arch, "--preset", "tiny", "--quant", quant,
+        run_cmd([args.cli, "make-model", "--arch", arch, "--preset", preset, "--quant", quant,
                  "--seed", str(seed), "-o", path], args.timeout)
         if not os.path.exists(path):
             raise CaseFailure(f"make-model reported success but wrote no {path}")
@@ -366,6 +379,20 @@ def main(argv=None):
             except (CaseFailure, ref.ReferenceError_, ValueError, OSError) as e:
                 report(False, name, str(e))
             except Exception as e:  # malformed engine output must fail the case, not the run
+                report(False, name, f"{type(e).__name__}: {e}")
+
+    # every other block format, on rows of 256 (one arch per format, in turn)
+    if args.cli and not args.reference_only:
+        for qi, quant in enumerate(BLOCK_QUANTS):
+            arch = BLOCK_ARCHS[qi % len(BLOCK_ARCHS)]
+            name = f"{arch} small {quant}"
+            path = os.path.join(args.workdir, f"{arch}-small-{quant}.gguf")
+            try:
+                make_model(args, arch, quant, args.seed + 100 + qi, path, preset="small")
+                report(True, name, run_case(args, name, path, qi, quant, None))
+            except (CaseFailure, ref.ReferenceError_, ValueError, OSError) as e:
+                report(False, name, str(e))
+            except Exception as e:
                 report(False, name, f"{type(e).__name__}: {e}")
 
     # --top-k overrides on one arch
