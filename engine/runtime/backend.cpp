@@ -41,6 +41,15 @@ std::unique_ptr<Backend> make_backend(BackendKind kind, std::shared_ptr<const Mo
                                 "available; use a smaller --ctx",
                                 n_ctx, double(need) / (1u << 30), double(avail) / (1u << 30)));
     }
+    // The weights are memory-mapped, so a model larger than memory still
+    // loads, but every token then pages weights in from disk: say so.
+    const uint64_t weights = model->stats().weight_bytes;
+    if (avail > 0 && weights + need > avail && reason) {
+        *reason += fmt::format("{}the weights ({:.2f} GiB) and KV cache ({:.2f} GiB) need more than the {:.2f} GiB of "
+                               "memory available; expect the speed of the disk, not of memory",
+                               reason->empty() ? "" : "; ", double(weights) / (1u << 30), double(need) / (1u << 30),
+                               double(avail) / (1u << 30));
+    }
     return make_cpu_backend(std::move(model), opts);
 }
 

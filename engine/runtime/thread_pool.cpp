@@ -47,7 +47,7 @@ void ThreadPool::worker(int index) {
     }
 }
 
-void ThreadPool::parallel_for(int64_t n, int64_t chunk, const Task& fn) {
+void ThreadPool::parallel_for(int64_t n, int64_t chunk, Task fn) {
     if (n <= 0) return;
     chunk = std::max<int64_t>(1, chunk);
     // Not worth waking anyone for one chunk.

@@ -6,7 +6,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -15,8 +14,20 @@ namespace moe {
 
 class ThreadPool {
 public:
-    // fn(begin, end, thread_index): thread_index is in [0, size()).
-    using Task = std::function<void(int64_t, int64_t, int)>;
+    // fn(begin, end, thread_index): thread_index is in [0, size()). A
+    // non-owning reference to the caller's lambda: std::function could
+    // allocate for larger captures, and the forward pass must not allocate.
+    class Task {
+    public:
+        template <class F>
+        Task(const F& f) // NOLINT: implicit on purpose, call sites pass lambdas
+            : m_obj(&f), m_call([](const void* o, int64_t a, int64_t b, int t) { (*static_cast<const F*>(o))(a, b, t); }) {}
+        void operator()(int64_t a, int64_t b, int t) const { m_call(m_obj, a, b, t); }
+
+    private:
+        const void* m_obj;
+        void (*m_call)(const void*, int64_t, int64_t, int);
+    };
 
     explicit ThreadPool(int n_threads);
     ~ThreadPool();
@@ -25,7 +36,7 @@ public:
 
     int size() const { return m_n_threads; }
     // Runs fn over [0, n) in chunks of at most `chunk`; returns when all are done.
-    void parallel_for(int64_t n, int64_t chunk, const Task& fn);
+    void parallel_for(int64_t n, int64_t chunk, Task fn);
 
     // Hardware threads, at least 1.
     static int default_threads();

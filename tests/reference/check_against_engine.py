@@ -334,6 +334,8 @@ def main(argv=None):
     ap.add_argument("--reference-only", action="store_true", help="skip the engine's score; self-check the reference")
     ap.add_argument("--archs", default=",".join(ARCHS))
     ap.add_argument("--quants", default=",".join(QUANTS))
+    ap.add_argument("--block-quants", default=",".join(BLOCK_QUANTS),
+                    help="formats checked on the small preset (empty: none)")
     ap.add_argument("--seed", type=int, default=1234, help="base seed for make-model (arch i uses seed+i)")
     ap.add_argument("--n-tokens", type=int, default=48)
     ap.add_argument("--override-arch", default=None, help="arch for the --top-k 1/4 cases (default: first with >= 4 experts)")
@@ -383,7 +385,7 @@ def main(argv=None):
 
     # every other block format, on rows of 256 (one arch per format, in turn)
     if args.cli and not args.reference_only:
-        for qi, quant in enumerate(BLOCK_QUANTS):
+        for qi, quant in enumerate(q for q in args.block_quants.split(",") if q):
             arch = BLOCK_ARCHS[qi % len(BLOCK_ARCHS)]
             name = f"{arch} small {quant}"
             path = os.path.join(args.workdir, f"{arch}-small-{quant}.gguf")

@@ -452,7 +452,8 @@ class TestChecker(unittest.TestCase):
     def run_checker(self, bug="", extra=()):
         env = dict(os.environ, FAKE_MOE_BUG=bug)
         p = subprocess.run([sys.executable, os.path.join(HERE, "check_against_engine.py"), "--cli", self.cli,
-                            "--workdir", os.path.join(self.td.name, "w"), "--n-tokens", "24", *extra],
+                            "--workdir", os.path.join(self.td.name, "w"), "--n-tokens", "24",
+                            "--block-quants=", *extra],
                            capture_output=True, text=True, env=env)
         return p.returncode, p.stdout
 
