@@ -29,7 +29,7 @@ $(DEMO_MODEL): build
 # shows the engine on a synthetic model that needs no download.
 run: build $(DEMO_MODEL)
 	$(BUILD_DIR)/app/cli/moe-cli info $(DEMO_MODEL)
-	$(BUILD_DIR)/app/cli/moe-cli generate $(DEMO_MODEL) --tokens 1,2,3,4 -n 32 --temp 0.8 --seed 7
+	$(BUILD_DIR)/app/cli/moe-cli generate $(DEMO_MODEL) --tokens 1,2,3,4 -n 16 --temp 0.8 --seed 7 --routing
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -194,7 +194,21 @@ int cmd_info(const std::string& path, bool as_json, int ctx) {
 
 moe::SamplerOptions sampler_defaults() { return moe::SamplerOptions{}; }
 
-int cmd_generate(const RunArgs& a, const std::string& tokens, int n_predict, moe::SamplerOptions so) {
+// One line per token processed: its id and, per MoE layer, the experts it
+// went to with their gate weights ("L0 3:0.61 5:0.39").
+void print_routing(const moe::RoutingTrace& t) {
+    for (size_t i = 0; i < t.size(); ++i) {
+        std::string line = fmt::format("pos {:>4} token {:>6} ", t.pos(i), t.token(i));
+        for (int l = 0; l < t.n_layers(); ++l) {
+            line += fmt::format("| L{} ", l);
+            for (int j = 0; j < t.k(); ++j) line += fmt::format("{}:{:.2f} ", t.ids(i, l)[j], t.weights(i, l)[j]);
+        }
+        fmt::print("{}\n", line);
+    }
+}
+
+int cmd_generate(const RunArgs& a, const std::string& tokens, int n_predict, moe::SamplerOptions so,
+                 bool show_routing) {
     Loaded l = load(a);
     moe::RoutingTrace trace;
     l.session->set_routing_observer(&trace);
@@ -231,6 +245,7 @@ int cmd_generate(const RunArgs& a, const std::string& tokens, int n_predict, moe
         std::cout << j.dump() << "\n";
     } else {
         fmt::print("\n");
+        if (show_routing) print_routing(trace);
         spdlog::info("{} prompt tokens at {:.1f} tok/s, {} generated at {:.1f} tok/s, stop: {}", prompt.size(),
                      prefill_tps, r.tokens.size(), decode_tps, moe::stop_reason_name(r.stop));
     }
@@ -404,6 +419,8 @@ int main(int argc, char** argv) {
     gen->add_option("--min-p", so.min_p, "drop tokens below min-p times the best");
     gen->add_option("--repeat-penalty", so.repeat_penalty, "repetition penalty (1: off)");
     gen->add_option("--seed", so.seed, "sampling seed");
+    bool show_routing = false;
+    gen->add_flag("--routing", show_routing, "print the experts every token was routed to");
 
     RunArgs score_args;
     std::string score_tokens;
@@ -440,7 +457,7 @@ int main(int argc, char** argv) {
 
     try {
         if (*info) return cmd_info(info_path, info_json, info_ctx);
-        if (*gen) return cmd_generate(gen_args, gen_tokens, n_predict, so);
+        if (*gen) return cmd_generate(gen_args, gen_tokens, n_predict, so, show_routing);
         if (*score) return cmd_score(score_args, score_tokens);
         if (*make) return cmd_make_model(synth, quant, out);
         if (*bench) return cmd_bench(bench_args, bench_p, bench_n, bench_r, bench_seed);
