@@ -647,23 +647,31 @@ MOE_AVX2 inline __m256 q8_0_block(const uint8_t* qs, const float* x) {
     return _mm256_add_ps(p0, p1);
 }
 
-MOE_AVX2 float dot_q8_0_avx2(const uint8_t* row, const float* x, int64_t n) {
+// The block loop shared by the 32-element formats that start with an fp16
+// scale (Q8_0, Q4_0): Block returns the 8-lane partial sums of one block's
+// quants times x; two accumulator chains keep the FMAs independent.
+template <size_t BlockBytes, __m256 (*Block)(const uint8_t*, const float*)>
+MOE_AVX2 float dot_blocks32_avx2(const uint8_t* row, const float* x, int64_t n) {
     const int64_t nb = n / 32;
     __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0;
     int64_t b = 0;
     for (; b + 2 <= nb; b += 2) {
-        const uint8_t* p = row + size_t(b) * q8_0_bytes;
+        const uint8_t* p = row + size_t(b) * BlockBytes;
         prefetch_ahead(p);
-        const __m256 s0 = q8_0_block(p + 2, x + b * 32);
-        const __m256 s1 = q8_0_block(p + q8_0_bytes + 2, x + b * 32 + 32);
+        const __m256 s0 = Block(p + 2, x + b * 32);
+        const __m256 s1 = Block(p + BlockBytes + 2, x + b * 32 + 32);
         acc0 = _mm256_fmadd_ps(_mm256_set1_ps(half_f16c(p)), s0, acc0);
-        acc1 = _mm256_fmadd_ps(_mm256_set1_ps(half_f16c(p + q8_0_bytes)), s1, acc1);
+        acc1 = _mm256_fmadd_ps(_mm256_set1_ps(half_f16c(p + BlockBytes)), s1, acc1);
     }
     if (b < nb) {
-        const uint8_t* p = row + size_t(b) * q8_0_bytes;
-        acc0 = _mm256_fmadd_ps(_mm256_set1_ps(half_f16c(p)), q8_0_block(p + 2, x + b * 32), acc0);
+        const uint8_t* p = row + size_t(b) * BlockBytes;
+        acc0 = _mm256_fmadd_ps(_mm256_set1_ps(half_f16c(p)), Block(p + 2, x + b * 32), acc0);
     }
     return hsum(_mm256_add_ps(acc0, acc1));
+}
+
+MOE_AVX2 float dot_q8_0_avx2(const uint8_t* row, const float* x, int64_t n) {
+    return dot_blocks32_avx2<q8_0_bytes, q8_0_block>(row, x, n);
 }
 
 // Nibble levels 0..15 to floats centred on zero.
@@ -681,22 +689,7 @@ MOE_AVX2 inline __m256 q4_0_block(const uint8_t* qs, const float* x) {
 }
 
 MOE_AVX2 float dot_q4_0_avx2(const uint8_t* row, const float* x, int64_t n) {
-    const int64_t nb = n / 32;
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0;
-    int64_t b = 0;
-    for (; b + 2 <= nb; b += 2) {
-        const uint8_t* p = row + size_t(b) * q4_0_bytes;
-        prefetch_ahead(p);
-        const __m256 s0 = q4_0_block(p + 2, x + b * 32);
-        const __m256 s1 = q4_0_block(p + q4_0_bytes + 2, x + b * 32 + 32);
-        acc0 = _mm256_fmadd_ps(_mm256_set1_ps(half_f16c(p)), s0, acc0);
-        acc1 = _mm256_fmadd_ps(_mm256_set1_ps(half_f16c(p + q4_0_bytes)), s1, acc1);
-    }
-    if (b < nb) {
-        const uint8_t* p = row + size_t(b) * q4_0_bytes;
-        acc0 = _mm256_fmadd_ps(_mm256_set1_ps(half_f16c(p)), q4_0_block(p + 2, x + b * 32), acc0);
-    }
-    return hsum(_mm256_add_ps(acc0, acc1));
+    return dot_blocks32_avx2<q4_0_bytes, q4_0_block>(row, x, n);
 }
 
 // K-quants: the levels of a super-block are first unpacked with 32-byte
