@@ -741,6 +741,15 @@ void put_bytes(std::vector<uint8_t>& out, const T& v)
     out.insert(out.end(), p, p + sizeof v);
 }
 
+// A scalar value replaces whatever the key held before.
+template <class KVT, class T>
+void set_scalar(KVT& kv, GgufValueType type, const T& v)
+{
+    kv.type = type;
+    kv.bytes.clear();
+    put_bytes(kv.bytes, v);
+}
+
 } // namespace
 
 void GgufWriter::set_uint32(const std::string& key, uint32_t v)
@@ -750,31 +759,14 @@ void GgufWriter::set_uint32(const std::string& key, uint32_t v)
         m_alignment = v;
         return;
     }
-    KV& kv = slot(key);
-    kv.type = GgufValueType::UINT32;
-    put_bytes(kv.bytes, v);
+    set_scalar(slot(key), GgufValueType::UINT32, v);
 }
 
-void GgufWriter::set_int32(const std::string& key, int32_t v)
-{
-    KV& kv = slot(key);
-    kv.type = GgufValueType::INT32;
-    put_bytes(kv.bytes, v);
-}
+void GgufWriter::set_int32(const std::string& key, int32_t v) { set_scalar(slot(key), GgufValueType::INT32, v); }
 
-void GgufWriter::set_uint64(const std::string& key, uint64_t v)
-{
-    KV& kv = slot(key);
-    kv.type = GgufValueType::UINT64;
-    put_bytes(kv.bytes, v);
-}
+void GgufWriter::set_uint64(const std::string& key, uint64_t v) { set_scalar(slot(key), GgufValueType::UINT64, v); }
 
-void GgufWriter::set_float32(const std::string& key, float v)
-{
-    KV& kv = slot(key);
-    kv.type = GgufValueType::FLOAT32;
-    put_bytes(kv.bytes, v);
-}
+void GgufWriter::set_float32(const std::string& key, float v) { set_scalar(slot(key), GgufValueType::FLOAT32, v); }
 
 void GgufWriter::set_bool(const std::string& key, bool v)
 {

@@ -599,20 +599,29 @@ MOE_AVX2 inline __m256 load_f16x8(const uint8_t* p) {
     return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
 }
 
-MOE_AVX2 float dot_f16_avx2(const uint8_t* row, const float* x, int64_t n) {
+MOE_AVX2 inline float f16_at(const uint8_t* p) { return half_f16c(p); }
+
+// The loop shared by the 16-bit float formats: Load widens 8 values to fp32,
+// four accumulator chains keep the FMAs independent, At handles the tail.
+template <__m256 (*Load)(const uint8_t*), float (*At)(const uint8_t*)>
+MOE_AVX2 float dot_half_avx2(const uint8_t* row, const float* x, int64_t n) {
     __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
     int64_t i = 0;
     for (; i + 32 <= n; i += 32) {
         prefetch_ahead(row + 2 * i);
-        s0 = _mm256_fmadd_ps(load_f16x8(row + 2 * i), _mm256_loadu_ps(x + i), s0);
-        s1 = _mm256_fmadd_ps(load_f16x8(row + 2 * i + 16), _mm256_loadu_ps(x + i + 8), s1);
-        s2 = _mm256_fmadd_ps(load_f16x8(row + 2 * i + 32), _mm256_loadu_ps(x + i + 16), s2);
-        s3 = _mm256_fmadd_ps(load_f16x8(row + 2 * i + 48), _mm256_loadu_ps(x + i + 24), s3);
+        s0 = _mm256_fmadd_ps(Load(row + 2 * i), _mm256_loadu_ps(x + i), s0);
+        s1 = _mm256_fmadd_ps(Load(row + 2 * i + 16), _mm256_loadu_ps(x + i + 8), s1);
+        s2 = _mm256_fmadd_ps(Load(row + 2 * i + 32), _mm256_loadu_ps(x + i + 16), s2);
+        s3 = _mm256_fmadd_ps(Load(row + 2 * i + 48), _mm256_loadu_ps(x + i + 24), s3);
     }
-    for (; i + 8 <= n; i += 8) s0 = _mm256_fmadd_ps(load_f16x8(row + 2 * i), _mm256_loadu_ps(x + i), s0);
+    for (; i + 8 <= n; i += 8) s0 = _mm256_fmadd_ps(Load(row + 2 * i), _mm256_loadu_ps(x + i), s0);
     float sum = hsum(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
-    for (; i < n; ++i) sum += half_f16c(row + 2 * i) * x[i];
+    for (; i < n; ++i) sum += At(row + 2 * i) * x[i];
     return sum;
+}
+
+MOE_AVX2 float dot_f16_avx2(const uint8_t* row, const float* x, int64_t n) {
+    return dot_half_avx2<load_f16x8, f16_at>(row, x, n);
 }
 
 // bf16 is the top half of an fp32: widen to 32 bits and shift into place.
@@ -621,20 +630,10 @@ MOE_AVX2 inline __m256 load_bf16x8(const uint8_t* p) {
     return _mm256_castsi256_ps(_mm256_slli_epi32(w, 16));
 }
 
+inline float bf16_at(const uint8_t* p) { return bf16_to_fp32(read_u16(p)); }
+
 MOE_AVX2 float dot_bf16_avx2(const uint8_t* row, const float* x, int64_t n) {
-    __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
-    int64_t i = 0;
-    for (; i + 32 <= n; i += 32) {
-        prefetch_ahead(row + 2 * i);
-        s0 = _mm256_fmadd_ps(load_bf16x8(row + 2 * i), _mm256_loadu_ps(x + i), s0);
-        s1 = _mm256_fmadd_ps(load_bf16x8(row + 2 * i + 16), _mm256_loadu_ps(x + i + 8), s1);
-        s2 = _mm256_fmadd_ps(load_bf16x8(row + 2 * i + 32), _mm256_loadu_ps(x + i + 16), s2);
-        s3 = _mm256_fmadd_ps(load_bf16x8(row + 2 * i + 48), _mm256_loadu_ps(x + i + 24), s3);
-    }
-    for (; i + 8 <= n; i += 8) s0 = _mm256_fmadd_ps(load_bf16x8(row + 2 * i), _mm256_loadu_ps(x + i), s0);
-    float sum = hsum(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
-    for (; i < n; ++i) sum += bf16_to_fp32(read_u16(row + 2 * i)) * x[i];
-    return sum;
+    return dot_half_avx2<load_bf16x8, bf16_at>(row, x, n);
 }
 
 // sum_j q[j] * x[j] of one Q8_0 block, in 8 lanes; two chains so the FMAs
