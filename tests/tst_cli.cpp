@@ -81,6 +81,13 @@ void TestCli::generateJson() {
     QCOMPARE(layers[1].toObject()["layer"].toInt(), 1);
     QCOMPARE(layers[1].toObject()["experts"].toArray().size(), 2);
     QCOMPARE(layers[1].toObject()["weights"].toArray().size(), 2);
+    // per-layer load balance over the same tokens: counts sum to k × tokens
+    const QJsonArray balance = o["balance"].toArray();
+    QCOMPARE(balance.size(), 2);
+    double sum = 0;
+    for (const auto& c : balance[0].toObject()["counts"].toArray()) sum += c.toDouble();
+    QCOMPARE(sum, 2.0 * routing.size());
+    QVERIFY(balance[0].toObject()["imbalance"].toDouble() >= 1.0);
 }
 
 void TestCli::generateIsSeeded() {

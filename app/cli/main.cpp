@@ -6,6 +6,7 @@
 #include "quant/quant.h"
 #include "runtime/session.h"
 #include "telemetry/hardware.h"
+#include "telemetry/metrics.h"
 #include "telemetry/routing.h"
 
 #include <CLI/CLI.hpp>
@@ -207,6 +208,32 @@ void print_routing(const moe::RoutingTrace& t) {
     }
 }
 
+// Load balance of every MoE layer over the whole trace (ARCHITECTURE.md metrics).
+json balance_json(const moe::RoutingTrace& t, int n_experts) {
+    json out = json::array();
+    for (int l = 0; l < t.n_layers(); ++l) {
+        const moe::LayerBalance b = moe::layer_balance(t, l, n_experts, 0, t.size());
+        out.push_back({{"layer", l},
+                       {"counts", b.counts},
+                       {"imbalance", b.imbalance},
+                       {"balance_efficiency", b.efficiency},
+                       {"cv", b.cv},
+                       {"normalised_entropy", b.entropy},
+                       {"coverage", b.coverage},
+                       {"routing_stability", b.stability}});
+    }
+    return out;
+}
+
+void print_balance(const moe::RoutingTrace& t, int n_experts) {
+    fmt::print("layer  imbalance  efficiency     cv  entropy  coverage  stability\n");
+    for (int l = 0; l < t.n_layers(); ++l) {
+        const moe::LayerBalance b = moe::layer_balance(t, l, n_experts, 0, t.size());
+        fmt::print("{:>5}  {:>9.2f}  {:>10.2f}  {:>5.2f}  {:>7.2f}  {:>8.2f}  {:>9.2f}\n", l, b.imbalance, b.efficiency,
+                   b.cv, b.entropy, b.coverage, b.stability);
+    }
+}
+
 int cmd_generate(const RunArgs& a, const std::string& tokens, int n_predict, moe::SamplerOptions so,
                  bool show_routing) {
     Loaded l = load(a);
@@ -241,11 +268,15 @@ int cmd_generate(const RunArgs& a, const std::string& tokens, int n_predict, moe
                     {"prefill_tokens_per_s", prefill_tps},
                     {"decode_tokens_per_s", decode_tps},
                     {"token_ms", r.token_ms}}},
-                  {"routing", routing_json(trace)}};
+                  {"routing", routing_json(trace)},
+                  {"balance", balance_json(trace, l.model->config().n_expert)}};
         std::cout << j.dump() << "\n";
     } else {
         fmt::print("\n");
-        if (show_routing) print_routing(trace);
+        if (show_routing && trace.size() > 0) {
+            print_routing(trace);
+            print_balance(trace, l.model->config().n_expert);
+        }
         spdlog::info("{} prompt tokens at {:.1f} tok/s, {} generated at {:.1f} tok/s, stop: {}", prompt.size(),
                      prefill_tps, r.tokens.size(), decode_tps, moe::stop_reason_name(r.stop));
     }
