@@ -221,9 +221,9 @@ void CpuBackend::attention(int il, int n, int pos0) {
             float mx = -INFINITY;
             for (int p = 0; p < n_pos; ++p) {
                 const float* kp = kc + size_t(p) * kv_dim + size_t(kvh) * size_t(hd);
-                float d = 0.0f;
-                for (int i = 0; i < hd; ++i) d += q[i] * kp[i];
-                sc[p] = d * scale;
+                // the F32 dot product of quant/ has the SIMD path; a plain
+                // loop stays scalar (no -ffast-math to reorder the sum)
+                sc[p] = vec_dot(GGML_TYPE_F32, kp, q, hd) * scale;
                 mx = std::max(mx, sc[p]);
             }
             float sum = 0.0f;
