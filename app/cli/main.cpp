@@ -378,7 +378,7 @@ int cmd_bench(const RunArgs& a, int n_prompt, int n_gen, int reps, uint64_t seed
         // The KV cache a decode step reads on top of the weights (F32 keys
         // and values of every earlier position); reported, not counted in GB/s.
         double kv = 0.0;
-        for (size_t i = 0; i < n_dec; ++i) kv += double(m.kv_cache_bytes(int(n_prompt + i + 2)));
+        for (size_t i = 0; i < n_dec; ++i) kv += double(m.kv_cache_bytes(int(n_prompt + i + 1)));
         kv_tok.push_back(n_dec ? kv / double(n_dec) : 0.0);
         const double tps = n_dec ? 1000.0 * double(n_dec) / decode_ms : 0.0;
         pp.push_back(1000.0 * n_prompt / res.prefill_ms);
