@@ -373,7 +373,7 @@ int cmd_bench(const RunArgs& a, int n_prompt, int n_gen, int reps, uint64_t seed
                 for (int j = 0; j < trace.k(); ++j) bytes += double(m.expert_bytes(layer, trace.ids(i, layer)[j]));
             }
         }
-        if (!m.config().is_moe) bytes = double(m.dense_bytes_per_token()) * double(n_dec);
+        if (!m.config().is_moe) bytes = double(m.stats().active_weight_bytes) * double(n_dec);  // FFN included
         const double per_tok = n_dec ? bytes / double(n_dec) : 0.0;
         // The KV cache a decode step reads on top of the weights (F32 keys
         // and values of every earlier position); reported, not counted in GB/s.
