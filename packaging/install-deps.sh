@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config git
   # engine libraries
   libspdlog-dev libfmt-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev
-  libxxhash-dev libzstd-dev libpcre2-dev
+  libxxhash-dev libzstd-dev libpcre2-dev libutf8proc-dev
   # Qt 6 (Qt Test for the suites; Widgets and Charts for the workbench)
   qt6-base-dev qt6-charts-dev qt6-svg-dev qt6-tools-dev
   # independent references for the correctness tests
