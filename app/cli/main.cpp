@@ -4,10 +4,14 @@
 #include "model/model.h"
 #include "model/synth.h"
 #include "quant/quant.h"
+#include "runtime/conversation.h"
 #include "runtime/session.h"
 #include "telemetry/hardware.h"
 #include "telemetry/metrics.h"
 #include "telemetry/routing.h"
+#include "tokenizer/chat_template.h"
+#include "tokenizer/tokenizer.h"
+#include "tokenizer/vocab_io.h"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -15,6 +19,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -22,6 +27,8 @@
 #include <iostream>
 #include <numeric>
 #include <sstream>
+
+#include <unistd.h>
 
 using json = nlohmann::ordered_json;
 
@@ -56,20 +63,31 @@ moe::BackendKind backend_kind(const std::string& s) {
 struct Loaded {
     std::shared_ptr<moe::Model> model;
     std::unique_ptr<moe::Session> session;
+    std::unique_ptr<moe::Tokenizer> tok;  // null when the file has no tokenizer section
 };
 
-Loaded load(const RunArgs& a) {
-    Loaded l;
-    l.model = moe::Model::load(a.model);
+std::unique_ptr<moe::Backend> make_backend(const RunArgs& a, const std::shared_ptr<moe::Model>& model) {
     moe::BackendOptions bo;
     bo.n_ctx = a.ctx;
     bo.n_threads = a.threads;
     bo.top_k = a.top_k;
     bo.max_batch = a.batch;
     std::string why;
-    auto backend = moe::make_backend(backend_kind(a.backend), l.model, bo, &why);
+    auto backend = moe::make_backend(backend_kind(a.backend), model, bo, &why);
     if (!why.empty()) spdlog::info("{}", why);
-    l.session = std::make_unique<moe::Session>(l.model, std::move(backend));
+    return backend;
+}
+
+std::unique_ptr<moe::Tokenizer> load_tokenizer(const moe::GgufFile& f) {
+    if (!f.find("tokenizer.ggml.model")) return nullptr;
+    return moe::Tokenizer::from_gguf(f);
+}
+
+Loaded load(const RunArgs& a) {
+    Loaded l;
+    l.model = moe::Model::load(a.model);
+    l.session = std::make_unique<moe::Session>(l.model, make_backend(a, l.model));
+    l.tok = load_tokenizer(l.model->gguf());
     return l;
 }
 
@@ -89,6 +107,51 @@ std::vector<int32_t> parse_tokens(const std::string& s) {
         }
     }
     return out;
+}
+
+// Where a command's text comes from: -p TEXT, --text-file F, or token ids.
+struct TextInput {
+    std::string text, file, tokens;
+    bool lossy = false;          // replace invalid UTF-8 with U+FFFD instead of refusing it
+    bool parse_special = false;  // let special-token strings in the text be control tokens
+    bool given() const { return !text.empty() || !file.empty() || !tokens.empty(); }
+};
+
+void add_text_options(CLI::App* cmd, TextInput& in, const char* what) {
+    auto* p = cmd->add_option("-p,--prompt", in.text, fmt::format("{} as text", what));
+    auto* f = cmd->add_option("-f,--text-file", in.file, fmt::format("{} from a UTF-8 text file", what));
+    auto* t = cmd->add_option("--tokens", in.tokens, fmt::format("{} as token ids, comma-separated", what));
+    p->excludes(f)->excludes(t);
+    f->excludes(t);
+    cmd->add_flag("--lossy", in.lossy, "replace invalid UTF-8 with U+FFFD instead of refusing the text");
+    cmd->add_flag("--parse-special", in.parse_special,
+                  "treat special-token strings in the text (<|im_end|>...) as control tokens");
+}
+
+std::string input_text(const TextInput& in) {
+    std::string text = in.file.empty() ? in.text : moe::read_text_file(in.file);
+    const size_t bad = moe::find_invalid_utf8(text);
+    if (bad != std::string::npos) {
+        if (in.lossy) return moe::sanitize_utf8(text);
+        throw moe::Error(fmt::format("{} is not valid UTF-8: byte 0x{:02X} at offset {} (--lossy replaces invalid "
+                                     "bytes with U+FFFD)",
+                                     in.file.empty() ? std::string("the prompt") : in.file,
+                                     static_cast<unsigned char>(text[bad]), bad));
+    }
+    return text;
+}
+
+std::vector<int32_t> input_ids(const TextInput& in, const moe::Tokenizer* tok, bool add_special) {
+    if (!in.tokens.empty()) return parse_tokens(in.tokens);
+    if (!tok) throw moe::Error("this model has no tokenizer: give --tokens");
+    return tok->encode(input_text(in), add_special, in.parse_special);
+}
+
+moe::ChatTemplate chat_template_from(const std::string& spec) {
+    for (const std::string& n : moe::ChatTemplate::builtin_names()) {
+        if (spec == n) return moe::ChatTemplate::builtin(spec);
+    }
+    return moe::ChatTemplate::from_file(spec);
 }
 
 json routing_json(const moe::RoutingTrace& t) {
@@ -193,7 +256,14 @@ int cmd_info(const std::string& path, bool as_json, int ctx) {
 
 // ---- generate / score ----------------------------------------------------
 
-moe::SamplerOptions sampler_defaults() { return moe::SamplerOptions{}; }
+void add_sampler_options(CLI::App* cmd, moe::SamplerOptions& so) {
+    cmd->add_option("--temp", so.temperature, "temperature (0: greedy)");
+    cmd->add_option("--sample-top-k", so.top_k, "sample from the k most likely tokens (0: off)");
+    cmd->add_option("--top-p", so.top_p, "nucleus sampling mass");
+    cmd->add_option("--min-p", so.min_p, "drop tokens below min-p times the best");
+    cmd->add_option("--repeat-penalty", so.repeat_penalty, "repetition penalty (1: off)");
+    cmd->add_option("--seed", so.seed, "sampling seed");
+}
 
 // One line per token processed: its id and, per MoE layer, the experts it
 // went to with their gate weights ("L0 3:0.61 5:0.39").
@@ -234,23 +304,98 @@ void print_balance(const moe::RoutingTrace& t, int n_experts) {
     }
 }
 
-int cmd_generate(const RunArgs& a, const std::string& tokens, int n_predict, moe::SamplerOptions so,
-                 bool show_routing) {
+struct GenerateArgs {
+    TextInput input;
+    int n_predict = 32;
+    moe::SamplerOptions sampler;
+    bool show_routing = false;
+    bool chat = false;           // wrap the prompt as one user turn in the model's chat format
+    std::string system, chat_template;
+};
+
+// Ctrl-C stops the reply in progress; a second one, or one while idle, quits.
+std::atomic<moe::Session*> g_generating{nullptr};
+extern "C" void on_sigint(int) {
+    if (moe::Session* s = g_generating.load()) {
+        s->cancel();
+        g_generating.store(nullptr);
+        return;
+    }
+    std::signal(SIGINT, SIG_DFL);
+    std::raise(SIGINT);
+}
+
+struct SigintGuard {
+    explicit SigintGuard(moe::Session* s) {
+        g_generating.store(s);
+        std::signal(SIGINT, on_sigint);
+    }
+    ~SigintGuard() { g_generating.store(nullptr); }
+};
+
+int cmd_generate(const RunArgs& a, const GenerateArgs& g) {
+    if (!g.input.given()) throw moe::Error("give a prompt: -p TEXT, --text-file FILE or --tokens IDS");
     Loaded l = load(a);
     moe::RoutingTrace trace;
     l.session->set_routing_observer(&trace);
-    const std::vector<int32_t> prompt = parse_tokens(tokens);
+    std::vector<int32_t> prompt;
     moe::GenerateOptions go;
-    go.n_predict = n_predict;
-    go.sampler = so;
+    go.n_predict = g.n_predict;
+    go.sampler = g.sampler;
+    if (g.chat) {
+        if (!l.tok) throw moe::Error("--chat needs a model with a tokenizer");
+        std::string why;
+        const moe::ChatTemplate t = g.chat_template.empty()
+            ? moe::ChatTemplate::detect(l.model->gguf().get_string("tokenizer.chat_template", ""), &why)
+            : chat_template_from(g.chat_template);
+        spdlog::info("{}", why.empty() ? "chat format " + t.name : why);
+        std::vector<moe::ChatMessage> msgs;
+        if (!g.system.empty()) msgs.push_back({"system", g.system});
+        msgs.push_back({"user", input_text(g.input)});
+        prompt = t.render(*l.tok, msgs, true);
+        go.stop_tokens = t.stop_tokens(*l.tok);
+    } else {
+        prompt = input_ids(g.input, l.tok.get(), true);
+        if (l.tok) {
+            for (int32_t id : {l.tok->info().eos, l.tok->info().eot}) {
+                if (id >= 0) go.stop_tokens.push_back(id);
+            }
+        }
+    }
+    if (prompt.empty()) throw moe::Error("the prompt is empty: it gave no tokens");
+    const int n_ctx = l.session->backend().n_ctx();
+    if (int64_t(prompt.size()) > n_ctx) {
+        throw moe::Error(fmt::format("the prompt is {} tokens and the context is {} (-c sets it, up to the model's {})",
+                                     prompt.size(), n_ctx, l.model->config().n_ctx_train));
+    }
+    const bool text_out = l.tok && g.input.tokens.empty();
+    std::unique_ptr<moe::StreamDecoder> sd;
+    if (l.tok) sd = std::make_unique<moe::StreamDecoder>(*l.tok);
+    std::string text;
     auto on_token = [&](int32_t t) {
+        const bool stop = std::find(go.stop_tokens.begin(), go.stop_tokens.end(), t) != go.stop_tokens.end();
+        const std::string piece = sd && !stop ? sd->push(t) : std::string();
+        text += piece;
         if (!a.json_out) {
-            fmt::print("{} ", t);
+            if (text_out) {
+                fmt::print("{}", piece);
+            } else {
+                fmt::print("{} ", t);
+            }
             std::fflush(stdout);
         }
         return true;
     };
-    moe::GenerateResult r = l.session->generate(prompt, go, on_token);
+    moe::GenerateResult r;
+    {
+        SigintGuard guard(l.session.get());
+        r = l.session->generate(prompt, go, on_token);
+    }
+    if (sd) {
+        const std::string tail = sd->flush();
+        text += tail;
+        if (!a.json_out && text_out) fmt::print("{}", tail);
+    }
     double decode_ms = 0.0;
     for (size_t i = 1; i < r.token_ms.size(); ++i) decode_ms += r.token_ms[i];
     const double decode_tps = r.token_ms.size() > 1 ? 1000.0 * double(r.token_ms.size() - 1) / decode_ms : 0.0;
@@ -270,10 +415,14 @@ int cmd_generate(const RunArgs& a, const std::string& tokens, int n_predict, moe
                     {"token_ms", r.token_ms}}},
                   {"routing", routing_json(trace)},
                   {"balance", balance_json(trace, l.model->config().n_expert)}};
+        if (l.tok) {
+            j["prompt_text"] = l.tok->decode(prompt, true);
+            j["text"] = text;
+        }
         std::cout << j.dump() << "\n";
     } else {
         fmt::print("\n");
-        if (show_routing && trace.size() > 0) {
+        if (g.show_routing && trace.size() > 0) {
             print_routing(trace);
             print_balance(trace, l.model->config().n_expert);
         }
@@ -283,16 +432,22 @@ int cmd_generate(const RunArgs& a, const std::string& tokens, int n_predict, moe
     return 0;
 }
 
-int cmd_score(const RunArgs& a, const std::string& tokens) {
+int cmd_score(const RunArgs& a, const TextInput& in) {
+    if (!in.given()) throw moe::Error("give the text to score: -p TEXT, --text-file FILE or --tokens IDS");
     Loaded l = load(a);
     moe::RoutingTrace trace;
     l.session->set_routing_observer(&trace);
-    const std::vector<int32_t> toks = parse_tokens(tokens);
+    const std::vector<int32_t> toks = input_ids(in, l.tok.get(), true);
+    if (int64_t(toks.size()) > l.session->backend().n_ctx()) {
+        throw moe::Error(fmt::format("the text is {} tokens and the context is {} (-c sets it, up to the model's {})",
+                                     toks.size(), l.session->backend().n_ctx(), l.model->config().n_ctx_train));
+    }
     moe::ScoreResult r = l.session->score(toks);
     if (a.json_out) {
         json j = {{"model", a.model},
                   {"backend", l.session->backend().name()},
                   {"n_tokens", toks.size()},
+                  {"tokens", toks},
                   {"nll", r.nll},
                   {"mean_nll", r.mean_nll},
                   {"perplexity", r.perplexity},
@@ -302,6 +457,106 @@ int cmd_score(const RunArgs& a, const std::string& tokens) {
     } else {
         fmt::print("tokens      {}\nmean nll    {:.6f}\nperplexity  {:.4f}\ntime        {:.1f} ms ({:.1f} tok/s)\n",
                    toks.size(), r.mean_nll, r.perplexity, r.elapsed_ms, 1000.0 * double(toks.size()) / r.elapsed_ms);
+    }
+    return 0;
+}
+
+// ---- tokenize ----------------------------------------------------------------
+
+int cmd_tokenize(const std::string& path, const TextInput& in, bool add_special, bool as_json) {
+    if (in.text.empty() && in.file.empty()) throw moe::Error("give the text: -p TEXT or --text-file FILE");
+    moe::GgufFile f = moe::GgufFile::open(path);
+    const auto tok = moe::Tokenizer::from_gguf(f);
+    const std::string text = input_text(in);
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::vector<int32_t> ids = tok->encode(text, add_special, in.parse_special);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (as_json) {
+        json pieces = json::array();
+        for (int32_t id : ids) pieces.push_back(moe::sanitize_utf8(tok->token_bytes(id, true)));
+        json j = {{"model", path},
+                  {"tokenizer", tok->info().model},
+                  {"pre", tok->info().pre_rule},
+                  {"bytes", text.size()},
+                  {"n_tokens", ids.size()},
+                  {"ids", ids},
+                  {"pieces", pieces},
+                  {"encode_ms", ms}};
+        std::cout << j.dump() << "\n";
+    } else {
+        for (int32_t id : ids) {
+            fmt::print("{:>7} {}\n", id, json(moe::sanitize_utf8(tok->token_bytes(id, true))).dump());
+        }
+    }
+    spdlog::info("{} bytes -> {} tokens in {:.1f} ms ({:.1f} MB/s, {} tokenizer, {} rule)", text.size(), ids.size(), ms,
+                 ms > 0 ? double(text.size()) / ms / 1e3 : 0.0, tok->info().model, tok->info().pre_rule);
+    return 0;
+}
+
+// ---- chat --------------------------------------------------------------------
+
+struct ChatArgs {
+    int n_predict = 512;
+    moe::SamplerOptions sampler;
+    std::string system, chat_template;
+    bool show_prompt = false;
+};
+
+// Reads one message per line from standard input; /clear starts over,
+// /exit (or end of input) quits; Ctrl-C stops the reply being written.
+int cmd_chat(const RunArgs& a, const ChatArgs& c) {
+    auto model = moe::Model::load(a.model);
+    std::unique_ptr<moe::ChatTemplate> given;
+    if (!c.chat_template.empty()) given = std::make_unique<moe::ChatTemplate>(chat_template_from(c.chat_template));
+    moe::Conversation conv(model, make_backend(a, model), given.get());
+    const bool tty = isatty(STDIN_FILENO);
+    if (conv.template_why().find("using ChatML") != std::string::npos) {
+        spdlog::warn("{}", conv.template_why());
+    } else {
+        spdlog::info("{}", conv.template_why());
+    }
+    if (!c.system.empty()) conv.set_system_prompt(c.system);
+    if (tty) fmt::print("chatting with {} ({}); /clear starts over, /exit quits, Ctrl-C stops a reply\n", model->name(), a.model);
+    moe::GenerateOptions go;
+    go.n_predict = c.n_predict;
+    go.sampler = c.sampler;
+    std::string line;
+    while (true) {
+        if (tty) {
+            fmt::print("> ");
+            std::fflush(stdout);
+        }
+        if (!std::getline(std::cin, line)) break;
+        if (line == "/exit" || line == "/quit") break;
+        if (line == "/clear") {
+            conv.clear();
+            if (tty) fmt::print("(new conversation)\n");
+            continue;
+        }
+        if (line.empty()) continue;
+        if (c.show_prompt) {
+            std::vector<moe::ChatMessage> msgs = conv.messages();
+            msgs.push_back({"user", line});
+            spdlog::info("prompt: {}", json(conv.chat_template().render_text(msgs, true)).dump());
+        }
+        moe::TurnResult r;
+        try {
+            SigintGuard guard(&conv.session());
+            r = conv.reply(line, go, [](const std::string& piece, int32_t) {
+                fmt::print("{}", piece);
+                std::fflush(stdout);
+                return true;
+            });
+        } catch (const moe::Error& e) {
+            spdlog::error("{}", e.what());
+            continue;
+        }
+        fmt::print("\n");
+        double decode_ms = 0.0;
+        for (size_t i = 1; i < r.gen.token_ms.size(); ++i) decode_ms += r.gen.token_ms[i];
+        spdlog::info("{} new prompt tokens, {} generated ({:.1f} tok/s), {} in context, stop: {}", r.prompt.size(),
+                     r.gen.tokens.size(), decode_ms > 0 ? 1000.0 * double(r.gen.tokens.size() - 1) / decode_ms : 0.0,
+                     r.n_context, moe::stop_reason_name(r.gen.stop));
     }
     return 0;
 }
@@ -445,27 +700,44 @@ int main(int argc, char** argv) {
     info->add_flag("--json", info_json, "print JSON");
 
     RunArgs gen_args;
-    std::string gen_tokens;
-    int n_predict = 32;
-    moe::SamplerOptions so = sampler_defaults();
-    auto* gen = app.add_subcommand("generate", "generate tokens from a prompt of token ids");
+    GenerateArgs gen_opts;
+    auto* gen = app.add_subcommand("generate", "continue a prompt (text or token ids), streaming the reply");
     add_run_options(gen, gen_args);
-    gen->add_option("--tokens", gen_tokens, "prompt token ids, comma-separated")->required();
-    gen->add_option("-n,--n-predict", n_predict, "tokens to generate")->check(CLI::NonNegativeNumber);
-    gen->add_option("--temp", so.temperature, "temperature (0: greedy)");
-    gen->add_option("--sample-top-k", so.top_k, "sample from the k most likely tokens (0: off)");
-    gen->add_option("--top-p", so.top_p, "nucleus sampling mass");
-    gen->add_option("--min-p", so.min_p, "drop tokens below min-p times the best");
-    gen->add_option("--repeat-penalty", so.repeat_penalty, "repetition penalty (1: off)");
-    gen->add_option("--seed", so.seed, "sampling seed");
-    bool show_routing = false;
-    gen->add_flag("--routing", show_routing, "print the experts every token was routed to");
+    add_text_options(gen, gen_opts.input, "the prompt");
+    gen->add_option("-n,--n-predict", gen_opts.n_predict, "tokens to generate")->check(CLI::NonNegativeNumber);
+    add_sampler_options(gen, gen_opts.sampler);
+    gen->add_flag("--routing", gen_opts.show_routing, "print the experts every token was routed to");
+    gen->add_flag("--chat", gen_opts.chat, "send the prompt as a user message in the model's chat format");
+    gen->add_option("--system", gen_opts.system, "system prompt (with --chat)");
+    gen->add_option("--template", gen_opts.chat_template, "chat format: a built-in name or a JSON template file");
 
     RunArgs score_args;
-    std::string score_tokens;
-    auto* score = app.add_subcommand("score", "teacher-forced NLL and perplexity of a token sequence");
+    TextInput score_in;
+    auto* score = app.add_subcommand("score", "teacher-forced NLL and perplexity of a text or token sequence");
     add_run_options(score, score_args);
-    score->add_option("--tokens", score_tokens, "token ids, comma-separated")->required();
+    add_text_options(score, score_in, "the text");
+
+    std::string tok_model;
+    TextInput tok_in;
+    bool tok_json = false, tok_add_special = false;
+    auto* tokenize = app.add_subcommand("tokenize", "print the token ids (and pieces) of a text");
+    tokenize->add_option("model", tok_model, "GGUF model file")->required();
+    tokenize->add_option("-p,--prompt", tok_in.text, "text");
+    tokenize->add_option("-f,--text-file", tok_in.file, "UTF-8 text file");
+    tokenize->add_flag("--lossy", tok_in.lossy, "replace invalid UTF-8 with U+FFFD instead of refusing the text");
+    tokenize->add_flag("--parse-special", tok_in.parse_special, "treat special-token strings as control tokens");
+    tokenize->add_flag("--add-special", tok_add_special, "add BOS/EOS as the model's metadata asks");
+    tokenize->add_flag("--json", tok_json, "print one JSON object");
+
+    RunArgs chat_args;
+    ChatArgs chat_opts;
+    auto* chat = app.add_subcommand("chat", "interactive chat in the model's own format (one message per line)");
+    add_run_options(chat, chat_args);
+    chat->add_option("-n,--n-predict", chat_opts.n_predict, "most tokens per reply")->check(CLI::PositiveNumber);
+    add_sampler_options(chat, chat_opts.sampler);
+    chat->add_option("--system", chat_opts.system, "system prompt");
+    chat->add_option("--template", chat_opts.chat_template, "chat format: a built-in name or a JSON template file");
+    chat->add_flag("--show-prompt", chat_opts.show_prompt, "log each rendered prompt, special tokens spelled out");
 
     moe::SynthOptions synth;
     std::string quant = "F32", out;
@@ -476,6 +748,8 @@ int main(int argc, char** argv) {
     make->add_option("--seed", synth.seed, "random seed");
     make->add_option("-t,--threads", synth.threads, "threads");
     make->add_option("-o,--output", out, "output file")->required();
+    make->add_option("--tokenizer", synth.tokenizer_json, "carry this Hugging Face tokenizer.json (or .json.zst) instead of a synthetic vocabulary");
+    make->add_option("--tokenizer-config", synth.tokenizer_config, "its tokenizer_config.json (default: the one next to it)");
 
     RunArgs bench_args;
     bench_args.batch = 64;
@@ -496,8 +770,10 @@ int main(int argc, char** argv) {
 
     try {
         if (*info) return cmd_info(info_path, info_json, info_ctx);
-        if (*gen) return cmd_generate(gen_args, gen_tokens, n_predict, so, show_routing);
-        if (*score) return cmd_score(score_args, score_tokens);
+        if (*gen) return cmd_generate(gen_args, gen_opts);
+        if (*score) return cmd_score(score_args, score_in);
+        if (*tokenize) return cmd_tokenize(tok_model, tok_in, tok_add_special, tok_json);
+        if (*chat) return cmd_chat(chat_args, chat_opts);
         if (*make) return cmd_make_model(synth, quant, out);
         if (*bench) return cmd_bench(bench_args, bench_p, bench_n, bench_r, bench_seed);
     } catch (const std::exception& e) {

@@ -4,6 +4,7 @@
 #include "gguf/gguf.h"
 #include "quant/quant.h"
 #include "runtime/thread_pool.h"
+#include "tokenizer/vocab_io.h"
 
 #include <fmt/format.h>
 
@@ -124,6 +125,30 @@ const char* k_inst_template =
     "{{ bos_token }}{% for message in messages %}{% if message['role'] == 'user' %}{{ '[INST] ' + message['content'] + "
     "' [/INST]' }}{% else %}{{ message['content'] + eos_token }}{% endif %}{% endfor %}";
 
+void write_synthetic_vocab(GgufWriter& w, bool sentencepiece, const std::string& arch, int n_vocab, uint64_t seed) {
+    const std::vector<std::string> specials = {"<|endoftext|>", "<|im_start|>", "<|im_end|>"};
+    const Vocab v = make_vocab(sentencepiece, n_vocab, specials, seed ^ 0x70c3);
+    w.set_string("tokenizer.ggml.model", sentencepiece ? "llama" : "gpt2");
+    if (!sentencepiece) w.set_string("tokenizer.ggml.pre", arch == "olmoe" ? "olmo" : "qwen2");
+    w.set_string_array("tokenizer.ggml.tokens", v.tokens);
+    w.set_int32_array("tokenizer.ggml.token_type", v.types);
+    if (sentencepiece) {
+        w.set_float32_array("tokenizer.ggml.scores", v.scores);
+        w.set_uint32("tokenizer.ggml.bos_token_id", 1);
+        w.set_uint32("tokenizer.ggml.eos_token_id", 2);
+        w.set_uint32("tokenizer.ggml.unknown_token_id", 0);
+        w.set_bool("tokenizer.ggml.add_bos_token", true);
+        w.set_string("tokenizer.chat_template", k_inst_template);
+    } else {
+        w.set_string_array("tokenizer.ggml.merges", v.merges);
+        const uint32_t first_special = uint32_t(n_vocab) - uint32_t(specials.size());
+        w.set_uint32("tokenizer.ggml.bos_token_id", first_special);      // <|endoftext|>
+        w.set_uint32("tokenizer.ggml.eos_token_id", first_special + 2);  // <|im_end|>
+        w.set_bool("tokenizer.ggml.add_bos_token", false);
+        w.set_string("tokenizer.chat_template", k_chatml_template);
+    }
+}
+
 } // namespace
 
 std::vector<std::string> synth_presets() {
@@ -187,28 +212,16 @@ void write_synthetic_model(const SynthOptions& opts, const std::string& path,
         if (shared) w.set_uint32(a + ".expert_shared_feed_forward_length", uint32_t(p->n_ff_shexp));
     }
 
-    // tokenizer section
-    std::vector<std::string> specials = {"<|endoftext|>", "<|im_start|>", "<|im_end|>"};
-    Vocab v = make_vocab(sentencepiece, p->n_vocab, specials, opts.seed ^ 0x70c3);
-    w.set_string("tokenizer.ggml.model", sentencepiece ? "llama" : "gpt2");
-    if (!sentencepiece) w.set_string("tokenizer.ggml.pre", arch == "olmoe" ? "olmo" : "qwen2");
-    w.set_string_array("tokenizer.ggml.tokens", v.tokens);
-    w.set_int32_array("tokenizer.ggml.token_type", v.types);
-    if (sentencepiece) {
-        w.set_float32_array("tokenizer.ggml.scores", v.scores);
-        w.set_uint32("tokenizer.ggml.bos_token_id", 1);
-        w.set_uint32("tokenizer.ggml.eos_token_id", 2);
-        w.set_uint32("tokenizer.ggml.unknown_token_id", 0);
-        w.set_bool("tokenizer.ggml.add_bos_token", true);
-        w.set_string("tokenizer.chat_template", k_inst_template);
+    // tokenizer section: a real vocabulary when one is given, else a synthetic one
+    Preset shape = *p;
+    if (!opts.tokenizer_json.empty()) {
+        const VocabData real = import_hf_tokenizer(opts.tokenizer_json, opts.tokenizer_config);
+        write_vocab(w, real);
+        shape.n_vocab = int(real.tokens.size());
     } else {
-        w.set_string_array("tokenizer.ggml.merges", v.merges);
-        const uint32_t first_special = uint32_t(p->n_vocab) - uint32_t(specials.size());
-        w.set_uint32("tokenizer.ggml.bos_token_id", first_special);      // <|endoftext|>
-        w.set_uint32("tokenizer.ggml.eos_token_id", first_special + 2);  // <|im_end|>
-        w.set_bool("tokenizer.ggml.add_bos_token", false);
-        w.set_string("tokenizer.chat_template", k_chatml_template);
+        write_synthetic_vocab(w, sentencepiece, arch, p->n_vocab, opts.seed);
     }
+    p = &shape;
 
     // tensors: random uniform values with the variance of a sensible init,
     // seeded per tensor and row so the output does not depend on threading

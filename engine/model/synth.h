@@ -15,6 +15,9 @@ struct SynthOptions {
     uint32_t quant = 0;          // ggml type of the 2-D weights (F32 default)
     uint64_t seed = 1;
     int threads = 0;
+    // A Hugging Face tokenizer.json (and its tokenizer_config.json) to carry
+    // instead of the synthetic vocabulary; the embedding takes its size.
+    std::string tokenizer_json, tokenizer_config;
 };
 
 std::vector<std::string> synth_presets();

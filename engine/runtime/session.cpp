@@ -77,6 +77,17 @@ void Session::eval(std::span<const int32_t> tokens, const std::function<void(siz
     }
 }
 
+void Session::rewind(size_t n_keep) {
+    if (n_keep >= m_history.size()) {
+        if (m_pending >= 0 && n_keep == m_history.size()) m_pending = -1;
+        return;
+    }
+    m_history.resize(n_keep);
+    m_n_past = int(n_keep);
+    m_pending = -1;
+    m_last_batch_n = 0;
+}
+
 const float* Session::last_logits() const {
     if (m_last_batch_n == 0) throw Error("no logits: nothing has been evaluated yet");
     return m_backend->logits(m_last_batch_n - 1);

@@ -51,6 +51,15 @@ public:
     void set_routing_observer(RoutingObserver* obs) { m_observer = obs; }
     // Safe from any thread: generation stops before the next token.
     void cancel() { m_cancel.store(true); }
+    // Every token in the context, the last sampled one included.
+    std::vector<int32_t> context() const {
+        std::vector<int32_t> c = m_history;
+        if (m_pending >= 0) c.push_back(m_pending);
+        return c;
+    }
+    // Keeps the first n_keep tokens of context() and forgets the rest, so a
+    // conversation re-prefills only from where its transcript changed.
+    void rewind(size_t n_keep);
     void reset() {
         m_n_past = 0;
         m_pending = -1;

@@ -27,6 +27,7 @@ struct ChatTemplate {
     std::string system, user, assistant;
     std::string generation_prompt;  // opens the assistant's turn
     bool system_into_first_user = false;  // formats without a system role (Mistral)
+    bool trim = false;                    // strip whitespace around message content (Llama 3)
     std::vector<std::string> stop;        // end-of-turn strings (special tokens)
 
     static ChatTemplate builtin(const std::string& name);  // throws for an unknown name

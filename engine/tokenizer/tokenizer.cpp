@@ -106,7 +106,7 @@ public:
         }
         std::vector<int32_t> out;
         if (add_special && m_info.add_bos && m_info.bos >= 0) out.push_back(m_info.bos);
-        for (const Fragment& f : fragments(text, parse_special)) {
+        for (const Fragment& f : fragments(text, [&](size_t, size_t) { return parse_special; })) {
             if (f.special >= 0) {
                 out.push_back(f.special);
             } else {
@@ -114,6 +114,29 @@ public:
             }
         }
         if (add_special && m_info.add_eos && m_info.eos >= 0) out.push_back(m_info.eos);
+        return out;
+    }
+
+    std::vector<int32_t> encode_masked(std::string_view text, const std::vector<bool>& special_ok) const override {
+        if (special_ok.size() != text.size()) throw Error("encode_masked: the mask does not cover the text");
+        if (const size_t bad = utf8::find_invalid(text); bad != utf8::npos) {
+            throw Error(fmt::format("text is not valid UTF-8: byte 0x{:02X} at offset {}",
+                                    static_cast<unsigned char>(text[bad]), bad));
+        }
+        std::vector<int32_t> out;
+        auto allowed = [&](size_t at, size_t len) {
+            for (size_t i = at; i < at + len; ++i) {
+                if (!special_ok[i]) return false;
+            }
+            return true;
+        };
+        for (const Fragment& f : fragments(text, allowed)) {
+            if (f.special >= 0) {
+                out.push_back(f.special);
+            } else {
+                encode_fragment(f.text, out);
+            }
+        }
         return out;
     }
 
@@ -197,16 +220,18 @@ protected:
     }
 
     // Splits text at special tokens; plain fragments keep their position.
-    std::vector<Fragment> fragments(std::string_view text, bool parse_special) const {
+    // control_ok(offset, length) says whether a control token may match there.
+    template <typename ControlOk>
+    std::vector<Fragment> fragments(std::string_view text, const ControlOk& control_ok) const {
         std::vector<Fragment> out;
         size_t start = 0;
         for (size_t i = 0; i < text.size();) {
             const auto& bucket = m_specials[static_cast<unsigned char>(text[i])];
             int32_t hit = -1;
             for (int32_t id : bucket) {
-                if (!parse_special && m_kind[size_t(id)] != TokenKind::user_defined) continue;
                 const std::string& t = m_text[size_t(id)];
-                if (text.compare(i, t.size(), t) == 0) {
+                if (text.compare(i, t.size(), t) != 0) continue;
+                if (m_kind[size_t(id)] == TokenKind::user_defined || control_ok(i, t.size())) {
                     hit = id;
                     break;
                 }

@@ -49,6 +49,11 @@ public:
     // add_special adds BOS/EOS as the model's metadata asks.
     virtual std::vector<int32_t> encode(std::string_view text, bool add_special = false,
                                         bool parse_special = false) const = 0;
+    // For chat templates: special-token strings count only where they lie
+    // wholly inside bytes with special_ok set (the template's own text), so
+    // message content next to them is tokenized as one with its surroundings
+    // yet can never produce a control token.
+    virtual std::vector<int32_t> encode_masked(std::string_view text, const std::vector<bool>& special_ok) const = 0;
 
     // The bytes of one token as it appears in text (byte-level alphabet and
     // "▁" undone, <0xNN> turned into its byte). Control tokens give "" unless
