@@ -405,6 +405,19 @@ public:
         }
         m_byte_fallback = n_bytes == 256;
         if (m_info.unk < 0) m_info.unk = find("<unk>");
+        m_space = find(k_space);
+        m_split_at_space = m_space >= 0;
+        for (const std::string& t : m_text) {
+            const size_t at = t.find(k_space);
+            if (at == std::string::npos) continue;
+            // a "▁" after any other character inside a token forbids the split
+            for (size_t i = 0; i < t.size() && m_split_at_space; i += 3) {
+                if (t.compare(i, 3, k_space) != 0) {
+                    m_split_at_space = t.find(k_space, i) == std::string::npos;
+                    break;
+                }
+            }
+        }
 
         const GgufKV* merges = f.find("tokenizer.ggml.merges");
         if (merges && merges->type == GgufValueType::ARRAY && merges->arr_type == GgufValueType::STRING &&
@@ -504,14 +517,39 @@ protected:
             i += len;
         }
         // Byte and unknown symbols (encoded as -3 - id) take part in no merge.
+        // Hugging Face merges the whole fragment as one word. When no token
+        // has a "▁" after another character, no merge can cross the start of
+        // a run of "▁", so the runs are merged one by one, each distinct run once.
         std::vector<int32_t> merged;
-        m_merger.merge(syms, merged);
+        if (!m_split_at_space) {
+            m_merger.merge(syms, merged);
+        } else {
+            std::unordered_map<std::string_view, std::pair<uint32_t, uint32_t>> cache;
+            std::vector<int32_t> run;
+            const auto* key_base = reinterpret_cast<const char*>(syms.data());
+            for (size_t a = 0; a < syms.size();) {
+                size_t b = a + 1;
+                while (b < syms.size() && !(syms[b] == m_space && syms[b - 1] != m_space)) ++b;
+                const std::string_view key(key_base + a * sizeof(int32_t), (b - a) * sizeof(int32_t));
+                if (auto it = cache.find(key); it != cache.end()) {
+                    for (uint32_t k = 0; k < it->second.second; ++k) merged.push_back(merged[it->second.first + k]);
+                } else {
+                    const size_t before = merged.size();
+                    run.assign(syms.begin() + ptrdiff_t(a), syms.begin() + ptrdiff_t(b));
+                    m_merger.merge(run, merged);
+                    cache.emplace(key, std::make_pair(uint32_t(before), uint32_t(merged.size() - before)));
+                }
+                a = b;
+            }
+        }
         for (int32_t id : merged) out.push_back(id >= 0 ? id : -3 - id);
     }
 
 private:
     std::array<int32_t, 256> m_byte_token{};
     bool m_byte_fallback = false;
+    int32_t m_space = -1;
+    bool m_split_at_space = false;
 };
 
 } // namespace

@@ -119,17 +119,43 @@ const std::array<std::string, 256>& byte_alphabet() { return alphabet().to_text;
 
 int alphabet_byte(uint32_t cp) { return cp < 512 ? alphabet().to_byte[cp] : -1; }
 
-std::string nfc(std::string_view s) {
-    // ASCII is already in NFC
-    bool ascii = true;
-    for (char c : s) ascii = ascii && !(static_cast<unsigned char>(c) & 0x80);
-    if (ascii) return std::string(s);
+namespace {
+
+std::string nfc_run(std::string_view s) {
     utf8proc_uint8_t* out = nullptr;
     const utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
-                                            utf8proc_ssize_t(s.size()), &out, utf8proc_option_t(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+                                            utf8proc_ssize_t(s.size()), &out,
+                                            utf8proc_option_t(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
     if (n < 0) throw Error(std::string("NFC normalisation failed: ") + utf8proc_errmsg(n));
     std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> hold(out, &std::free);
     return std::string(reinterpret_cast<const char*>(out), size_t(n));
+}
+
+bool ascii(char c) { return !(static_cast<unsigned char>(c) & 0x80); }
+
+} // namespace
+
+// NFC only ever changes non-ASCII text and the ASCII letter just before it
+// (a base that a combining mark composes with). ASCII is never the second
+// half of a composition, so the text splits into independent runs there and
+// plain ASCII is copied as is.
+std::string nfc(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    const size_t n = s.size();
+    auto boundary = [&](size_t j) { return ascii(s[j]) && (j + 1 == n || ascii(s[j + 1])); };
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && boundary(j)) ++j;
+        out.append(s, i, j - i);
+        if (j >= n) break;
+        size_t k = j + 1;
+        while (k < n && !boundary(k)) ++k;
+        out += nfc_run(s.substr(j, k - j));
+        i = k;
+    }
+    return out;
 }
 
 } // namespace moe::utf8
