@@ -463,6 +463,23 @@ int cmd_score(const RunArgs& a, const TextInput& in) {
 
 // ---- tokenize ----------------------------------------------------------------
 
+// A token's text for display: bytes that are not (yet) a whole character are
+// shown as <0xNN>.
+std::string printable_piece(const std::string& bytes) {
+    std::string out;
+    for (size_t i = 0; i < bytes.size();) {
+        const size_t bad = moe::find_invalid_utf8(std::string_view(bytes).substr(i));
+        if (bad == std::string::npos) {
+            out.append(bytes, i, std::string::npos);
+            break;
+        }
+        out.append(bytes, i, bad);
+        out += fmt::format("<0x{:02X}>", static_cast<unsigned char>(bytes[i + bad]));
+        i += bad + 1;
+    }
+    return out;
+}
+
 int cmd_tokenize(const std::string& path, const TextInput& in, bool add_special, bool as_json) {
     if (in.text.empty() && in.file.empty()) throw moe::Error("give the text: -p TEXT or --text-file FILE");
     moe::GgufFile f = moe::GgufFile::open(path);
@@ -473,7 +490,7 @@ int cmd_tokenize(const std::string& path, const TextInput& in, bool add_special,
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (as_json) {
         json pieces = json::array();
-        for (int32_t id : ids) pieces.push_back(moe::sanitize_utf8(tok->token_bytes(id, true)));
+        for (int32_t id : ids) pieces.push_back(printable_piece(tok->token_bytes(id, true)));
         json j = {{"model", path},
                   {"tokenizer", tok->info().model},
                   {"pre", tok->info().pre_rule},
@@ -485,7 +502,7 @@ int cmd_tokenize(const std::string& path, const TextInput& in, bool add_special,
         std::cout << j.dump() << "\n";
     } else {
         for (int32_t id : ids) {
-            fmt::print("{:>7} {}\n", id, json(moe::sanitize_utf8(tok->token_bytes(id, true))).dump());
+            fmt::print("{:>7} {}\n", id, json(printable_piece(tok->token_bytes(id, true))).dump());
         }
     }
     spdlog::info("{} bytes -> {} tokens in {:.1f} ms ({:.1f} MB/s, {} tokenizer, {} rule)", text.size(), ids.size(), ms,
