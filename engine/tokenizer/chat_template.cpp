@@ -194,7 +194,9 @@ ChatTemplate ChatTemplate::from_file(const std::string& path) {
     if (!j.is_object()) throw Error(fmt::format("{}: a chat template file is a JSON object", path));
     ChatTemplate t;
     t.name = path;
-    for (const auto& [key, v] : j.items()) {
+    for (const auto& item : j.items()) {
+        const std::string key = item.key();
+        const nlohmann::json& v = item.value();
         auto str = [&](std::string& dst) {
             if (!v.is_string()) throw Error(fmt::format("{}: \"{}\" must be a string", path, key));
             dst = v.get<std::string>();
