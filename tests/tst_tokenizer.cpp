@@ -114,6 +114,7 @@ void TestTokenizer::goldens_data() {
     QTest::newRow("deepseek_v3") << "deepseek_v3" << "deepseek_v3";
     QTest::newRow("mixtral (merges)") << "llama2" << "llama2";
     QTest::newRow("mixtral (scores)") << "llama2-scores" << "llama2";
+    QTest::newRow("gpt2 (OLMo rule)") << "gpt2" << "gpt2";
 }
 
 void TestTokenizer::goldens() {
@@ -137,7 +138,7 @@ void TestTokenizer::goldens() {
 
 void TestTokenizer::parseSpecial_data() {
     QTest::addColumn<QString>("name");
-    for (const char* n : {"qwen3", "llama3", "deepseek_v3", "llama2"}) QTest::newRow(n) << n;
+    for (const char* n : {"qwen3", "llama3", "deepseek_v3", "llama2", "gpt2"}) QTest::newRow(n) << n;
 }
 
 void TestTokenizer::parseSpecial() {
