@@ -1,6 +1,8 @@
 // moe-cli: the headless face of MoE Workbench. Every command runs through
 // the same engine the desktop application uses.
 #include "cpu/cpu_backend.h"
+#include "record.h"
+#include "runs_cmd.h"
 #include "model/model.h"
 #include "model/synth.h"
 #include "quant/quant.h"
@@ -333,7 +335,9 @@ struct SigintGuard {
     ~SigintGuard() { g_generating.store(nullptr); }
 };
 
-int cmd_generate(const RunArgs& a, const GenerateArgs& g) {
+RunContext run_context(const RunArgs& a) { return RunContext{a.threads, a.batch, a.top_k}; }
+
+int cmd_generate(const RunArgs& a, const GenerateArgs& g, const RecordOptions& rec) {
     if (!g.input.given()) throw moe::Error("give a prompt: -p TEXT, --text-file FILE or --tokens IDS");
     Loaded l = load(a);
     moe::RoutingTrace trace;
@@ -429,10 +433,14 @@ int cmd_generate(const RunArgs& a, const GenerateArgs& g) {
         spdlog::info("{} prompt tokens at {:.1f} tok/s, {} generated at {:.1f} tok/s, stop: {}", prompt.size(),
                      prefill_tps, r.tokens.size(), decode_tps, moe::stop_reason_name(r.stop));
     }
+    const std::string prompt_text = l.tok && g.input.tokens.empty() ? l.tok->decode(prompt, true) : std::string();
+    save_or_keep(rec, make_generate_record(g.chat ? moe::RunKind::chat : moe::RunKind::generate, *l.model,
+                                           l.session->backend(), run_context(a), go, prompt, r, std::move(trace),
+                                           prompt_text, text));
     return 0;
 }
 
-int cmd_score(const RunArgs& a, const TextInput& in) {
+int cmd_score(const RunArgs& a, const TextInput& in, const RecordOptions& rec) {
     if (!in.given()) throw moe::Error("give the text to score: -p TEXT, --text-file FILE or --tokens IDS");
     Loaded l = load(a);
     moe::RoutingTrace trace;
@@ -458,6 +466,9 @@ int cmd_score(const RunArgs& a, const TextInput& in) {
         fmt::print("tokens      {}\nmean nll    {:.6f}\nperplexity  {:.4f}\ntime        {:.1f} ms ({:.1f} tok/s)\n",
                    toks.size(), r.mean_nll, r.perplexity, r.elapsed_ms, 1000.0 * double(toks.size()) / r.elapsed_ms);
     }
+    moe::RunRecord record = make_score_record(*l.model, l.session->backend(), run_context(a), toks, r, std::move(trace));
+    if (l.tok && in.tokens.empty()) record.prompt_text = l.tok->decode(toks, true);
+    save_or_keep(rec, record);
     return 0;
 }
 
@@ -521,7 +532,7 @@ struct ChatArgs {
 
 // Reads one message per line from standard input; /clear starts over,
 // /exit (or end of input) quits; Ctrl-C stops the reply being written.
-int cmd_chat(const RunArgs& a, const ChatArgs& c) {
+int cmd_chat(const RunArgs& a, const ChatArgs& c, const RecordOptions& rec) {
     auto model = moe::Model::load(a.model);
     std::unique_ptr<moe::ChatTemplate> given;
     if (!c.chat_template.empty()) given = std::make_unique<moe::ChatTemplate>(chat_template_from(c.chat_template));
@@ -557,6 +568,8 @@ int cmd_chat(const RunArgs& a, const ChatArgs& c) {
             spdlog::info("prompt: {}", json(conv.chat_template().render_text(msgs, true)).dump());
         }
         moe::TurnResult r;
+        moe::RoutingTrace trace;
+        conv.session().set_routing_observer(&trace);
         try {
             SigintGuard guard(&conv.session());
             r = conv.reply(line, go, [](const std::string& piece, int32_t) {
@@ -574,6 +587,9 @@ int cmd_chat(const RunArgs& a, const ChatArgs& c) {
         spdlog::info("{} new prompt tokens, {} generated ({:.1f} tok/s), {} in context, stop: {}", r.prompt.size(),
                      r.gen.tokens.size(), decode_ms > 0 ? 1000.0 * double(r.gen.tokens.size() - 1) / decode_ms : 0.0,
                      r.n_context, moe::stop_reason_name(r.gen.stop));
+        conv.session().set_routing_observer(nullptr);
+        save_or_keep(rec, make_generate_record(moe::RunKind::chat, *model, conv.session().backend(), run_context(a), go,
+                                               r.prompt, r.gen, std::move(trace), line, r.text));
     }
     return 0;
 }
@@ -610,7 +626,7 @@ Stat stat(const std::vector<double>& v) {
     return s;
 }
 
-int cmd_bench(const RunArgs& a, int n_prompt, int n_gen, int reps, uint64_t seed) {
+int cmd_bench(const RunArgs& a, int n_prompt, int n_gen, int reps, uint64_t seed, const RecordOptions& rec) {
     Loaded l = load(a);
     const moe::Model& m = *l.model;
     const moe::HostInfo host = moe::host_info();
@@ -619,6 +635,9 @@ int cmd_bench(const RunArgs& a, int n_prompt, int n_gen, int reps, uint64_t seed
     const double bw = moe::measure_read_bandwidth(threads);
 
     std::vector<double> pp, tg, ttft, bytes_tok, gbs, kv_tok;
+    std::vector<int32_t> last_prompt;
+    moe::GenerateResult last_res;
+    moe::RoutingTrace last_trace;
     uint64_t st = seed;
     for (int r = 0; r < reps; ++r) {
         std::vector<int32_t> prompt(static_cast<size_t>(n_prompt));
@@ -660,11 +679,14 @@ int cmd_bench(const RunArgs& a, int n_prompt, int n_gen, int reps, uint64_t seed
         gbs.push_back(per_tok * tps / 1e9);
         spdlog::info("rep {}/{}: pp {:.2f} tok/s, tg {:.2f} tok/s, {:.2f} GB/s", r + 1, reps, pp.back(), tg.back(),
                      gbs.back());
+        last_prompt = prompt;
+        last_res = res;
+        last_trace = std::move(trace);
     }
     const Stat spp = stat(pp), stg = stat(tg), sttft = stat(ttft), sb = stat(bytes_tok), sg = stat(gbs);
     const double share = bw > 0 ? sg.mean * 1e9 / bw : 0.0;
-    if (a.json_out) {
-        json j = {{"model", a.model},
+    {
+        const json j = {{"model", a.model},
                   {"model_name", m.name()},
                   {"backend", l.session->backend().name()},
                   {"threads", threads},
@@ -681,8 +703,12 @@ int cmd_bench(const RunArgs& a, int n_prompt, int n_gen, int reps, uint64_t seed
                   {"achieved_gb_per_s", sg.mean},
                   {"memory_bandwidth_gb_per_s", bw / 1e9},
                   {"bandwidth_share", share}};
-        std::cout << j.dump(2) << "\n";
-        return 0;
+        save_or_keep(rec, make_bench_record(m, l.session->backend(), run_context(a), j.dump(), last_prompt, last_res,
+                                            std::move(last_trace)));
+        if (a.json_out) {
+            std::cout << j.dump(2) << "\n";
+            return 0;
+        }
     }
     fmt::print("model        {} ({})\n", m.name(), a.model);
     fmt::print("backend      {} ({} threads, {})\n", l.session->backend().name(), threads, host.cpu_model);
@@ -728,11 +754,15 @@ int main(int argc, char** argv) {
     gen->add_option("--system", gen_opts.system, "system prompt (with --chat)");
     gen->add_option("--template", gen_opts.chat_template, "chat format: a built-in name or a JSON template file");
 
+    RecordOptions gen_rec, score_rec, chat_rec, bench_rec;
+    add_record_options(gen, gen_rec);
+
     RunArgs score_args;
     TextInput score_in;
     auto* score = app.add_subcommand("score", "teacher-forced NLL and perplexity of a text or token sequence");
     add_run_options(score, score_args);
     add_text_options(score, score_in, "the text");
+    add_record_options(score, score_rec);
 
     std::string tok_model;
     TextInput tok_in;
@@ -755,6 +785,7 @@ int main(int argc, char** argv) {
     chat->add_option("--system", chat_opts.system, "system prompt");
     chat->add_option("--template", chat_opts.chat_template, "chat format: a built-in name or a JSON template file");
     chat->add_flag("--show-prompt", chat_opts.show_prompt, "log each rendered prompt, special tokens spelled out");
+    add_record_options(chat, chat_rec);
 
     moe::SynthOptions synth;
     std::string quant = "F32", out;
@@ -778,6 +809,10 @@ int main(int argc, char** argv) {
     bench->add_option("-n,--n-gen", bench_n, "generated tokens")->check(CLI::PositiveNumber);
     bench->add_option("-r,--repetitions", bench_r, "repetitions")->check(CLI::PositiveNumber);
     bench->add_option("--seed", bench_seed, "seed of the random prompt");
+    add_record_options(bench, bench_rec);
+
+    RunsArgs runs_args;
+    add_runs_command(app, runs_args);
 
     try {
         app.parse(argc, argv);
@@ -787,12 +822,13 @@ int main(int argc, char** argv) {
 
     try {
         if (*info) return cmd_info(info_path, info_json, info_ctx);
-        if (*gen) return cmd_generate(gen_args, gen_opts);
-        if (*score) return cmd_score(score_args, score_in);
+        if (*gen) return cmd_generate(gen_args, gen_opts, gen_rec);
+        if (*score) return cmd_score(score_args, score_in, score_rec);
         if (*tokenize) return cmd_tokenize(tok_model, tok_in, tok_add_special, tok_json);
-        if (*chat) return cmd_chat(chat_args, chat_opts);
+        if (*chat) return cmd_chat(chat_args, chat_opts, chat_rec);
+        if (*runs_args.runs) return run_runs_command(runs_args);
         if (*make) return cmd_make_model(synth, quant, out);
-        if (*bench) return cmd_bench(bench_args, bench_p, bench_n, bench_r, bench_seed);
+        if (*bench) return cmd_bench(bench_args, bench_p, bench_n, bench_r, bench_seed, bench_rec);
     } catch (const std::exception& e) {
         spdlog::error("{}", e.what());
         return 1;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 namespace moe {
 
@@ -62,6 +63,85 @@ LayerBalance layer_balance(const RoutingTrace& trace, int layer, int n_experts, 
     b.coverage = double(used) / double(E);
     b.stability = end - begin > 1 ? overlap / (T - 1.0) : 0.0;
     return b;
+}
+
+double percentile(std::vector<double> values, double q) {
+    if (values.empty()) return 0.0;
+    std::sort(values.begin(), values.end());
+    q = std::clamp(q, 0.0, 1.0);
+    const double h = q * double(values.size() - 1);
+    const size_t lo = size_t(std::floor(h));
+    const size_t hi = std::min(lo + 1, values.size() - 1);
+    return values[lo] + (h - double(lo)) * (values[hi] - values[lo]);
+}
+
+LatencySummary latency_summary(const std::vector<double>& token_ms, size_t n_prompt, double prefill_ms) {
+    LatencySummary s;
+    if (prefill_ms > 0.0) s.prefill_tokens_per_s = 1000.0 * double(n_prompt) / prefill_ms;
+    if (token_ms.size() < 2) return s;
+    std::vector<double> decode(token_ms.begin() + 1, token_ms.end());
+    double sum = 0.0;
+    for (double v : decode) sum += v;
+    s.p50_ms = percentile(decode, 0.50);
+    s.p99_ms = percentile(decode, 0.99);
+    s.decode_tokens_per_s = sum > 0.0 ? 1000.0 * double(decode.size()) / sum : 0.0;
+    return s;
+}
+
+namespace {
+
+// Sorted copy of one row's expert ids, so sets compare with std::equal and
+// intersect in one merge pass.
+void sorted_row(const int32_t* ids, int k, std::vector<int32_t>& out) {
+    out.assign(ids, ids + k);
+    std::sort(out.begin(), out.end());
+}
+
+} // namespace
+
+RoutingAgreement routing_agreement(const RoutingTrace& a, const RoutingTrace& b) {
+    RoutingAgreement r;
+    const size_t n = std::min(a.size(), b.size());
+    size_t common = 0;
+    while (common < n && a.token(common) == b.token(common) && a.pos(common) == b.pos(common)) ++common;
+    if (common < n) r.first_token_difference = int64_t(common);
+    r.n_compared = common;
+    const int n_layers = std::min(a.n_layers(), b.n_layers());
+    if (n_layers <= 0) return r;
+    r.layers.resize(size_t(n_layers));
+    const int ka = a.k(), kb = b.k();
+    const double kmax = double(std::max(ka, kb));
+    std::vector<int32_t> sa, sb, both;
+    size_t matched_cells = 0;
+    for (int l = 0; l < n_layers; ++l) {
+        LayerAgreement& la = r.layers[size_t(l)];
+        la.layer = l;
+        size_t matched = 0;
+        double overlap = 0.0;
+        for (size_t t = 0; t < common; ++t) {
+            sorted_row(a.ids(t, l), ka, sa);
+            sorted_row(b.ids(t, l), kb, sb);
+            const bool same = sa == sb;
+            if (same) {
+                ++matched;
+            } else {
+                if (la.first_divergence < 0) la.first_divergence = int64_t(t);
+            }
+            both.clear();
+            std::set_intersection(sa.begin(), sa.end(), sb.begin(), sb.end(), std::back_inserter(both));
+            overlap += double(both.size()) / kmax;
+        }
+        if (common > 0) {
+            la.set_match = double(matched) / double(common);
+            la.overlap = overlap / double(common);
+        }
+        matched_cells += matched;
+        if (la.first_divergence >= 0 && (r.first_divergence < 0 || la.first_divergence < r.first_divergence)) {
+            r.first_divergence = la.first_divergence;
+        }
+    }
+    if (common > 0) r.set_match = double(matched_cells) / (double(common) * double(n_layers));
+    return r;
 }
 
 } // namespace moe

@@ -1,0 +1,375 @@
+#include "runs_cmd.h"
+
+#include "store/compare.h"
+#include "store/export.h"
+#include "store/store.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+using json = nlohmann::ordered_json;
+
+CLI::App* add_runs_command(CLI::App& app, RunsArgs& a) {
+    a.runs = app.add_subcommand("runs", "list, show, compare, export and delete recorded runs");
+    a.runs->require_subcommand(1);
+    a.list = a.runs->add_subcommand("list", "list recorded runs");
+    a.list->add_option("--model", a.model, "only runs of models whose name or file contains this");
+    a.list->add_option("--since", a.since, "only runs made on or after this UTC date (YYYY-MM-DD[THH:MM[:SS]])");
+    a.list->add_option("--kind", a.kind, "only runs of this kind")->check(CLI::IsMember({"generate", "chat", "score", "bench"}));
+    a.list->add_flag("--json", a.json, "print JSON");
+    a.show = a.runs->add_subcommand("show", "everything recorded about a run");
+    a.show->add_option("id", a.ids, "run id")->required()->expected(1);
+    a.show->add_flag("--json", a.json, "print JSON (without the routing trace; export has it)");
+    a.del = a.runs->add_subcommand("delete", "delete runs, with their traces");
+    a.del->add_option("ids", a.ids, "run ids")->required();
+    a.exp = a.runs->add_subcommand("export", "write runs as CSV or JSON");
+    a.exp->add_option("ids", a.ids, "run ids")->required();
+    a.exp->add_option("--format", a.format, "csv or json")->check(CLI::IsMember({"csv", "json"}));
+    a.exp->add_option("--table", a.table, "CSV table: runs, tokens, layers or routing")
+        ->check(CLI::IsMember({"runs", "tokens", "layers", "routing"}));
+    a.exp->add_flag("--no-routing", a.no_routing, "JSON without the routing trace");
+    a.exp->add_option("-o,--output", a.output, "output file (default: standard output)");
+    a.cmp = a.runs->add_subcommand("compare", "runs side by side, differences marked, routing agreement");
+    a.cmp->add_option("ids", a.ids, "two or more run ids")->required()->expected(2, 1000);
+    a.cmp->add_flag("--json", a.json, "print JSON");
+    a.imp = a.runs->add_subcommand("import", "add runs from JSON files (export --format json, or runs kept when saving failed)");
+    a.imp->add_option("files", a.files, "JSON files")->required()->check(CLI::ExistingFile);
+    a.check = a.runs->add_subcommand("check", "check the run store file for damage");
+    for (CLI::App* sub : {a.list, a.show, a.del, a.exp, a.cmp, a.imp, a.check}) {
+        sub->add_option("--db", a.db, "run store (default: $XDG_DATA_HOME/moe-workbench/runs.sqlite)");
+        sub->add_option("--busy-timeout", a.busy_timeout_ms, "ms to wait for another process writing to the store")
+            ->check(CLI::NonNegativeNumber);
+    }
+    return a.runs;
+}
+
+namespace {
+
+std::string store_path(const RunsArgs& a) { return a.db.empty() ? moe::RunStore::default_path() : a.db; }
+
+moe::RunStore open_store(const RunsArgs& a, bool write) {
+    moe::RunStoreOptions o;
+    o.busy_timeout_ms = a.busy_timeout_ms;
+    o.read_only = !write;
+    return moe::RunStore(store_path(a), o);
+}
+
+std::string fixed(double v, int digits = 1) { return fmt::format("{:.{}f}", v, digits); }
+
+std::string clip(const std::string& s, size_t n) {
+    if (s.size() <= n) return s;
+    size_t cut = n > 3 ? n - 3 : 0;
+    while (cut > 0 && (uint8_t(s[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+    return s.substr(0, cut) + "...";
+}
+
+// Display width of UTF-8 text (code points; good enough for names and numbers).
+size_t width(const std::string& s) {
+    size_t n = 0;
+    for (char c : s) n += (uint8_t(c) & 0xC0) != 0x80;
+    return n;
+}
+
+std::string pad(const std::string& s, size_t w) { return s + std::string(w > width(s) ? w - width(s) : 0, ' '); }
+
+// ---- list --------------------------------------------------------------------
+
+int cmd_list(const RunsArgs& a) {
+    const std::string path = store_path(a);
+    if (!std::filesystem::exists(path)) {
+        if (a.json) {
+            std::cout << "[]\n";
+        } else {
+            fmt::print("no runs yet: {} does not exist (generate, score, bench and chat record runs into it)\n", path);
+        }
+        return 0;
+    }
+    moe::RunStore store = open_store(a, false);
+    moe::RunFilter f;
+    f.model = a.model;
+    f.since = a.since;
+    if (!a.kind.empty()) {
+        moe::RunKind k;
+        if (moe::run_kind_from_name(a.kind, &k)) f.kind = k;
+    }
+    const std::vector<moe::RunSummary> runs = store.list(f);
+    if (a.json) {
+        json out = json::array();
+        for (const moe::RunSummary& r : runs) {
+            out.push_back({{"id", r.id},
+                           {"kind", moe::run_kind_name(r.kind)},
+                           {"created_at", r.created_at},
+                           {"status", moe::run_status_name(r.status)},
+                           {"model_name", r.model_name},
+                           {"model_file", r.model_file},
+                           {"model_hash", r.model_hash},
+                           {"quant_mix", r.quant_mix},
+                           {"backend", r.backend},
+                           {"prompt", r.prompt_preview},
+                           {"n_prompt", r.n_prompt},
+                           {"n_output", r.n_output},
+                           {"ttft_ms", r.ttft_ms},
+                           {"decode_tokens_per_s", r.decode_tokens_per_s}});
+        }
+        std::cout << out.dump(2) << "\n";
+        return 0;
+    }
+    if (runs.empty()) {
+        fmt::print("no runs{} in {}\n", a.model.empty() && a.since.empty() && a.kind.empty() ? "" : " match", path);
+        return 0;
+    }
+    fmt::print("{:>5}  {:<20}  {:<8}  {:<28}  {:<8}  {:>6}  {:>6}  {:>8}  {:>7}  {}\n", "id", "created (UTC)", "kind",
+               "model", "backend", "prompt", "output", "ttft ms", "tok/s", "prompt text");
+    for (const moe::RunSummary& r : runs) {
+        std::string kind = moe::run_kind_name(r.kind);
+        if (r.status != moe::RunStatus::complete) kind += "!";  // cancelled or failed
+        fmt::print("{:>5}  {:<20}  {:<8}  {}  {:<8}  {:>6}  {:>6}  {:>8}  {:>7}  {}\n", r.id, r.created_at, kind,
+                   pad(clip(r.model_name.empty() ? r.model_file : r.model_name, 28), 28), clip(r.backend, 8),
+                   r.n_prompt, r.n_output, fixed(r.ttft_ms), fixed(r.decode_tokens_per_s), clip(r.prompt_preview, 40));
+    }
+    return 0;
+}
+
+// ---- show --------------------------------------------------------------------
+
+std::string human_bytes(uint64_t v) {
+    if (v >= (uint64_t(1) << 30)) return fmt::format("{:.2f} GiB", double(v) / double(uint64_t(1) << 30));
+    if (v >= (uint64_t(1) << 20)) return fmt::format("{:.1f} MiB", double(v) / double(uint64_t(1) << 20));
+    if (v >= 1024) return fmt::format("{:.1f} KiB", double(v) / 1024.0);
+    return fmt::format("{} B", v);
+}
+
+std::string ids_text(const std::vector<int32_t>& ids, size_t max) {
+    std::string s;
+    for (size_t i = 0; i < ids.size() && i < max; ++i) s += (i ? "," : "") + std::to_string(ids[i]);
+    if (ids.size() > max) s += fmt::format(",... ({} tokens)", ids.size());
+    return s;
+}
+
+int cmd_show(const RunsArgs& a) {
+    moe::RunStore store = open_store(a, false);
+    const moe::RunRecord r = store.load(a.ids.at(0));
+    if (a.json) {
+        std::cout << moe::run_to_json(r, false).dump(2) << "\n";
+        return 0;
+    }
+    const moe::RunSettings& s = r.settings;
+    fmt::print("run           {} ({}, {}{})\n", r.id, moe::run_kind_name(r.kind), moe::run_status_name(r.status),
+               r.stop_reason.empty() ? "" : ", stop: " + r.stop_reason);
+    fmt::print("created       {}\n", r.created_at);
+    fmt::print("model         {} ({}, {}, hash {})\n", r.model.name, r.model.file_name, human_bytes(r.model.file_size),
+               r.model.content_hash);
+    fmt::print("              {}, {} layers, {} experts, top-{}; {}\n", r.model.arch, r.model.n_layers,
+               r.model.n_experts, r.model.n_experts_used, r.model.quant_mix);
+    fmt::print("parameters    {} total, {} active\n", r.model.total_params, r.model.active_params);
+    fmt::print("hardware      {} ({} threads, {} RAM)\n", r.hardware.cpu_model, r.hardware.cpu_threads,
+               human_bytes(r.hardware.ram_bytes));
+    if (!r.hardware.gpu_name.empty()) {
+        fmt::print("gpu           {} ({}, driver {}, CUDA {})\n", r.hardware.gpu_name,
+                   human_bytes(r.hardware.gpu_memory_bytes), r.hardware.gpu_driver, r.hardware.cuda_version);
+    }
+    fmt::print("build         {} ({})\n", r.build.version, r.build.git_revision);
+    fmt::print("backend       {}, {} threads, batch {}, context {}\n", r.backend, s.n_threads, s.n_batch, s.n_ctx);
+    fmt::print("experts       {} per token{}\n", s.experts_used,
+               s.top_k_override ? fmt::format(" (--top-k {})", s.top_k_override) : std::string(" (the model's)"));
+    fmt::print("sampling      temperature {:g}, top-k {}, top-p {:g}, min-p {:g}, repeat penalty {:g} over {}, seed {}\n",
+               s.temperature, s.top_k, s.top_p, s.min_p, s.repeat_penalty, s.repeat_last_n, s.seed);
+    fmt::print("prompt        {}\n", r.prompt_text.empty() ? ids_text(r.prompt_ids, 32) : clip(r.prompt_text, 200));
+    fmt::print("output        {}\n", r.output_text.empty() ? ids_text(r.output_ids, 32) : clip(r.output_text, 200));
+    fmt::print("timings       ttft {:.1f} ms, prefill {:.1f} ms ({:.1f} tok/s), decode {:.1f} tok/s, p50 {:.2f} ms, "
+               "p99 {:.2f} ms\n",
+               r.ttft_ms, r.prefill_ms, r.prefill_tokens_per_s, r.decode_tokens_per_s, r.p50_ms, r.p99_ms);
+    if (!r.figures_json.empty()) {
+        const json fig = json::parse(r.figures_json, nullptr, false);
+        std::string text = fig.is_discarded() ? r.figures_json : fig.dump();
+        fmt::print("figures       {}\n", clip(text, 400));
+    }
+    if (!r.notes.empty()) fmt::print("notes         {}\n", r.notes);
+    fmt::print("routing       {} tokens x {} MoE layers x top-{}\n", r.routing.size(), r.routing.n_layers(), r.routing.k());
+    const std::vector<moe::StoredLayerBalance> bal = store.layer_balances(r.id);
+    if (!bal.empty()) {
+        fmt::print("layer  imbalance  efficiency     cv  entropy  coverage  stability\n");
+        for (const moe::StoredLayerBalance& b : bal) {
+            fmt::print("{:>5}  {:>9.2f}  {:>10.2f}  {:>5.2f}  {:>7.2f}  {:>8.2f}  {:>9.2f}\n", b.layer,
+                       b.balance.imbalance, b.balance.efficiency, b.balance.cv, b.balance.entropy, b.balance.coverage,
+                       b.balance.stability);
+        }
+    }
+    return 0;
+}
+
+// ---- delete ------------------------------------------------------------------
+
+int cmd_delete(const RunsArgs& a) {
+    moe::RunStore store = open_store(a, true);
+    int missing = 0;
+    for (int64_t id : a.ids) {
+        if (store.remove(id)) {
+            fmt::print("deleted run {}\n", id);
+        } else {
+            spdlog::error("there is no run {} in {}", id, store.path());
+            ++missing;
+        }
+    }
+    return missing ? 1 : 0;
+}
+
+// ---- export ------------------------------------------------------------------
+
+int cmd_export(const RunsArgs& a) {
+    moe::RunStore store = open_store(a, false);
+    std::vector<moe::RunRecord> runs;
+    for (int64_t id : a.ids) runs.push_back(store.load(id));
+    std::ofstream file;
+    std::ostream* out = &std::cout;
+    if (!a.output.empty()) {
+        file.open(a.output, std::ios::binary | std::ios::trunc);
+        if (!file) throw moe::Error(fmt::format("cannot write {}", a.output));
+        out = &file;
+    }
+    if (a.format == "csv") {
+        moe::CsvTable t = moe::CsvTable::tokens;
+        moe::csv_table_from_name(a.table, &t);
+        moe::write_csv(*out, runs, t);
+    } else {
+        *out << moe::runs_to_json(runs, !a.no_routing).dump() << "\n";
+    }
+    out->flush();
+    if (!*out) throw moe::Error(fmt::format("writing {} failed (disk full?)", a.output.empty() ? "the export" : a.output));
+    if (!a.output.empty()) spdlog::info("wrote {} run{} to {}", runs.size(), runs.size() == 1 ? "" : "s", a.output);
+    return 0;
+}
+
+// ---- compare -----------------------------------------------------------------
+
+json agreement_json(const moe::RunAgreement& g) {
+    json layers = json::array();
+    for (const moe::LayerAgreement& l : g.agreement.layers) {
+        layers.push_back({{"layer", l.layer},
+                          {"set_match", l.set_match},
+                          {"overlap", l.overlap},
+                          {"first_divergence", l.first_divergence}});
+    }
+    return {{"run_a", g.a},
+            {"run_b", g.b},
+            {"n_compared", g.agreement.n_compared},
+            {"first_token_difference", g.agreement.first_token_difference},
+            {"set_match", g.agreement.set_match},
+            {"first_divergence", g.agreement.first_divergence},
+            {"layers", layers}};
+}
+
+std::string position(int64_t p) { return p < 0 ? std::string("none") : std::to_string(p); }
+
+int cmd_compare(const RunsArgs& a) {
+    moe::RunStore store = open_store(a, false);
+    std::vector<moe::RunRecord> runs;
+    for (int64_t id : a.ids) runs.push_back(store.load(id));
+    const moe::RunComparison c = moe::compare_runs(runs);
+    if (a.json) {
+        json rows = json::array();
+        for (const moe::CompareRow& r : c.rows) {
+            rows.push_back({{"section", r.section}, {"label", r.label}, {"values", r.values}, {"differs", r.differs}});
+        }
+        json agreements = json::array();
+        for (const moe::RunAgreement& g : c.agreements) agreements.push_back(agreement_json(g));
+        const json out = {{"runs", c.ids}, {"comparable", c.warnings.empty()}, {"warnings", c.warnings},
+                          {"rows", rows}, {"routing_agreement", agreements}};
+        std::cout << out.dump(2) << "\n";
+        return 0;
+    }
+    // side by side: one column per run, '*' before rows whose values differ
+    size_t label_w = 0;
+    std::vector<size_t> col_w(c.ids.size(), 0);
+    for (size_t i = 0; i < c.ids.size(); ++i) col_w[i] = width(fmt::format("run {}", c.ids[i]));
+    for (const moe::CompareRow& r : c.rows) {
+        label_w = std::max(label_w, width(r.label));
+        for (size_t i = 0; i < r.values.size(); ++i) col_w[i] = std::max(col_w[i], width(clip(r.values[i], 36)));
+    }
+    std::string head = "  " + pad("", label_w);
+    for (size_t i = 0; i < c.ids.size(); ++i) head += "  " + pad(fmt::format("run {}", c.ids[i]), col_w[i]);
+    fmt::print("{}\n", head);
+    std::string section;
+    for (const moe::CompareRow& r : c.rows) {
+        if (r.section != section) {
+            section = r.section;
+            fmt::print("{}\n", section);
+        }
+        std::string line = std::string(r.differs ? "* " : "  ") + pad(r.label, label_w);
+        for (size_t i = 0; i < r.values.size(); ++i) line += "  " + pad(clip(r.values[i], 36), col_w[i]);
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        fmt::print("{}\n", line);
+    }
+    fmt::print("(* marks rows that differ)\n");
+    for (const std::string& w : c.warnings) fmt::print("warning: {}\n", w);
+    for (const moe::RunAgreement& g : c.agreements) {
+        const moe::RoutingAgreement& ag = g.agreement;
+        fmt::print("\nrouting agreement, run {} vs run {}: {} tokens compared{}\n", g.b, g.a, ag.n_compared,
+                   ag.first_token_difference >= 0
+                       ? fmt::format(" (the tokens differ from index {} on)", ag.first_token_difference)
+                       : std::string());
+        fmt::print("layer  same top-k set  mean overlap  first divergence\n");
+        for (const moe::LayerAgreement& l : ag.layers) {
+            fmt::print("{:>5}  {:>12.1f} %  {:>12.3f}  {:>16}\n", l.layer, 100.0 * l.set_match, l.overlap,
+                       position(l.first_divergence));
+        }
+        fmt::print("{:>5}  {:>12.1f} %  {:>12}  {:>16}\n", "all", 100.0 * ag.set_match, "", position(ag.first_divergence));
+    }
+    return 0;
+}
+
+// ---- import, check -----------------------------------------------------------
+
+int cmd_import(const RunsArgs& a) {
+    std::vector<moe::RunRecord> runs;
+    for (const std::string& f : a.files) {
+        std::ifstream in(f, std::ios::binary);
+        const json doc = json::parse(in, nullptr, false);
+        if (doc.is_discarded()) throw moe::Error(fmt::format("{} is not JSON", f));
+        const json& list = doc.contains("runs") ? doc["runs"] : doc;
+        if (!list.is_array()) throw moe::Error(fmt::format("{} holds no runs (expected {{\"runs\": [...]}})", f));
+        for (const json& r : list) {
+            try {
+                runs.push_back(moe::run_from_json(r));
+            } catch (const moe::Error& e) {
+                throw moe::Error(fmt::format("{}: {}", f, e.what()));
+            }
+        }
+    }
+    moe::RunStore store = open_store(a, true);
+    for (const moe::RunRecord& r : runs) {
+        const int64_t id = store.save(r);
+        fmt::print("imported run {} as run {}\n", r.id, id);
+    }
+    return 0;
+}
+
+int cmd_check(const RunsArgs& a) {
+    moe::RunStore store = open_store(a, false);
+    const std::vector<std::string> problems = store.integrity_check();
+    if (problems.empty()) {
+        fmt::print("{}: ok (schema {}, {} runs)\n", store.path(), store.schema_version(), store.list().size());
+        return 0;
+    }
+    for (const std::string& p : problems) fmt::print("{}: {}\n", store.path(), p);
+    return 1;
+}
+
+} // namespace
+
+int run_runs_command(const RunsArgs& a) {
+    if (*a.list) return cmd_list(a);
+    if (*a.show) return cmd_show(a);
+    if (*a.del) return cmd_delete(a);
+    if (*a.exp) return cmd_export(a);
+    if (*a.cmp) return cmd_compare(a);
+    if (*a.imp) return cmd_import(a);
+    if (*a.check) return cmd_check(a);
+    return 0;
+}

@@ -1,0 +1,48 @@
+#pragma once
+// `moe-cli runs`: the run store from the command line.
+//   runs list [--model X] [--since DATE] [--kind K] [--json]
+//   runs show ID [--json]
+//   runs delete ID...
+//   runs export ID... --format csv|json [--table runs|tokens|layers|routing] [-o FILE]
+//   runs compare ID ID [ID...] [--json]
+//   runs import FILE...        (runs kept as JSON when the store could not take them)
+//   runs check                 (PRAGMA integrity_check)
+// Every subcommand takes --db PATH.
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+struct RunsArgs {
+    std::string db;
+    int busy_timeout_ms = 5000;
+    // list
+    std::string model;
+    std::string since;
+    std::string kind;
+    bool json = false;
+    // show, delete, export, compare
+    std::vector<int64_t> ids;
+    std::string format = "json";
+    std::string table = "tokens";
+    std::string output;
+    bool no_routing = false;
+    // import
+    std::vector<std::string> files;
+
+    CLI::App* runs = nullptr;
+    CLI::App* list = nullptr;
+    CLI::App* show = nullptr;
+    CLI::App* del = nullptr;
+    CLI::App* exp = nullptr;
+    CLI::App* cmp = nullptr;
+    CLI::App* imp = nullptr;
+    CLI::App* check = nullptr;
+};
+
+// Registers `runs` and its subcommands on app; returns the `runs` command.
+CLI::App* add_runs_command(CLI::App& app, RunsArgs& a);
+
+// Runs the chosen subcommand. Throws moe::Error (the caller prints it and exits 1).
+int run_runs_command(const RunsArgs& a);

@@ -1,0 +1,291 @@
+// `moe-cli runs` end to end through its own driver (tests/store_child/runs_cli),
+// and the recording helper: a store failure must never reach generation,
+// and the run it could not save is kept as JSON that `runs import` takes back.
+#include "model/synth.h"
+#include "record.h"
+#include "store/export.h"
+#include "store/store.h"
+#include "store_child/synthetic_run.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace moe;
+
+namespace {
+
+RunRecord quant_run(const char* hash, const char* quant, uint64_t seed) {
+    moe_test::SyntheticRouting o;
+    o.n_tokens = 60;
+    o.n_layers = 3;
+    o.n_experts = 16;
+    o.k = 2;
+    o.seed = seed;  // different routing per run, same tokens (the tokens do not depend on the seed's routing)
+    RunRecord r = moe_test::synthetic_run(o, 12);
+    r.model.content_hash = hash;
+    r.model.quant_mix = quant;
+    r.settings.seed = 1;
+    return r;
+}
+
+} // namespace
+
+class TestStoreCli : public QObject {
+    Q_OBJECT
+private slots:
+    void init();
+    void listShowDelete();
+    void compareMarksDifferences();
+    void exportCsvAndJson();
+    void errors();
+    void saveOrKeepNeverThrows();
+    void recordFromARealGeneration();
+
+private:
+    struct Result {
+        int code;
+        QString out;
+        QString err;
+    };
+    Result runs(QStringList args);
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_db;
+};
+
+TestStoreCli::Result TestStoreCli::runs(QStringList args) {
+    args.prepend("runs");
+    args << "--db" << m_db;
+    QProcess p;
+    p.start(QStringLiteral(RUNS_CLI_PATH), args);
+    if (!p.waitForFinished(120000)) return {-1, {}, "timed out"};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+void TestStoreCli::init() {
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_db = m_dir->filePath("runs.sqlite");
+}
+
+void TestStoreCli::listShowDelete() {
+    Result r = runs({"list"});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("no runs yet"));
+    QVERIFY(!QFile::exists(m_db));  // listing does not create a store
+    {
+        RunStore s(m_db.toStdString());
+        RunRecord a = quant_run("1111111111111111", "Q8_0 100.0%", 1);
+        a.model.name = "Alpha MoE";
+        a.created_at = "2025-01-01T00:00:00Z";
+        RunRecord b = quant_run("2222222222222222", "Q4_K 100.0%", 2);
+        b.model.name = "Beta MoE";
+        b.created_at = "2025-06-01T00:00:00Z";
+        s.save(a);
+        s.save(b);
+    }
+    r = runs({"list"});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("Alpha MoE") && r.out.contains("Beta MoE"));
+    r = runs({"list", "--model", "beta", "--json"});
+    QCOMPARE(r.code, 0);
+    const QJsonArray listed = QJsonDocument::fromJson(r.out.toUtf8()).array();
+    QCOMPARE(listed.size(), 1);
+    QCOMPARE(listed[0].toObject()["model_name"].toString(), QString("Beta MoE"));
+    r = runs({"list", "--since", "2025-03-01", "--json"});
+    QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).array().size(), 1);
+
+    r = runs({"show", "1"});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("Alpha MoE"));
+    QVERIFY(r.out.contains("layer  imbalance"));  // the stored load balance
+    r = runs({"show", "2", "--json"});
+    QCOMPARE(r.code, 0);
+    QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object()["model"].toObject()["quant_mix"].toString(),
+             QString("Q4_K 100.0%"));
+
+    r = runs({"delete", "1"});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("deleted run 1"));
+    r = runs({"delete", "1"});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains("there is no run 1"));
+    r = runs({"check"});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("ok (schema 1, 1 runs)"));
+}
+
+void TestStoreCli::compareMarksDifferences() {
+    {
+        RunStore s(m_db.toStdString());
+        s.save(quant_run("1111111111111111", "Q8_0 100.0%", 1));
+        s.save(quant_run("2222222222222222", "Q4_K 100.0%", 2));
+        s.save(quant_run("1111111111111111", "Q8_0 100.0%", 1));  // the same run again
+    }
+    Result r = runs({"compare", "1", "2"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    // differing rows start with '*', equal ones do not
+    bool quant_marked = false, backend_unmarked = false;
+    for (const QString& line : r.out.split('\n')) {
+        if (line.startsWith("* quant mix")) quant_marked = true;
+        if (line.startsWith("  backend")) backend_unmarked = true;
+    }
+    QVERIFY2(quant_marked && backend_unmarked, qPrintable(r.out));
+    QVERIFY(r.out.contains("warning: run 2 is not comparable with run 1: different model file"));
+    QVERIFY(r.out.contains("routing agreement, run 2 vs run 1: 60 tokens compared"));
+    r = runs({"compare", "1", "3", "--json"});
+    QCOMPARE(r.code, 0);
+    const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(o["comparable"].toBool(), true);
+    const QJsonObject ag = o["routing_agreement"].toArray()[0].toObject();
+    QCOMPARE(ag["set_match"].toDouble(), 1.0);  // identical routing
+    QCOMPARE(ag["first_divergence"].toInt(), -1);
+    QCOMPARE(ag["layers"].toArray().size(), 3);
+}
+
+void TestStoreCli::exportCsvAndJson() {
+    const RunRecord in = quant_run("1111111111111111", "Q8_0 100.0%", 1);
+    {
+        RunStore s(m_db.toStdString());
+        s.save(in);
+        s.save(in);
+    }
+    Result r = runs({"export", "1", "2", "--format", "csv", "--table", "tokens"});
+    QCOMPARE(r.code, 0);
+    const QStringList rows = r.out.trimmed().split('\n');
+    QCOMPARE(rows[0], QString("run_id,index,phase,token_id,ms"));
+    QCOMPARE(rows.size(), 1 + 2 * int(in.prompt_ids.size() + in.output_ids.size()));
+    QVERIFY(rows[1].startsWith("1,0,prompt,"));
+    QVERIFY(rows.last().startsWith("2,"));
+
+    const QString out = m_dir->filePath("export.json");
+    r = runs({"export", "1", "--format", "json", "-o", out});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QFile f(out);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonObject run = QJsonDocument::fromJson(f.readAll()).object()["runs"].toArray()[0].toObject();
+    QCOMPARE(run["routing"].toObject()["tokens"].toArray().size(), int(in.routing.size()));
+    QCOMPARE(run["layers"].toArray().size(), 3);
+
+    // what export wrote, import takes back as a new run
+    r = runs({"import", out});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.out.contains("imported run 1 as run 3"));
+    RunStore s(m_db.toStdString());
+    QCOMPARE(s.load(3).output_ids, in.output_ids);
+}
+
+void TestStoreCli::errors() {
+    {
+        RunStore s(m_db.toStdString());
+        s.save(quant_run("1111111111111111", "Q8_0 100.0%", 1));
+    }
+    Result r = runs({"show", "99"});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains("there is no run 99"));
+    r = runs({"compare", "1"});
+    QVERIFY(r.code != 0);  // two ids at least
+    r = runs({"list", "--since", "yesterday"});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains("is not a date"));
+}
+
+void TestStoreCli::saveOrKeepNeverThrows() {
+    const RunRecord rec = quant_run("1111111111111111", "Q8_0 100.0%", 1);
+    // the store works: saved, id returned
+    RecordOptions ok;
+    ok.db = m_db.toStdString();
+    const std::optional<int64_t> id = save_or_keep(ok, rec);
+    QVERIFY(id.has_value());
+    // --no-record: nothing happens
+    RecordOptions off = ok;
+    off.no_record = true;
+    QVERIFY(!save_or_keep(off, rec).has_value());
+    QCOMPARE(RunStore(m_db.toStdString()).list().size(), size_t(1));
+
+    // a damaged store: no exception, the file untouched, the run kept as JSON
+    const QString tmp = m_dir->filePath("tmp");
+    QVERIFY(QDir().mkpath(tmp));
+    const QByteArray old_tmp = qgetenv("TMPDIR");
+    qputenv("TMPDIR", tmp.toUtf8());
+    const std::string bad = m_dir->filePath("bad.sqlite").toStdString();
+    {
+        std::ofstream f(bad, std::ios::binary);
+        f << std::string(8192, 'x');
+    }
+    RecordOptions broken;
+    broken.db = bad;
+    std::optional<int64_t> none;
+    try {
+        none = save_or_keep(broken, rec);
+    } catch (...) {
+        QFAIL("save_or_keep threw");
+    }
+    if (old_tmp.isNull()) qunsetenv("TMPDIR"); else qputenv("TMPDIR", old_tmp);
+    QVERIFY(!none.has_value());
+    std::ifstream check(bad, std::ios::binary);
+    QCOMPARE(std::string((std::istreambuf_iterator<char>(check)), std::istreambuf_iterator<char>()),
+             std::string(8192, 'x'));
+    const QDir kept(tmp + "/moe-workbench-unsaved");
+    const QStringList files = kept.entryList({"run-*.json"}, QDir::Files);
+    QCOMPARE(files.size(), 1);
+    // and the kept file imports into a working store
+    Result r = runs({"import", kept.filePath(files[0])});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    RunStore s(m_db.toStdString());
+    QCOMPARE(s.list().size(), size_t(2));
+    QCOMPARE(s.load(2).routing.size(), rec.routing.size());
+}
+
+void TestStoreCli::recordFromARealGeneration() {
+    // what main.cpp does after `generate`: a tiny synthetic MoE, a greedy run, the record saved and read back
+    const std::string model_path = m_dir->filePath("tiny.gguf").toStdString();
+    SynthOptions so;
+    so.arch = "qwen3moe";
+    so.preset = "tiny";
+    so.seed = 5;
+    write_synthetic_model(so, model_path);
+    std::shared_ptr<Model> model = Model::load(model_path);
+    BackendOptions bo;
+    bo.n_ctx = 64;
+    bo.n_threads = 2;
+    Session session(model, make_backend(BackendKind::cpu, model, bo));
+    RoutingTrace trace;
+    session.set_routing_observer(&trace);
+    GenerateOptions go;
+    go.n_predict = 6;
+    go.sampler.temperature = 0.0f;
+    const std::vector<int32_t> prompt = {1, 2, 3, 4};
+    const GenerateResult res = session.generate(prompt, go);
+    const size_t n_routed = trace.size();
+    const RunRecord rec = make_generate_record(RunKind::generate, *model, session.backend(), RunContext{2, 64, 0}, go,
+                                               prompt, res, std::move(trace));
+    QCOMPARE(rec.model.content_hash, model_content_hash(model_path));
+    QCOMPARE(rec.model.arch, std::string("qwen3moe"));
+    QVERIFY(rec.model.quant_mix.find("F32") != std::string::npos);
+    QVERIFY(rec.model.active_params > 0 && rec.model.active_params < rec.model.total_params);
+    QCOMPARE(rec.settings.experts_used, model->config().n_expert_used);
+    QCOMPARE(rec.backend, session.backend().name());
+    QVERIFY(!rec.hardware.cpu_model.empty() || rec.hardware.cpu_threads > 0);
+    RecordOptions o;
+    o.db = m_db.toStdString();
+    const std::optional<int64_t> id = save_or_keep(o, rec);
+    QVERIFY(id.has_value());
+    RunStore s(m_db.toStdString());
+    const RunRecord back = s.load(*id);
+    QCOMPARE(back.output_ids, res.tokens);
+    QCOMPARE(back.prompt_ids, prompt);
+    QCOMPARE(back.routing.size(), n_routed);
+    QCOMPARE(back.stop_reason, std::string("length"));
+    QCOMPARE(int(s.layer_balances(*id).size()), back.routing.n_layers());
+}
+
+QTEST_GUILESS_MAIN(TestStoreCli)
+#include "tst_store_cli.moc"
