@@ -182,17 +182,17 @@ std::vector<LayerBalance> routing_balance(const RoutingTrace& t, int n_experts) 
     const int n = t.n_layers();
     std::vector<LayerBalance> out(static_cast<size_t>(n));
     // layers are independent and this is most of the CPU time of a save
-    // (co-activation is k^2 per token), so half of them go to a second thread
+    // and half of them go to a second thread (co-activation, not stored, is left out)
     std::exception_ptr err;
     std::thread helper([&] {
         try {
-            for (int l = 1; l < n; l += 2) out[size_t(l)] = layer_balance(t, l, E, 0, t.size());
+            for (int l = 1; l < n; l += 2) out[size_t(l)] = layer_balance(t, l, E, 0, t.size(), false);
         } catch (...) {
             err = std::current_exception();
         }
     });
     try {
-        for (int l = 0; l < n; l += 2) out[size_t(l)] = layer_balance(t, l, E, 0, t.size());
+        for (int l = 0; l < n; l += 2) out[size_t(l)] = layer_balance(t, l, E, 0, t.size(), false);
     } catch (...) {
         helper.join();
         throw;

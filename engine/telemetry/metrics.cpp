@@ -5,25 +5,28 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <iterator>
 
 namespace moe {
 
-LayerBalance layer_balance(const RoutingTrace& trace, int layer, int n_experts, size_t begin, size_t end) {
+LayerBalance layer_balance(const RoutingTrace& trace, int layer, int n_experts, size_t begin, size_t end,
+                           bool with_coactivation) {
     if (n_experts <= 0) throw Error(fmt::format("{} experts: the metrics need at least one", n_experts));
     end = std::min(end, trace.size());
     LayerBalance b;
     const size_t E = size_t(n_experts);
     b.counts.assign(E, 0);
     b.share.assign(E, 0.0);
-    b.coactivation.assign(E * E, 0);
+    if (with_coactivation) b.coactivation.assign(E * E, 0);
     if (begin >= end) return b;
     if (layer < 0 || layer >= trace.n_layers()) {
         throw Error(fmt::format("layer {} is not in the trace ({} MoE layers)", layer, trace.n_layers()));
     }
     const int k = trace.k();
     double overlap = 0.0;
+    std::array<uint64_t, 4> prev_mask{};
     for (size_t t = begin; t < end; ++t) {
         const int32_t* ids = trace.ids(t, layer);
         for (int j = 0; j < k; ++j) {
@@ -31,14 +34,24 @@ LayerBalance layer_balance(const RoutingTrace& trace, int layer, int n_experts, 
                 throw Error(fmt::format("expert {} in the trace is outside the {} experts", ids[j], n_experts));
             }
             b.counts[size_t(ids[j])] += 1;
-            for (int i = 0; i < k; ++i) b.coactivation[size_t(ids[j]) * E + size_t(ids[i])] += 1;
+            if (with_coactivation) {
+                for (int i = 0; i < k; ++i) b.coactivation[size_t(ids[j]) * E + size_t(ids[i])] += 1;
+            }
         }
+        // |topk(t) ∩ topk(t-1)| as the popcount of two expert bitmasks
+        std::array<uint64_t, 4> mask{};
+        for (int j = 0; j < k; ++j) mask[size_t(ids[j]) >> 6 & 3] |= uint64_t(1) << (ids[j] & 63);
         if (t > begin) {
-            const int32_t* prev = trace.ids(t - 1, layer);
             int same = 0;
-            for (int j = 0; j < k; ++j) same += int(std::find(prev, prev + k, ids[j]) != prev + k);
+            if (E <= 256) {
+                for (size_t w = 0; w < 4; ++w) same += __builtin_popcountll(mask[w] & prev_mask[w]);
+            } else {
+                const int32_t* prev = trace.ids(t - 1, layer);
+                for (int j = 0; j < k; ++j) same += int(std::find(prev, prev + k, ids[j]) != prev + k);
+            }
             overlap += double(same) / double(k);
         }
+        prev_mask = mask;
     }
     const double T = double(end - begin);
     const double total = double(k) * T;

@@ -24,7 +24,9 @@ struct LayerBalance {
 
 // Metrics of `layer` over trace entries [begin, end); E experts.
 // An empty window gives zero counts and zero metrics.
-LayerBalance layer_balance(const RoutingTrace& trace, int layer, int n_experts, size_t begin, size_t end);
+// Co-activation costs k^2 per token; leave it out (empty) when not needed.
+LayerBalance layer_balance(const RoutingTrace& trace, int layer, int n_experts, size_t begin, size_t end,
+                           bool with_coactivation = true);
 
 // ---- latency ------------------------------------------------------------
 

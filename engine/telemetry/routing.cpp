@@ -2,6 +2,8 @@
 
 #include "error.h"
 
+#include <algorithm>
+
 namespace moe {
 
 void RoutingTrace::on_routing(const RoutingFrame& f) {
@@ -16,6 +18,14 @@ void RoutingTrace::on_routing(const RoutingFrame& f) {
     const size_t n = size_t(f.n_layers) * size_t(f.k);
     m_ids.insert(m_ids.end(), f.ids, f.ids + n);
     m_weights.insert(m_weights.end(), f.weights, f.weights + n);
+}
+
+void RoutingTrace::reserve(size_t n_tokens, int n_layers, int k) {
+    const size_t n = n_tokens * size_t(std::max(n_layers, 0)) * size_t(std::max(k, 0));
+    m_tokens.reserve(n_tokens);
+    m_pos.reserve(n_tokens);
+    m_ids.reserve(n);
+    m_weights.reserve(n);
 }
 
 void RoutingTrace::clear() {

@@ -30,6 +30,8 @@ class RoutingTrace final : public RoutingObserver {
 public:
     void on_routing(const RoutingFrame& frame) override;
     void clear();
+    // Room for n_tokens frames of this shape, so appending never reallocates.
+    void reserve(size_t n_tokens, int n_layers, int k);
 
     size_t size() const { return m_tokens.size(); }
     int n_layers() const { return m_n_layers; }
