@@ -3,6 +3,8 @@
 #include "cpu/cpu_backend.h"
 #include "record.h"
 #include "runs_cmd.h"
+#include "runtime/cuda_hook.h"
+#include "selftest_cmd.h"
 #include "model/model.h"
 #include "model/synth.h"
 #include "quant/quant.h"
@@ -631,8 +633,17 @@ int cmd_bench(const RunArgs& a, int n_prompt, int n_gen, int reps, uint64_t seed
     const moe::Model& m = *l.model;
     const moe::HostInfo host = moe::host_info();
     const int threads = a.threads > 0 ? a.threads : host.threads;
-    spdlog::info("measuring memory read bandwidth with {} threads", threads);
-    const double bw = moe::measure_read_bandwidth(threads);
+    // The roofline: the GPU's device-to-device copy bandwidth, or the host's read bandwidth.
+    const bool on_gpu = l.session->backend().name() == "cuda";
+    const std::optional<moe::GpuInfo> gpu = on_gpu ? moe::cuda_device_info() : std::nullopt;
+    double bw = 0.0;
+    if (on_gpu) {
+        spdlog::info("measuring GPU bandwidth with a device-to-device copy");
+        bw = moe::cuda_copy_bandwidth().value_or(0.0);
+    } else {
+        spdlog::info("measuring memory read bandwidth with {} threads", threads);
+        bw = moe::measure_read_bandwidth(threads);
+    }
 
     std::vector<double> pp, tg, ttft, bytes_tok, gbs, kv_tok;
     std::vector<int32_t> last_prompt;
@@ -686,7 +697,7 @@ int cmd_bench(const RunArgs& a, int n_prompt, int n_gen, int reps, uint64_t seed
     const Stat spp = stat(pp), stg = stat(tg), sttft = stat(ttft), sb = stat(bytes_tok), sg = stat(gbs);
     const double share = bw > 0 ? sg.mean * 1e9 / bw : 0.0;
     {
-        const json j = {{"model", a.model},
+        json j = {{"model", a.model},
                   {"model_name", m.name()},
                   {"backend", l.session->backend().name()},
                   {"threads", threads},
@@ -703,6 +714,13 @@ int cmd_bench(const RunArgs& a, int n_prompt, int n_gen, int reps, uint64_t seed
                   {"achieved_gb_per_s", sg.mean},
                   {"memory_bandwidth_gb_per_s", bw / 1e9},
                   {"bandwidth_share", share}};
+        if (gpu) {
+            j["gpu"] = {{"name", gpu->name}, {"sm_count", gpu->sm_count}, {"total_bytes", gpu->total_bytes},
+                        {"driver", gpu->driver_name}, {"cuda_driver", gpu->driver_version},
+                        {"cuda_runtime", gpu->runtime_version}, {"sm_clock_mhz", gpu->sm_clock_mhz},
+                        {"max_sm_clock_mhz", gpu->max_sm_clock_mhz}, {"mem_clock_mhz", gpu->mem_clock_mhz},
+                        {"power_w", gpu->power_w}, {"power_limit_w", gpu->power_limit_w}};
+        }
         save_or_keep(rec, make_bench_record(m, l.session->backend(), run_context(a), j.dump(), last_prompt, last_res,
                                             std::move(last_trace)));
         if (a.json_out) {
@@ -712,7 +730,13 @@ int cmd_bench(const RunArgs& a, int n_prompt, int n_gen, int reps, uint64_t seed
     }
     fmt::print("model        {} ({})\n", m.name(), a.model);
     fmt::print("backend      {} ({} threads, {})\n", l.session->backend().name(), threads, host.cpu_model);
-    fmt::print("memory       {:.2f} GB/s read bandwidth (measured)\n", bw / 1e9);
+    if (gpu) {
+        fmt::print("gpu          {} ({} SMs, {:.1f} GiB, driver {}, CUDA {}.{}, SM {} / {} MHz, {:.0f} W of {:.0f} W)\n",
+                   gpu->name, gpu->sm_count, double(gpu->total_bytes) / double(1ull << 30), gpu->driver_name,
+                   gpu->runtime_version / 1000, gpu->runtime_version % 1000 / 10, gpu->sm_clock_mhz,
+                   gpu->max_sm_clock_mhz, gpu->power_w, gpu->power_limit_w);
+    }
+    fmt::print("memory       {:.2f} GB/s {} (measured)\n", bw / 1e9, on_gpu ? "device copy bandwidth" : "read bandwidth");
     fmt::print("| test   | tokens/s          | ttft ms      | weight bytes/token | achieved GB/s | share of bandwidth |\n");
     fmt::print("| pp{:<4} | {:8.2f} ± {:6.2f} |              |                    |               |                    |\n",
                n_prompt, spp.mean, spp.sd);
@@ -813,6 +837,8 @@ int main(int argc, char** argv) {
 
     RunsArgs runs_args;
     add_runs_command(app, runs_args);
+    SelftestArgs selftest_args;
+    add_selftest_command(app, selftest_args);
 
     try {
         app.parse(argc, argv);
@@ -827,6 +853,7 @@ int main(int argc, char** argv) {
         if (*tokenize) return cmd_tokenize(tok_model, tok_in, tok_add_special, tok_json);
         if (*chat) return cmd_chat(chat_args, chat_opts, chat_rec);
         if (*runs_args.runs) return run_runs_command(runs_args);
+        if (*selftest_args.cmd) return run_selftest_command(selftest_args);
         if (*make) return cmd_make_model(synth, quant, out);
         if (*bench) return cmd_bench(bench_args, bench_p, bench_n, bench_r, bench_seed, bench_rec);
     } catch (const std::exception& e) {

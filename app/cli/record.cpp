@@ -1,5 +1,7 @@
 #include "record.h"
 
+#include "runtime/cuda_hook.h"
+
 #include "store/export.h"
 #include "store/store.h"
 #include "telemetry/metrics.h"
@@ -27,6 +29,14 @@ moe::RunRecord make_record(moe::RunKind kind, const moe::Model& model, const moe
     r.hardware = moe::hardware_info();
     r.build = moe::build_info();
     r.backend = backend.name();
+    if (r.backend == "cuda") {
+        if (const std::optional<moe::GpuInfo> g = moe::cuda_device_info()) {
+            r.hardware.gpu_name = g->name;
+            r.hardware.gpu_memory_bytes = g->total_bytes;
+            r.hardware.gpu_driver = g->driver_name;
+            r.hardware.cuda_version = fmt::format("{}.{}", g->runtime_version / 1000, g->runtime_version % 1000 / 10);
+        }
+    }
     r.settings.n_ctx = backend.n_ctx();
     r.settings.n_threads = ctx.n_threads > 0 ? ctx.n_threads : r.hardware.cpu_threads;
     r.settings.n_batch = ctx.n_batch > 0 ? ctx.n_batch : backend.max_batch();

@@ -1,6 +1,7 @@
 #include "runtime/backend.h"
 
 #include "cpu/cpu_backend.h"
+#include "runtime/cuda_hook.h"
 
 #include <fmt/format.h>
 
@@ -25,12 +26,38 @@ uint64_t available_memory() {
 
 } // namespace
 
+#ifndef MOE_HAVE_CUDA
+// Stubs of runtime/cuda_hook.h for builds without the CUDA toolkit.
+bool cuda_built() { return false; }
+std::optional<GpuInfo> cuda_device_info(std::string* why) {
+    if (why) *why = "this build has no CUDA backend";
+    return std::nullopt;
+}
+std::optional<double> cuda_copy_bandwidth(size_t, int) { return std::nullopt; }
+std::unique_ptr<Backend> make_cuda_backend(std::shared_ptr<const Model>, const BackendOptions&) {
+    throw Error("this build has no CUDA backend (configure with the CUDA toolkit installed); use --backend cpu");
+}
+std::vector<OpCheck> cuda_op_checks(uint64_t) { return {}; }
+#endif
+
 std::unique_ptr<Backend> make_backend(BackendKind kind, std::shared_ptr<const Model> model, const BackendOptions& opts,
                                       std::string* reason) {
-    if (kind == BackendKind::cuda) {
-        throw Error("this build has no CUDA backend (configure with the CUDA toolkit installed); use --backend cpu");
+    if (kind == BackendKind::cuda) return make_cuda_backend(model, opts);  // throws with the reason
+    if (kind == BackendKind::automatic) {
+        if (!cuda_built()) {
+            if (reason) *reason = "this build has no CUDA backend; running on the CPU";
+        } else {
+            std::string why;
+            if (cuda_device_info(&why)) {
+                try {
+                    return make_cuda_backend(model, opts);
+                } catch (const Error& e) {
+                    why = e.what();  // not enough GPU memory, ...: the CPU still runs it
+                }
+            }
+            if (reason) *reason = fmt::format("{}; running on the CPU", why);
+        }
     }
-    if (kind == BackendKind::automatic && reason) *reason = "this build has no CUDA backend; running on the CPU";
 
     // Say how much memory the KV cache needs before allocating it.
     const int n_ctx = opts.n_ctx > 0 ? opts.n_ctx : std::min(model->config().n_ctx_train, 4096);

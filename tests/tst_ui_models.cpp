@@ -1,0 +1,214 @@
+// Item models of the workbench under QAbstractItemModelTester, fed by
+// synthetic stream batches (no engine run needed).
+#include "chartexporter.h"
+#include "models.h"
+#include "routingdata.h"
+#include "runsummary.h"
+
+#include "telemetry/routing.h"
+
+#include <QAbstractItemModelTester>
+#include <QSortFilterProxyModel>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+// frames x layers x k routing: token t goes to experts (t + j*layer + j) % E.
+StreamBatch makeBatch(int first, int frames, int layers, int experts, int k, bool prompt) {
+    StreamBatch b;
+    b.firstFrame = first;
+    b.nLayers = layers;
+    b.k = k;
+    for (int f = 0; f < frames; ++f) {
+        const int t = first + f;
+        b.frameTokens << t % 50;
+        b.framePos << t;
+        b.frameText << QStringLiteral("t%1").arg(t);
+        b.framePrompt << prompt;
+        b.frameBytes << 1000.0;
+        for (int l = 0; l < layers; ++l)
+            for (int j = 0; j < k; ++j) {
+                b.ids << (t + j * (l + 1) + j) % experts;
+                b.weights << float(1.0 / (j + 2));
+            }
+        if (!prompt) b.tokens << StreamToken{t % 50, QStringLiteral("t%1").arg(t), 10.0 + f, t + 1};
+    }
+    return b;
+}
+
+} // namespace
+
+class TestUiModels : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void tokenModelStreams() {
+        RoutingData data;
+        data.reset(3, 8, 2);
+        TokenModel model(&data);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        int inserts = 0, resets = 0;
+        connect(&model, &QAbstractItemModel::rowsInserted, this, [&] { ++inserts; });
+        connect(&model, &QAbstractItemModel::modelReset, this, [&] { ++resets; });
+        data.append(makeBatch(0, 5, 3, 8, 2, true));
+        data.append(makeBatch(5, 4, 3, 8, 2, false));
+        QCOMPARE(model.rowCount(), 9);
+        QCOMPARE(inserts, 2);   // one insert per batch ...
+        QCOMPARE(resets, 0);    // ... and never a reset while streaming
+        QCOMPARE(model.data(model.index(6, TokenModel::TextColumn)).toString(), QStringLiteral("t6"));
+        QCOMPARE(model.data(model.index(6, TokenModel::PhaseColumn), RawValueRole).toInt(), 1);
+        QCOMPARE(model.data(model.index(2, TokenModel::PhaseColumn), RawValueRole).toInt(), 0);
+        model.setLayer(2);
+        QCOMPARE(model.data(model.index(6, TokenModel::TopExpertColumn), RawValueRole).toInt(), data.ids(6, 2)[0]);
+        // A restarted transcript (first frame 0 again) clears.
+        data.append(makeBatch(0, 2, 3, 8, 2, true));
+        QCOMPARE(model.rowCount(), 2);
+    }
+
+    void routingDataCounts() {
+        RoutingData data;
+        data.reset(2, 4, 2);
+        data.append(makeBatch(0, 10, 2, 4, 2, false));
+        qint64 total = 0;
+        for (int e = 0; e < 4; ++e) total += data.count(1, e);
+        QCOMPARE(total, qint64(10 * 2));
+        const QVector<qint64> last3 = data.loadMatrix(3);
+        qint64 t3 = 0;
+        for (int e = 0; e < 4; ++e) t3 += last3[4 + e];
+        QCOMPARE(t3, qint64(3 * 2));
+        QCOMPARE(data.weightOf(0, 0, data.ids(0, 0)[0]), data.weights(0, 0)[0]);
+        const QVector<int> frames = data.framesOfExpert(0, data.ids(9, 0)[0], 100);
+        QVERIFY(!frames.isEmpty());
+        QCOMPARE(frames.first(), 9);
+    }
+
+    void balanceModels() {
+        RoutingData data;
+        data.reset(2, 4, 2);
+        LayerBalanceModel layers(&data);
+        ExpertLoadModel load(&data);
+        BalanceTimeModel time(&data, 4);
+        QAbstractItemModelTester t1(&layers, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester t2(&load, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester t3(&time, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        data.reset(2, 4, 2);
+        QCOMPARE(layers.rowCount(), 2);
+        QCOMPARE(load.rowCount(), 4);
+        data.append(makeBatch(0, 10, 2, 4, 2, false));
+        layers.recompute();
+        QVERIFY(layers.value(0, LayerBalanceModel::ImbalanceColumn) >= 1.0);
+        QVERIFY(layers.value(0, LayerBalanceModel::CoverageColumn) > 0.0);
+        QCOMPARE(time.rowCount(), 2); // two complete windows of 4
+        data.append(makeBatch(10, 3, 2, 4, 2, false));
+        QCOMPARE(time.rowCount(), 3);
+        QCOMPARE(time.value(2, BalanceTimeModel::FrameColumn), 12.0);
+        load.setLayer(1);
+        qint64 sum = 0;
+        for (int e = 0; e < 4; ++e) sum += load.data(load.index(e, ExpertLoadModel::CountColumn), RawValueRole).toLongLong();
+        QCOMPARE(sum, qint64(13 * 2));
+    }
+
+    void throughputModel() {
+        ThroughputModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.append({StreamToken{1, QStringLiteral("a"), 10.0, 0}, StreamToken{2, QStringLiteral("b"), 30.0, 1}});
+        QCOMPARE(m.rowCount(), 2);
+        QCOMPARE(m.latency(1), 30.0);
+        QCOMPARE(m.tokensPerSecond(1), 1000.0 * 2 / 40.0);
+        m.clear();
+        QCOMPARE(m.rowCount(), 0);
+    }
+
+    void runsModelSortsAndFilters() {
+        RunsModel m;
+        QSortFilterProxyModel proxy;
+        proxy.setSourceModel(&m);
+        proxy.setSortRole(RawValueRole);
+        proxy.setFilterKeyColumn(-1);
+        proxy.setFilterCaseSensitivity(Qt::CaseInsensitive);
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester ptester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        RunSummary a, b;
+        a.id = QStringLiteral("1");
+        a.model = QStringLiteral("alpha");
+        a.decodeTps = 9.5;
+        b.id = QStringLiteral("2");
+        b.model = QStringLiteral("beta");
+        b.decodeTps = 80.0;
+        m.setRuns({a});
+        m.addRun(b);
+        m.addRun(b); // same id: ignored
+        QCOMPARE(m.rowCount(), 2);
+        proxy.sort(RunsModel::DecodeColumn, Qt::DescendingOrder);
+        QCOMPARE(proxy.data(proxy.index(0, RunsModel::ModelColumn)).toString(), QStringLiteral("beta"));
+        proxy.sort(RunsModel::DecodeColumn, Qt::AscendingOrder);
+        QCOMPARE(proxy.data(proxy.index(0, RunsModel::ModelColumn)).toString(), QStringLiteral("alpha"));
+        proxy.setFilterFixedString(QStringLiteral("ALPH"));
+        QCOMPARE(proxy.rowCount(), 1);
+    }
+
+    void compareSettingsMarksDifferences() {
+        RunSummary a, b;
+        a.settings.temperature = 0.7;
+        b.settings.temperature = 0.0;
+        a.settings.topK = b.settings.topK = 40;
+        const QVector<SettingRow> rows = compareSettings({a, b});
+        bool tempDiffers = false, topKSame = false;
+        for (const SettingRow& r : rows) {
+            if (r.name == QLatin1String("Temperature")) tempDiffers = r.differs;
+            if (r.name == QLatin1String("Top-k")) topKSame = !r.differs;
+        }
+        QVERIFY(tempDiffers);
+        QVERIFY(topKSame);
+    }
+
+    void agreementOfIdenticalAndDifferentRuns() {
+        auto trace = [](int offset) {
+            auto t = std::make_shared<moe::RoutingTrace>();
+            for (int i = 0; i < 6; ++i) {
+                const int32_t ids[4] = {(i + offset) % 8, (i + 1) % 8, (i + 2) % 8, (i + 3 + offset) % 8};
+                const float w[4] = {0.6f, 0.4f, 0.5f, 0.5f};
+                moe::RoutingFrame f;
+                f.pos = i;
+                f.token = i;
+                f.n_layers = 2;
+                f.k = 2;
+                f.ids = ids;
+                f.weights = w;
+                t->on_routing(f);
+            }
+            return t;
+        };
+        RunSummary a, b, c;
+        a.routing = trace(0);
+        b.routing = trace(0);
+        c.routing = trace(3);
+        const RunAgreement same = runAgreement(a, b);
+        QVERIFY(same.comparable);
+        QCOMPARE(same.compared, 6);
+        QCOMPARE(same.setMatch, 1.0);
+        const RunAgreement diff = runAgreement(a, c);
+        QVERIFY(diff.comparable);
+        QVERIFY(diff.setMatch < 1.0);
+        QCOMPARE(runAgreement(a, RunSummary{}).comparable, false);
+    }
+
+    void csvExport() {
+        QTemporaryDir dir;
+        ThroughputModel m;
+        m.append({StreamToken{1, QStringLiteral("a"), 12.5, 0}, StreamToken{2, QStringLiteral("b"), 7.5, 1}});
+        const QString path = dir.filePath(QStringLiteral("t.csv"));
+        QString error;
+        QVERIFY2(ChartExporter::exportCsv(&m, path, &error), qPrintable(error));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        QCOMPARE(lines[0], QStringLiteral("Token,Latency (ms),Tokens/s"));
+        QCOMPARE(lines[1].section(QLatin1Char(','), 1, 1), QStringLiteral("12.5"));
+        QCOMPARE(ChartExporter::csvField(QStringLiteral("a,\"b\"")), QStringLiteral("\"a,\"\"b\"\"\""));
+    }
+};
+
+QTEST_MAIN(TestUiModels)
+#include "tst_ui_models.moc"

@@ -1,0 +1,96 @@
+#pragma once
+// Custom-painted routing views (Qt Charts has no heatmap):
+//  - TokenHeatmap: tokens (x, scrolling with generation) x experts (y) of one
+//    layer, gate weight as colour;
+//  - MatrixHeatmap: any rows x columns matrix (layers x experts load, one
+//    token's routing across layers, expert co-activation).
+// Cells are drawn as one image scaled without smoothing: cheap at 48 x 128.
+#include "heatmapmapping.h"
+
+#include <QImage>
+#include <QScrollBar>
+#include <QWidget>
+
+#include <functional>
+
+class RoutingData;
+
+class TokenHeatmap : public QWidget {
+    Q_OBJECT
+public:
+    explicit TokenHeatmap(RoutingData* data, QWidget* parent = nullptr);
+    void setLayer(int layer);
+    int layer() const { return m_layer; }
+    void setSelectedFrame(int frame);
+    int selectedFrame() const { return m_selected; }
+    void setCellWidth(int px);
+    // Where the cells are drawn now (for tests and tooltips).
+    HeatmapMapping mapping() const;
+    bool following() const { return m_follow; }
+    QSize sizeHint() const override { return {640, 360}; }
+    QSize minimumSizeHint() const override { return {200, 120}; }
+    // Tooltip text at a widget position (empty: nothing there).
+    QString describeAt(const QPoint& pos) const;
+
+Q_SIGNALS:
+    void frameClicked(int frame);
+    void expertHovered(int layer, int expert);
+
+protected:
+    void paintEvent(QPaintEvent*) override;
+    void resizeEvent(QResizeEvent*) override;
+    void mouseMoveEvent(QMouseEvent*) override;
+    void mousePressEvent(QMouseEvent*) override;
+    bool event(QEvent* e) override;
+
+private:
+    void onAppended();
+    void updateScrollBar();
+    QRectF plotRect() const;
+
+    RoutingData* m_data;
+    QScrollBar* m_scroll;
+    int m_layer = 0;
+    int m_selected = -1;
+    int m_cellWidth = 6;
+    bool m_follow = true;
+};
+
+class MatrixHeatmap : public QWidget {
+    Q_OBJECT
+public:
+    explicit MatrixHeatmap(QWidget* parent = nullptr);
+    // values: (rows, columns) row-major; colour from 0 to max (or the given max).
+    void setMatrix(int rows, int columns, QVector<double> values, double maxValue = -1.0);
+    void setAxisTitles(const QString& rowTitle, const QString& columnTitle);
+    void setTitle(const QString& title);
+    // Formats the tooltip of a cell; default: "row r, column c: value".
+    void setToolTipFormatter(std::function<QString(int row, int column, double value)> f) { m_format = std::move(f); }
+    void setHighlightedRow(int row);
+    HeatmapMapping mapping() const;
+    double value(int row, int column) const { return m_values[row * m_columns + column]; }
+    int rows() const { return m_rows; }
+    int columns() const { return m_columns; }
+    QSize sizeHint() const override { return {520, 320}; }
+    QSize minimumSizeHint() const override { return {160, 100}; }
+    QString describeAt(const QPoint& pos) const;
+
+Q_SIGNALS:
+    void cellClicked(int row, int column);
+
+protected:
+    void paintEvent(QPaintEvent*) override;
+    void mousePressEvent(QMouseEvent*) override;
+    bool event(QEvent* e) override;
+
+private:
+    QRectF plotRect() const;
+    int m_rows = 0;
+    int m_columns = 0;
+    QVector<double> m_values;
+    double m_max = 0.0;
+    QImage m_image;
+    QString m_rowTitle, m_columnTitle, m_title;
+    int m_highlightRow = -1;
+    std::function<QString(int, int, double)> m_format;
+};

@@ -1,0 +1,393 @@
+#include "mainwindow.h"
+
+#include "chartexporter.h"
+#include "heatmaps.h"
+#include "models.h"
+#include "panels.h"
+#include "routingdata.h"
+#include "views.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QCoreApplication>
+#include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
+
+static void initResources() { Q_INIT_RESOURCE(workbench); } // the .qrc lives in a static library
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    initResources();
+    setWindowTitle(tr("MoE Workbench"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/moe-workbench.svg")));
+    setAcceptDrops(true);
+    m_controller = new EngineController(this);
+    m_routing = new RoutingData(this);
+    m_throughput = new ThroughputModel(this);
+    m_runs = new RunsModel(this);
+
+    m_chat = new ChatPanel(this);
+    m_experts = new ExpertsView(m_routing, this);
+    m_balance = new BalanceView(m_routing, this);
+    m_throughputView = new ThroughputView(m_routing, m_throughput, this);
+    m_history = new HistoryView(m_runs, this);
+    m_compare = new CompareView(this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->addTab(m_experts, tr("Experts"));
+    m_tabs->addTab(m_balance, tr("Balance"));
+    m_tabs->addTab(m_throughputView, tr("Throughput"));
+    m_tabs->addTab(m_history, tr("History"));
+    m_tabs->addTab(m_compare, tr("Compare"));
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(m_chat);
+    split->addWidget(m_tabs);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    split->setSizes({420, 760});
+    setCentralWidget(split);
+
+    m_card = new ModelCardView(this);
+    m_settings = new SettingsPanel(this);
+    m_settings->load();
+    auto* side = new QTabWidget(this);
+    side->addTab(m_card, tr("Model"));
+    side->addTab(m_settings, tr("Settings"));
+    auto* dock = new QDockWidget(tr("Model and settings"), this);
+    dock->setObjectName(QStringLiteral("modelDock"));
+    dock->setWidget(side);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 100);
+    m_progress->setMaximumWidth(220);
+    m_progress->hide();
+    m_cancelLoad = new QPushButton(tr("Cancel"), this);
+    m_cancelLoad->hide();
+    m_speed = new QLabel(this);
+    statusBar()->addPermanentWidget(m_speed);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancelLoad);
+    buildMenus();
+
+    // Heavier views refresh at a few Hz while tokens stream, and only the visible tab.
+    m_refresh = new QTimer(this);
+    m_refresh->setInterval(250);
+    connect(m_refresh, &QTimer::timeout, this, [this] {
+        if (m_dirty) refreshVisible();
+    });
+    m_refresh->start();
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::refreshVisible);
+
+    ChartPanel::setInfoProvider([this] {
+        ExportInfo info;
+        info.model = m_controller->modelCard().name;
+        info.hardware = m_controller->modelCard().cpuModel;
+        if (!m_compare->runs().isEmpty() && m_tabs->currentWidget() == m_compare) {
+            QStringList ids;
+            for (const RunSummary& r : m_compare->runs()) ids << r.id;
+            info.runId = ids.join(QStringLiteral(", "));
+        } else {
+            info.runId = m_lastRunId;
+        }
+        return info;
+    });
+
+    // Engine -> window.
+    connect(m_controller, &EngineController::loadStarted, this, [this](const QString& path) {
+        m_progress->setValue(0);
+        m_progress->show();
+        m_cancelLoad->show();
+        m_chat->setReady(false);
+        setStatus(tr("Loading %1\u2026").arg(QFileInfo(path).fileName()));
+    });
+    connect(m_controller, &EngineController::loadProgress, this, [this](double f, const QString& stage) {
+        m_progress->setValue(int(f * 100));
+        setStatus(stage);
+    });
+    connect(m_cancelLoad, &QPushButton::clicked, m_controller, &EngineController::cancelLoad);
+    auto loadEnded = [this] {
+        m_progress->hide();
+        m_cancelLoad->hide();
+    };
+    connect(m_controller, &EngineController::loadCancelled, this, [this, loadEnded] {
+        loadEnded();
+        setStatus(tr("Loading cancelled"));
+    });
+    connect(m_controller, &EngineController::loadFailed, this, [this, loadEnded](const QString& message) {
+        loadEnded();
+        m_card->clear();
+        setStatus(tr("The model could not be opened"));
+        warn(tr("Could not open the model"), message);
+    });
+    connect(m_controller, &EngineController::modelLoaded, this, [this, loadEnded](const ModelCard& card) {
+        loadEnded();
+        m_card->setCard(card);
+        m_settings->setModelTopK(card.expertsUsedModel, card.experts);
+        m_throughputView->setModelCard(card);
+        m_routing->reset(card.moeLayers, card.experts, card.expertsUsed);
+        m_throughput->clear();
+        m_throughputView->clear();
+        m_chat->clearTranscript();
+        m_chat->setReady(true);
+        addRecent(card.path);
+        setWindowTitle(tr("%1 \u2014 MoE Workbench").arg(card.name));
+        setStatus(tr("%1 loaded on %2").arg(card.name, card.backend));
+        m_controller->refreshRuns();
+    });
+    connect(m_controller, &EngineController::batchAvailable, this, &MainWindow::onBatch);
+    connect(m_controller, &EngineController::generationStarted, this, [this] { m_chat->setBusy(true); });
+    connect(m_controller, &EngineController::generationFinished, this, [this](const RunSummary& run) {
+        m_chat->setBusy(false);
+        m_lastRunId = run.id;
+        m_chat->endAssistant(run.stopReason == QLatin1String("cancelled")
+                                 ? tr("stopped")
+                                 : run.stopReason == QLatin1String("length") ? tr("max tokens reached") : QString());
+        m_throughputView->setRun(run);
+        m_runs->addRun(run);
+        m_speed->setText(tr("%1 tokens at %2 tokens/s").arg(run.nGenerated).arg(run.decodeTps, 0, 'f', 1));
+        refreshVisible();
+    });
+    connect(m_controller, &EngineController::generationFailed, this, [this](const QString& message) {
+        m_chat->setBusy(false);
+        m_chat->showError(message);
+        setStatus(message);
+    });
+    connect(m_controller, &EngineController::runsAvailable, m_runs, &RunsModel::setRuns);
+    connect(m_controller, &EngineController::runsLoaded, this, [this](const QVector<RunSummary>& runs) {
+        m_compare->setRuns(runs);
+        m_tabs->setCurrentWidget(m_compare);
+    });
+    connect(m_controller, &EngineController::storeMessage, this, &MainWindow::setStatus);
+
+    // Window -> engine.
+    connect(m_chat, &ChatPanel::sendRequested, this, [this](const QString& text) {
+        send(text, m_pendingEditText.isNull() ? EngineController::Mode::Send : EngineController::Mode::EditLast);
+    });
+    connect(m_chat, &ChatPanel::stopRequested, m_controller, &EngineController::stop);
+    connect(m_chat, &ChatPanel::regenerateRequested, this, [this] {
+        if (m_chat->hasTurns()) send(m_chat->lastUserMessage(), EngineController::Mode::Regenerate);
+    });
+    connect(m_chat, &ChatPanel::editRequested, this, [this] {
+        m_pendingEditText = m_chat->lastUserMessage();
+        m_chat->setInput(m_pendingEditText);
+    });
+    connect(m_chat, &ChatPanel::frameClicked, this, [this](int frame) {
+        m_experts->showFrame(frame);
+        m_tabs->setCurrentWidget(m_experts);
+    });
+    connect(m_settings, &SettingsPanel::changed, this, [this] { m_settings->save(); });
+    connect(m_settings, &SettingsPanel::expertsPerTokenChanged, this, [this](int k) {
+        if (!m_controller->hasModel()) return;
+        LoadOptions o;
+        o.expertsPerToken = k;
+        o.measureBandwidth = m_measureBandwidth;
+        m_controller->loadModel(m_controller->modelCard().path, o);
+    });
+    connect(m_history, &HistoryView::refreshRequested, m_controller, &EngineController::refreshRuns);
+    connect(m_history, &HistoryView::compareRequested, this, &MainWindow::compareRuns);
+
+    QSettings s;
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    if (!s.contains(QStringLiteral("window/geometry"))) resize(1400, 860);
+    m_controller->refreshRuns();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open model\u2026"), this, [this] {
+        const QString dir = QSettings().value(QStringLiteral("lastDir")).toString();
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open a GGUF model"), dir, tr("GGUF models (*.gguf);;All files (*)"));
+        if (!path.isEmpty()) openModel(path);
+    });
+    open->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    updateRecentMenu();
+    file->addAction(tr("&Close model"), m_controller, [this] {
+        m_controller->unloadModel();
+        m_card->clear();
+        m_chat->setReady(false);
+    });
+    file->addSeparator();
+    file->addAction(tr("Export the charts of this tab\u2026"), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Export charts into"));
+        if (dir.isEmpty()) return;
+        QList<ChartPanel*> panels;
+        if (m_tabs->currentWidget() == m_experts) panels = m_experts->panels();
+        else if (m_tabs->currentWidget() == m_balance) panels = m_balance->panels();
+        else if (m_tabs->currentWidget() == m_throughputView) panels = m_throughputView->panels();
+        else if (m_tabs->currentWidget() == m_compare) panels = m_compare->panels();
+        QStringList failed;
+        for (ChartPanel* p : panels) {
+            const QString base = QDir(dir).filePath(p->title().replace(QLatin1Char(' '), QLatin1Char('_')).replace(QChar(0xd7), QLatin1Char('x')));
+            QString err;
+            for (const char* ext : {".png", ".svg", ".pdf"})
+                if (!p->exportChart(base + QLatin1String(ext), &err)) failed << err;
+            if (p->dataModel() && !p->exportData(base + QStringLiteral(".csv"), &err)) failed << err;
+        }
+        if (!failed.isEmpty()) warn(tr("Export failed"), failed.join(QLatin1Char('\n')));
+        else setStatus(tr("Exported %1 charts to %2").arg(panels.size()).arg(dir));
+    });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* chat = menuBar()->addMenu(tr("&Chat"));
+    QAction* fresh = chat->addAction(tr("&New conversation"), this, [this] {
+        m_controller->newConversation();
+        m_chat->clearTranscript();
+        m_routing->clear();
+        m_throughput->clear();
+        m_throughputView->clear();
+    });
+    fresh->setShortcut(QKeySequence::New);
+    QAction* stop = chat->addAction(tr("&Stop"), m_controller, &EngineController::stop);
+    stop->setShortcut(Qt::Key_Escape);
+    chat->addAction(tr("&Regenerate"), m_chat, &ChatPanel::regenerateRequested);
+    chat->addAction(tr("&Edit last message"), m_chat, &ChatPanel::editRequested);
+
+    QToolBar* tb = addToolBar(tr("Main"));
+    tb->setObjectName(QStringLiteral("mainToolbar"));
+    tb->addAction(open);
+    tb->addAction(fresh);
+    tb->addAction(stop);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About"), this, [this] {
+        QMessageBox::about(this, tr("About MoE Workbench"),
+                           tr("<b>MoE Workbench %1</b><p>Chat with a mixture-of-experts model and watch its routing, load "
+                              "balance and speed as it runs.</p>")
+                               .arg(QStringLiteral(MOE_VERSION)));
+    });
+}
+
+void MainWindow::updateRecentMenu() {
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("recentFiles")).toStringList();
+    for (const QString& path : recent) m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openModel(path); })->setToolTip(path);
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::addRecent(const QString& path) {
+    QSettings s;
+    QStringList recent = s.value(QStringLiteral("recentFiles")).toStringList();
+    const QString abs = QFileInfo(path).absoluteFilePath();
+    recent.removeAll(abs);
+    recent.prepend(abs);
+    while (recent.size() > 8) recent.removeLast();
+    s.setValue(QStringLiteral("recentFiles"), recent);
+    s.setValue(QStringLiteral("lastModel"), abs);
+    s.setValue(QStringLiteral("lastDir"), QFileInfo(abs).absolutePath());
+    updateRecentMenu();
+}
+
+QString MainWindow::bundledModel() {
+    // Next to the sources (a build tree) or installed under share/.
+    const QString app = QCoreApplication::applicationDirPath();
+    const QStringList dirs = {qEnvironmentVariable("MOE_WORKBENCH_MODELS"), app + QStringLiteral("/../../resources/models"),
+                              app + QStringLiteral("/../../../resources/models"), app + QStringLiteral("/../share/moe-workbench/models"),
+                              QStringLiteral(MOE_SOURCE_DIR "/resources/models")};
+    for (const QString& d : dirs) {
+        if (d.isEmpty()) continue;
+        const QFileInfoList files = QDir(d).entryInfoList({QStringLiteral("*.gguf")}, QDir::Files, QDir::Name);
+        if (!files.isEmpty()) return files.first().absoluteFilePath();
+    }
+    return {};
+}
+
+QString MainWindow::startupModel(const QString& argument) {
+    if (!argument.isEmpty()) return argument;
+    const QString last = QSettings().value(QStringLiteral("lastModel")).toString();
+    if (!last.isEmpty() && QFileInfo::exists(last)) return last;
+    return bundledModel();
+}
+
+void MainWindow::openModel(const QString& path) {
+    LoadOptions o;
+    o.expertsPerToken = m_settings->settings().expertsPerToken;
+    o.measureBandwidth = m_measureBandwidth;
+    m_controller->loadModel(path, o);
+}
+
+void MainWindow::setRefreshInterval(int ms) { m_refresh->setInterval(ms); }
+
+void MainWindow::compareRuns(const QStringList& ids) { m_controller->loadRuns(ids); }
+
+void MainWindow::send(const QString& text, EngineController::Mode mode) {
+    if (mode != EngineController::Mode::Send) m_chat->removeLastTurn();
+    m_pendingEditText = QString();
+    m_chat->beginUser(text);
+    m_chat->beginAssistant();
+    m_throughput->clear();
+    m_controller->send(text, m_settings->settings(), mode);
+}
+
+void MainWindow::onBatch(const StreamBatch& b) {
+    // One batch per ~33 ms at most: rows are appended, views repaint once.
+    if (b.firstFrame == 0 && m_routing->frameCount() > 0 && b.frameCount() > 0) m_chat->disableFrameLinks();
+    m_routing->append(b);
+    m_throughput->append(b.tokens);
+    m_chat->appendTokens(b.tokens);
+    m_dirty = true;
+    if (m_throughput->rowCount() > 0)
+        m_speed->setText(tr("%1 tokens/s").arg(m_throughput->tokensPerSecond(m_throughput->rowCount() - 1), 0, 'f', 1));
+}
+
+void MainWindow::refreshVisible() {
+    m_dirty = false;
+    QWidget* w = m_tabs->currentWidget();
+    if (w == m_experts) m_experts->refresh();
+    else if (w == m_balance) m_balance->refresh();
+    else if (w == m_throughputView) m_throughputView->refresh();
+}
+
+void MainWindow::setStatus(const QString& text) { statusBar()->showMessage(text, 8000); }
+
+void MainWindow::warn(const QString& title, const QString& message) {
+    // Window-modal and non-blocking: the event loop (and the engine's signals) keep running.
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    m_lastWarning = message;
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    m_settings->save();
+    m_controller->stop();
+    e->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* e) {
+    for (const QUrl& u : e->mimeData()->urls())
+        if (u.isLocalFile() && u.toLocalFile().endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive)) {
+            e->acceptProposedAction();
+            return;
+        }
+}
+
+void MainWindow::dropEvent(QDropEvent* e) {
+    for (const QUrl& u : e->mimeData()->urls())
+        if (u.isLocalFile()) {
+            openModel(u.toLocalFile());
+            return;
+        }
+}

@@ -1,0 +1,396 @@
+#include "models.h"
+
+#include "routingdata.h"
+
+#include "telemetry/metrics.h"
+
+#include <QLocale>
+
+#include <algorithm>
+
+namespace {
+
+QVariant number(double v, int prec, int role) {
+    if (role == Qt::DisplayRole) return QString::number(v, 'f', prec);
+    if (role == RawValueRole || role == Qt::EditRole) return v;
+    if (role == Qt::TextAlignmentRole) return int(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
+} // namespace
+
+// ---- TokenModel --------------------------------------------------------------
+
+TokenModel::TokenModel(RoutingData* data, QObject* parent) : QAbstractTableModel(parent), m_data(data) {
+    m_rows = data->frameCount();
+    connect(data, &RoutingData::aboutToAppend, this, [this](int first, int last) { beginInsertRows({}, first, last); });
+    connect(data, &RoutingData::framesAppended, this, [this](int, int last) {
+        m_rows = last + 1;
+        endInsertRows();
+    });
+    connect(data, &RoutingData::aboutToClear, this, [this] { beginResetModel(); });
+    connect(data, &RoutingData::cleared, this, [this] {
+        m_rows = m_data->frameCount();
+        m_layer = std::min(m_layer, std::max(0, m_data->nLayers() - 1));
+        endResetModel();
+    });
+}
+
+void TokenModel::setLayer(int layer) {
+    if (layer == m_layer || layer < 0) return;
+    m_layer = layer;
+    if (m_rows > 0) Q_EMIT dataChanged(index(0, TopExpertColumn), index(m_rows - 1, TopWeightColumn));
+}
+
+int TokenModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : m_rows; }
+int TokenModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant TokenModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
+    const int f = index.row();
+    if (role == FrameRole) return f;
+    const bool hasLayer = m_layer < m_data->nLayers();
+    switch (index.column()) {
+    case IndexColumn:
+        if (role == Qt::DisplayRole || role == RawValueRole) return f;
+        break;
+    case TextColumn:
+        if (role == Qt::DisplayRole || role == RawValueRole) return m_data->text(f);
+        break;
+    case IdColumn:
+        if (role == Qt::DisplayRole || role == RawValueRole) return m_data->token(f);
+        break;
+    case PhaseColumn:
+        if (role == Qt::DisplayRole) return m_data->isPrompt(f) ? tr("prompt") : tr("generated");
+        if (role == RawValueRole) return m_data->isPrompt(f) ? 0 : 1;
+        break;
+    case TopExpertColumn:
+        if (hasLayer && (role == Qt::DisplayRole || role == RawValueRole)) return m_data->ids(f, m_layer)[0];
+        break;
+    case TopWeightColumn:
+        if (hasLayer) return number(m_data->weights(f, m_layer)[0], 3, role);
+        break;
+    }
+    return {};
+}
+
+QVariant TokenModel::headerData(int section, Qt::Orientation o, int role) const {
+    if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    switch (section) {
+    case IndexColumn: return tr("#");
+    case TextColumn: return tr("Token");
+    case IdColumn: return tr("Id");
+    case PhaseColumn: return tr("Phase");
+    case TopExpertColumn: return tr("Top expert");
+    case TopWeightColumn: return tr("Gate weight");
+    }
+    return {};
+}
+
+// ---- LayerBalanceModel ---------------------------------------------------------
+
+LayerBalanceModel::LayerBalanceModel(RoutingData* data, QObject* parent) : QAbstractTableModel(parent), m_data(data) {
+    connect(data, &RoutingData::aboutToClear, this, [this] { beginResetModel(); });
+    connect(data, &RoutingData::cleared, this, [this] {
+        m_rows = m_data->nLayers();
+        m_values = QVector<double>(qsizetype(m_rows) * ColumnCount, 0.0);
+        for (int l = 0; l < m_rows; ++l) m_values[l * ColumnCount] = l;
+        endResetModel();
+    });
+}
+
+void LayerBalanceModel::setWindow(int frames) {
+    m_window = frames;
+    recompute();
+}
+
+void LayerBalanceModel::recompute() {
+    if (m_rows == 0) return;
+    const size_t n = size_t(m_data->frameCount());
+    const size_t begin = m_window > 0 && size_t(m_window) < n ? n - size_t(m_window) : 0;
+    for (int l = 0; l < m_rows; ++l) {
+        double* v = m_values.data() + l * ColumnCount;
+        if (n == 0) {
+            std::fill(v + 1, v + ColumnCount, 0.0);
+            continue;
+        }
+        const moe::LayerBalance b = moe::layer_balance(m_data->trace(), l, m_data->nExperts(), begin, n);
+        v[ImbalanceColumn] = b.imbalance;
+        v[EfficiencyColumn] = b.efficiency;
+        v[CvColumn] = b.cv;
+        v[EntropyColumn] = b.entropy;
+        v[CoverageColumn] = b.coverage;
+        v[StabilityColumn] = b.stability;
+    }
+    Q_EMIT dataChanged(index(0, ImbalanceColumn), index(m_rows - 1, ColumnCount - 1));
+}
+
+double LayerBalanceModel::value(int layer, int column) const { return m_values[layer * ColumnCount + column]; }
+
+int LayerBalanceModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : m_rows; }
+int LayerBalanceModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant LayerBalanceModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
+    if (index.column() == LayerColumn) {
+        if (role == Qt::DisplayRole || role == RawValueRole) return index.row();
+        return {};
+    }
+    return number(value(index.row(), index.column()), 3, role);
+}
+
+QVariant LayerBalanceModel::headerData(int section, Qt::Orientation o, int role) const {
+    if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    switch (section) {
+    case LayerColumn: return tr("Layer");
+    case ImbalanceColumn: return tr("Imbalance");
+    case EfficiencyColumn: return tr("Efficiency");
+    case CvColumn: return tr("CV");
+    case EntropyColumn: return tr("Entropy");
+    case CoverageColumn: return tr("Coverage");
+    case StabilityColumn: return tr("Stability");
+    }
+    return {};
+}
+
+// ---- ExpertLoadModel -------------------------------------------------------------
+
+ExpertLoadModel::ExpertLoadModel(RoutingData* data, QObject* parent) : QAbstractTableModel(parent), m_data(data) {
+    connect(data, &RoutingData::aboutToClear, this, [this] { beginResetModel(); });
+    connect(data, &RoutingData::cleared, this, [this] {
+        m_rows = m_data->nExperts();
+        m_layer = std::min(m_layer, std::max(0, m_data->nLayers() - 1));
+        endResetModel();
+    });
+}
+
+void ExpertLoadModel::setLayer(int layer) {
+    if (layer < 0 || layer == m_layer) return;
+    m_layer = layer;
+    refresh();
+}
+
+void ExpertLoadModel::refresh() {
+    if (m_rows > 0) Q_EMIT dataChanged(index(0, CountColumn), index(m_rows - 1, ShareColumn));
+}
+
+int ExpertLoadModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : m_rows; }
+int ExpertLoadModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant ExpertLoadModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
+    const int e = index.row();
+    if (m_layer >= m_data->nLayers()) return {};
+    const qint64 c = m_data->count(m_layer, e);
+    switch (index.column()) {
+    case ExpertColumn:
+        if (role == Qt::DisplayRole || role == RawValueRole) return e;
+        break;
+    case CountColumn:
+        if (role == Qt::DisplayRole || role == RawValueRole || role == Qt::EditRole) return c;
+        break;
+    case ShareColumn: {
+        const double total = double(m_data->frameCount()) * m_data->k();
+        return number(total > 0 ? double(c) / total : 0.0, 4, role);
+    }
+    }
+    return {};
+}
+
+QVariant ExpertLoadModel::headerData(int section, Qt::Orientation o, int role) const {
+    if (role != Qt::DisplayRole) return {};
+    if (o == Qt::Vertical) return section;
+    switch (section) {
+    case ExpertColumn: return tr("Expert");
+    case CountColumn: return tr("Tokens");
+    case ShareColumn: return tr("Load share");
+    }
+    return {};
+}
+
+// ---- ThroughputModel -------------------------------------------------------------
+
+ThroughputModel::ThroughputModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void ThroughputModel::append(const QVector<StreamToken>& tokens) {
+    if (tokens.isEmpty()) return;
+    const int first = int(m_ms.size());
+    beginInsertRows({}, first, first + int(tokens.size()) - 1);
+    for (const StreamToken& t : tokens) {
+        m_ms.append(t.ms);
+        // Smoothed speed: tokens over the time of the last 8.
+        double sum = 0;
+        int n = 0;
+        for (qsizetype i = m_ms.size() - 1; i >= 0 && n < 8; --i, ++n) sum += m_ms[i];
+        const double tps = sum > 0 ? 1000.0 * n / sum : 0.0;
+        m_tps.append(tps);
+        m_maxMs = std::max(m_maxMs, t.ms);
+        m_maxTps = std::max(m_maxTps, tps);
+    }
+    endInsertRows();
+}
+
+void ThroughputModel::clear() {
+    beginResetModel();
+    m_ms.clear();
+    m_tps.clear();
+    m_maxMs = m_maxTps = 0;
+    endResetModel();
+}
+
+int ThroughputModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_ms.size()); }
+int ThroughputModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant ThroughputModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
+    switch (index.column()) {
+    case TokenColumn:
+        if (role == Qt::DisplayRole || role == RawValueRole || role == Qt::EditRole) return index.row();
+        break;
+    case LatencyColumn: return number(m_ms[index.row()], 2, role);
+    case TokensPerSecondColumn: return number(m_tps[index.row()], 1, role);
+    }
+    return {};
+}
+
+QVariant ThroughputModel::headerData(int section, Qt::Orientation o, int role) const {
+    if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    switch (section) {
+    case TokenColumn: return tr("Token");
+    case LatencyColumn: return tr("Latency (ms)");
+    case TokensPerSecondColumn: return tr("Tokens/s");
+    }
+    return {};
+}
+
+// ---- BalanceTimeModel ----------------------------------------------------------------
+
+BalanceTimeModel::BalanceTimeModel(RoutingData* data, int window, QObject* parent)
+    : QAbstractTableModel(parent), m_data(data), m_window(std::max(2, window)) {
+    connect(data, &RoutingData::framesAppended, this, &BalanceTimeModel::onAppended);
+    connect(data, &RoutingData::aboutToClear, this, [this] { beginResetModel(); });
+    connect(data, &RoutingData::cleared, this, [this] {
+        m_values.clear();
+        m_done = 0;
+        endResetModel();
+    });
+}
+
+void BalanceTimeModel::onAppended(int, int last) {
+    const int complete = (last + 1) / m_window;
+    const int have = m_done / m_window;
+    if (complete <= have) return;
+    const int L = m_data->nLayers();
+    beginInsertRows({}, have, complete - 1);
+    for (int w = have; w < complete; ++w) {
+        const size_t b = size_t(w) * size_t(m_window), e = b + size_t(m_window);
+        double acc[ColumnCount] = {};
+        for (int l = 0; l < L; ++l) {
+            const moe::LayerBalance lb = moe::layer_balance(m_data->trace(), l, m_data->nExperts(), b, e);
+            acc[ImbalanceColumn] += lb.imbalance;
+            acc[EfficiencyColumn] += lb.efficiency;
+            acc[CvColumn] += lb.cv;
+            acc[EntropyColumn] += lb.entropy;
+            acc[CoverageColumn] += lb.coverage;
+            acc[StabilityColumn] += lb.stability;
+        }
+        m_values.append(double(e));
+        for (int c = 1; c < ColumnCount; ++c) m_values.append(L ? acc[c] / L : 0.0);
+    }
+    m_done = complete * m_window;
+    endInsertRows();
+}
+
+int BalanceTimeModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : int(m_values.size() / ColumnCount);
+}
+int BalanceTimeModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant BalanceTimeModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
+    return number(value(index.row(), index.column()), index.column() == FrameColumn ? 0 : 3, role);
+}
+
+QVariant BalanceTimeModel::headerData(int section, Qt::Orientation o, int role) const {
+    if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    switch (section) {
+    case FrameColumn: return tr("Token");
+    case ImbalanceColumn: return tr("Imbalance");
+    case EfficiencyColumn: return tr("Efficiency");
+    case CvColumn: return tr("CV");
+    case EntropyColumn: return tr("Entropy");
+    case CoverageColumn: return tr("Coverage");
+    case StabilityColumn: return tr("Stability");
+    }
+    return {};
+}
+
+// ---- RunsModel ------------------------------------------------------------------------
+
+RunsModel::RunsModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void RunsModel::setRuns(const QVector<RunSummary>& runs) {
+    beginResetModel();
+    m_runs = runs;
+    endResetModel();
+}
+
+void RunsModel::addRun(const RunSummary& run) {
+    for (const RunSummary& r : m_runs)
+        if (r.id == run.id) return;
+    beginInsertRows({}, int(m_runs.size()), int(m_runs.size()));
+    m_runs.append(run);
+    endInsertRows();
+}
+
+int RunsModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_runs.size()); }
+int RunsModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant RunsModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
+    const RunSummary& r = m_runs[index.row()];
+    if (role == Qt::ToolTipRole) return r.prompt.left(400);
+    auto text = [&](const QVariant& display, const QVariant& raw) -> QVariant {
+        if (role == Qt::DisplayRole) return display;
+        if (role == RawValueRole) return raw;
+        return {};
+    };
+    switch (index.column()) {
+    case WhenColumn: return text(QLocale().toString(r.when, QLocale::ShortFormat), r.when);
+    case ModelColumn: return text(r.model, r.model);
+    case QuantColumn: return text(r.quant, r.quant);
+    case BackendColumn: return text(r.backend, r.backend);
+    case ExpertsColumn: return text(r.expertsUsed, r.expertsUsed);
+    case PromptColumn: return text(r.prompt.simplified().left(80), r.prompt);
+    case PromptTokensColumn: return text(r.nPrompt, r.nPrompt);
+    case GeneratedColumn: return text(r.nGenerated, r.nGenerated);
+    case DecodeColumn: return number(r.decodeTps, 1, role);
+    case PrefillColumn: return number(r.prefillTps, 1, role);
+    case TtftColumn: return number(r.ttftMs, 1, role);
+    case BandwidthColumn: return number(r.achievedBandwidth / 1e9, 2, role);
+    case ImbalanceColumn: return number(r.meanImbalance, 2, role);
+    case StopColumn: return text(r.stopReason, r.stopReason);
+    }
+    return {};
+}
+
+QVariant RunsModel::headerData(int section, Qt::Orientation o, int role) const {
+    if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    switch (section) {
+    case WhenColumn: return tr("When");
+    case ModelColumn: return tr("Model");
+    case QuantColumn: return tr("Quantization");
+    case BackendColumn: return tr("Backend");
+    case ExpertsColumn: return tr("Experts/token");
+    case PromptColumn: return tr("Prompt");
+    case PromptTokensColumn: return tr("Prompt tokens");
+    case GeneratedColumn: return tr("Generated");
+    case DecodeColumn: return tr("Decode tok/s");
+    case PrefillColumn: return tr("Prefill tok/s");
+    case TtftColumn: return tr("TTFT (ms)");
+    case BandwidthColumn: return tr("GB/s");
+    case ImbalanceColumn: return tr("Imbalance");
+    case StopColumn: return tr("Stop");
+    }
+    return {};
+}

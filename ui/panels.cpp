@@ -1,0 +1,458 @@
+#include "panels.h"
+
+#include <QAbstractItemModel>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSpinBox>
+#include <QTextBrowser>
+#include <QTextBlock>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace {
+std::function<ExportInfo()>& infoProvider() {
+    static std::function<ExportInfo()> f;
+    return f;
+}
+} // namespace
+
+// ---- ChartPanel -----------------------------------------------------------------
+
+ChartPanel::ChartPanel(const QString& title, QWidget* content, QAbstractItemModel* data, QWidget* parent)
+    : QWidget(parent), m_title(title), m_content(content), m_data(data) {
+    auto* lay = new QVBoxLayout(this);
+    lay->setContentsMargins(2, 2, 2, 2);
+    lay->setSpacing(2);
+    m_header = new QWidget(this);
+    auto* head = new QHBoxLayout(m_header);
+    head->setContentsMargins(4, 0, 0, 0);
+    auto* label = new QLabel(QStringLiteral("<b>%1</b>").arg(title.toHtmlEscaped()), m_header);
+    head->addWidget(label);
+    head->addStretch();
+    auto* button = new QToolButton(m_header);
+    button->setText(tr("Export"));
+    button->setToolTip(tr("Export this chart or its data"));
+    button->setPopupMode(QToolButton::InstantPopup);
+    auto* menu = new QMenu(button);
+    menu->addAction(tr("Chart as PNG, SVG or PDF\u2026"), this, &ChartPanel::askExportChart);
+    QAction* csv = menu->addAction(tr("Data as CSV\u2026"), this, &ChartPanel::askExportData);
+    connect(menu, &QMenu::aboutToShow, this, [this, csv] { csv->setEnabled(m_data); });
+    button->setMenu(menu);
+    head->addWidget(button);
+    lay->addWidget(m_header);
+    lay->addWidget(content, 1);
+}
+
+void ChartPanel::setInfoProvider(std::function<ExportInfo()> f) { infoProvider() = std::move(f); }
+
+ExportInfo ChartPanel::exportInfo() const {
+    ExportInfo info = infoProvider() ? infoProvider()() : ExportInfo{};
+    info.title = m_title;
+    return info;
+}
+
+bool ChartPanel::exportChart(const QString& path, QString* error) {
+    return ChartExporter::exportWidget(m_content, path, exportInfo(), error);
+}
+
+bool ChartPanel::exportData(const QString& path, QString* error) {
+    if (!m_data) {
+        if (error) *error = tr("This chart has no data to export.");
+        return false;
+    }
+    return ChartExporter::exportCsv(m_data, path, error);
+}
+
+void ChartPanel::askExportChart() {
+    QString selected;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(m_title), m_title + QStringLiteral(".png"),
+                                                      ChartExporter::chartFilter(), &selected);
+    if (path.isEmpty()) return;
+    QString error;
+    if (!exportChart(path, &error)) {
+        auto* box = new QMessageBox(QMessageBox::Warning, tr("Export failed"), error, QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    }
+}
+
+void ChartPanel::askExportData() {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export data of %1").arg(m_title), m_title + QStringLiteral(".csv"),
+                                                      tr("CSV table (*.csv)"));
+    if (path.isEmpty()) return;
+    QString error;
+    if (!exportData(path, &error)) {
+        auto* box = new QMessageBox(QMessageBox::Warning, tr("Export failed"), error, QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    }
+}
+
+// ---- ModelCardView -------------------------------------------------------------------
+
+ModelCardView::ModelCardView(QWidget* parent) : QWidget(parent) {
+    auto* lay = new QVBoxLayout(this);
+    m_title = new QLabel(this);
+    m_title->setWordWrap(true);
+    QFont f = m_title->font();
+    f.setPointSizeF(f.pointSizeF() * 1.2);
+    f.setBold(true);
+    m_title->setFont(f);
+    lay->addWidget(m_title);
+    m_form = new QFormLayout;
+    m_form->setLabelAlignment(Qt::AlignLeft);
+    m_form->setRowWrapPolicy(QFormLayout::DontWrapRows);
+    const QList<QPair<QString, QString>> rows = {
+        {QStringLiteral("architecture"), tr("Architecture")},
+        {QStringLiteral("layers"), tr("Layers")},
+        {QStringLiteral("experts"), tr("Experts")},
+        {QStringLiteral("topk"), tr("Experts per token")},
+        {QStringLiteral("shared"), tr("Shared experts")},
+        {QStringLiteral("params"), tr("Parameters")},
+        {QStringLiteral("deactivated"), tr("Deactivated per token")},
+        {QStringLiteral("quant"), tr("Quantization")},
+        {QStringLiteral("context"), tr("Context")},
+        {QStringLiteral("memory"), tr("Memory needed")},
+        {QStringLiteral("backend"), tr("Backend")},
+        {QStringLiteral("bandwidth"), tr("Memory bandwidth")},
+        {QStringLiteral("chat"), tr("Chat format")},
+        {QStringLiteral("file"), tr("File")},
+    };
+    for (const auto& [key, label] : rows) {
+        auto* value = new QLabel(this);
+        value->setWordWrap(true);
+        value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        m_form->addRow(label, value);
+        m_fields.insert(key, value);
+    }
+    lay->addLayout(m_form);
+    lay->addStretch();
+    clear();
+}
+
+void ModelCardView::clear() {
+    m_title->setText(tr("No model loaded"));
+    for (QLabel* l : std::as_const(m_fields)) l->setText(QStringLiteral("\u2014"));
+}
+
+void ModelCardView::setCard(const ModelCard& c) {
+    m_title->setText(c.name);
+    m_fields[QStringLiteral("architecture")]->setText(c.isMoe ? tr("%1, mixture of experts").arg(c.architecture)
+                                                              : tr("%1, dense").arg(c.architecture));
+    m_fields[QStringLiteral("layers")]->setText(tr("%1 (%2 with experts)").arg(c.layers).arg(c.moeLayers));
+    m_fields[QStringLiteral("experts")]->setText(tr("%1 per layer").arg(c.experts));
+    m_fields[QStringLiteral("topk")]->setText(c.expertsUsed == c.expertsUsedModel
+                                                  ? tr("top-%1").arg(c.expertsUsed)
+                                                  : tr("top-%1 (model: top-%2)").arg(c.expertsUsed).arg(c.expertsUsedModel));
+    m_fields[QStringLiteral("shared")]->setText(QString::number(c.sharedExperts));
+    m_fields[QStringLiteral("params")]->setText(
+        tr("%1 total, %2 active").arg(formatCount(double(c.totalParams)), formatCount(double(c.activeParams))));
+    m_fields[QStringLiteral("deactivated")]->setText(tr("%1 % of the parameters").arg(100.0 * c.deactivatedShare(), 0, 'f', 1));
+    m_fields[QStringLiteral("quant")]->setText(c.quantSummary());
+    m_fields[QStringLiteral("context")]->setText(tr("%1 in use (trained: %2)").arg(c.contextInUse).arg(c.contextTrain));
+    const double need = double(c.weightBytes + c.kvCacheBytes);
+    QString mem = tr("%1 (weights %2 + KV cache %3), %4 available")
+                      .arg(formatBytes(need), formatBytes(double(c.weightBytes)), formatBytes(double(c.kvCacheBytes)),
+                           formatBytes(double(c.availableBytes)));
+    if (c.availableBytes && need > double(c.availableBytes)) mem = QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(mem);
+    m_fields[QStringLiteral("memory")]->setText(mem);
+    m_fields[QStringLiteral("backend")]->setText(c.backendNote.isEmpty() ? c.backend
+                                                                          : QStringLiteral("%1 (%2)").arg(c.backend, c.backendNote));
+    m_fields[QStringLiteral("bandwidth")]->setText(c.deviceBandwidth > 0
+                                                       ? tr("%1 GB/s read (measured), %2").arg(c.deviceBandwidth / 1e9, 0, 'f', 1).arg(c.cpuModel)
+                                                       : tr("not measured"));
+    m_fields[QStringLiteral("chat")]->setText(c.chatTemplate);
+    m_fields[QStringLiteral("file")]->setText(c.path);
+}
+
+QString ModelCardView::fieldText(const QString& key) const {
+    return key == QLatin1String("title") ? m_title->text() : m_fields.value(key) ? m_fields.value(key)->text() : QString();
+}
+
+// ---- SettingsPanel ------------------------------------------------------------------------
+
+SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
+    auto* form = new QFormLayout(this);
+    m_system = new QPlainTextEdit(this);
+    m_system->setPlaceholderText(tr("System prompt (applies to new conversations)"));
+    m_system->setMaximumHeight(80);
+    form->addRow(tr("System prompt"), m_system);
+    auto dspin = [&](double lo, double hi, double step, int dec) {
+        auto* s = new QDoubleSpinBox(this);
+        s->setRange(lo, hi);
+        s->setSingleStep(step);
+        s->setDecimals(dec);
+        connect(s, &QDoubleSpinBox::valueChanged, this, &SettingsPanel::changed);
+        return s;
+    };
+    auto ispin = [&](int lo, int hi) {
+        auto* s = new QSpinBox(this);
+        s->setRange(lo, hi);
+        connect(s, &QSpinBox::valueChanged, this, &SettingsPanel::changed);
+        return s;
+    };
+    m_temperature = dspin(0.0, 5.0, 0.05, 2);
+    m_temperature->setToolTip(tr("0 picks the most likely token every time"));
+    form->addRow(tr("Temperature"), m_temperature);
+    m_topK = ispin(0, 1000);
+    m_topK->setSpecialValueText(tr("off"));
+    form->addRow(tr("Top-k"), m_topK);
+    m_topP = dspin(0.0, 1.0, 0.01, 2);
+    form->addRow(tr("Top-p"), m_topP);
+    m_minP = dspin(0.0, 1.0, 0.01, 2);
+    form->addRow(tr("Min-p"), m_minP);
+    m_repeat = dspin(0.5, 3.0, 0.05, 2);
+    form->addRow(tr("Repetition penalty"), m_repeat);
+    m_seed = ispin(0, 2147483647);
+    form->addRow(tr("Seed"), m_seed);
+    m_maxTokens = ispin(1, 32768);
+    form->addRow(tr("Max tokens"), m_maxTokens);
+    auto* experts = new QWidget(this);
+    auto* el = new QHBoxLayout(experts);
+    el->setContentsMargins(0, 0, 0, 0);
+    m_experts = ispin(0, 512);
+    m_experts->setSpecialValueText(tr("model's own"));
+    m_experts->setToolTip(tr("Experts used per token; changing it reloads the backend"));
+    m_applyExperts = new QPushButton(tr("Apply"), experts);
+    el->addWidget(m_experts, 1);
+    el->addWidget(m_applyExperts);
+    connect(m_applyExperts, &QPushButton::clicked, this, [this] { Q_EMIT expertsPerTokenChanged(m_experts->value()); });
+    form->addRow(tr("Experts per token"), experts);
+    connect(m_system, &QPlainTextEdit::textChanged, this, &SettingsPanel::changed);
+}
+
+GenerationSettings SettingsPanel::settings() const {
+    GenerationSettings s;
+    s.systemPrompt = m_system->toPlainText();
+    s.temperature = m_temperature->value();
+    s.topK = m_topK->value();
+    s.topP = m_topP->value();
+    s.minP = m_minP->value();
+    s.repeatPenalty = m_repeat->value();
+    s.seed = quint64(m_seed->value());
+    s.maxTokens = m_maxTokens->value();
+    s.expertsPerToken = m_experts->value();
+    return s;
+}
+
+void SettingsPanel::setSettings(const GenerationSettings& s) {
+    m_system->setPlainText(s.systemPrompt);
+    m_temperature->setValue(s.temperature);
+    m_topK->setValue(s.topK);
+    m_topP->setValue(s.topP);
+    m_minP->setValue(s.minP);
+    m_repeat->setValue(s.repeatPenalty);
+    m_seed->setValue(int(s.seed));
+    m_maxTokens->setValue(s.maxTokens);
+    m_experts->setValue(s.expertsPerToken);
+}
+
+void SettingsPanel::load() {
+    QSettings settings;
+    setSettings(GenerationSettings::fromMap(settings.value(QStringLiteral("generation")).toMap()));
+}
+
+void SettingsPanel::save() const {
+    QSettings settings;
+    settings.setValue(QStringLiteral("generation"), this->settings().toMap());
+}
+
+void SettingsPanel::setModelTopK(int modelTopK, int experts) {
+    m_experts->setMaximum(std::max(1, experts));
+    m_experts->setSpecialValueText(tr("model's own (%1)").arg(modelTopK));
+}
+
+// ---- ChatPanel ---------------------------------------------------------------------------------
+
+ChatPanel::ChatPanel(QWidget* parent) : QWidget(parent) {
+    auto* lay = new QVBoxLayout(this);
+    lay->setContentsMargins(4, 4, 4, 4);
+    m_view = new QTextBrowser(this);
+    m_view->setOpenLinks(false);
+    m_view->setOpenExternalLinks(false);
+    m_view->setPlaceholderText(tr("Open a model (File \u203a Open, or drop a .gguf file here), then type below."));
+    connect(m_view, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
+        const QString s = url.toString();
+        if (s.startsWith(QLatin1String("f:"))) Q_EMIT frameClicked(s.mid(2).toInt());
+    });
+    lay->addWidget(m_view, 1);
+    m_input = new QPlainTextEdit(this);
+    m_input->setPlaceholderText(tr("Message (Ctrl+Enter sends)"));
+    m_input->setMaximumHeight(90);
+    lay->addWidget(m_input);
+    auto* buttons = new QHBoxLayout;
+    m_regenerate = new QPushButton(tr("Regenerate"), this);
+    m_edit = new QPushButton(tr("Edit last"), this);
+    m_stop = new QPushButton(tr("Stop"), this);
+    m_send = new QPushButton(tr("Send"), this);
+    m_send->setDefault(true);
+    m_send->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    buttons->addWidget(m_regenerate);
+    buttons->addWidget(m_edit);
+    buttons->addStretch();
+    buttons->addWidget(m_stop);
+    buttons->addWidget(m_send);
+    lay->addLayout(buttons);
+    connect(m_send, &QPushButton::clicked, this, [this] {
+        const QString text = m_input->toPlainText().trimmed();
+        if (text.isEmpty()) return;
+        Q_EMIT sendRequested(text);
+    });
+    connect(m_stop, &QPushButton::clicked, this, &ChatPanel::stopRequested);
+    connect(m_regenerate, &QPushButton::clicked, this, &ChatPanel::regenerateRequested);
+    connect(m_edit, &QPushButton::clicked, this, &ChatPanel::editRequested);
+    setBusy(false);
+}
+
+void ChatPanel::setBusy(bool generating) {
+    m_busy = generating;
+    m_stop->setEnabled(generating);
+    m_send->setEnabled(!generating && m_ready);
+    m_regenerate->setEnabled(!generating && m_ready && !m_turns.isEmpty());
+    m_edit->setEnabled(!generating && m_ready && !m_turns.isEmpty());
+}
+
+void ChatPanel::setReady(bool modelLoaded) {
+    m_ready = modelLoaded;
+    setBusy(m_busy);
+}
+
+QString ChatPanel::input() const { return m_input->toPlainText(); }
+void ChatPanel::setInput(const QString& text) {
+    m_input->setPlainText(text);
+    m_input->setFocus();
+}
+
+void ChatPanel::beginUser(const QString& text) {
+    Turn t;
+    t.user = text;
+    m_turns.append(t);
+    m_input->clear();
+    QTextCursor c(m_view->document());
+    c.movePosition(QTextCursor::End);
+    QTextBlockFormat bf;
+    bf.setTopMargin(c.position() > 0 ? 10 : 0);
+    bf.setBackground(QColor(0xee, 0xf2, 0xfa));
+    QTextCharFormat head;
+    head.setFontWeight(QFont::Bold);
+    head.setForeground(QColor(0x2c, 0x5a, 0xa0));
+    if (c.position() > 0) c.insertBlock(bf);
+    else c.setBlockFormat(bf);
+    c.insertText(tr("You") + QLatin1Char('\n'), head);
+    c.insertText(text, QTextCharFormat());
+    setBusy(m_busy);
+}
+
+void ChatPanel::beginAssistant() {
+    QTextCursor c(m_view->document());
+    c.movePosition(QTextCursor::End);
+    QTextBlockFormat bf;
+    bf.setTopMargin(6);
+    QTextCharFormat head;
+    head.setFontWeight(QFont::Bold);
+    head.setForeground(QColor(0x1e, 0x7a, 0x4f));
+    c.insertBlock(bf, QTextCharFormat());
+    c.insertText(tr("Assistant") + QLatin1Char('\n'), head);
+}
+
+void ChatPanel::appendPieces(const QVector<Piece>& pieces) {
+    QTextCursor c(m_view->document());
+    c.movePosition(QTextCursor::End);
+    for (const Piece& p : pieces) {
+        QTextCharFormat f;
+        if (m_linksValid && p.frame >= 0) {
+            // A link per token: clicking shows its routing across all layers.
+            f.setAnchor(true);
+            f.setAnchorHref(QStringLiteral("f:%1").arg(p.frame));
+            f.setForeground(palette().color(QPalette::Text));
+        }
+        c.insertText(p.text, f);
+    }
+}
+
+void ChatPanel::appendTokens(const QVector<StreamToken>& tokens) {
+    if (m_turns.isEmpty()) return;
+    QVector<Piece> pieces;
+    for (const StreamToken& t : tokens) {
+        if (t.text.isEmpty()) continue;
+        pieces.append({t.text, t.frameIndex});
+    }
+    m_turns.last().reply += pieces;
+    QScrollBar* sb = m_view->verticalScrollBar();
+    const bool atEnd = sb->value() >= sb->maximum() - 4;
+    appendPieces(pieces);
+    if (atEnd) sb->setValue(sb->maximum());
+}
+
+void ChatPanel::endAssistant(const QString& note) {
+    if (m_turns.isEmpty() || note.isEmpty()) return;
+    m_turns.last().note = note;
+    QTextCursor c(m_view->document());
+    c.movePosition(QTextCursor::End);
+    QTextCharFormat f;
+    f.setForeground(QColor(0x88, 0x88, 0x88));
+    f.setFontItalic(true);
+    c.insertText(QStringLiteral("  [%1]").arg(note), f);
+}
+
+void ChatPanel::showError(const QString& message) {
+    QTextCursor c(m_view->document());
+    c.movePosition(QTextCursor::End);
+    QTextCharFormat f;
+    f.setForeground(QColor(0xc0, 0x39, 0x2b));
+    c.insertBlock();
+    c.insertText(message, f);
+    if (!m_turns.isEmpty()) {
+        m_turns.last().note = message;
+        m_turns.last().error = true;
+    }
+}
+
+void ChatPanel::render() {
+    m_view->clear();
+    const QVector<Turn> turns = m_turns;
+    m_turns.clear();
+    for (const Turn& t : turns) {
+        beginUser(t.user);
+        beginAssistant();
+        m_turns.last().reply = t.reply;
+        appendPieces(t.reply);
+        endAssistant(t.note);
+    }
+}
+
+void ChatPanel::removeLastTurn() {
+    if (m_turns.isEmpty()) return;
+    m_turns.removeLast();
+    render();
+    setBusy(m_busy);
+}
+
+void ChatPanel::clearTranscript() {
+    m_turns.clear();
+    m_linksValid = true;
+    m_view->clear();
+    setBusy(m_busy);
+}
+
+void ChatPanel::disableFrameLinks() {
+    m_linksValid = false;
+    render();
+    m_linksValid = true;
+    // Only the transcript from now on links to routing.
+    for (Turn& t : m_turns)
+        for (Piece& p : t.reply) p.frame = -1;
+}
+
+QString ChatPanel::transcriptText() const { return m_view->toPlainText(); }
+
+QString ChatPanel::lastUserMessage() const { return m_turns.isEmpty() ? QString() : m_turns.last().user; }

@@ -1,0 +1,145 @@
+#pragma once
+// Building blocks of the window: a titled chart panel with export, the model
+// card, the generation settings (persisted with QSettings) and the chat.
+#include "chartexporter.h"
+#include "types.h"
+
+#include <QPointer>
+#include <QWidget>
+
+#include <functional>
+
+class QAbstractItemModel;
+class QCheckBox;
+class QDoubleSpinBox;
+class QFormLayout;
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QSpinBox;
+class QTextBrowser;
+class QToolButton;
+
+// A title, an Export menu (chart as PNG/SVG/PDF, data as CSV) and the chart.
+class ChartPanel : public QWidget {
+    Q_OBJECT
+public:
+    ChartPanel(const QString& title, QWidget* content, QAbstractItemModel* data, QWidget* parent = nullptr);
+    QWidget* content() const { return m_content; }
+    QAbstractItemModel* dataModel() const { return m_data; }
+    void setDataModel(QAbstractItemModel* m) { m_data = m; }
+    QString title() const { return m_title; }
+    QWidget* headerWidget() const { return m_header; }
+    // Run id, model and hardware of what is shown, for the export caption.
+    static void setInfoProvider(std::function<ExportInfo()> f);
+    ExportInfo exportInfo() const;
+    bool exportChart(const QString& path, QString* error = nullptr);
+    bool exportData(const QString& path, QString* error = nullptr);
+
+private:
+    void askExportChart();
+    void askExportData();
+    QString m_title;
+    QWidget* m_content;
+    QWidget* m_header;
+    QPointer<QAbstractItemModel> m_data;
+};
+
+class ModelCardView : public QWidget {
+    Q_OBJECT
+public:
+    explicit ModelCardView(QWidget* parent = nullptr);
+    void setCard(const ModelCard& card);
+    void clear();
+    QString fieldText(const QString& key) const; // for tests
+
+private:
+    QFormLayout* m_form;
+    QMap<QString, QLabel*> m_fields;
+    QLabel* m_title;
+};
+
+class SettingsPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit SettingsPanel(QWidget* parent = nullptr);
+    GenerationSettings settings() const;
+    void setSettings(const GenerationSettings& s);
+    void load();  // from QSettings
+    void save() const;
+    void setModelTopK(int modelTopK, int experts);
+
+Q_SIGNALS:
+    void changed();
+    void expertsPerTokenChanged(int k); // needs a reload of the backend
+
+private:
+    QPlainTextEdit* m_system;
+    QDoubleSpinBox* m_temperature;
+    QSpinBox* m_topK;
+    QDoubleSpinBox* m_topP;
+    QDoubleSpinBox* m_minP;
+    QDoubleSpinBox* m_repeat;
+    QSpinBox* m_seed;
+    QSpinBox* m_maxTokens;
+    QSpinBox* m_experts;
+    QPushButton* m_applyExperts;
+};
+
+// The transcript and the input. Generated tokens are anchors ("f:<frame>")
+// so a click shows that token's routing.
+class ChatPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ChatPanel(QWidget* parent = nullptr);
+    void setBusy(bool generating);
+    void setReady(bool modelLoaded);
+    QString input() const;
+    void setInput(const QString& text);
+
+    // Transcript.
+    void beginUser(const QString& text);
+    void beginAssistant();
+    void appendTokens(const QVector<StreamToken>& tokens);
+    void endAssistant(const QString& note = {});
+    void showError(const QString& message);
+    void removeLastTurn();        // for regenerate / edit
+    void clearTranscript();
+    void disableFrameLinks();     // earlier tokens' routing is gone (transcript restarted)
+    QString transcriptText() const;
+    QString lastUserMessage() const;
+    bool hasTurns() const { return !m_turns.isEmpty(); }
+    QTextBrowser* transcript() const { return m_view; }
+
+Q_SIGNALS:
+    void sendRequested(const QString& text);
+    void stopRequested();
+    void regenerateRequested();
+    void editRequested();
+    void frameClicked(int frame);
+
+private:
+    struct Piece {
+        QString text;
+        int frame;
+    };
+    struct Turn {
+        QString user;
+        QVector<Piece> reply;
+        QString note;
+        bool error = false;
+    };
+    void render();
+    void appendPieces(const QVector<Piece>& pieces);
+
+    QTextBrowser* m_view;
+    QPlainTextEdit* m_input;
+    QPushButton* m_send;
+    QPushButton* m_stop;
+    QPushButton* m_regenerate;
+    QPushButton* m_edit;
+    QVector<Turn> m_turns;
+    bool m_linksValid = true;
+    bool m_busy = false;
+    bool m_ready = false;
+};

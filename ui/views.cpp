@@ -1,0 +1,751 @@
+#include "views.h"
+
+#include "heatmaps.h"
+#include "models.h"
+#include "panels.h"
+#include "routingdata.h"
+#include "runsummary.h"
+
+#include "telemetry/metrics.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QGridLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineEdit>
+#include <QLineSeries>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QTableWidget>
+#include <QVBarModelMapper>
+#include <QVBoxLayout>
+#include <QVXYModelMapper>
+#include <QValueAxis>
+
+#include <algorithm>
+
+// ---- MatrixTableModel -----------------------------------------------------------
+
+class MatrixTableModel : public QAbstractTableModel {
+public:
+    using QAbstractTableModel::QAbstractTableModel;
+    void setMatrix(int rows, int cols, const QVector<double>& v, const QString& rowName, const QString& colName) {
+        beginResetModel(); // bulk replacement, a few times a second at most
+        m_rows = rows;
+        m_cols = cols;
+        m_v = v;
+        m_rowName = rowName;
+        m_colName = colName;
+        endResetModel();
+    }
+    int rowCount(const QModelIndex& p = {}) const override { return p.isValid() ? 0 : m_rows; }
+    int columnCount(const QModelIndex& p = {}) const override { return p.isValid() ? 0 : m_cols + 1; }
+    QVariant data(const QModelIndex& i, int role) const override {
+        if (!i.isValid() || (role != Qt::DisplayRole && role != RawValueRole)) return {};
+        if (i.column() == 0) return i.row();
+        return m_v[i.row() * m_cols + i.column() - 1];
+    }
+    QVariant headerData(int s, Qt::Orientation o, int role) const override {
+        if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
+        return s == 0 ? m_rowName : QStringLiteral("%1 %2").arg(m_colName).arg(s - 1);
+    }
+
+private:
+    int m_rows = 0, m_cols = 0;
+    QVector<double> m_v;
+    QString m_rowName, m_colName;
+};
+
+namespace {
+
+QChartView* chartView(QChart* chart) {
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    chart->setBackgroundRoundness(0);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    auto* v = new QChartView(chart);
+    v->setRenderHint(QPainter::Antialiasing);
+    v->setMinimumHeight(160);
+    return v;
+}
+
+QValueAxis* valueAxis(const QString& title, const QString& format = QStringLiteral("%.0f")) {
+    auto* a = new QValueAxis;
+    a->setTitleText(title);
+    a->setLabelFormat(format);
+    a->setRange(0, 1);
+    return a;
+}
+
+double niceMax(double v) {
+    if (v <= 0) return 1.0;
+    const double p = std::pow(10.0, std::floor(std::log10(v)));
+    for (double m : {1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0})
+        if (m * p >= v * 1.05) return m * p;
+    return 10 * p;
+}
+
+const QList<QColor>& runColors() {
+    static const QList<QColor> c = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x2c, 0xa0, 0x2c),
+                                    QColor(0xd6, 0x27, 0x28), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b)};
+    return c;
+}
+
+} // namespace
+
+// ---- ExpertsView --------------------------------------------------------------------
+
+ExpertsView::ExpertsView(RoutingData* data, QWidget* parent) : QWidget(parent), m_data(data) {
+    auto* lay = new QVBoxLayout(this);
+    lay->setContentsMargins(4, 4, 4, 4);
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Layer"), this));
+    m_layer = new QSpinBox(this);
+    m_layer->setRange(0, 0);
+    bar->addWidget(m_layer);
+    bar->addSpacing(16);
+    bar->addWidget(new QLabel(tr("Load over"), this));
+    m_window = new QComboBox(this);
+    m_window->addItem(tr("the whole conversation"), 0);
+    m_window->addItem(tr("the last 64 tokens"), 64);
+    m_window->addItem(tr("the last 256 tokens"), 256);
+    bar->addWidget(m_window);
+    bar->addStretch();
+    m_hover = new QLabel(this);
+    m_hover->setTextFormat(Qt::RichText);
+    bar->addWidget(m_hover, 2);
+    lay->addLayout(bar);
+
+    m_tokens = new TokenHeatmap(data, this);
+    m_tokensPanel = new ChartPanel(tr("Tokens \u00d7 experts (gate weight)"), m_tokens, nullptr, this);
+    m_loadData = new MatrixTableModel(this);
+    m_load = new MatrixHeatmap(this);
+    m_load->setAxisTitles(tr("layer"), tr("expert"));
+    m_load->setToolTipFormatter([this](int l, int e, double v) {
+        const QVector<int> frames = m_data->framesOfExpert(l, e, 12);
+        QStringList toks;
+        for (int f : frames) toks << QStringLiteral("\u201c%1\u201d").arg(m_data->text(f).toHtmlEscaped());
+        return tr("<b>Layer %1, expert %2</b>: %3 tokens<br>recent: %4")
+            .arg(l)
+            .arg(e)
+            .arg(qint64(v))
+            .arg(toks.isEmpty() ? tr("none") : toks.join(QStringLiteral(" ")));
+    });
+    m_loadPanel = new ChartPanel(tr("Layers \u00d7 experts load"), m_load, m_loadData, this);
+    m_frameData = new MatrixTableModel(this);
+    auto* frameBox = new QWidget(this);
+    auto* fl = new QVBoxLayout(frameBox);
+    fl->setContentsMargins(0, 0, 0, 0);
+    m_frameLabel = new QLabel(tr("Click a token in the chat or in the heatmap to see its routing across all layers."), frameBox);
+    m_frameLabel->setWordWrap(true);
+    m_frame = new MatrixHeatmap(frameBox);
+    m_frame->setAxisTitles(tr("layer"), tr("expert"));
+    m_frame->setToolTipFormatter([](int l, int e, double w) {
+        return w > 0 ? tr("Layer %1, expert %2: gate weight %3").arg(l).arg(e).arg(w, 0, 'f', 3)
+                     : tr("Layer %1, expert %2: not routed").arg(l).arg(e);
+    });
+    fl->addWidget(m_frameLabel);
+    fl->addWidget(m_frame, 1);
+    m_framePanel = new ChartPanel(tr("One token across all layers"), frameBox, m_frameData, this);
+
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_tokensPanel);
+    auto* lower = new QSplitter(Qt::Horizontal, split);
+    lower->addWidget(m_loadPanel);
+    lower->addWidget(m_framePanel);
+    split->addWidget(lower);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    lay->addWidget(split, 1);
+
+    connect(m_layer, &QSpinBox::valueChanged, this, [this](int l) {
+        m_tokens->setLayer(l);
+        m_load->setHighlightedRow(l);
+    });
+    connect(m_window, &QComboBox::currentIndexChanged, this, &ExpertsView::refresh);
+    connect(m_tokens, &TokenHeatmap::frameClicked, this, &ExpertsView::showFrame);
+    connect(m_load, &MatrixHeatmap::cellClicked, this, [this](int l, int) { m_layer->setValue(l); });
+    connect(m_tokens, &TokenHeatmap::expertHovered, this, [this](int l, int e) {
+        const QVector<int> frames = m_data->framesOfExpert(l, e, 8);
+        QStringList toks;
+        for (int f : frames) toks << QStringLiteral("\u201c%1\u201d").arg(m_data->text(f).toHtmlEscaped());
+        m_hover->setText(tr("Expert %1 (layer %2): %3 tokens, recent %4")
+                             .arg(e)
+                             .arg(l)
+                             .arg(m_data->count(l, e))
+                             .arg(toks.join(QStringLiteral(" "))));
+    });
+    connect(data, &RoutingData::cleared, this, &ExpertsView::onCleared);
+}
+
+QList<ChartPanel*> ExpertsView::panels() const { return {m_tokensPanel, m_loadPanel, m_framePanel}; }
+
+void ExpertsView::onCleared() {
+    m_layer->setRange(0, std::max(0, m_data->nLayers() - 1));
+    m_shownFrame = -1;
+    m_frame->setMatrix(0, 0, {});
+    m_frameLabel->setText(tr("Click a token in the chat or in the heatmap to see its routing across all layers."));
+    refresh();
+}
+
+void ExpertsView::setLayer(int layer) { m_layer->setValue(layer); }
+
+void ExpertsView::refresh() {
+    const int L = m_data->nLayers(), E = m_data->nExperts();
+    const QVector<qint64> counts = m_data->loadMatrix(m_window->currentData().toInt());
+    QVector<double> v(counts.begin(), counts.end());
+    m_load->setMatrix(L, E, v);
+    m_load->setHighlightedRow(m_layer->value());
+    m_loadData->setMatrix(L, E, v, tr("layer"), tr("expert"));
+    if (m_shownFrame < 0 && m_data->frameCount() > 0) {
+        // Until a token is picked, follow the latest one.
+        const int f = m_data->frameCount() - 1;
+        QVector<double> w(qsizetype(L) * E, 0.0);
+        for (int l = 0; l < L; ++l)
+            for (int j = 0; j < m_data->k(); ++j) {
+                const int e = m_data->ids(f, l)[j];
+                if (e >= 0 && e < E) w[l * E + e] = m_data->weights(f, l)[j];
+            }
+        m_frame->setMatrix(L, E, w, 1.0);
+        m_frameData->setMatrix(L, E, w, tr("layer"), tr("expert"));
+        m_frameLabel->setText(tr("Latest token %1 \u201c%2\u201d").arg(f).arg(m_data->text(f).toHtmlEscaped()));
+    }
+}
+
+void ExpertsView::showFrame(int frame) {
+    if (frame < 0 || frame >= m_data->frameCount()) {
+        m_frameLabel->setText(tr("The routing of this token arrives with the next forward pass."));
+        return;
+    }
+    m_shownFrame = frame;
+    m_tokens->setSelectedFrame(frame);
+    const int L = m_data->nLayers(), E = m_data->nExperts();
+    QVector<double> w(qsizetype(L) * E, 0.0);
+    for (int l = 0; l < L; ++l)
+        for (int j = 0; j < m_data->k(); ++j) {
+            const int e = m_data->ids(frame, l)[j];
+            if (e >= 0 && e < E) w[l * E + e] = m_data->weights(frame, l)[j];
+        }
+    m_frame->setMatrix(L, E, w, 1.0);
+    m_frameData->setMatrix(L, E, w, tr("layer"), tr("expert"));
+    m_frameLabel->setText(tr("Token %1 \u201c%2\u201d (%3): its experts in every layer, gate weight as colour")
+                              .arg(frame)
+                              .arg(m_data->text(frame).toHtmlEscaped())
+                              .arg(m_data->isPrompt(frame) ? tr("prompt") : tr("generated")));
+}
+
+// ---- BalanceView ----------------------------------------------------------------------
+
+BalanceView::BalanceView(RoutingData* data, QWidget* parent) : QWidget(parent), m_data(data) {
+    m_layers = new LayerBalanceModel(data, this);
+    m_load = new ExpertLoadModel(data, this);
+    m_time = new BalanceTimeModel(data, 32, this);
+
+    auto* lay = new QVBoxLayout(this);
+    lay->setContentsMargins(4, 4, 4, 4);
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Layer"), this));
+    m_layer = new QSpinBox(this);
+    bar->addWidget(m_layer);
+    bar->addSpacing(16);
+    bar->addWidget(new QLabel(tr("Metrics over"), this));
+    m_window = new QComboBox(this);
+    // The metrics are recomputed a few times a second; over a window their
+    // cost stays flat however long the conversation grows.
+    m_window->addItem(tr("the last 1024 tokens"), 1024);
+    m_window->addItem(tr("the last 256 tokens"), 256);
+    m_window->addItem(tr("the whole conversation"), 0);
+    bar->addWidget(m_window);
+    bar->addStretch();
+    lay->addLayout(bar);
+    m_layers->setWindow(1024);
+
+    // Expert load of one layer: bars read from ExpertLoadModel.
+    m_loadChart = new QChart;
+    m_loadChart->setTitle(tr("Tokens routed to each expert"));
+    auto* bars = new QBarSeries;
+    auto* mapper = new QVBarModelMapper(this);
+    mapper->setFirstBarSetColumn(ExpertLoadModel::CountColumn);
+    mapper->setLastBarSetColumn(ExpertLoadModel::CountColumn);
+    mapper->setSeries(bars);
+    mapper->setModel(m_load);
+    m_loadChart->addSeries(bars);
+    auto* cat = new QBarCategoryAxis;
+    cat->setTitleText(tr("expert"));
+    m_loadY = valueAxis(tr("tokens"));
+    m_loadChart->addAxis(cat, Qt::AlignBottom);
+    m_loadChart->addAxis(m_loadY, Qt::AlignLeft);
+    bars->attachAxis(cat);
+    bars->attachAxis(m_loadY);
+    bars->setBarWidth(0.9);
+    m_loadChart->legend()->hide();
+    connect(data, &RoutingData::cleared, this, [this, cat, bars] {
+        QStringList cats;
+        for (int e = 0; e < m_data->nExperts(); ++e) cats << QString::number(e);
+        cat->setCategories(cats);
+        cat->setLabelsVisible(m_data->nExperts() <= 32);
+        m_layer->setRange(0, std::max(0, m_data->nLayers() - 1));
+        for (QBarSet* s : bars->barSets()) s->setColor(QColor(49, 104, 142));
+    });
+    connect(bars, &QBarSeries::barsetsAdded, this, [](const QList<QBarSet*>& sets) {
+        for (QBarSet* s : sets) s->setColor(QColor(49, 104, 142));
+    });
+
+    // Metrics over time (windows of 32 tokens), read from BalanceTimeModel.
+    m_timeChart = new QChart;
+    m_timeChart->setTitle(tr("Balance over time (mean over layers, windows of %1 tokens)").arg(m_time->window()));
+    m_timeX = valueAxis(tr("token"));
+    auto* unit = valueAxis(tr("entropy, coverage, stability, efficiency"), QStringLiteral("%.1f"));
+    m_timeImbalance = valueAxis(tr("imbalance"), QStringLiteral("%.1f"));
+    m_timeChart->addAxis(m_timeX, Qt::AlignBottom);
+    m_timeChart->addAxis(unit, Qt::AlignLeft);
+    m_timeChart->addAxis(m_timeImbalance, Qt::AlignRight);
+    const QList<QPair<int, QString>> lines = {{BalanceTimeModel::EntropyColumn, tr("normalised entropy")},
+                                              {BalanceTimeModel::CoverageColumn, tr("coverage")},
+                                              {BalanceTimeModel::StabilityColumn, tr("stability")},
+                                              {BalanceTimeModel::EfficiencyColumn, tr("efficiency")},
+                                              {BalanceTimeModel::ImbalanceColumn, tr("imbalance (right)")}};
+    for (const auto& [col, name] : lines) {
+        auto* s = new QLineSeries;
+        s->setName(name);
+        auto* m = new QVXYModelMapper(this);
+        m->setXColumn(BalanceTimeModel::FrameColumn);
+        m->setYColumn(col);
+        m->setSeries(s);
+        m->setModel(m_time);
+        m_timeChart->addSeries(s);
+        s->attachAxis(m_timeX);
+        s->attachAxis(col == BalanceTimeModel::ImbalanceColumn ? m_timeImbalance : unit);
+    }
+
+    auto* table = new QTableView(this);
+    table->setModel(m_layers);
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    connect(table, &QTableView::clicked, this, [this](const QModelIndex& i) { m_layer->setValue(i.row()); });
+
+    m_coact = new MatrixHeatmap(this);
+    m_coact->setAxisTitles(tr("expert"), tr("expert"));
+    m_coact->setToolTipFormatter([](int a, int b, double v) {
+        return tr("Experts %1 and %2 chosen together for %3 tokens").arg(a).arg(b).arg(qint64(v));
+    });
+    m_coactData = new MatrixTableModel(this);
+
+    m_panels = {new ChartPanel(tr("Expert load per layer"), chartView(m_loadChart), m_load, this),
+                new ChartPanel(tr("Balance over time"), chartView(m_timeChart), m_time, this),
+                new ChartPanel(tr("Metrics per layer"), table, m_layers, this),
+                new ChartPanel(tr("Co-activation"), m_coact, m_coactData, this)};
+    auto* grid = new QGridLayout;
+    grid->addWidget(m_panels[0], 0, 0);
+    grid->addWidget(m_panels[1], 0, 1);
+    grid->addWidget(m_panels[2], 1, 0);
+    grid->addWidget(m_panels[3], 1, 1);
+    grid->setColumnStretch(0, 1);
+    grid->setColumnStretch(1, 1);
+    lay->addLayout(grid, 1);
+
+    connect(m_layer, &QSpinBox::valueChanged, this, [this](int l) {
+        m_load->setLayer(l);
+        refresh();
+    });
+    connect(m_window, &QComboBox::currentIndexChanged, this, [this] { m_layers->setWindow(m_window->currentData().toInt()); });
+}
+
+QList<ChartPanel*> BalanceView::panels() const { return m_panels; }
+
+void BalanceView::refresh() {
+    m_layers->recompute();
+    m_load->refresh();
+    const int layer = m_load->layer();
+    qint64 mx = 0;
+    for (int e = 0; e < m_data->nExperts(); ++e) mx = std::max(mx, m_data->count(layer, e));
+    m_loadY->setRange(0, niceMax(double(mx)));
+    const int rows = m_time->rowCount();
+    double imb = 1.0;
+    for (int r = 0; r < rows; ++r) imb = std::max(imb, m_time->value(r, BalanceTimeModel::ImbalanceColumn));
+    m_timeX->setRange(0, std::max(double(m_time->window()), rows ? m_time->value(rows - 1, 0) : 1.0));
+    m_timeImbalance->setRange(0, niceMax(imb));
+    // Co-activation of the layer (diagonal left out: it is the load itself).
+    const int E = m_data->nExperts();
+    if (E > 0 && layer < m_data->nLayers()) {
+        const size_t n = size_t(m_data->frameCount());
+        const int w = m_window->currentData().toInt();
+        const size_t begin = w > 0 && size_t(w) < n ? n - size_t(w) : 0;
+        const moe::LayerBalance b = moe::layer_balance(m_data->trace(), layer, E, begin, n);
+        QVector<double> v(qsizetype(E) * E, 0.0);
+        for (int a = 0; a < E && !b.coactivation.empty(); ++a)
+            for (int c = 0; c < E; ++c)
+                if (a != c) v[a * E + c] = double(b.coactivation[size_t(a) * size_t(E) + size_t(c)]);
+        m_coact->setMatrix(E, E, v);
+        m_coact->setTitle(tr("Layer %1: tokens that chose both experts").arg(layer));
+        m_coactData->setMatrix(E, E, v, tr("expert"), tr("expert"));
+    }
+}
+
+// ---- ThroughputView ------------------------------------------------------------------------
+
+ThroughputView::ThroughputView(RoutingData* data, ThroughputModel* model, QWidget* parent)
+    : QWidget(parent), m_data(data), m_model(model) {
+    auto* lay = new QVBoxLayout(this);
+    lay->setContentsMargins(4, 4, 4, 4);
+    auto* grid = new QGridLayout;
+    auto figure = [&](int row, int col, const QString& name) {
+        auto* title = new QLabel(name, this);
+        title->setStyleSheet(QStringLiteral("color: palette(mid);"));
+        auto* value = new QLabel(QStringLiteral("\u2014"), this);
+        QFont f = value->font();
+        f.setPointSizeF(f.pointSizeF() * 1.4);
+        f.setBold(true);
+        value->setFont(f);
+        grid->addWidget(title, row * 2, col);
+        grid->addWidget(value, row * 2 + 1, col);
+        return value;
+    };
+    m_decode = figure(0, 0, tr("Decode tokens/s"));
+    m_ttft = figure(0, 1, tr("Time to first token"));
+    m_prefill = figure(0, 2, tr("Prefill tokens/s"));
+    m_latency = figure(0, 3, tr("Latency p50 / p99"));
+    m_bytes = figure(1, 0, tr("Weights read per token"));
+    m_bandwidth = figure(1, 1, tr("Achieved bandwidth"));
+    m_share = new QProgressBar(this);
+    m_share->setRange(0, 1000);
+    m_share->setFormat(tr("%p% of the device's bandwidth"));
+    m_share->setValue(0);
+    grid->addWidget(new QLabel(tr("Against the device"), this), 2, 2, 1, 2);
+    grid->addWidget(m_share, 3, 2, 1, 2);
+    lay->addLayout(grid);
+
+    auto makeChart = [&](const QString& title, int column, const QString& yTitle, QValueAxis*& x, QValueAxis*& y) {
+        auto* chart = new QChart;
+        chart->setTitle(title);
+        auto* s = new QLineSeries;
+        s->setName(yTitle);
+        auto* m = new QVXYModelMapper(this);
+        m->setXColumn(ThroughputModel::TokenColumn);
+        m->setYColumn(column);
+        m->setSeries(s);
+        m->setModel(m_model);
+        chart->addSeries(s);
+        x = valueAxis(tr("generated token"));
+        y = valueAxis(yTitle, QStringLiteral("%.1f"));
+        chart->addAxis(x, Qt::AlignBottom);
+        chart->addAxis(y, Qt::AlignLeft);
+        s->attachAxis(x);
+        s->attachAxis(y);
+        chart->legend()->hide();
+        return chart;
+    };
+    m_speedChart = makeChart(tr("Decode speed (tokens/s, last 8 tokens)"), ThroughputModel::TokensPerSecondColumn,
+                             tr("tokens/s"), m_speedX, m_speedY);
+    m_latencyChart = makeChart(tr("Latency per token (ms)"), ThroughputModel::LatencyColumn, tr("ms"), m_latX, m_latY);
+    m_panels = {new ChartPanel(tr("Decode speed"), chartView(m_speedChart), m_model, this),
+                new ChartPanel(tr("Latency per token"), chartView(m_latencyChart), m_model, this)};
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_panels[0]);
+    split->addWidget(m_panels[1]);
+    lay->addWidget(split, 1);
+}
+
+void ThroughputView::setModelCard(const ModelCard& card) { m_card = card; }
+
+void ThroughputView::clear() {
+    for (QLabel* l : {m_decode, m_ttft, m_prefill, m_latency, m_bytes, m_bandwidth}) l->setText(QStringLiteral("\u2014"));
+    m_share->setValue(0);
+}
+
+void ThroughputView::refresh() {
+    const int rows = m_model->rowCount();
+    m_speedX->setRange(0, std::max(8, rows));
+    m_latX->setRange(0, std::max(8, rows));
+    m_speedY->setRange(0, niceMax(m_model->maxTokensPerSecond()));
+    m_latY->setRange(0, niceMax(m_model->maxLatency()));
+    if (rows == 0) return;
+    const double tps = m_model->tokensPerSecond(rows - 1);
+    m_decode->setText(QString::number(tps, 'f', 1));
+    // Bytes the latest decode steps read, times the current speed.
+    double bytes = 0;
+    int n = 0;
+    for (int f = m_data->frameCount() - 1; f >= 0 && n < 8 && !m_data->isPrompt(f); --f, ++n) bytes += m_data->bytes(f);
+    if (n > 0) {
+        const double per = bytes / n;
+        m_bytes->setText(formatBytes(per));
+        const double bw = per * tps;
+        m_bandwidth->setText(tr("%1 GB/s").arg(bw / 1e9, 0, 'f', 2));
+        if (m_card.deviceBandwidth > 0) m_share->setValue(int(std::min(1000.0, 1000.0 * bw / m_card.deviceBandwidth)));
+    }
+}
+
+void ThroughputView::setRun(const RunSummary& r) {
+    m_decode->setText(QString::number(r.decodeTps, 'f', 1));
+    m_ttft->setText(tr("%1 ms").arg(r.ttftMs, 0, 'f', 1));
+    m_prefill->setText(QString::number(r.prefillTps, 'f', 1));
+    m_latency->setText(tr("%1 / %2 ms").arg(r.p50Ms, 0, 'f', 1).arg(r.p99Ms, 0, 'f', 1));
+    m_bytes->setText(formatBytes(r.bytesPerToken));
+    m_bandwidth->setText(r.deviceBandwidth > 0 ? tr("%1 of %2 GB/s").arg(r.achievedBandwidth / 1e9, 0, 'f', 2).arg(r.deviceBandwidth / 1e9, 0, 'f', 1)
+                                               : tr("%1 GB/s").arg(r.achievedBandwidth / 1e9, 0, 'f', 2));
+    if (r.deviceBandwidth > 0) m_share->setValue(int(std::min(1000.0, 1000.0 * r.achievedBandwidth / r.deviceBandwidth)));
+}
+
+QString ThroughputView::summaryText() const {
+    return QStringList{m_decode->text(), m_ttft->text(), m_prefill->text(), m_latency->text(), m_bytes->text(), m_bandwidth->text()}
+        .join(QStringLiteral(" | "));
+}
+
+// ---- HistoryView ------------------------------------------------------------------------------
+
+HistoryView::HistoryView(RunsModel* model, QWidget* parent) : QWidget(parent), m_model(model) {
+    auto* lay = new QVBoxLayout(this);
+    lay->setContentsMargins(4, 4, 4, 4);
+    auto* bar = new QHBoxLayout;
+    m_filter = new QLineEdit(this);
+    m_filter->setPlaceholderText(tr("Filter runs (model, prompt, backend, \u2026)"));
+    m_filter->setClearButtonEnabled(true);
+    bar->addWidget(m_filter, 1);
+    auto* refresh = new QPushButton(tr("Refresh"), this);
+    auto* compare = new QPushButton(tr("Compare selected"), this);
+    compare->setToolTip(tr("Select two or more runs (Ctrl+click) to see them side by side"));
+    bar->addWidget(refresh);
+    bar->addWidget(compare);
+    lay->addLayout(bar);
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(model);
+    m_proxy->setSortRole(RawValueRole);
+    m_proxy->setFilterKeyColumn(-1);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_table = new QTableView(this);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(RunsModel::WhenColumn, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setAlternatingRowColors(true);
+    lay->addWidget(m_table, 1);
+    connect(m_filter, &QLineEdit::textChanged, this, &HistoryView::setFilterText);
+    connect(refresh, &QPushButton::clicked, this, &HistoryView::refreshRequested);
+    connect(compare, &QPushButton::clicked, this, [this] {
+        const QStringList ids = selectedIds();
+        if (ids.size() >= 2) Q_EMIT compareRequested(ids);
+    });
+    connect(model, &QAbstractItemModel::modelReset, m_table, &QTableView::resizeColumnsToContents);
+}
+
+void HistoryView::setFilterText(const QString& text) {
+    if (m_filter->text() != text) m_filter->setText(text);
+    m_proxy->setFilterFixedString(text);
+}
+
+QStringList HistoryView::selectedIds() const {
+    QStringList ids;
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    for (const QModelIndex& i : rows) ids << m_model->run(m_proxy->mapToSource(i).row()).id;
+    return ids;
+}
+
+void HistoryView::selectRows(const QList<int>& sourceRows) {
+    m_table->clearSelection();
+    for (int r : sourceRows) {
+        const QModelIndex i = m_proxy->mapFromSource(m_model->index(r, 0));
+        m_table->selectionModel()->select(i, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    }
+}
+
+// ---- CompareView -------------------------------------------------------------------------------
+
+CompareView::CompareView(QWidget* parent) : QWidget(parent) {
+    auto* lay = new QVBoxLayout(this);
+    lay->setContentsMargins(4, 4, 4, 4);
+    m_warning = new QLabel(this);
+    m_warning->setWordWrap(true);
+    m_warning->setStyleSheet(QStringLiteral("color: #b9770e;"));
+    m_agreement = new QLabel(tr("Pick two or more runs in History and press Compare selected."), this);
+    m_agreement->setWordWrap(true);
+    lay->addWidget(m_agreement);
+    lay->addWidget(m_warning);
+    m_settings = new QTableWidget(this);
+    m_settings->verticalHeader()->hide();
+    m_settings->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_latencyChart = new QChart;
+    m_latencyChart->setTitle(tr("Latency per generated token (ms)"));
+    m_imbalanceChart = new QChart;
+    m_imbalanceChart->setTitle(tr("Imbalance per layer"));
+    m_agreementChart = new QChart;
+    m_agreementChart->setTitle(tr("Routing agreement with the first run, per layer"));
+    m_latencyData = new QStandardItemModel(this);
+    m_layerData = new QStandardItemModel(this);
+    m_panels = {new ChartPanel(tr("Settings and results"), m_settings, nullptr, this),
+                new ChartPanel(tr("Latency per token"), chartView(m_latencyChart), m_latencyData, this),
+                new ChartPanel(tr("Imbalance per layer"), chartView(m_imbalanceChart), m_layerData, this),
+                new ChartPanel(tr("Routing agreement"), chartView(m_agreementChart), m_layerData, this)};
+    auto* grid = new QGridLayout;
+    grid->addWidget(m_panels[0], 0, 0);
+    grid->addWidget(m_panels[1], 0, 1);
+    grid->addWidget(m_panels[2], 1, 0);
+    grid->addWidget(m_panels[3], 1, 1);
+    lay->addLayout(grid, 1);
+}
+
+QString CompareView::agreementText() const { return m_agreement->text(); }
+
+void CompareView::setRuns(const QVector<RunSummary>& runs) {
+    m_runs = runs;
+    // Settings side by side; rows that differ are marked.
+    const QVector<SettingRow> rows = compareSettings(runs);
+    m_settings->clear();
+    m_settings->setColumnCount(int(runs.size()) + 1);
+    m_settings->setRowCount(int(rows.size()));
+    QStringList header{tr("Setting")};
+    for (int i = 0; i < runs.size(); ++i) header << tr("Run %1").arg(runs[i].id.left(8));
+    m_settings->setHorizontalHeaderLabels(header);
+    for (int r = 0; r < rows.size(); ++r) {
+        auto* name = new QTableWidgetItem(rows[r].name);
+        m_settings->setItem(r, 0, name);
+        for (int c = 0; c < rows[r].values.size(); ++c) {
+            auto* item = new QTableWidgetItem(rows[r].values[c]);
+            if (rows[r].differs) {
+                item->setBackground(QColor(0xff, 0xf1, 0xc1));
+                QFont f = item->font();
+                f.setBold(true);
+                item->setFont(f);
+            }
+            m_settings->setItem(r, c + 1, item);
+        }
+        if (rows[r].differs) name->setText(QStringLiteral("\u25cf ") + rows[r].name);
+    }
+    m_settings->resizeColumnsToContents();
+
+    // Overlaid charts: one series per run, the same colour in every chart.
+    auto reset = [](QChart* c) {
+        c->removeAllSeries();
+        for (QAbstractAxis* a : c->axes()) {
+            c->removeAxis(a);
+            delete a;
+        }
+    };
+    reset(m_latencyChart);
+    reset(m_imbalanceChart);
+    reset(m_agreementChart);
+    auto* lx = valueAxis(tr("generated token"));
+    auto* ly = valueAxis(tr("ms"), QStringLiteral("%.1f"));
+    auto* ix = valueAxis(tr("layer"));
+    auto* iy = valueAxis(tr("imbalance"), QStringLiteral("%.1f"));
+    auto* ax = valueAxis(tr("layer"));
+    auto* ay = valueAxis(tr("mean top-k overlap"), QStringLiteral("%.1f"));
+    m_latencyChart->addAxis(lx, Qt::AlignBottom);
+    m_latencyChart->addAxis(ly, Qt::AlignLeft);
+    m_imbalanceChart->addAxis(ix, Qt::AlignBottom);
+    m_imbalanceChart->addAxis(iy, Qt::AlignLeft);
+    m_agreementChart->addAxis(ax, Qt::AlignBottom);
+    m_agreementChart->addAxis(ay, Qt::AlignLeft);
+    double maxMs = 0, maxImb = 1, maxTok = 1, maxLayer = 1;
+    int maxLayers = 0;
+    m_latencyData->clear();
+    m_layerData->clear();
+    QStringList latHeader{tr("token")}, layerHeader{tr("layer")};
+    for (const RunSummary& r : runs) maxLayers = std::max(maxLayers, int(r.layerImbalance.size()));
+    int maxTokens = 0;
+    for (const RunSummary& r : runs) maxTokens = std::max(maxTokens, int(r.tokenMs.size()));
+    m_latencyData->setRowCount(maxTokens);
+    m_layerData->setRowCount(maxLayers);
+    for (int t = 0; t < maxTokens; ++t) m_latencyData->setItem(t, 0, new QStandardItem(QString::number(t)));
+    for (int l = 0; l < maxLayers; ++l) m_layerData->setItem(l, 0, new QStandardItem(QString::number(l)));
+    QStringList agreeLines;
+    for (int i = 0; i < runs.size(); ++i) {
+        const RunSummary& r = runs[i];
+        const QColor color = runColors()[i % runColors().size()];
+        const QString name = tr("run %1").arg(r.id.left(8));
+        auto* lat = new QLineSeries;
+        lat->setName(name);
+        lat->setColor(color);
+        latHeader << tr("%1 ms").arg(name);
+        for (int t = 0; t < r.tokenMs.size(); ++t) {
+            lat->append(t, r.tokenMs[t]);
+            maxMs = std::max(maxMs, r.tokenMs[t]);
+            m_latencyData->setItem(t, i + 1, new QStandardItem(QString::number(r.tokenMs[t], 'f', 3)));
+        }
+        maxTok = std::max(maxTok, double(r.tokenMs.size()));
+        m_latencyChart->addSeries(lat);
+        lat->attachAxis(lx);
+        lat->attachAxis(ly);
+        auto* imb = new QLineSeries;
+        imb->setName(name);
+        imb->setColor(color);
+        imb->setPointsVisible(true);
+        layerHeader << tr("%1 imbalance").arg(name);
+        for (int l = 0; l < r.layerImbalance.size(); ++l) {
+            imb->append(l, r.layerImbalance[l]);
+            maxImb = std::max(maxImb, r.layerImbalance[l]);
+            m_layerData->setItem(l, i + 1, new QStandardItem(QString::number(r.layerImbalance[l], 'f', 4)));
+        }
+        maxLayer = std::max(maxLayer, double(std::max<qsizetype>(1, r.layerImbalance.size() - 1)));
+        m_imbalanceChart->addSeries(imb);
+        imb->attachAxis(ix);
+        imb->attachAxis(iy);
+    }
+    // Agreement of every other run with the first.
+    for (int i = 1; i < runs.size(); ++i) {
+        const RunAgreement g = runAgreement(runs[0], runs[i]);
+        const QColor color = runColors()[i % runColors().size()];
+        const QString name = tr("run %1 vs %2").arg(runs[i].id.left(8), runs[0].id.left(8));
+        layerHeader << tr("%1 overlap").arg(name);
+        if (!g.comparable) {
+            agreeLines << tr("%1: no tokens in common to compare (different prompts or no routing recorded)").arg(name);
+            continue;
+        }
+        auto* s = new QLineSeries;
+        s->setName(name);
+        s->setColor(color);
+        s->setPointsVisible(true);
+        for (int l = 0; l < g.overlap.size(); ++l) {
+            s->append(l, g.overlap[l]);
+            m_layerData->setItem(l, int(runs.size()) + i, new QStandardItem(QString::number(g.overlap[l], 'f', 4)));
+        }
+        m_agreementChart->addSeries(s);
+        s->attachAxis(ax);
+        s->attachAxis(ay);
+        agreeLines << tr("%1: identical expert sets in %2 % of (token, layer) pairs over %3 common tokens%4")
+                          .arg(name)
+                          .arg(100.0 * g.setMatch, 0, 'f', 1)
+                          .arg(g.compared)
+                          .arg(g.firstDivergence >= 0 ? tr(", first divergence at token %1").arg(g.firstDivergence)
+                                                      : tr(", never diverging"));
+    }
+    latHeader.resize(std::min<qsizetype>(latHeader.size(), m_latencyData->columnCount()));
+    m_latencyData->setHorizontalHeaderLabels(latHeader);
+    m_layerData->setHorizontalHeaderLabels(layerHeader);
+    lx->setRange(0, maxTok);
+    ly->setRange(0, niceMax(maxMs));
+    ix->setRange(0, maxLayer);
+    iy->setRange(0, niceMax(maxImb));
+    ax->setRange(0, maxLayer);
+    ay->setRange(0, 1.0);
+    for (QValueAxis* a : {ix, ax}) a->setTickCount(std::min(9, int(maxLayer) + 1));
+
+    if (runs.size() < 2) {
+        m_agreement->setText(tr("Pick two or more runs in History and press Compare selected."));
+    } else {
+        m_agreement->setText(tr("<b>Routing agreement</b><br>%1").arg(agreeLines.join(QStringLiteral("<br>"))));
+    }
+    QStringList warn;
+    for (const RunSummary& r : runs) {
+        if (!r.modelHash.isEmpty() && !runs[0].modelHash.isEmpty() && r.modelHash != runs[0].modelHash)
+            warn << tr("run %1 used a different model file").arg(r.id.left(8));
+        if (r.prompt != runs[0].prompt) warn << tr("run %1 had a different prompt").arg(r.id.left(8));
+    }
+    warn.removeDuplicates();
+    m_warning->setText(warn.isEmpty() ? QString() : tr("Not like for like: %1.").arg(warn.join(QStringLiteral("; "))));
+    m_warning->setVisible(!warn.isEmpty());
+}

@@ -1,0 +1,175 @@
+#pragma once
+// The tabs of the window: Experts, Balance, Throughput, History, Compare.
+// Each reads from item models (charts through Qt Charts model mappers) or,
+// for the heatmaps, directly from RoutingData. refresh() does the work that
+// is too heavy per batch (metrics over the whole conversation); the window
+// calls it a few times a second while tokens stream, and only when shown.
+#include "types.h"
+
+#include <QWidget>
+
+class BalanceTimeModel;
+class ChartPanel;
+class ExpertLoadModel;
+class LayerBalanceModel;
+class MatrixHeatmap;
+class QAbstractItemModel;
+class QChart;
+class QChartView;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QLineSeries;
+class QProgressBar;
+class QSortFilterProxyModel;
+class QSpinBox;
+class QStandardItemModel;
+class QTableView;
+class QTableWidget;
+class QValueAxis;
+class RoutingData;
+class RunsModel;
+class ThroughputModel;
+class TokenHeatmap;
+
+// A (rows, columns) matrix as a table, for CSV export of the heatmaps.
+class MatrixTableModel;
+
+class ExpertsView : public QWidget {
+    Q_OBJECT
+public:
+    explicit ExpertsView(RoutingData* data, QWidget* parent = nullptr);
+    void refresh();
+    void showFrame(int frame); // a token's routing across all layers
+    void setLayer(int layer);
+    TokenHeatmap* tokenHeatmap() const { return m_tokens; }
+    MatrixHeatmap* loadHeatmap() const { return m_load; }
+    MatrixHeatmap* frameHeatmap() const { return m_frame; }
+    QList<ChartPanel*> panels() const;
+
+private:
+    void onCleared();
+    RoutingData* m_data;
+    QSpinBox* m_layer;
+    QComboBox* m_window;
+    TokenHeatmap* m_tokens;
+    MatrixHeatmap* m_load;
+    MatrixHeatmap* m_frame;
+    QLabel* m_frameLabel;
+    QLabel* m_hover;
+    MatrixTableModel* m_loadData;
+    MatrixTableModel* m_frameData;
+    ChartPanel* m_tokensPanel;
+    ChartPanel* m_loadPanel;
+    ChartPanel* m_framePanel;
+    int m_shownFrame = -1;
+};
+
+class BalanceView : public QWidget {
+    Q_OBJECT
+public:
+    explicit BalanceView(RoutingData* data, QWidget* parent = nullptr);
+    void refresh();
+    LayerBalanceModel* layerModel() const { return m_layers; }
+    ExpertLoadModel* loadModel() const { return m_load; }
+    BalanceTimeModel* timeModel() const { return m_time; }
+    MatrixHeatmap* coactivation() const { return m_coact; }
+    QChart* loadChart() const { return m_loadChart; }
+    QChart* timeChart() const { return m_timeChart; }
+    QList<ChartPanel*> panels() const;
+
+private:
+    RoutingData* m_data;
+    QSpinBox* m_layer;
+    QComboBox* m_window;
+    LayerBalanceModel* m_layers;
+    ExpertLoadModel* m_load;
+    BalanceTimeModel* m_time;
+    QChart* m_loadChart;
+    QChart* m_timeChart;
+    QValueAxis* m_loadY;
+    QValueAxis* m_timeX;
+    QValueAxis* m_timeImbalance;
+    MatrixHeatmap* m_coact;
+    MatrixTableModel* m_coactData;
+    QList<ChartPanel*> m_panels;
+};
+
+class ThroughputView : public QWidget {
+    Q_OBJECT
+public:
+    ThroughputView(RoutingData* data, ThroughputModel* model, QWidget* parent = nullptr);
+    void refresh();
+    void setModelCard(const ModelCard& card);
+    void setRun(const RunSummary& run); // the finished turn's exact figures
+    void clear();
+    QChart* speedChart() const { return m_speedChart; }
+    QString summaryText() const;
+    QList<ChartPanel*> panels() const { return m_panels; }
+
+private:
+    RoutingData* m_data;
+    ThroughputModel* m_model;
+    ModelCard m_card;
+    QChart* m_speedChart;
+    QChart* m_latencyChart;
+    QValueAxis* m_speedX;
+    QValueAxis* m_speedY;
+    QValueAxis* m_latX;
+    QValueAxis* m_latY;
+    QLabel* m_decode;
+    QLabel* m_ttft;
+    QLabel* m_prefill;
+    QLabel* m_latency;
+    QLabel* m_bytes;
+    QLabel* m_bandwidth;
+    QProgressBar* m_share;
+    QList<ChartPanel*> m_panels;
+};
+
+class HistoryView : public QWidget {
+    Q_OBJECT
+public:
+    explicit HistoryView(RunsModel* model, QWidget* parent = nullptr);
+    QStringList selectedIds() const;
+    void selectRows(const QList<int>& sourceRows);
+    QSortFilterProxyModel* proxy() const { return m_proxy; }
+    QTableView* table() const { return m_table; }
+    void setFilterText(const QString& text);
+
+Q_SIGNALS:
+    void compareRequested(const QStringList& ids);
+    void refreshRequested();
+
+private:
+    RunsModel* m_model;
+    QSortFilterProxyModel* m_proxy;
+    QTableView* m_table;
+    QLineEdit* m_filter;
+};
+
+class CompareView : public QWidget {
+    Q_OBJECT
+public:
+    explicit CompareView(QWidget* parent = nullptr);
+    void setRuns(const QVector<RunSummary>& runs);
+    const QVector<RunSummary>& runs() const { return m_runs; }
+    QTableWidget* settingsTable() const { return m_settings; }
+    QChart* latencyChart() const { return m_latencyChart; }
+    QChart* imbalanceChart() const { return m_imbalanceChart; }
+    QChart* agreementChart() const { return m_agreementChart; }
+    QString agreementText() const;
+    QList<ChartPanel*> panels() const { return m_panels; }
+
+private:
+    QVector<RunSummary> m_runs;
+    QTableWidget* m_settings;
+    QLabel* m_agreement;
+    QLabel* m_warning;
+    QChart* m_latencyChart;
+    QChart* m_imbalanceChart;
+    QChart* m_agreementChart;
+    QStandardItemModel* m_latencyData;
+    QStandardItemModel* m_layerData;
+    QList<ChartPanel*> m_panels;
+};
