@@ -10,7 +10,9 @@ packages=(
   libspdlog-dev libfmt-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev
   libxxhash-dev libzstd-dev libpcre2-dev libutf8proc-dev
   # Qt 6 (Qt Test for the suites; Widgets and Charts for the workbench)
-  qt6-base-dev qt6-charts-dev qt6-svg-dev qt6-tools-dev qt6-l10n-tools
+  qt6-base-dev qt6-charts-dev qt6-svg-dev qt6-tools-dev qt6-l10n-tools libqt6opengl6-dev
+  # a virtual display: `make run` with no screen, README screenshots
+  xvfb xauth
   # independent references for the correctness tests
   python3 python3-numpy python3-torch
 )

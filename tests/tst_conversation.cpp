@@ -20,6 +20,7 @@ private slots:
     void systemPromptChange();
     void cancelKeepsPartialReply();
     void contextLimit();
+    void regenerateWithSetMessages();
 
 private:
     std::unique_ptr<Backend> backend(int n_ctx = 512) {
@@ -120,6 +121,24 @@ void TestConversation::contextLimit() {
         QVERIFY2(std::string(e.what()).find("the context is 32") != std::string::npos, e.what());
     }
     QVERIFY_THROWS_EXCEPTION(Error, c.reply(std::string("bad \xff", 5), go));
+}
+
+// Regenerate: drop the last reply, ask again; with greedy sampling the same
+// reply comes back, from the reused cache.
+void TestConversation::regenerateWithSetMessages() {
+    Conversation c(m_model, backend());
+    GenerateOptions go;
+    go.n_predict = 6;
+    go.sampler.temperature = 0.0f;
+    c.reply("one", go);
+    const TurnResult first = c.reply("two", go);
+    std::vector<ChatMessage> msgs = c.messages();
+    msgs.resize(msgs.size() - 2);  // without the last user turn and its reply
+    c.set_messages(msgs);
+    const TurnResult again = c.reply("two", go);
+    QCOMPARE(again.gen.tokens, first.gen.tokens);
+    QCOMPARE(c.messages().size(), size_t(4));
+    QVERIFY(again.prompt.size() <= first.prompt.size() + first.gen.tokens.size());
 }
 
 QTEST_APPLESS_MAIN(TestConversation)

@@ -151,6 +151,7 @@ private Q_SLOTS:
         QVERIFY(m_w->balance()->layerModel()->value(1, LayerBalanceModel::ImbalanceColumn) >= 1.0);
         QVERIFY(m_w->balance()->coactivation()->rows() == 8);
         QVERIFY(m_w->throughputModel()->rowCount() > 0);
+        m_w->throughput()->refresh();
         auto* speed = qobject_cast<QLineSeries*>(m_w->throughput()->speedChart()->series().first());
         QVERIFY(speed);
         QCOMPARE(speed->count(), m_w->throughputModel()->rowCount());

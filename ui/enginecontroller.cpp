@@ -39,7 +39,7 @@ ModelCard describe(const moe::Model& m, moe::Backend& b, const QString& why, con
     const moe::ModelConfig& c = m.config();
     const moe::ModelStats& s = m.stats();
     ModelCard card;
-    card.path = QString::fromStdString(m.path());
+    card.path = QFileInfo(QString::fromStdString(m.path())).absoluteFilePath();
     card.name = QString::fromStdString(m.name());
     card.architecture = QString::fromLatin1(moe::arch_name(c.arch));
     card.backend = QString::fromStdString(b.name());
@@ -429,6 +429,9 @@ void EngineWorker::generate(quint64 job, const QString& text, const GenerationSe
     run.output = output;
     fillRunSummary(run, d->card, d->turnTrace, d->turnBytes, d->card.experts);
 #ifdef MOE_UI_HAVE_STORE
+    // The model as the store names it, so History rows read the same.
+    run.quant = QString::fromStdString(d->identity.quant_mix);
+    run.modelHash = QString::fromStdString(d->identity.content_hash);
     // Record the turn (one transaction, on this thread). A store that cannot
     // be written keeps the run in memory; the GUI says so.
     if (moe::RunStore* store = d->openStore(d->storePathWanted)) {
@@ -620,11 +623,17 @@ EngineController::EngineController(QObject* parent) : QObject(parent) {
         Q_EMIT runsLoaded(ordered);
     });
     connect(m_worker, &EngineWorker::runsListed, this, [this](const QVector<RunSummary>& stored) {
-        // Stored runs first, then this session's runs the store does not hold yet.
+        // Stored runs, with this session's fuller record of the same run where
+        // there is one; then this session's runs the store does not hold.
         QVector<RunSummary> all = stored;
-        for (const RunSummary& r : m_runs) {
+        for (const RunSummary& r : std::as_const(m_runs)) {
             bool known = false;
-            for (const RunSummary& s : stored) known = known || s.id == r.id;
+            for (RunSummary& s : all)
+                if (s.id == r.id) {
+                    s = r;
+                    s.fromStore = true;
+                    known = true;
+                }
             if (!known) all.append(r);
         }
         Q_EMIT runsAvailable(all);
@@ -722,7 +731,8 @@ void EngineController::loadRuns(const QStringList& ids) {
         if (!found) missing << id;
     }
     if (missing.isEmpty()) {
-        Q_EMIT runsLoaded(known);
+        // Answered from the event loop, like a store read, never inside the call.
+        QMetaObject::invokeMethod(this, [this, known] { Q_EMIT runsLoaded(known); }, Qt::QueuedConnection);
         return;
     }
     QMetaObject::invokeMethod(

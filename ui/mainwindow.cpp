@@ -29,6 +29,8 @@
 #include <QTimer>
 #include <QToolBar>
 
+#include <utility>
+
 static void initResources() { Q_INIT_RESOURCE(workbench); } // the .qrc lives in a static library
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
@@ -91,6 +93,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         if (m_dirty) refreshVisible();
     });
     m_refresh->start();
+    m_applyTimer = new QTimer(this);
+    m_applyTimer->setSingleShot(true);
+    m_applyTimer->setInterval(33);
+    connect(m_applyTimer, &QTimer::timeout, this, &MainWindow::applyPending);
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::refreshVisible);
 
     ChartPanel::setInfoProvider([this] {
@@ -152,6 +158,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_controller, &EngineController::batchAvailable, this, &MainWindow::onBatch);
     connect(m_controller, &EngineController::generationStarted, this, [this] { m_chat->setBusy(true); });
     connect(m_controller, &EngineController::generationFinished, this, [this](const RunSummary& run) {
+        applyPending(); // the last tokens before the run's summary
         m_chat->setBusy(false);
         m_lastRunId = run.id;
         m_chat->endAssistant(run.stopReason == QLatin1String("cancelled")
@@ -159,10 +166,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                                  : run.stopReason == QLatin1String("length") ? tr("max tokens reached") : QString());
         m_throughputView->setRun(run);
         m_runs->addRun(run);
+        m_controller->refreshRuns(); // the store's view, once the run is written
         m_speed->setText(tr("%1 tokens at %2 tokens/s").arg(run.nGenerated).arg(run.decodeTps, 0, 'f', 1));
         refreshVisible();
     });
     connect(m_controller, &EngineController::generationFailed, this, [this](const QString& message) {
+        applyPending();
         m_chat->setBusy(false);
         m_chat->showError(message);
         setStatus(message);
@@ -335,11 +344,24 @@ void MainWindow::send(const QString& text, EngineController::Mode mode) {
     m_chat->beginUser(text);
     m_chat->beginAssistant();
     m_throughput->clear();
+    m_throughputView->clear();
     m_controller->send(text, m_settings->settings(), mode);
 }
 
 void MainWindow::onBatch(const StreamBatch& b) {
-    // One batch per ~33 ms at most: rows are appended, views repaint once.
+    // The worker sends at most ~30 batches a second; whatever arrives within
+    // one 33 ms frame is applied together, so the views repaint at most ~30
+    // times a second however the batches bunch up in the event queue.
+    m_pending.append(b);
+    if (!m_applyTimer->isActive()) m_applyTimer->start();
+}
+
+void MainWindow::applyPending() {
+    const QVector<StreamBatch> batches = std::exchange(m_pending, {});
+    for (const StreamBatch& b : batches) applyBatch(b);
+}
+
+void MainWindow::applyBatch(const StreamBatch& b) {
     if (b.firstFrame == 0 && m_routing->frameCount() > 0 && b.frameCount() > 0) m_chat->disableFrameLinks();
     m_routing->append(b);
     m_throughput->append(b.tokens);

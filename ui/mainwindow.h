@@ -69,6 +69,8 @@ private:
     void updateRecentMenu();
     void addRecent(const QString& path);
     void onBatch(const StreamBatch& b);
+    void applyPending();
+    void applyBatch(const StreamBatch& b);
     void refreshVisible();
     void send(const QString& text, EngineController::Mode mode);
     void setStatus(const QString& text);
@@ -92,6 +94,8 @@ private:
     QPushButton* m_cancelLoad;
     QLabel* m_speed;
     QTimer* m_refresh;
+    QTimer* m_applyTimer;
+    QVector<StreamBatch> m_pending;
     bool m_dirty = false;
     QString m_lastRunId;
     QString m_pendingEditText;

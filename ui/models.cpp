@@ -360,7 +360,7 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
     case ModelColumn: return text(r.model, r.model);
     case QuantColumn: return text(r.quant, r.quant);
     case BackendColumn: return text(r.backend, r.backend);
-    case ExpertsColumn: return text(r.expertsUsed, r.expertsUsed);
+    case ExpertsColumn: return text(r.expertsUsed > 0 ? QVariant(r.expertsUsed) : QVariant(QStringLiteral("\u2014")), r.expertsUsed);
     case PromptColumn: return text(r.prompt.simplified().left(80), r.prompt);
     case PromptTokensColumn: return text(r.nPrompt, r.nPrompt);
     case GeneratedColumn: return text(r.nGenerated, r.nGenerated);

@@ -4,6 +4,7 @@
 #include "chartexporter.h"
 #include "types.h"
 
+#include <QAbstractItemModel>
 #include <QPointer>
 #include <QWidget>
 

@@ -102,6 +102,17 @@ const QList<QColor>& runColors() {
     return c;
 }
 
+// Column `y` against column `x` of a model, at most ~maxPoints points (even stride).
+QList<QPointF> modelPoints(const QAbstractItemModel* m, int x, int y, int maxPoints = 1500) {
+    const int rows = m->rowCount();
+    const int stride = std::max(1, (rows + maxPoints - 1) / maxPoints);
+    QList<QPointF> pts;
+    pts.reserve(rows / stride + 1);
+    for (int r = 0; r < rows; r += stride)
+        pts.append(QPointF(m->data(m->index(r, x), RawValueRole).toDouble(), m->data(m->index(r, y), RawValueRole).toDouble()));
+    return pts;
+}
+
 } // namespace
 
 // ---- ExpertsView --------------------------------------------------------------------
@@ -304,14 +315,15 @@ BalanceView::BalanceView(RoutingData* data, QWidget* parent) : QWidget(parent), 
 
     // Metrics over time (windows of 32 tokens), read from BalanceTimeModel.
     m_timeChart = new QChart;
-    m_timeChart->setTitle(tr("Balance over time (mean over layers, windows of %1 tokens)").arg(m_time->window()));
+    m_timeChart->setTitle(tr("Mean over layers, windows of %1 tokens").arg(m_time->window()));
     m_timeX = valueAxis(tr("token"));
-    auto* unit = valueAxis(tr("entropy, coverage, stability, efficiency"), QStringLiteral("%.1f"));
+    auto* unit = valueAxis(tr("0 to 1"), QStringLiteral("%.1f"));
+    unit->setTickCount(6);
     m_timeImbalance = valueAxis(tr("imbalance"), QStringLiteral("%.1f"));
     m_timeChart->addAxis(m_timeX, Qt::AlignBottom);
     m_timeChart->addAxis(unit, Qt::AlignLeft);
     m_timeChart->addAxis(m_timeImbalance, Qt::AlignRight);
-    const QList<QPair<int, QString>> lines = {{BalanceTimeModel::EntropyColumn, tr("normalised entropy")},
+    const QList<QPair<int, QString>> lines = {{BalanceTimeModel::EntropyColumn, tr("entropy")},
                                               {BalanceTimeModel::CoverageColumn, tr("coverage")},
                                               {BalanceTimeModel::StabilityColumn, tr("stability")},
                                               {BalanceTimeModel::EfficiencyColumn, tr("efficiency")},
@@ -319,11 +331,7 @@ BalanceView::BalanceView(RoutingData* data, QWidget* parent) : QWidget(parent), 
     for (const auto& [col, name] : lines) {
         auto* s = new QLineSeries;
         s->setName(name);
-        auto* m = new QVXYModelMapper(this);
-        m->setXColumn(BalanceTimeModel::FrameColumn);
-        m->setYColumn(col);
-        m->setSeries(s);
-        m->setModel(m_time);
+        s->setProperty("column", col);
         m_timeChart->addSeries(s);
         s->attachAxis(m_timeX);
         s->attachAxis(col == BalanceTimeModel::ImbalanceColumn ? m_timeImbalance : unit);
@@ -332,7 +340,8 @@ BalanceView::BalanceView(RoutingData* data, QWidget* parent) : QWidget(parent), 
     auto* table = new QTableView(this);
     table->setModel(m_layers);
     table->verticalHeader()->hide();
-    table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setStretchLastSection(true);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     connect(table, &QTableView::clicked, this, [this](const QModelIndex& i) { m_layer->setValue(i.row()); });
 
@@ -372,11 +381,16 @@ void BalanceView::refresh() {
     qint64 mx = 0;
     for (int e = 0; e < m_data->nExperts(); ++e) mx = std::max(mx, m_data->count(layer, e));
     m_loadY->setRange(0, niceMax(double(mx)));
+    m_loadY->applyNiceNumbers();
     const int rows = m_time->rowCount();
     double imb = 1.0;
     for (int r = 0; r < rows; ++r) imb = std::max(imb, m_time->value(r, BalanceTimeModel::ImbalanceColumn));
     m_timeX->setRange(0, std::max(double(m_time->window()), rows ? m_time->value(rows - 1, 0) : 1.0));
     m_timeImbalance->setRange(0, niceMax(imb));
+    m_timeImbalance->applyNiceNumbers();
+    for (QAbstractSeries* a : m_timeChart->series())
+        if (auto* s = qobject_cast<QLineSeries*>(a))
+            s->replace(modelPoints(m_time, BalanceTimeModel::FrameColumn, s->property("column").toInt()));
     // Co-activation of the layer (diagonal left out: it is the load itself).
     const int E = m_data->nExperts();
     if (E > 0 && layer < m_data->nLayers()) {
@@ -430,13 +444,11 @@ ThroughputView::ThroughputView(RoutingData* data, ThroughputModel* model, QWidge
     auto makeChart = [&](const QString& title, int column, const QString& yTitle, QValueAxis*& x, QValueAxis*& y) {
         auto* chart = new QChart;
         chart->setTitle(title);
+        // Points are replaced in bulk from the model a few times a second
+        // (a model mapper would insert one point per row, redrawing the line each time).
         auto* s = new QLineSeries;
         s->setName(yTitle);
-        auto* m = new QVXYModelMapper(this);
-        m->setXColumn(ThroughputModel::TokenColumn);
-        m->setYColumn(column);
-        m->setSeries(s);
-        m->setModel(m_model);
+        s->setProperty("column", column);
         chart->addSeries(s);
         x = valueAxis(tr("generated token"));
         y = valueAxis(yTitle, QStringLiteral("%.1f"));
@@ -461,17 +473,24 @@ ThroughputView::ThroughputView(RoutingData* data, ThroughputModel* model, QWidge
 void ThroughputView::setModelCard(const ModelCard& card) { m_card = card; }
 
 void ThroughputView::clear() {
+    m_final = false;
     for (QLabel* l : {m_decode, m_ttft, m_prefill, m_latency, m_bytes, m_bandwidth}) l->setText(QStringLiteral("\u2014"));
     m_share->setValue(0);
 }
 
 void ThroughputView::refresh() {
     const int rows = m_model->rowCount();
+    for (QChart* c : {m_speedChart, m_latencyChart})
+        for (QAbstractSeries* a : c->series())
+            if (auto* s = qobject_cast<QLineSeries*>(a))
+                s->replace(modelPoints(m_model, ThroughputModel::TokenColumn, s->property("column").toInt()));
     m_speedX->setRange(0, std::max(8, rows));
     m_latX->setRange(0, std::max(8, rows));
     m_speedY->setRange(0, niceMax(m_model->maxTokensPerSecond()));
     m_latY->setRange(0, niceMax(m_model->maxLatency()));
-    if (rows == 0) return;
+    m_speedY->applyNiceNumbers();
+    m_latY->applyNiceNumbers();
+    if (rows == 0 || m_final) return; // the finished turn's exact figures stay
     const double tps = m_model->tokensPerSecond(rows - 1);
     m_decode->setText(QString::number(tps, 'f', 1));
     // Bytes the latest decode steps read, times the current speed.
@@ -488,6 +507,7 @@ void ThroughputView::refresh() {
 }
 
 void ThroughputView::setRun(const RunSummary& r) {
+    m_final = true;
     m_decode->setText(QString::number(r.decodeTps, 'f', 1));
     m_ttft->setText(tr("%1 ms").arg(r.ttftMs, 0, 'f', 1));
     m_prefill->setText(QString::number(r.prefillTps, 'f', 1));
@@ -578,6 +598,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     m_settings = new QTableWidget(this);
     m_settings->verticalHeader()->hide();
     m_settings->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_settings->setWordWrap(false);
     m_latencyChart = new QChart;
     m_latencyChart->setTitle(tr("Latency per generated token (ms)"));
     m_imbalanceChart = new QChart;
@@ -625,7 +646,13 @@ void CompareView::setRuns(const QVector<RunSummary>& runs) {
         }
         if (rows[r].differs) name->setText(QStringLiteral("\u25cf ") + rows[r].name);
     }
-    m_settings->resizeColumnsToContents();
+    // Every run's column visible side by side; long values are elided, full in the tooltip.
+    m_settings->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    for (int c = 1; c < m_settings->columnCount(); ++c)
+        m_settings->horizontalHeader()->setSectionResizeMode(c, QHeaderView::Stretch);
+    for (int r = 0; r < m_settings->rowCount(); ++r)
+        for (int c = 1; c < m_settings->columnCount(); ++c)
+            if (QTableWidgetItem* item = m_settings->item(r, c)) item->setToolTip(item->text());
 
     // Overlaid charts: one series per run, the same colour in every chart.
     auto reset = [](QChart* c) {
@@ -728,10 +755,13 @@ void CompareView::setRuns(const QVector<RunSummary>& runs) {
     m_layerData->setHorizontalHeaderLabels(layerHeader);
     lx->setRange(0, maxTok);
     ly->setRange(0, niceMax(maxMs));
+    ly->applyNiceNumbers();
     ix->setRange(0, maxLayer);
     iy->setRange(0, niceMax(maxImb));
+    iy->applyNiceNumbers();
     ax->setRange(0, maxLayer);
     ay->setRange(0, 1.0);
+    ay->setTickCount(6);
     for (QValueAxis* a : {ix, ax}) a->setTickCount(std::min(9, int(maxLayer) + 1));
 
     if (runs.size() < 2) {

@@ -111,6 +111,7 @@ private:
     RoutingData* m_data;
     ThroughputModel* m_model;
     ModelCard m_card;
+    bool m_final = false;
     QChart* m_speedChart;
     QChart* m_latencyChart;
     QValueAxis* m_speedX;

@@ -37,6 +37,8 @@ void Conversation::clear() {
     m_session.reset();
 }
 
+void Conversation::set_messages(std::vector<ChatMessage> messages) { m_messages = std::move(messages); }
+
 TurnResult Conversation::reply(const std::string& user_text, const GenerateOptions& opts,
                                const std::function<bool(const std::string&, int32_t)>& on_text) {
     if (const size_t bad = find_invalid_utf8(user_text); bad != std::string::npos) {

@@ -36,6 +36,10 @@ public:
 
     void set_system_prompt(std::string text);
     void clear();  // forget the messages and the KV cache
+    // Replaces the messages (system first, if any), e.g. to drop the last turn
+    // for regenerate or edit. The KV cache is kept: the next reply() reuses
+    // the prefix the new transcript shares with it.
+    void set_messages(std::vector<ChatMessage> messages);
 
     // Appends the user's message, prefills what the context lacks and
     // generates the reply. on_text gets every complete UTF-8 piece as it

@@ -1,0 +1,105 @@
+// Takes the README's screenshots of the real window (not a test):
+//   xvfb-run -s "-screen 0 1600x1000x24" bench_ui_screenshots MODEL OUTDIR
+// (or QT_QPA_PLATFORM=offscreen). Chats with the model, then saves
+// chat-experts.png, balance.png, throughput.png and compare.png (the same
+// prompt at the model's top-k and at twice that).
+#include "enginecontroller.h"
+#include "mainwindow.h"
+#include "panels.h"
+#include "routingdata.h"
+#include "views.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QEventLoop>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace {
+
+template <typename Signal>
+bool waitFor(EngineController* sender, Signal signal, int ms) {
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, [&] { loop.exit(1); });
+    QObject::connect(sender, signal, &loop, [&] { loop.exit(0); });
+    return loop.exec() == 0;
+}
+
+void settle(int ms) {
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    if (argc < 3) {
+        std::fprintf(stderr, "usage: bench_ui_screenshots MODEL OUTDIR\n");
+        return 2;
+    }
+    QTemporaryDir tmp;
+    qputenv("XDG_CONFIG_HOME", tmp.filePath(QStringLiteral("config")).toUtf8());
+    qputenv("XDG_DATA_HOME", tmp.filePath(QStringLiteral("data")).toUtf8());
+    QCoreApplication::setOrganizationName(QStringLiteral("moe-workbench-screens"));
+    const QString model = QString::fromLocal8Bit(argv[1]);
+    const QDir out(QString::fromLocal8Bit(argv[2]));
+    QDir().mkpath(out.absolutePath());
+
+    MainWindow w;
+    w.resize(1560, 940);
+    w.show();
+    EngineController* c = w.controller();
+    w.openModel(model);
+    if (!waitFor(c, &EngineController::modelLoaded, 120000)) {
+        std::fprintf(stderr, "the model did not load: %s\n", qPrintable(w.lastWarning()));
+        return 1;
+    }
+    GenerationSettings s;
+    s.temperature = 0.7;
+    s.seed = 42;
+    s.maxTokens = 160;
+    w.settingsPanel()->setSettings(s);
+    const QString prompt = QStringLiteral("ROMEO:\nBut soft, what light");
+    auto chat = [&] {
+        Q_EMIT w.chat()->sendRequested(prompt);
+        return waitFor(c, &EngineController::generationFinished, 300000);
+    };
+    if (!chat()) return 1;
+    const QString first = c->runs().last().id;
+    settle(300);
+    w.tabs()->setCurrentWidget(w.experts());
+    w.experts()->setLayer(1);
+    w.experts()->showFrame(w.routingData()->frameCount() - 20);
+    w.experts()->refresh();
+    settle(300);
+    w.grab().save(out.filePath(QStringLiteral("chat-experts.png")));
+    w.tabs()->setCurrentWidget(w.balance());
+    settle(300);
+    w.grab().save(out.filePath(QStringLiteral("balance.png")));
+    w.tabs()->setCurrentWidget(w.throughput());
+    settle(300);
+    w.grab().save(out.filePath(QStringLiteral("throughput.png")));
+
+    // The same prompt with twice the experts per token, then Compare.
+    LoadOptions o;
+    o.expertsPerToken = 2 * c->modelCard().expertsUsed;
+    o.measureBandwidth = true;
+    c->loadModel(model, o);
+    if (!waitFor(c, &EngineController::modelLoaded, 120000)) return 1;
+    if (!chat()) return 1;
+    const QString second = c->runs().last().id;
+    w.compareRuns({first, second});
+    if (!waitFor(c, &EngineController::runsLoaded, 60000)) return 1;
+    settle(400);
+    w.grab().save(out.filePath(QStringLiteral("compare.png")));
+    w.tabs()->setCurrentWidget(w.history());
+    settle(300);
+    w.grab().save(out.filePath(QStringLiteral("history.png")));
+    std::printf("screenshots in %s\n", qPrintable(out.absolutePath()));
+    return 0;
+}
