@@ -265,7 +265,7 @@ void TestStoreCli::recordFromARealGeneration() {
     const std::vector<int32_t> prompt = {1, 2, 3, 4};
     const GenerateResult res = session.generate(prompt, go);
     const size_t n_routed = trace.size();
-    const RunRecord rec = make_generate_record(RunKind::generate, *model, session.backend(), RunContext{2, 64, 0}, go,
+    const RunRecord rec = make_generate_record(RunKind::generate, *model, session.backend(), RunContext{2, 64, 0, {}, {}}, go,
                                                prompt, res, std::move(trace));
     QCOMPARE(rec.model.content_hash, model_content_hash(model_path));
     QCOMPARE(rec.model.arch, std::string("qwen3moe"));

@@ -13,6 +13,7 @@
 #include "quant/quant.h"
 
 #include <QChart>
+#include <QDir>
 #include <QImage>
 #include <QImageReader>
 #include <QLineSeries>
@@ -273,6 +274,38 @@ private Q_SLOTS:
         QVERIFY2(heat->exportChart(m_dir.filePath(QStringLiteral("heat.png")), &error), qPrintable(error));
         QVERIFY(!heat->exportChart(m_dir.filePath(QStringLiteral("heat.bmpx")), &error));
         QVERIFY(error.contains(QLatin1String("bmpx")));
+    }
+
+    void anUnwritableStoreLosesNothing() {
+        // A damaged store file: the turn completes, the window says the run was
+        // not recorded and where it is kept, and History still shows it.
+        const QString corrupt = m_dir.filePath(QStringLiteral("corrupt.sqlite"));
+        QFile f(corrupt);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(8192, 'x'));
+        f.close();
+        const QString tmp = m_dir.filePath(QStringLiteral("tmp"));
+        QVERIFY(QDir().mkpath(tmp));
+        const QByteArray oldTmp = qgetenv("TMPDIR");
+        qputenv("TMPDIR", tmp.toUtf8());
+        m_w->controller()->setStorePath(corrupt);
+        QSignalSpy said(m_w->controller(), &EngineController::storeMessage);
+        const int before = m_w->runsModel()->rowCount();
+        const RunSummary run = chat(QStringLiteral("Keep me"), 6);
+        QVERIFY(run.nGenerated > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!said.isEmpty(), 10000);
+        QString all;
+        for (const auto& args : said) all += args.first().toString() + QLatin1Char('\n');
+        QVERIFY2(all.contains(QLatin1String("not recorded")), qPrintable(all));
+        const QStringList kept = QDir(tmp + QStringLiteral("/moe-workbench-unsaved")).entryList({QStringLiteral("*.json")});
+        QCOMPARE(kept.size(), 1);
+        QVERIFY2(all.contains(kept.first()), qPrintable(all));
+        QCOMPARE(m_w->runsModel()->rowCount(), before + 1);
+        QFile back(corrupt);
+        QVERIFY(back.open(QIODevice::ReadOnly));
+        QCOMPARE(back.readAll(), QByteArray(8192, 'x')); // the damaged file is left as it was
+        m_w->controller()->setStorePath(QString());
+        qputenv("TMPDIR", oldTmp);
     }
 
     void closingDuringGenerationIsClean() {

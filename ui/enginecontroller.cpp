@@ -10,13 +10,10 @@
 #include "telemetry/hardware.h"
 #include "telemetry/metrics.h"
 #include "telemetry/routing.h"
-#ifdef MOE_UI_HAVE_CONVERSATION
 #include "runtime/conversation.h"
-#endif
-#ifdef MOE_UI_HAVE_STORE
+#include "store/recording.h"
 #include "store/run.h"
 #include "store/store.h"
-#endif
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -76,9 +73,7 @@ ModelCard describe(const moe::Model& m, moe::Backend& b, const QString& why, con
 struct EngineWorker::State final : moe::RoutingObserver {
     EngineWorker* q = nullptr;
     std::shared_ptr<moe::Model> model;
-#ifdef MOE_UI_HAVE_CONVERSATION
     std::unique_ptr<moe::Conversation> conversation;
-#endif
     std::unique_ptr<moe::Session> session; // only without a chat tokenizer
     ModelCard card;
     LoadOptions options;
@@ -96,52 +91,42 @@ struct EngineWorker::State final : moe::RoutingObserver {
     moe::RoutingTrace turnTrace;
     QVector<double> turnBytes;
 
-#ifdef MOE_UI_HAVE_STORE
     std::unique_ptr<moe::RunStore> store;
-    QString storePath;       // the path `store` was opened with (or failed to open)
-    bool storeTried = false;
+    QString storePath;           // the path `store` was opened with (or last failed to open)
+    QString storeError;          // why it last failed (said once, not on every retry)
     QString storePathWanted;     // set by the controller (empty: the default file)
     moe::ModelIdentity identity; // hashed once per load
     moe::HardwareInfo hardware;
-    // Opens the store on this thread (one connection per thread); null when it cannot be opened.
+    // Opens the store on this thread (one connection per thread); null when it
+    // cannot be opened. A store that failed is tried again on the next use (a
+    // lock may have gone), and the reason is shown when it changes.
     moe::RunStore* openStore(const QString& path) {
-        if (storeTried && path == storePath) return store.get();
-        storeTried = true;
-        storePath = path;
+        if (store && path == storePath) return store.get();
         store.reset();
+        if (path != storePath) storeError.clear();
+        storePath = path;
         try {
             store = std::make_unique<moe::RunStore>(path.isEmpty() ? moe::RunStore::default_path() : path.toStdString());
+            storeError.clear();
         } catch (const std::exception& e) {
-            Q_EMIT q->storeMessage(EngineWorker::tr("Runs are kept in memory only: %1").arg(QString::fromUtf8(e.what())));
+            const QString why = QString::fromUtf8(e.what());
+            if (why != storeError)
+                Q_EMIT q->storeMessage(EngineWorker::tr("The run store cannot be opened: %1").arg(why));
+            storeError = why;
         }
         return store.get();
     }
-#endif
 
     moe::Session* activeSession() {
-#ifdef MOE_UI_HAVE_CONVERSATION
         if (conversation) return &conversation->session();
-#endif
         return session.get();
     }
 
-    // Weight bytes one forward pass of this token read: the dense part plus
-    // the experts it was routed to (the accounting of moe-cli bench).
-    double bytesRead(const moe::RoutingFrame& f) const {
-        if (!model->config().is_moe) return double(model->stats().active_weight_bytes);
-        double bytes = double(model->dense_bytes_per_token());
-        for (int l = 0; l < f.n_layers; ++l)
-            for (int j = 0; j < f.k; ++j) bytes += double(model->expert_bytes(l, f.ids[size_t(l) * size_t(f.k) + size_t(j)]));
-        return bytes;
-    }
-
     QString tokenText(int32_t id) const {
-#ifdef MOE_UI_HAVE_CONVERSATION
         if (conversation) {
             const moe::Tokenizer& tok = conversation->tokenizer();
             return QString::fromUtf8(moe::sanitize_utf8(tok.token_bytes(id, true)));
         }
-#endif
         return QStringLiteral("\u27e8%1\u27e9").arg(id);
     }
 
@@ -157,7 +142,7 @@ struct EngineWorker::State final : moe::RoutingObserver {
         pending.framePos.append(f.pos);
         pending.frameText.append(tokenText(f.token));
         pending.framePrompt.append(!decoding);
-        const double bytes = bytesRead(f);
+        const double bytes = double(model->weight_bytes_read(f.ids, f.n_layers, f.k));
         pending.frameBytes.append(bytes);
         const size_t n = size_t(f.n_layers) * size_t(f.k);
         for (size_t i = 0; i < n; ++i) {
@@ -216,9 +201,7 @@ void EngineWorker::loadModel(quint64 job, const QString& path, const LoadOptions
     };
     try {
         // Release the previous model first: two large models may not fit together.
-#ifdef MOE_UI_HAVE_CONVERSATION
         d->conversation.reset();
-#endif
         d->session.reset();
         d->model.reset();
         d->turns.clear();
@@ -235,7 +218,6 @@ void EngineWorker::loadModel(quint64 job, const QString& path, const LoadOptions
         if (!stage(0.6, tr("Preparing the chat"))) return;
         const moe::HostInfo host = moe::host_info();
         ModelCard card = describe(*model, *backend, QString::fromStdString(why), host);
-#ifdef MOE_UI_HAVE_CONVERSATION
         try {
             d->conversation = std::make_unique<moe::Conversation>(model, std::move(backend));
             card.chatTemplate = QString::fromStdString(d->conversation->chat_template().name);
@@ -247,17 +229,15 @@ void EngineWorker::loadModel(quint64 job, const QString& path, const LoadOptions
             if (!backend) backend = moe::make_backend(backendKind(options.backend), model, bo, &why);
         }
         if (!d->conversation)
-#endif
         {
             if (card.chatTemplate.isEmpty()) card.chatTemplate = tr("none (prompts are token ids)");
             d->session = std::make_unique<moe::Session>(model, std::move(backend));
         }
         d->model = model;
         d->activeSession()->set_routing_observer(d);
-#ifdef MOE_UI_HAVE_STORE
         d->identity = moe::model_identity(*model);
         d->hardware = moe::hardware_info();
-#endif
+        if (d->activeSession()->backend().name() == "cuda") moe::fill_gpu_info(d->hardware);
         if (options.measureBandwidth) {
             if (!stage(0.75, tr("Measuring memory bandwidth"))) return;
             card.deviceBandwidth = moe::measure_read_bandwidth(host.threads, size_t(256) << 20, 3);
@@ -267,9 +247,7 @@ void EngineWorker::loadModel(quint64 job, const QString& path, const LoadOptions
         d->options = options;
         Q_EMIT loaded(job, card);
     } catch (const std::exception& e) {
-#ifdef MOE_UI_HAVE_CONVERSATION
         d->conversation.reset();
-#endif
         d->session.reset();
         d->model.reset();
         Q_EMIT loadFailed(job, QString::fromUtf8(e.what()));
@@ -277,9 +255,7 @@ void EngineWorker::loadModel(quint64 job, const QString& path, const LoadOptions
 }
 
 void EngineWorker::unload() {
-#ifdef MOE_UI_HAVE_CONVERSATION
     d->conversation.reset();
-#endif
     d->session.reset();
     d->model.reset();
     d->turns.clear();
@@ -288,9 +264,7 @@ void EngineWorker::unload() {
 void EngineWorker::newConversation() {
     d->turns.clear();
     d->frameCount = 0;
-#ifdef MOE_UI_HAVE_CONVERSATION
     if (d->conversation) d->conversation->clear();
-#endif
     if (d->session) d->session->reset();
 }
 
@@ -349,12 +323,12 @@ void EngineWorker::generate(quint64 job, const QString& text, const GenerationSe
     run.when = QDateTime::currentDateTime();
     run.settings = s;
     QString output;
-    std::vector<int32_t> promptIds, outputIds;
+    std::vector<int32_t> promptIds;
+    moe::GenerateResult gen;
     try {
         const EngineController::Mode m = EngineController::Mode(mode);
         const bool rewind = m != EngineController::Mode::Send && !d->turns.isEmpty();
         if (rewind) d->turns.removeLast();
-#ifdef MOE_UI_HAVE_CONVERSATION
         if (d->conversation) {
             moe::Conversation& conv = *d->conversation;
             const std::string sys = s.systemPrompt.toStdString();
@@ -363,7 +337,6 @@ void EngineWorker::generate(quint64 job, const QString& text, const GenerationSe
                 conv.clear();
                 conv.set_system_prompt(sys);
             } else if (rewind) {
-#ifdef MOE_UI_CONVERSATION_HAS_SET_MESSAGES
                 // Drop the last turn; the KV cache keeps the common prefix.
                 std::vector<moe::ChatMessage> msgs;
                 if (!sys.empty()) msgs.push_back({"system", sys});
@@ -372,30 +345,15 @@ void EngineWorker::generate(quint64 job, const QString& text, const GenerationSe
                     msgs.push_back({"assistant", t.second.toStdString()});
                 }
                 conv.set_messages(std::move(msgs));
-#else
-                // Without a way to drop one turn, regenerate starts the transcript over.
-                conv.clear();
-                conv.set_system_prompt(sys);
-                d->turns.clear();
-                d->frameCount = 0;
-#endif
             }
             moe::TurnResult r = conv.reply(text.toStdString(), go, [&](const std::string& piece, int32_t id) {
                 d->onToken(id, QString::fromUtf8(piece));
                 return !m_stop.load();
             });
-            promptIds = r.prompt;
-            outputIds = r.gen.tokens;
-            run.nPrompt = int(r.prompt.size());
-            run.prefillMs = r.gen.prefill_ms;
-            run.ttftMs = r.gen.ttft_ms;
-            run.tokenMs = QVector<double>(r.gen.token_ms.begin(), r.gen.token_ms.end());
-            run.nGenerated = int(r.gen.tokens.size());
-            run.stopReason = QString::fromLatin1(moe::stop_reason_name(r.gen.stop));
+            promptIds = std::move(r.prompt);
+            gen = std::move(r.gen);
             output = QString::fromStdString(r.text);
-        } else
-#endif
-        {
+        } else {
             moe::Session& session = *d->session;
             if (rewind || d->turns.isEmpty()) {
                 session.reset();
@@ -403,19 +361,12 @@ void EngineWorker::generate(quint64 job, const QString& text, const GenerationSe
                 d->turns.clear(); // token-id mode keeps no transcript to replay
             }
             promptIds = idsFromText(text, d->model->config().n_vocab);
-            moe::GenerateResult r = session.generate(promptIds, go, [&](int32_t id) {
+            gen = session.generate(promptIds, go, [&](int32_t id) {
                 const QString t = d->tokenText(id);
                 output += t;
                 d->onToken(id, t);
                 return !m_stop.load();
             });
-            outputIds = r.tokens;
-            run.nPrompt = int(promptIds.size());
-            run.prefillMs = r.prefill_ms;
-            run.ttftMs = r.ttft_ms;
-            run.tokenMs = QVector<double>(r.token_ms.begin(), r.token_ms.end());
-            run.nGenerated = int(r.tokens.size());
-            run.stopReason = QString::fromLatin1(moe::stop_reason_name(r.stop));
         }
         d->flush();
         d->turns.append({text, output});
@@ -427,58 +378,47 @@ void EngineWorker::generate(quint64 job, const QString& text, const GenerationSe
 
     run.prompt = text;
     run.output = output;
+    run.nPrompt = int(promptIds.size());
+    run.nGenerated = int(gen.tokens.size());
+    run.prefillMs = gen.prefill_ms;
+    run.ttftMs = gen.ttft_ms;
+    run.tokenMs = QVector<double>(gen.token_ms.begin(), gen.token_ms.end());
+    run.stopReason = QString::fromLatin1(moe::stop_reason_name(gen.stop));
     fillRunSummary(run, d->card, d->turnTrace, d->turnBytes, d->card.experts);
-#ifdef MOE_UI_HAVE_STORE
     // The model as the store names it, so History rows read the same.
     run.quant = QString::fromStdString(d->identity.quant_mix);
     run.modelHash = QString::fromStdString(d->identity.content_hash);
-    // Record the turn (one transaction, on this thread). A store that cannot
-    // be written keeps the run in memory; the GUI says so.
+
+    // Record the turn as moe-cli records a chat turn (one transaction, on
+    // this thread). A store that cannot be written keeps the run in memory
+    // and as JSON for `moe-cli runs import`; the GUI says so.
+    const moe::RunContext ctx{d->options.threads, 0, d->options.expertsPerToken, d->identity, d->hardware};
+    const moe::RunRecord rec =
+        moe::make_generate_record(moe::RunKind::chat, *d->model, d->activeSession()->backend(), ctx, go, promptIds, gen,
+                                  d->turnTrace, text.toStdString(), output.toStdString());
+    QString notSaved;
     if (moe::RunStore* store = d->openStore(d->storePathWanted)) {
         try {
-            moe::RunRecord rec;
-            rec.kind = moe::RunKind::chat;
-            rec.created_at = moe::utc_now_iso8601();
-            rec.status = run.stopReason == QLatin1String("cancelled") ? moe::RunStatus::cancelled : moe::RunStatus::complete;
-            rec.stop_reason = run.stopReason.toStdString();
-            rec.model = d->identity;
-            rec.hardware = d->hardware;
-            rec.build = moe::build_info();
-            rec.backend = d->card.backend.toStdString();
-            rec.settings.temperature = go.sampler.temperature;
-            rec.settings.top_k = go.sampler.top_k;
-            rec.settings.top_p = go.sampler.top_p;
-            rec.settings.min_p = go.sampler.min_p;
-            rec.settings.repeat_penalty = go.sampler.repeat_penalty;
-            rec.settings.repeat_last_n = go.sampler.repeat_last_n;
-            rec.settings.seed = go.sampler.seed;
-            rec.settings.n_predict = go.n_predict;
-            rec.settings.n_ctx = d->card.contextInUse;
-            rec.settings.n_threads = d->options.threads;
-            rec.settings.top_k_override = d->options.expertsPerToken;
-            rec.settings.experts_used = d->card.expertsUsed;
-            rec.prompt_text = text.toStdString();
-            rec.prompt_ids = promptIds;
-            rec.output_text = output.toStdString();
-            rec.output_ids = outputIds;
-            rec.token_ms.assign(run.tokenMs.begin(), run.tokenMs.end());
-            rec.ttft_ms = run.ttftMs;
-            rec.prefill_ms = run.prefillMs;
-            rec.prefill_tokens_per_s = run.prefillTps;
-            rec.decode_tokens_per_s = run.decodeTps;
-            rec.p50_ms = run.p50Ms;
-            rec.p99_ms = run.p99Ms;
-            rec.routing = d->turnTrace;
             run.id = QString::number(store->save(rec));
         } catch (const std::exception& e) {
-            Q_EMIT storeMessage(tr("The run was not recorded: %1").arg(QString::fromUtf8(e.what())));
+            notSaved = QString::fromUtf8(e.what());
+        }
+    } else {
+        notSaved = tr("the run store could not be opened");
+    }
+    if (!notSaved.isEmpty()) {
+        try {
+            const QString file = QString::fromStdString(moe::keep_run_as_json(rec));
+            Q_EMIT storeMessage(tr("The run was not recorded (%1); it is kept in %2 for `moe-cli runs import`.")
+                                    .arg(notSaved, file));
+        } catch (const std::exception& e) {
+            Q_EMIT storeMessage(tr("The run was not recorded (%1), and could not be kept as a file either: %2")
+                                    .arg(notSaved, QString::fromUtf8(e.what())));
         }
     }
-#endif
     Q_EMIT turnFinished(job, run);
 }
 
-#ifdef MOE_UI_HAVE_STORE
 namespace {
 
 GenerationSettings settingsFromRecord(const moe::RunSettings& r) {
@@ -533,19 +473,13 @@ RunSummary summaryFromRecord(const moe::RunRecord& rec) {
 }
 
 } // namespace
-#endif
 
 void EngineWorker::setStorePath(const QString& path) {
-#ifdef MOE_UI_HAVE_STORE
     d->storePathWanted = path;
-#else
-    Q_UNUSED(path);
-#endif
 }
 
 void EngineWorker::listRuns() {
     QVector<RunSummary> out;
-#ifdef MOE_UI_HAVE_STORE
     if (moe::RunStore* store = d->openStore(d->storePathWanted)) {
         try {
             for (const moe::RunSummary& s : store->list()) {
@@ -570,13 +504,11 @@ void EngineWorker::listRuns() {
             Q_EMIT storeMessage(tr("Could not list the runs: %1").arg(QString::fromUtf8(e.what())));
         }
     }
-#endif
     Q_EMIT runsListed(out);
 }
 
 void EngineWorker::loadRuns(const QStringList& ids) {
     QVector<RunSummary> out;
-#ifdef MOE_UI_HAVE_STORE
     if (moe::RunStore* store = d->openStore(d->storePathWanted)) {
         for (const QString& id : ids) {
             bool ok = false;
@@ -589,9 +521,6 @@ void EngineWorker::loadRuns(const QStringList& ids) {
             }
         }
     }
-#else
-    Q_UNUSED(ids);
-#endif
     Q_EMIT runsLoaded(out);
 }
 

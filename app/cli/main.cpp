@@ -337,7 +337,7 @@ struct SigintGuard {
     ~SigintGuard() { g_generating.store(nullptr); }
 };
 
-RunContext run_context(const RunArgs& a) { return RunContext{a.threads, a.batch, a.top_k}; }
+moe::RunContext run_context(const RunArgs& a) { return moe::RunContext{a.threads, a.batch, a.top_k, {}, {}}; }
 
 int cmd_generate(const RunArgs& a, const GenerateArgs& g, const RecordOptions& rec) {
     if (!g.input.given()) throw moe::Error("give a prompt: -p TEXT, --text-file FILE or --tokens IDS");
@@ -436,7 +436,7 @@ int cmd_generate(const RunArgs& a, const GenerateArgs& g, const RecordOptions& r
                      prefill_tps, r.tokens.size(), decode_tps, moe::stop_reason_name(r.stop));
     }
     const std::string prompt_text = l.tok && g.input.tokens.empty() ? l.tok->decode(prompt, true) : std::string();
-    save_or_keep(rec, make_generate_record(g.chat ? moe::RunKind::chat : moe::RunKind::generate, *l.model,
+    save_or_keep(rec, moe::make_generate_record(g.chat ? moe::RunKind::chat : moe::RunKind::generate, *l.model,
                                            l.session->backend(), run_context(a), go, prompt, r, std::move(trace),
                                            prompt_text, text));
     return 0;
@@ -468,7 +468,7 @@ int cmd_score(const RunArgs& a, const TextInput& in, const RecordOptions& rec) {
         fmt::print("tokens      {}\nmean nll    {:.6f}\nperplexity  {:.4f}\ntime        {:.1f} ms ({:.1f} tok/s)\n",
                    toks.size(), r.mean_nll, r.perplexity, r.elapsed_ms, 1000.0 * double(toks.size()) / r.elapsed_ms);
     }
-    moe::RunRecord record = make_score_record(*l.model, l.session->backend(), run_context(a), toks, r, std::move(trace));
+    moe::RunRecord record = moe::make_score_record(*l.model, l.session->backend(), run_context(a), toks, r, std::move(trace));
     if (l.tok && in.tokens.empty()) record.prompt_text = l.tok->decode(toks, true);
     save_or_keep(rec, record);
     return 0;
@@ -590,7 +590,7 @@ int cmd_chat(const RunArgs& a, const ChatArgs& c, const RecordOptions& rec) {
                      r.gen.tokens.size(), decode_ms > 0 ? 1000.0 * double(r.gen.tokens.size() - 1) / decode_ms : 0.0,
                      r.n_context, moe::stop_reason_name(r.gen.stop));
         conv.session().set_routing_observer(nullptr);
-        save_or_keep(rec, make_generate_record(moe::RunKind::chat, *model, conv.session().backend(), run_context(a), go,
+        save_or_keep(rec, moe::make_generate_record(moe::RunKind::chat, *model, conv.session().backend(), run_context(a), go,
                                                r.prompt, r.gen, std::move(trace), line, r.text));
     }
     return 0;
@@ -669,13 +669,12 @@ int cmd_bench(const RunArgs& a, int n_prompt, int n_gen, int reps, uint64_t seed
         // Weight bytes each decode step read: the dense part plus the experts
         // its token was actually routed to (frames after the prompt).
         double bytes = 0.0;
-        for (size_t i = size_t(n_prompt); i < trace.size(); ++i) {
-            bytes += double(m.dense_bytes_per_token());
-            for (int layer = 0; layer < trace.n_layers(); ++layer) {
-                for (int j = 0; j < trace.k(); ++j) bytes += double(m.expert_bytes(layer, trace.ids(i, layer)[j]));
-            }
+        if (!m.config().is_moe) {
+            bytes = double(m.stats().active_weight_bytes) * double(n_dec);  // FFN included
+        } else {
+            for (size_t i = size_t(n_prompt); i < trace.size(); ++i)
+                bytes += double(m.weight_bytes_read(trace.ids(i, 0), trace.n_layers(), trace.k()));
         }
-        if (!m.config().is_moe) bytes = double(m.stats().active_weight_bytes) * double(n_dec);  // FFN included
         const double per_tok = n_dec ? bytes / double(n_dec) : 0.0;
         // The KV cache a decode step reads on top of the weights (F32 keys
         // and values of every earlier position); reported, not counted in GB/s.
@@ -721,7 +720,7 @@ int cmd_bench(const RunArgs& a, int n_prompt, int n_gen, int reps, uint64_t seed
                         {"max_sm_clock_mhz", gpu->max_sm_clock_mhz}, {"mem_clock_mhz", gpu->mem_clock_mhz},
                         {"power_w", gpu->power_w}, {"power_limit_w", gpu->power_limit_w}};
         }
-        save_or_keep(rec, make_bench_record(m, l.session->backend(), run_context(a), j.dump(), last_prompt, last_res,
+        save_or_keep(rec, moe::make_bench_record(m, l.session->backend(), run_context(a), j.dump(), last_prompt, last_res,
                                             std::move(last_trace)));
         if (a.json_out) {
             std::cout << j.dump(2) << "\n";

@@ -280,6 +280,14 @@ uint64_t Model::expert_bytes(int layer, int expert) const {
     return l.gate_exp[size_t(expert)].bytes() + l.up_exp[size_t(expert)].bytes() + l.down_exp[size_t(expert)].bytes();
 }
 
+uint64_t Model::weight_bytes_read(const int32_t* ids, int n_layers, int k) const {
+    if (!m_cfg.is_moe) return m_stats.active_weight_bytes;
+    uint64_t bytes = m_dense_bytes_per_token;
+    for (int l = 0; l < n_layers; ++l)
+        for (int j = 0; j < k; ++j) bytes += expert_bytes(l, ids[size_t(l) * size_t(k) + size_t(j)]);
+    return bytes;
+}
+
 uint64_t Model::kv_cache_bytes(int n_ctx) const {
     return uint64_t(2) * sizeof(float) * uint64_t(m_cfg.n_layer) * uint64_t(n_ctx) * uint64_t(m_cfg.n_head_kv) *
            uint64_t(m_cfg.head_dim);

@@ -124,6 +124,10 @@ public:
     uint64_t expert_bytes(int layer, int expert) const;
     // Bytes read per token outside the routed experts: attention, norms, router, shared expert, output head.
     uint64_t dense_bytes_per_token() const { return m_dense_bytes_per_token; }
+    // Weight bytes one token's forward pass reads: the dense part plus the
+    // experts it was routed to (`ids`: n_layers × k, layer-major, as in a
+    // RoutingFrame). A dense model reads all its active weights.
+    uint64_t weight_bytes_read(const int32_t* ids, int n_layers, int k) const;
 
     // KV cache bytes for n_ctx positions (F32 cache).
     uint64_t kv_cache_bytes(int n_ctx) const;
