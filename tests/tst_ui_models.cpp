@@ -152,14 +152,18 @@ private Q_SLOTS:
         a.settings.temperature = 0.7;
         b.settings.temperature = 0.0;
         a.settings.topK = b.settings.topK = 40;
+        a.id = QStringLiteral("1");
+        b.id = QStringLiteral("2");
         const QVector<SettingRow> rows = compareSettings({a, b});
-        bool tempDiffers = false, topKSame = false;
+        bool tempDiffers = false, topKSame = false, runMarked = true;
         for (const SettingRow& r : rows) {
             if (r.name == QLatin1String("Temperature")) tempDiffers = r.differs;
             if (r.name == QLatin1String("Top-k")) topKSame = !r.differs;
+            if (r.name == QLatin1String("Run")) runMarked = r.differs; // identity rows always differ: not marked
         }
         QVERIFY(tempDiffers);
         QVERIFY(topKSame);
+        QVERIFY(!runMarked);
     }
 
     void agreementOfIdenticalAndDifferentRuns() {

@@ -220,9 +220,10 @@ void EngineWorker::loadModel(quint64 job, const QString& path, const LoadOptions
         ModelCard card = describe(*model, *backend, QString::fromStdString(why), host);
         try {
             d->conversation = std::make_unique<moe::Conversation>(model, std::move(backend));
-            card.chatTemplate = QString::fromStdString(d->conversation->chat_template().name);
-            if (!d->conversation->template_why().empty())
-                card.chatTemplate += QStringLiteral(" (%1)").arg(QString::fromStdString(d->conversation->template_why()));
+            // The reason names the format ("chat format plain (...)"); the card's label says the rest.
+            card.chatTemplate = QString::fromStdString(d->conversation->template_why());
+            card.chatTemplate.remove(QRegularExpression(QStringLiteral("^chat format ")));
+            if (card.chatTemplate.isEmpty()) card.chatTemplate = QString::fromStdString(d->conversation->chat_template().name);
         } catch (const std::exception& e) {
             // A model without a usable tokenizer still runs on token ids.
             card.chatTemplate = tr("none: %1 (prompts are token ids)").arg(QString::fromUtf8(e.what()));

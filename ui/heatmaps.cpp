@@ -13,6 +13,9 @@ constexpr int kLeft = 46;
 constexpr int kTop = 10;
 constexpr int kBottom = 24;
 constexpr int kLegend = 48;
+constexpr int kPhaseKey = 16; // the token heatmap's "prompt / generated" key above the cells
+const QColor kPromptColor(170, 170, 180);
+const QColor kGeneratedColor(40, 110, 220);
 const QColor kEmpty(0xf3, 0xf4, 0xf7);
 
 // Labels every `step` cells so that they are at least `minPx` apart.
@@ -83,7 +86,8 @@ void TokenHeatmap::setCellWidth(int px) {
 
 QRectF TokenHeatmap::plotRect() const {
     const int sb = m_scroll->isVisible() ? m_scroll->height() : 0;
-    return QRectF(kLeft, kTop + 6, std::max(0, width() - kLeft - kLegend), std::max(0, height() - kTop - 6 - kBottom - sb));
+    const int top = kTop + 6 + kPhaseKey;
+    return QRectF(kLeft, top, std::max(0, width() - kLeft - kLegend), std::max(0, height() - top - kBottom - sb));
 }
 
 HeatmapMapping TokenHeatmap::mapping() const {
@@ -140,11 +144,24 @@ void TokenHeatmap::paintEvent(QPaintEvent*) {
             if (ids[j] >= 0 && ids[j] < E) img.setPixel(f - m.firstColumn, ids[j], heatColor(w[j]).rgb());
     }
     p.drawImage(m.plot, img);
-    // Phase strip above the cells: prompt grey, generated blue.
+    // Phase strip above the cells: prompt grey, generated blue, with its key.
     for (int f = m.firstColumn; f < last; ++f) {
         const QRectF c = m.cellRect(f, 0);
-        p.fillRect(QRectF(c.left(), m.plot.top() - 5, c.width(), 4),
-                   m_data->isPrompt(f) ? QColor(170, 170, 180) : QColor(40, 110, 220));
+        p.fillRect(QRectF(c.left(), m.plot.top() - 5, c.width(), 4), m_data->isPrompt(f) ? kPromptColor : kGeneratedColor);
+    }
+    {
+        const QFontMetrics kfm = p.fontMetrics();
+        const QString gen = tr("generated"), prompt = tr("prompt");
+        double x = m.plot.right() - kfm.horizontalAdvance(gen);
+        const double y = m.plot.top() - 8 - kfm.descent();
+        p.setPen(palette().color(QPalette::WindowText));
+        p.drawText(QPointF(x, y), gen);
+        x -= 16;
+        p.fillRect(QRectF(x, y - kfm.ascent() / 2.0 - 2, 12, 4), kGeneratedColor);
+        x -= 12 + kfm.horizontalAdvance(prompt);
+        p.drawText(QPointF(x, y), prompt);
+        x -= 16;
+        p.fillRect(QRectF(x, y - kfm.ascent() / 2.0 - 2, 12, 4), kPromptColor);
     }
     p.setPen(QColor(150, 150, 160));
     p.drawRect(m.plot.adjusted(-0.5, -0.5, 0.5, 0.5));
@@ -168,6 +185,7 @@ void TokenHeatmap::paintEvent(QPaintEvent*) {
         p.drawLine(QPointF(x, m.plot.bottom()), QPointF(x, m.plot.bottom() + 3));
         p.drawText(QPointF(x + 2, m.plot.bottom() + fm.ascent() + 3), QString::number(f));
     }
+    p.drawText(QRectF(0, m.plot.bottom() + 3, kLeft - 6, fm.height()), Qt::AlignRight | Qt::AlignTop, tr("token"));
     p.save();
     p.translate(10, m.plot.center().y());
     p.rotate(-90);

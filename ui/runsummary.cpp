@@ -4,6 +4,7 @@
 #include "telemetry/routing.h"
 
 #include <QCoreApplication>
+#include <QLocale>
 
 #include <algorithm>
 
@@ -84,16 +85,17 @@ struct Tr {
 
 QVector<SettingRow> compareSettings(const QVector<RunSummary>& runs) {
     QVector<SettingRow> rows;
-    auto add = [&](const QString& name, auto get) {
+    // Identity rows (run, time) always differ and are not marked.
+    auto add = [&](const QString& name, auto get, bool mark = true) {
         SettingRow row;
         row.name = name;
         for (const RunSummary& r : runs) row.values << get(r);
-        for (const QString& v : row.values) row.differs = row.differs || v != row.values.first();
+        for (const QString& v : row.values) row.differs = row.differs || (mark && v != row.values.first());
         rows.append(row);
     };
     auto num = [](double v, int prec = 2) { return QString::number(v, 'f', prec); };
-    add(Tr::tr("Run"), [](const RunSummary& r) { return r.id.left(8); });
-    add(Tr::tr("When"), [](const RunSummary& r) { return r.when.toString(Qt::ISODate); });
+    add(Tr::tr("Run"), [](const RunSummary& r) { return r.id.left(8); }, false);
+    add(Tr::tr("When"), [](const RunSummary& r) { return QLocale().toString(r.when, QLocale::ShortFormat); }, false);
     add(Tr::tr("Model"), [](const RunSummary& r) { return r.model; });
     add(Tr::tr("Quantization"), [](const RunSummary& r) { return r.quant; });
     add(Tr::tr("Backend"), [](const RunSummary& r) { return r.backend; });

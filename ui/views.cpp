@@ -327,7 +327,7 @@ BalanceView::BalanceView(RoutingData* data, QWidget* parent) : QWidget(parent), 
                                               {BalanceTimeModel::CoverageColumn, tr("coverage")},
                                               {BalanceTimeModel::StabilityColumn, tr("stability")},
                                               {BalanceTimeModel::EfficiencyColumn, tr("efficiency")},
-                                              {BalanceTimeModel::ImbalanceColumn, tr("imbalance (right)")}};
+                                              {BalanceTimeModel::ImbalanceColumn, tr("imbalance")}};
     for (const auto& [col, name] : lines) {
         auto* s = new QLineSeries;
         s->setName(name);
@@ -340,9 +340,13 @@ BalanceView::BalanceView(RoutingData* data, QWidget* parent) : QWidget(parent), 
     auto* table = new QTableView(this);
     table->setModel(m_layers);
     table->verticalHeader()->hide();
-    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Sized to the contents when the layers change, not on every update: a
+    // ResizeToContents header measures every cell each time the data moves.
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     table->horizontalHeader()->setStretchLastSection(true);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    connect(m_layers, &QAbstractItemModel::modelReset, table, &QTableView::resizeColumnsToContents);
+    connect(m_layers, &QAbstractItemModel::rowsInserted, table, &QTableView::resizeColumnsToContents);
     connect(table, &QTableView::clicked, this, [this](const QModelIndex& i) { m_layer->setValue(i.row()); });
 
     m_coact = new MatrixHeatmap(this);
@@ -352,10 +356,14 @@ BalanceView::BalanceView(RoutingData* data, QWidget* parent) : QWidget(parent), 
     });
     m_coactData = new MatrixTableModel(this);
 
-    m_panels = {new ChartPanel(tr("Expert load per layer"), chartView(m_loadChart), m_load, this),
+    QChartView* loadView = chartView(m_loadChart);
+    loadView->setRenderHint(QPainter::Antialiasing, false); // axis-aligned bars: nothing to smooth, half the paint
+    m_panels = {new ChartPanel(tr("Expert load per layer"), loadView, m_load, this),
                 new ChartPanel(tr("Balance over time"), chartView(m_timeChart), m_time, this),
                 new ChartPanel(tr("Metrics per layer"), table, m_layers, this),
                 new ChartPanel(tr("Co-activation"), m_coact, m_coactData, this)};
+    // Five names do not fit under a half-width chart: list them at the side.
+    m_timeChart->legend()->setAlignment(Qt::AlignRight);
     auto* grid = new QGridLayout;
     grid->addWidget(m_panels[0], 0, 0);
     grid->addWidget(m_panels[1], 0, 1);
@@ -598,7 +606,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     m_settings = new QTableWidget(this);
     m_settings->verticalHeader()->hide();
     m_settings->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_settings->setWordWrap(false);
+    m_settings->setWordWrap(true);
     m_latencyChart = new QChart;
     m_latencyChart->setTitle(tr("Latency per generated token (ms)"));
     m_imbalanceChart = new QChart;
@@ -611,11 +619,14 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
                 new ChartPanel(tr("Latency per token"), chartView(m_latencyChart), m_latencyData, this),
                 new ChartPanel(tr("Imbalance per layer"), chartView(m_imbalanceChart), m_layerData, this),
                 new ChartPanel(tr("Routing agreement"), chartView(m_agreementChart), m_layerData, this)};
+    // The settings table runs the full height beside the three charts.
     auto* grid = new QGridLayout;
-    grid->addWidget(m_panels[0], 0, 0);
+    grid->addWidget(m_panels[0], 0, 0, 3, 1);
     grid->addWidget(m_panels[1], 0, 1);
-    grid->addWidget(m_panels[2], 1, 0);
-    grid->addWidget(m_panels[3], 1, 1);
+    grid->addWidget(m_panels[2], 1, 1);
+    grid->addWidget(m_panels[3], 2, 1);
+    grid->setColumnStretch(0, 1);
+    grid->setColumnStretch(1, 1);
     lay->addLayout(grid, 1);
 }
 
@@ -653,6 +664,7 @@ void CompareView::setRuns(const QVector<RunSummary>& runs) {
     for (int r = 0; r < m_settings->rowCount(); ++r)
         for (int c = 1; c < m_settings->columnCount(); ++c)
             if (QTableWidgetItem* item = m_settings->item(r, c)) item->setToolTip(item->text());
+    m_settings->resizeRowsToContents();
 
     // Overlaid charts: one series per run, the same colour in every chart.
     auto reset = [](QChart* c) {
@@ -670,7 +682,7 @@ void CompareView::setRuns(const QVector<RunSummary>& runs) {
     auto* ix = valueAxis(tr("layer"));
     auto* iy = valueAxis(tr("imbalance"), QStringLiteral("%.1f"));
     auto* ax = valueAxis(tr("layer"));
-    auto* ay = valueAxis(tr("mean top-k overlap"), QStringLiteral("%.1f"));
+    auto* ay = valueAxis(tr("top-k overlap"), QStringLiteral("%.1f"));
     m_latencyChart->addAxis(lx, Qt::AlignBottom);
     m_latencyChart->addAxis(ly, Qt::AlignLeft);
     m_imbalanceChart->addAxis(ix, Qt::AlignBottom);
@@ -743,8 +755,13 @@ void CompareView::setRuns(const QVector<RunSummary>& runs) {
         m_agreementChart->addSeries(s);
         s->attachAxis(ax);
         s->attachAxis(ay);
-        agreeLines << tr("%1: identical expert sets in %2 % of (token, layer) pairs over %3 common tokens%4")
+        double meanOverlap = 0;
+        for (double o : g.overlap) meanOverlap += o;
+        if (!g.overlap.isEmpty()) meanOverlap /= double(g.overlap.size());
+        agreeLines << tr("%1: mean top-k overlap %2, identical expert sets in %3 % of (token, layer) pairs over %4 "
+                         "common tokens%5")
                           .arg(name)
+                          .arg(meanOverlap, 0, 'f', 2)
                           .arg(100.0 * g.setMatch, 0, 'f', 1)
                           .arg(g.compared)
                           .arg(g.firstDivergence >= 0 ? tr(", first divergence at token %1").arg(g.firstDivergence)
