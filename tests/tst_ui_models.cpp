@@ -60,6 +60,12 @@ private Q_SLOTS:
         QCOMPARE(model.data(model.index(2, TokenModel::PhaseColumn), RawValueRole).toInt(), 0);
         model.setLayer(2);
         QCOMPARE(model.data(model.index(6, TokenModel::TopExpertColumn), RawValueRole).toInt(), data.ids(6, 2)[0]);
+        // Every one of the k experts and weights of the layer, in gate order.
+        QCOMPARE(model.columnCount(), TokenModel::FirstRouteColumn + 2 * 2);
+        QCOMPARE(model.headerData(TokenModel::FirstRouteColumn + 3, Qt::Horizontal).toString(), QStringLiteral("Weight 2"));
+        QCOMPARE(model.data(model.index(6, TokenModel::FirstRouteColumn + 2), RawValueRole).toInt(), data.ids(6, 2)[1]);
+        QCOMPARE(model.data(model.index(6, TokenModel::FirstRouteColumn + 3), RawValueRole).toDouble(),
+                 double(data.weights(6, 2)[1]));
         // A restarted transcript (first frame 0 again) clears.
         data.append(makeBatch(0, 2, 3, 8, 2, true));
         QCOMPARE(model.rowCount(), 2);

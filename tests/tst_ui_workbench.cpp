@@ -272,6 +272,21 @@ private Q_SLOTS:
         // A custom-painted heatmap exports too, and a bad suffix is refused.
         ChartPanel* heat = m_w->experts()->panels().first();
         QVERIFY2(heat->exportChart(m_dir.filePath(QStringLiteral("heat.png")), &error), qPrintable(error));
+        // Its data: one row per token with the layer's experts and weights.
+        QVERIFY2(heat->exportData(m_dir.filePath(QStringLiteral("heat.csv")), &error), qPrintable(error));
+        QFile heatCsv(m_dir.filePath(QStringLiteral("heat.csv")));
+        QVERIFY(heatCsv.open(QIODevice::ReadOnly));
+        const QByteArray heatText = heatCsv.readAll();
+        QByteArray header("#,Token,Id,Phase");
+        for (int j = 1; j <= m_w->routingData()->k(); ++j) header += ",Expert " + QByteArray::number(j) + ",Weight " + QByteArray::number(j);
+        QVERIFY2(heatText.startsWith(header + '\n'), heatText.left(120).constData());
+        int records = 0; // line ends outside quoted fields (token texts may hold line breaks)
+        bool quoted = false;
+        for (char ch : heatText) {
+            if (ch == '"') quoted = !quoted;
+            if (ch == '\n' && !quoted) ++records;
+        }
+        QCOMPARE(records, 1 + m_w->routingData()->frameCount());
         QVERIFY(!heat->exportChart(m_dir.filePath(QStringLiteral("heat.bmpx")), &error));
         QVERIFY(error.contains(QLatin1String("bmpx")));
     }

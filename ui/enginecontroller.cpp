@@ -588,6 +588,7 @@ void EngineController::setStepDelayForTesting(int ms) { m_worker->setStepDelay(m
 void EngineController::setStorePath(const QString& path) {
     m_storePath = path;
     QMetaObject::invokeMethod(m_worker, [w = m_worker, path] { w->setStorePath(path); }, Qt::QueuedConnection);
+    refreshRuns(); // History shows the store now in use
 }
 
 void EngineController::loadModel(const QString& path, const LoadOptions& options) {

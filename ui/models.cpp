@@ -39,11 +39,14 @@ TokenModel::TokenModel(RoutingData* data, QObject* parent) : QAbstractTableModel
 void TokenModel::setLayer(int layer) {
     if (layer == m_layer || layer < 0) return;
     m_layer = layer;
-    if (m_rows > 0) Q_EMIT dataChanged(index(0, TopExpertColumn), index(m_rows - 1, TopWeightColumn));
+    if (m_rows > 0 && columnCount() > FirstRouteColumn)
+        Q_EMIT dataChanged(index(0, FirstRouteColumn), index(m_rows - 1, columnCount() - 1));
 }
 
 int TokenModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : m_rows; }
-int TokenModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int TokenModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : FirstRouteColumn + 2 * m_data->k();
+}
 
 QVariant TokenModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
@@ -64,12 +67,16 @@ QVariant TokenModel::data(const QModelIndex& index, int role) const {
         if (role == Qt::DisplayRole) return m_data->isPrompt(f) ? tr("prompt") : tr("generated");
         if (role == RawValueRole) return m_data->isPrompt(f) ? 0 : 1;
         break;
-    case TopExpertColumn:
-        if (hasLayer && (role == Qt::DisplayRole || role == RawValueRole)) return m_data->ids(f, m_layer)[0];
+    default: {
+        const int j = (index.column() - FirstRouteColumn) / 2;
+        if (!hasLayer || j >= m_data->k()) break;
+        if ((index.column() - FirstRouteColumn) % 2 == 0) {
+            if (role == Qt::DisplayRole || role == RawValueRole) return m_data->ids(f, m_layer)[j];
+        } else {
+            return number(m_data->weights(f, m_layer)[j], 3, role);
+        }
         break;
-    case TopWeightColumn:
-        if (hasLayer) return number(m_data->weights(f, m_layer)[0], 3, role);
-        break;
+    }
     }
     return {};
 }
@@ -81,8 +88,10 @@ QVariant TokenModel::headerData(int section, Qt::Orientation o, int role) const 
     case TextColumn: return tr("Token");
     case IdColumn: return tr("Id");
     case PhaseColumn: return tr("Phase");
-    case TopExpertColumn: return tr("Top expert");
-    case TopWeightColumn: return tr("Gate weight");
+    }
+    if (section >= FirstRouteColumn) {
+        const int j = (section - FirstRouteColumn) / 2 + 1;
+        return (section - FirstRouteColumn) % 2 == 0 ? tr("Expert %1").arg(j) : tr("Weight %1").arg(j);
     }
     return {};
 }

@@ -11,11 +11,14 @@ class RoutingData;
 
 enum ModelRoles { RawValueRole = Qt::UserRole + 1, FrameRole };
 
-// One row per token processed (prompt and generated), in order.
+// One row per token processed (prompt and generated), in order, with its
+// k experts and gate weights in one layer (the data of the tokens × experts
+// heatmap): #, token, id, phase, expert 1, weight 1, ..., expert k, weight k.
 class TokenModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { IndexColumn, TextColumn, IdColumn, PhaseColumn, TopExpertColumn, TopWeightColumn, ColumnCount };
+    enum Column { IndexColumn, TextColumn, IdColumn, PhaseColumn, FirstRouteColumn,
+                  TopExpertColumn = FirstRouteColumn, TopWeightColumn };
     explicit TokenModel(RoutingData* data, QObject* parent = nullptr);
     void setLayer(int layer);
     int layer() const { return m_layer; }

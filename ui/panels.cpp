@@ -323,6 +323,10 @@ void ChatPanel::setBusy(bool generating) {
 
 void ChatPanel::setReady(bool modelLoaded) {
     m_ready = modelLoaded;
+    m_view->setPlaceholderText(
+        modelLoaded ? tr("Type a message below and press Send (Ctrl+Enter). Click any word of the reply to see its "
+                         "experts in every layer.")
+                    : tr("Open a model (File \u203a Open, or drop a .gguf file here), then type below."));
     setBusy(m_busy);
 }
 

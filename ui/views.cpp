@@ -139,7 +139,8 @@ ExpertsView::ExpertsView(RoutingData* data, QWidget* parent) : QWidget(parent), 
     lay->addLayout(bar);
 
     m_tokens = new TokenHeatmap(data, this);
-    m_tokensPanel = new ChartPanel(tr("Tokens \u00d7 experts (gate weight)"), m_tokens, nullptr, this);
+    m_tokenData = new TokenModel(data, this); // the heatmap's data, for CSV: every token's experts in the layer
+    m_tokensPanel = new ChartPanel(tr("Tokens \u00d7 experts (gate weight)"), m_tokens, m_tokenData, this);
     m_loadData = new MatrixTableModel(this);
     m_load = new MatrixHeatmap(this);
     m_load->setAxisTitles(tr("layer"), tr("expert"));
@@ -182,6 +183,7 @@ ExpertsView::ExpertsView(RoutingData* data, QWidget* parent) : QWidget(parent), 
 
     connect(m_layer, &QSpinBox::valueChanged, this, [this](int l) {
         m_tokens->setLayer(l);
+        m_tokenData->setLayer(l);
         m_load->setHighlightedRow(l);
     });
     connect(m_window, &QComboBox::currentIndexChanged, this, &ExpertsView::refresh);

@@ -11,6 +11,7 @@
 class BalanceTimeModel;
 class ChartPanel;
 class ExpertLoadModel;
+class TokenModel;
 class LayerBalanceModel;
 class MatrixHeatmap;
 class QAbstractItemModel;
@@ -53,6 +54,7 @@ private:
     QSpinBox* m_layer;
     QComboBox* m_window;
     TokenHeatmap* m_tokens;
+    TokenModel* m_tokenData;
     MatrixHeatmap* m_load;
     MatrixHeatmap* m_frame;
     QLabel* m_frameLabel;

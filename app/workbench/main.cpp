@@ -1,4 +1,5 @@
 // moe-workbench: the desktop window. Thin: arguments, settings, wiring.
+#include "enginecontroller.h"
 #include "mainwindow.h"
 
 #include <QApplication>
@@ -22,9 +23,15 @@ int main(int argc, char** argv) {
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("model"), QApplication::translate("main", "GGUF model to open"), QStringLiteral("[model]"));
+    const QCommandLineOption db(QStringLiteral("db"),
+                                QApplication::translate("main", "run store to record into and read History from "
+                                                                "(default: the one moe-cli uses, $XDG_DATA_HOME/moe-workbench/runs.sqlite)"),
+                                QStringLiteral("path"));
+    parser.addOption(db);
     parser.process(app);
 
     MainWindow w;
+    if (parser.isSet(db)) w.controller()->setStorePath(parser.value(db));
     w.show();
     const QStringList args = parser.positionalArguments();
     const QString model = MainWindow::startupModel(args.isEmpty() ? QString() : args.first());
