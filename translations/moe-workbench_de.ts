@@ -2,159 +2,158 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
-    <name>BalanceTimeModel</name>
+    <name>BalanceMetrics</name>
     <message>
-        <location filename="../ui/models.cpp" line="317"/>
-        <source>Token</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/models.cpp" line="318"/>
+        <location filename="../ui/models.cpp" line="17"/>
         <source>Imbalance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="319"/>
+        <location filename="../ui/models.cpp" line="18"/>
         <source>Efficiency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="320"/>
+        <location filename="../ui/models.cpp" line="19"/>
         <source>CV</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="321"/>
+        <location filename="../ui/models.cpp" line="20"/>
         <source>Entropy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="322"/>
+        <location filename="../ui/models.cpp" line="21"/>
         <source>Coverage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="323"/>
+        <location filename="../ui/models.cpp" line="22"/>
         <source>Stability</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BalanceTimeModel</name>
+    <message>
+        <location filename="../ui/models.cpp" line="330"/>
+        <source>Token</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>BalanceView</name>
     <message>
-        <location filename="../ui/views.cpp" line="269"/>
+        <location filename="../ui/views.cpp" line="271"/>
         <source>Layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="273"/>
+        <location filename="../ui/views.cpp" line="275"/>
         <source>Metrics over</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="277"/>
+        <location filename="../ui/views.cpp" line="279"/>
         <source>the last 1024 tokens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="278"/>
+        <location filename="../ui/views.cpp" line="280"/>
         <source>the last 256 tokens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="279"/>
+        <location filename="../ui/views.cpp" line="281"/>
         <source>the whole conversation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="287"/>
+        <location filename="../ui/views.cpp" line="289"/>
         <source>Tokens routed to each expert</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="296"/>
-        <location filename="../ui/views.cpp" line="349"/>
-        <location filename="../ui/views.cpp" line="407"/>
+        <location filename="../ui/views.cpp" line="298"/>
+        <location filename="../ui/views.cpp" line="355"/>
+        <location filename="../ui/views.cpp" line="417"/>
         <source>expert</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="297"/>
+        <location filename="../ui/views.cpp" line="299"/>
         <source>tokens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="318"/>
+        <location filename="../ui/views.cpp" line="320"/>
         <source>Mean over layers, windows of %1 tokens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="319"/>
+        <location filename="../ui/views.cpp" line="321"/>
         <source>token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="320"/>
+        <location filename="../ui/views.cpp" line="322"/>
         <source>0 to 1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="322"/>
+        <location filename="../ui/views.cpp" line="324"/>
+        <location filename="../ui/views.cpp" line="332"/>
         <source>imbalance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="326"/>
+        <location filename="../ui/views.cpp" line="328"/>
         <source>entropy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="327"/>
+        <location filename="../ui/views.cpp" line="329"/>
         <source>coverage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="328"/>
+        <location filename="../ui/views.cpp" line="330"/>
         <source>stability</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="329"/>
+        <location filename="../ui/views.cpp" line="331"/>
         <source>efficiency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="330"/>
-        <source>imbalance (right)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/views.cpp" line="351"/>
+        <location filename="../ui/views.cpp" line="357"/>
         <source>Experts %1 and %2 chosen together for %3 tokens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="355"/>
+        <location filename="../ui/views.cpp" line="363"/>
         <source>Expert load per layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="356"/>
+        <location filename="../ui/views.cpp" line="364"/>
         <source>Balance over time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="357"/>
+        <location filename="../ui/views.cpp" line="365"/>
         <source>Metrics per layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="358"/>
+        <location filename="../ui/views.cpp" line="366"/>
         <source>Co-activation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="406"/>
+        <location filename="../ui/views.cpp" line="416"/>
         <source>Layer %1: tokens that chose both experts</source>
         <translation type="unfinished"></translation>
     </message>
@@ -264,6 +263,7 @@
     <name>ChatPanel</name>
     <message>
         <location filename="../ui/panels.cpp" line="282"/>
+        <location filename="../ui/panels.cpp" line="329"/>
         <source>Open a model (File › Open, or drop a .gguf file here), then type below.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -293,12 +293,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="350"/>
+        <location filename="../ui/panels.cpp" line="327"/>
+        <source>Type a message below and press Send (Ctrl+Enter). Click any word of the reply to see its experts in every layer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/panels.cpp" line="354"/>
         <source>You</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="364"/>
+        <location filename="../ui/panels.cpp" line="368"/>
         <source>Assistant</source>
         <translation type="unfinished"></translation>
     </message>
@@ -306,146 +311,146 @@
 <context>
     <name>CompareView</name>
     <message>
-        <location filename="../ui/views.cpp" line="594"/>
-        <location filename="../ui/views.cpp" line="768"/>
+        <location filename="../ui/views.cpp" line="604"/>
+        <location filename="../ui/views.cpp" line="787"/>
         <source>Pick two or more runs in History and press Compare selected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="603"/>
+        <location filename="../ui/views.cpp" line="613"/>
         <source>Latency per generated token (ms)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="605"/>
-        <location filename="../ui/views.cpp" line="612"/>
+        <location filename="../ui/views.cpp" line="615"/>
+        <location filename="../ui/views.cpp" line="622"/>
         <source>Imbalance per layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="607"/>
+        <location filename="../ui/views.cpp" line="617"/>
         <source>Routing agreement with the first run, per layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="610"/>
+        <location filename="../ui/views.cpp" line="620"/>
         <source>Settings and results</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="611"/>
+        <location filename="../ui/views.cpp" line="621"/>
         <source>Latency per token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="613"/>
+        <location filename="../ui/views.cpp" line="623"/>
         <source>Routing agreement</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="631"/>
+        <location filename="../ui/views.cpp" line="644"/>
         <source>Setting</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="632"/>
+        <location filename="../ui/views.cpp" line="645"/>
         <source>Run %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="668"/>
+        <location filename="../ui/views.cpp" line="682"/>
         <source>generated token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="669"/>
+        <location filename="../ui/views.cpp" line="683"/>
         <source>ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="670"/>
-        <location filename="../ui/views.cpp" line="672"/>
         <location filename="../ui/views.cpp" line="684"/>
+        <location filename="../ui/views.cpp" line="686"/>
+        <location filename="../ui/views.cpp" line="698"/>
         <source>layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="671"/>
+        <location filename="../ui/views.cpp" line="685"/>
         <source>imbalance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="673"/>
-        <source>mean top-k overlap</source>
+        <location filename="../ui/views.cpp" line="687"/>
+        <source>top-k overlap</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="684"/>
+        <location filename="../ui/views.cpp" line="763"/>
+        <source>%1: mean top-k overlap %2, identical expert sets in %3 % of (token, layer) pairs over %4 common tokens%5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/views.cpp" line="698"/>
         <source>token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="696"/>
+        <location filename="../ui/views.cpp" line="710"/>
         <source>run %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="700"/>
+        <location filename="../ui/views.cpp" line="714"/>
         <source>%1 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="714"/>
+        <location filename="../ui/views.cpp" line="728"/>
         <source>%1 imbalance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="729"/>
+        <location filename="../ui/views.cpp" line="743"/>
         <source>run %1 vs %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="730"/>
+        <location filename="../ui/views.cpp" line="744"/>
         <source>%1 overlap</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="732"/>
+        <location filename="../ui/views.cpp" line="746"/>
         <source>%1: no tokens in common to compare (different prompts or no routing recorded)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="746"/>
-        <source>%1: identical expert sets in %2 % of (token, layer) pairs over %3 common tokens%4</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/views.cpp" line="750"/>
+        <location filename="../ui/views.cpp" line="769"/>
         <source>, first divergence at token %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="751"/>
+        <location filename="../ui/views.cpp" line="770"/>
         <source>, never diverging</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="770"/>
+        <location filename="../ui/views.cpp" line="789"/>
         <source>&lt;b&gt;Routing agreement&lt;/b&gt;&lt;br&gt;%1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="775"/>
+        <location filename="../ui/views.cpp" line="794"/>
         <source>run %1 used a different model file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="776"/>
+        <location filename="../ui/views.cpp" line="795"/>
         <source>run %1 had a different prompt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="779"/>
+        <location filename="../ui/views.cpp" line="798"/>
         <source>Not like for like: %1.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -453,7 +458,7 @@
 <context>
     <name>EngineController</name>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="682"/>
+        <location filename="../ui/enginecontroller.cpp" line="622"/>
         <source>Open a model first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -461,62 +466,72 @@
 <context>
     <name>EngineWorker</name>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="115"/>
-        <source>Runs are kept in memory only: %1</source>
+        <location filename="../ui/enginecontroller.cpp" line="114"/>
+        <source>The run store cannot be opened: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="226"/>
+        <location filename="../ui/enginecontroller.cpp" line="209"/>
         <source>Opening %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="228"/>
+        <location filename="../ui/enginecontroller.cpp" line="211"/>
         <source>Creating the backend</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="235"/>
+        <location filename="../ui/enginecontroller.cpp" line="218"/>
         <source>Preparing the chat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="246"/>
+        <location filename="../ui/enginecontroller.cpp" line="229"/>
         <source>none: %1 (prompts are token ids)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="252"/>
+        <location filename="../ui/enginecontroller.cpp" line="234"/>
         <source>none (prompts are token ids)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="262"/>
+        <location filename="../ui/enginecontroller.cpp" line="243"/>
         <source>Measuring memory bandwidth</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="265"/>
+        <location filename="../ui/enginecontroller.cpp" line="246"/>
         <source>Ready</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="326"/>
+        <location filename="../ui/enginecontroller.cpp" line="301"/>
         <source>No model is loaded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="471"/>
-        <source>The run was not recorded: %1</source>
+        <location filename="../ui/enginecontroller.cpp" line="408"/>
+        <source>the run store could not be opened</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="567"/>
+        <location filename="../ui/enginecontroller.cpp" line="413"/>
+        <source>The run was not recorded (%1); it is kept in %2 for `moe-cli runs import`.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/enginecontroller.cpp" line="416"/>
+        <source>The run was not recorded (%1), and could not be kept as a file either: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/enginecontroller.cpp" line="505"/>
         <source>Could not list the runs: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="585"/>
+        <location filename="../ui/enginecontroller.cpp" line="521"/>
         <source>Could not load run %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -524,17 +539,17 @@
 <context>
     <name>ExpertLoadModel</name>
     <message>
-        <location filename="../ui/models.cpp" line="204"/>
+        <location filename="../ui/models.cpp" line="218"/>
         <source>Expert</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="205"/>
+        <location filename="../ui/models.cpp" line="219"/>
         <source>Tokens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="206"/>
+        <location filename="../ui/models.cpp" line="220"/>
         <source>Load share</source>
         <translation type="unfinished"></translation>
     </message>
@@ -567,91 +582,91 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="142"/>
+        <location filename="../ui/views.cpp" line="143"/>
         <source>Tokens × experts (gate weight)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="145"/>
-        <location filename="../ui/views.cpp" line="164"/>
-        <location filename="../ui/views.cpp" line="221"/>
-        <location filename="../ui/views.cpp" line="232"/>
-        <location filename="../ui/views.cpp" line="252"/>
+        <location filename="../ui/views.cpp" line="146"/>
+        <location filename="../ui/views.cpp" line="165"/>
+        <location filename="../ui/views.cpp" line="223"/>
+        <location filename="../ui/views.cpp" line="234"/>
+        <location filename="../ui/views.cpp" line="254"/>
         <source>layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="145"/>
-        <location filename="../ui/views.cpp" line="164"/>
-        <location filename="../ui/views.cpp" line="221"/>
-        <location filename="../ui/views.cpp" line="232"/>
-        <location filename="../ui/views.cpp" line="252"/>
+        <location filename="../ui/views.cpp" line="146"/>
+        <location filename="../ui/views.cpp" line="165"/>
+        <location filename="../ui/views.cpp" line="223"/>
+        <location filename="../ui/views.cpp" line="234"/>
+        <location filename="../ui/views.cpp" line="254"/>
         <source>expert</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="150"/>
+        <location filename="../ui/views.cpp" line="151"/>
         <source>&lt;b&gt;Layer %1, expert %2&lt;/b&gt;: %3 tokens&lt;br&gt;recent: %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="154"/>
+        <location filename="../ui/views.cpp" line="155"/>
         <source>none</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="156"/>
+        <location filename="../ui/views.cpp" line="157"/>
         <source>Layers × experts load</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="161"/>
-        <location filename="../ui/views.cpp" line="209"/>
+        <location filename="../ui/views.cpp" line="162"/>
+        <location filename="../ui/views.cpp" line="211"/>
         <source>Click a token in the chat or in the heatmap to see its routing across all layers.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="166"/>
+        <location filename="../ui/views.cpp" line="167"/>
         <source>Layer %1, expert %2: gate weight %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="167"/>
+        <location filename="../ui/views.cpp" line="168"/>
         <source>Layer %1, expert %2: not routed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="171"/>
+        <location filename="../ui/views.cpp" line="172"/>
         <source>One token across all layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="194"/>
+        <location filename="../ui/views.cpp" line="196"/>
         <source>Expert %1 (layer %2): %3 tokens, recent %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="233"/>
+        <location filename="../ui/views.cpp" line="235"/>
         <source>Latest token %1 “%2”</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="239"/>
+        <location filename="../ui/views.cpp" line="241"/>
         <source>The routing of this token arrives with the next forward pass.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="253"/>
+        <location filename="../ui/views.cpp" line="255"/>
         <source>Token %1 “%2” (%3): its experts in every layer, gate weight as colour</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="256"/>
+        <location filename="../ui/views.cpp" line="258"/>
         <source>prompt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="256"/>
+        <location filename="../ui/views.cpp" line="258"/>
         <source>generated</source>
         <translation type="unfinished"></translation>
     </message>
@@ -659,22 +674,22 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../ui/views.cpp" line="533"/>
+        <location filename="../ui/views.cpp" line="543"/>
         <source>Filter runs (model, prompt, backend, …)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="536"/>
+        <location filename="../ui/views.cpp" line="546"/>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="537"/>
+        <location filename="../ui/views.cpp" line="547"/>
         <source>Compare selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="538"/>
+        <location filename="../ui/views.cpp" line="548"/>
         <source>Select two or more runs (Ctrl+click) to see them side by side</source>
         <translation type="unfinished"></translation>
     </message>
@@ -682,38 +697,8 @@
 <context>
     <name>LayerBalanceModel</name>
     <message>
-        <location filename="../ui/models.cpp" line="145"/>
+        <location filename="../ui/models.cpp" line="167"/>
         <source>Layer</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/models.cpp" line="146"/>
-        <source>Imbalance</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/models.cpp" line="147"/>
-        <source>Efficiency</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/models.cpp" line="148"/>
-        <source>CV</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/models.cpp" line="149"/>
-        <source>Entropy</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/models.cpp" line="150"/>
-        <source>Coverage</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/models.cpp" line="151"/>
-        <source>Stability</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -810,117 +795,117 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="169"/>
+        <location filename="../ui/mainwindow.cpp" line="170"/>
         <source>%1 tokens at %2 tokens/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="222"/>
+        <location filename="../ui/mainwindow.cpp" line="223"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="223"/>
+        <location filename="../ui/mainwindow.cpp" line="224"/>
         <source>&amp;Open model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="225"/>
+        <location filename="../ui/mainwindow.cpp" line="226"/>
         <source>Open a GGUF model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="225"/>
+        <location filename="../ui/mainwindow.cpp" line="226"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="229"/>
+        <location filename="../ui/mainwindow.cpp" line="230"/>
         <source>Open &amp;recent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="231"/>
+        <location filename="../ui/mainwindow.cpp" line="232"/>
         <source>&amp;Close model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="237"/>
+        <location filename="../ui/mainwindow.cpp" line="238"/>
         <source>Export the charts of this tab…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="238"/>
+        <location filename="../ui/mainwindow.cpp" line="239"/>
         <source>Export charts into</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="253"/>
+        <location filename="../ui/mainwindow.cpp" line="254"/>
         <source>Export failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="254"/>
+        <location filename="../ui/mainwindow.cpp" line="255"/>
         <source>Exported %1 charts to %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="257"/>
+        <location filename="../ui/mainwindow.cpp" line="258"/>
         <source>&amp;Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="259"/>
+        <location filename="../ui/mainwindow.cpp" line="260"/>
         <source>&amp;Chat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="260"/>
+        <location filename="../ui/mainwindow.cpp" line="261"/>
         <source>&amp;New conversation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="268"/>
+        <location filename="../ui/mainwindow.cpp" line="269"/>
         <source>&amp;Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="270"/>
+        <location filename="../ui/mainwindow.cpp" line="271"/>
         <source>&amp;Regenerate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="271"/>
+        <location filename="../ui/mainwindow.cpp" line="272"/>
         <source>&amp;Edit last message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="273"/>
+        <location filename="../ui/mainwindow.cpp" line="274"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="279"/>
+        <location filename="../ui/mainwindow.cpp" line="280"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="280"/>
+        <location filename="../ui/mainwindow.cpp" line="281"/>
         <source>&amp;About</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="281"/>
+        <location filename="../ui/mainwindow.cpp" line="282"/>
         <source>About MoE Workbench</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="282"/>
+        <location filename="../ui/mainwindow.cpp" line="283"/>
         <source>&lt;b&gt;MoE Workbench %1&lt;/b&gt;&lt;p&gt;Chat with a mixture-of-experts model and watch its routing, load balance and speed as it runs.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="370"/>
+        <location filename="../ui/mainwindow.cpp" line="371"/>
         <source>%1 tokens/s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -928,7 +913,7 @@
 <context>
     <name>MatrixHeatmap</name>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="298"/>
+        <location filename="../ui/heatmaps.cpp" line="319"/>
         <source>No routing yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1074,122 +1059,122 @@
 <context>
     <name>RunCompare</name>
     <message>
-        <location filename="../ui/runsummary.cpp" line="95"/>
+        <location filename="../ui/runsummary.cpp" line="97"/>
         <source>Run</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="96"/>
+        <location filename="../ui/runsummary.cpp" line="98"/>
         <source>When</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="97"/>
+        <location filename="../ui/runsummary.cpp" line="99"/>
         <source>Model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="98"/>
+        <location filename="../ui/runsummary.cpp" line="100"/>
         <source>Quantization</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="99"/>
+        <location filename="../ui/runsummary.cpp" line="101"/>
         <source>Backend</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="100"/>
+        <location filename="../ui/runsummary.cpp" line="102"/>
         <source>Hardware</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="101"/>
+        <location filename="../ui/runsummary.cpp" line="103"/>
         <source>Experts per token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="102"/>
+        <location filename="../ui/runsummary.cpp" line="104"/>
         <source>Temperature</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="103"/>
+        <location filename="../ui/runsummary.cpp" line="105"/>
         <source>Top-k</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="104"/>
+        <location filename="../ui/runsummary.cpp" line="106"/>
         <source>Top-p</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="105"/>
+        <location filename="../ui/runsummary.cpp" line="107"/>
         <source>Min-p</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="106"/>
+        <location filename="../ui/runsummary.cpp" line="108"/>
         <source>Repetition penalty</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="107"/>
+        <location filename="../ui/runsummary.cpp" line="109"/>
         <source>Seed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="108"/>
+        <location filename="../ui/runsummary.cpp" line="110"/>
         <source>Max tokens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="109"/>
+        <location filename="../ui/runsummary.cpp" line="111"/>
         <source>Prompt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="110"/>
+        <location filename="../ui/runsummary.cpp" line="112"/>
         <source>Prompt tokens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="111"/>
+        <location filename="../ui/runsummary.cpp" line="113"/>
         <source>Generated tokens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="112"/>
+        <location filename="../ui/runsummary.cpp" line="114"/>
         <source>Decode tokens/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="113"/>
+        <location filename="../ui/runsummary.cpp" line="115"/>
         <source>Prefill tokens/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="114"/>
+        <location filename="../ui/runsummary.cpp" line="116"/>
         <source>Time to first token (ms)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="115"/>
+        <location filename="../ui/runsummary.cpp" line="117"/>
         <source>Achieved bandwidth (GB/s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="116"/>
+        <location filename="../ui/runsummary.cpp" line="118"/>
         <source>Mean imbalance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="117"/>
+        <location filename="../ui/runsummary.cpp" line="119"/>
         <source>Mean normalised entropy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/runsummary.cpp" line="118"/>
+        <location filename="../ui/runsummary.cpp" line="120"/>
         <source>Routing stability</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1197,72 +1182,72 @@
 <context>
     <name>RunsModel</name>
     <message>
-        <location filename="../ui/models.cpp" line="380"/>
+        <location filename="../ui/models.cpp" line="385"/>
         <source>When</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="381"/>
+        <location filename="../ui/models.cpp" line="386"/>
         <source>Model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="382"/>
+        <location filename="../ui/models.cpp" line="387"/>
         <source>Quantization</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="383"/>
+        <location filename="../ui/models.cpp" line="388"/>
         <source>Backend</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="384"/>
+        <location filename="../ui/models.cpp" line="389"/>
         <source>Experts/token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="385"/>
+        <location filename="../ui/models.cpp" line="390"/>
         <source>Prompt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="386"/>
+        <location filename="../ui/models.cpp" line="391"/>
         <source>Prompt tokens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="387"/>
+        <location filename="../ui/models.cpp" line="392"/>
         <source>Generated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="388"/>
+        <location filename="../ui/models.cpp" line="393"/>
         <source>Decode tok/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="389"/>
+        <location filename="../ui/models.cpp" line="394"/>
         <source>Prefill tok/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="390"/>
+        <location filename="../ui/models.cpp" line="395"/>
         <source>TTFT (ms)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="391"/>
+        <location filename="../ui/models.cpp" line="396"/>
         <source>GB/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="392"/>
+        <location filename="../ui/models.cpp" line="397"/>
         <source>Imbalance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="393"/>
+        <location filename="../ui/models.cpp" line="398"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1353,17 +1338,17 @@
 <context>
     <name>ThroughputModel</name>
     <message>
-        <location filename="../ui/models.cpp" line="259"/>
+        <location filename="../ui/models.cpp" line="273"/>
         <source>Token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="260"/>
+        <location filename="../ui/models.cpp" line="274"/>
         <source>Latency (ms)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="261"/>
+        <location filename="../ui/models.cpp" line="275"/>
         <source>Tokens/s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1371,98 +1356,98 @@
 <context>
     <name>ThroughputView</name>
     <message>
-        <location filename="../ui/views.cpp" line="430"/>
+        <location filename="../ui/views.cpp" line="440"/>
         <source>Decode tokens/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="431"/>
+        <location filename="../ui/views.cpp" line="441"/>
         <source>Time to first token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="432"/>
+        <location filename="../ui/views.cpp" line="442"/>
         <source>Prefill tokens/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="433"/>
+        <location filename="../ui/views.cpp" line="443"/>
         <source>Latency p50 / p99</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="434"/>
+        <location filename="../ui/views.cpp" line="444"/>
         <source>Weights read per token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="435"/>
+        <location filename="../ui/views.cpp" line="445"/>
         <source>Achieved bandwidth</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="438"/>
+        <location filename="../ui/views.cpp" line="448"/>
         <source>%p% of the device&apos;s bandwidth</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="440"/>
+        <location filename="../ui/views.cpp" line="450"/>
         <source>Against the device</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="453"/>
+        <location filename="../ui/views.cpp" line="463"/>
         <source>generated token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="462"/>
+        <location filename="../ui/views.cpp" line="472"/>
         <source>Decode speed (tokens/s, last 8 tokens)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="463"/>
+        <location filename="../ui/views.cpp" line="473"/>
         <source>tokens/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="464"/>
+        <location filename="../ui/views.cpp" line="474"/>
         <source>Latency per token (ms)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="464"/>
+        <location filename="../ui/views.cpp" line="474"/>
         <source>ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="465"/>
+        <location filename="../ui/views.cpp" line="475"/>
         <source>Decode speed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="466"/>
+        <location filename="../ui/views.cpp" line="476"/>
         <source>Latency per token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="504"/>
-        <location filename="../ui/views.cpp" line="517"/>
+        <location filename="../ui/views.cpp" line="514"/>
+        <location filename="../ui/views.cpp" line="527"/>
         <source>%1 GB/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="512"/>
+        <location filename="../ui/views.cpp" line="522"/>
         <source>%1 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="514"/>
+        <location filename="../ui/views.cpp" line="524"/>
         <source>%1 / %2 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="516"/>
+        <location filename="../ui/views.cpp" line="526"/>
         <source>%1 of %2 GB/s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1470,42 +1455,49 @@
 <context>
     <name>TokenHeatmap</name>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="128"/>
+        <location filename="../ui/heatmaps.cpp" line="138"/>
         <source>Open a model and send a prompt: every token&apos;s experts appear here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="174"/>
+        <location filename="../ui/heatmaps.cpp" line="194"/>
+        <source>token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/heatmaps.cpp" line="198"/>
         <source>expert</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="190"/>
+        <location filename="../ui/heatmaps.cpp" line="214"/>
         <source>&lt;b&gt;Layer %1, expert %2&lt;/b&gt;: %3 tokens routed here&lt;br&gt;recent: %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="194"/>
+        <location filename="../ui/heatmaps.cpp" line="218"/>
         <source>none</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="199"/>
+        <location filename="../ui/heatmaps.cpp" line="223"/>
         <source>&lt;b&gt;Token %1&lt;/b&gt; “%2” (%3)&lt;br&gt;layer %4, expert %5: gate weight %6</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="202"/>
+        <location filename="../ui/heatmaps.cpp" line="160"/>
+        <location filename="../ui/heatmaps.cpp" line="226"/>
         <source>prompt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="202"/>
+        <location filename="../ui/heatmaps.cpp" line="160"/>
+        <location filename="../ui/heatmaps.cpp" line="226"/>
         <source>generated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="205"/>
+        <location filename="../ui/heatmaps.cpp" line="229"/>
         <source>not routed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1513,56 +1505,61 @@
 <context>
     <name>TokenModel</name>
     <message>
-        <location filename="../ui/models.cpp" line="64"/>
+        <location filename="../ui/models.cpp" line="81"/>
         <source>prompt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="64"/>
+        <location filename="../ui/models.cpp" line="81"/>
         <source>generated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="80"/>
+        <location filename="../ui/models.cpp" line="101"/>
         <source>#</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="81"/>
+        <location filename="../ui/models.cpp" line="102"/>
         <source>Token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="82"/>
+        <location filename="../ui/models.cpp" line="103"/>
         <source>Id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="83"/>
+        <location filename="../ui/models.cpp" line="104"/>
         <source>Phase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="84"/>
-        <source>Top expert</source>
+        <location filename="../ui/models.cpp" line="108"/>
+        <source>Expert %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="85"/>
-        <source>Gate weight</source>
+        <location filename="../ui/models.cpp" line="108"/>
+        <source>Weight %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/workbench/main.cpp" line="21"/>
+        <location filename="../app/workbench/main.cpp" line="22"/>
         <source>Chat with a mixture-of-experts model and watch its experts.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../app/workbench/main.cpp" line="24"/>
+        <location filename="../app/workbench/main.cpp" line="25"/>
         <source>GGUF model to open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main.cpp" line="27"/>
+        <source>run store to record into and read History from (default: the one moe-cli uses, $XDG_DATA_HOME/moe-workbench/runs.sqlite)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -26,6 +26,12 @@ int labelStep(double cellPx, double minPx) {
     return 10000;
 }
 
+// The hovered cell's description, or no tooltip outside the cells.
+void showCellToolTip(QWidget* w, const QHelpEvent* e, const QString& text) {
+    if (text.isEmpty()) QToolTip::hideText();
+    else QToolTip::showText(e->globalPos(), text, w);
+}
+
 void drawLegend(QPainter& p, const QRectF& r, double lo, double hi, int prec) {
     const int h = int(r.height());
     if (h <= 0) return;
@@ -241,10 +247,7 @@ void TokenHeatmap::mousePressEvent(QMouseEvent* e) {
 
 bool TokenHeatmap::event(QEvent* e) {
     if (e->type() == QEvent::ToolTip) {
-        auto* he = static_cast<QHelpEvent*>(e);
-        const QString text = describeAt(he->pos());
-        if (text.isEmpty()) QToolTip::hideText();
-        else QToolTip::showText(he->globalPos(), text, this);
+        showCellToolTip(this, static_cast<QHelpEvent*>(e), describeAt(static_cast<QHelpEvent*>(e)->pos()));
         return true;
     }
     return QWidget::event(e);
@@ -362,10 +365,7 @@ void MatrixHeatmap::mousePressEvent(QMouseEvent* e) {
 
 bool MatrixHeatmap::event(QEvent* e) {
     if (e->type() == QEvent::ToolTip) {
-        auto* he = static_cast<QHelpEvent*>(e);
-        const QString text = describeAt(he->pos());
-        if (text.isEmpty()) QToolTip::hideText();
-        else QToolTip::showText(he->globalPos(), text, this);
+        showCellToolTip(this, static_cast<QHelpEvent*>(e), describeAt(static_cast<QHelpEvent*>(e)->pos()));
         return true;
     }
     return QWidget::event(e);

@@ -4,11 +4,25 @@
 
 #include "telemetry/metrics.h"
 
+#include <QCoreApplication>
 #include <QLocale>
 
 #include <algorithm>
 
 namespace {
+
+// The names of the six load-balance metrics, in the column order both
+// balance models share (imbalance first).
+QVariant balanceMetricName(int i) {
+    static const char* const names[] = {QT_TRANSLATE_NOOP("BalanceMetrics", "Imbalance"),
+                                        QT_TRANSLATE_NOOP("BalanceMetrics", "Efficiency"),
+                                        QT_TRANSLATE_NOOP("BalanceMetrics", "CV"),
+                                        QT_TRANSLATE_NOOP("BalanceMetrics", "Entropy"),
+                                        QT_TRANSLATE_NOOP("BalanceMetrics", "Coverage"),
+                                        QT_TRANSLATE_NOOP("BalanceMetrics", "Stability")};
+    if (i < 0 || i >= int(std::size(names))) return {};
+    return QCoreApplication::translate("BalanceMetrics", names[i]);
+}
 
 QVariant number(double v, int prec, int role) {
     if (role == Qt::DisplayRole) return QString::number(v, 'f', prec);
@@ -150,16 +164,7 @@ QVariant LayerBalanceModel::data(const QModelIndex& index, int role) const {
 
 QVariant LayerBalanceModel::headerData(int section, Qt::Orientation o, int role) const {
     if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    switch (section) {
-    case LayerColumn: return tr("Layer");
-    case ImbalanceColumn: return tr("Imbalance");
-    case EfficiencyColumn: return tr("Efficiency");
-    case CvColumn: return tr("CV");
-    case EntropyColumn: return tr("Entropy");
-    case CoverageColumn: return tr("Coverage");
-    case StabilityColumn: return tr("Stability");
-    }
-    return {};
+    return section == LayerColumn ? tr("Layer") : balanceMetricName(section - ImbalanceColumn);
 }
 
 // ---- ExpertLoadModel -------------------------------------------------------------
@@ -322,16 +327,7 @@ QVariant BalanceTimeModel::data(const QModelIndex& index, int role) const {
 
 QVariant BalanceTimeModel::headerData(int section, Qt::Orientation o, int role) const {
     if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    switch (section) {
-    case FrameColumn: return tr("Token");
-    case ImbalanceColumn: return tr("Imbalance");
-    case EfficiencyColumn: return tr("Efficiency");
-    case CvColumn: return tr("CV");
-    case EntropyColumn: return tr("Entropy");
-    case CoverageColumn: return tr("Coverage");
-    case StabilityColumn: return tr("Stability");
-    }
-    return {};
+    return section == FrameColumn ? tr("Token") : balanceMetricName(section - ImbalanceColumn);
 }
 
 // ---- RunsModel ------------------------------------------------------------------------
