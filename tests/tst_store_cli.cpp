@@ -7,6 +7,8 @@
 #include "store/store.h"
 #include "store_child/synthetic_run.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -274,6 +276,12 @@ void TestStoreCli::recordFromARealGeneration() {
     QCOMPARE(rec.settings.experts_used, model->config().n_expert_used);
     QCOMPARE(rec.backend, session.backend().name());
     QVERIFY(!rec.hardware.cpu_model.empty() || rec.hardware.cpu_threads > 0);
+    // Every expert of a synthetic layer has the same size, so each decode step
+    // reads exactly the model's active weight bytes (dense part + k experts).
+    const nlohmann::json fig = nlohmann::json::parse(rec.figures_json);
+    QCOMPARE(fig.at("weight_bytes_per_token").get<double>(), double(model->stats().active_weight_bytes));
+    QCOMPARE(fig.at("achieved_gb_per_s").get<double>(),
+             double(model->stats().active_weight_bytes) * rec.decode_tokens_per_s / 1e9);
     RecordOptions o;
     o.db = m_db.toStdString();
     const std::optional<int64_t> id = save_or_keep(o, rec);

@@ -15,6 +15,8 @@
 #include "store/run.h"
 #include "store/store.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -468,6 +470,15 @@ RunSummary summaryFromRecord(const moe::RunRecord& rec) {
     r.p99Ms = rec.p99_ms;
     r.tokenMs = QVector<double>(rec.token_ms.begin(), rec.token_ms.end());
     r.nExperts = rec.model.n_experts;
+    // Bytes per token as recorded (generate, chat and bench runs name it alike).
+    if (!rec.figures_json.empty()) {
+        const nlohmann::json fig = nlohmann::json::parse(rec.figures_json, nullptr, false);
+        if (fig.is_object()) {
+            r.bytesPerToken = fig.value("weight_bytes_per_token", 0.0);
+            r.achievedBandwidth = r.bytesPerToken * r.decodeTps;
+            r.deviceBandwidth = fig.value("memory_bandwidth_gb_per_s", 0.0) * 1e9;
+        }
+    }
     r.routing = std::make_shared<const moe::RoutingTrace>(rec.routing);
     fillRoutingMetrics(r);
     return r;

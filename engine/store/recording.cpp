@@ -84,6 +84,17 @@ RunRecord make_generate_record(RunKind kind, const Model& model, const Backend& 
     r.prompt_text = std::move(prompt_text);
     r.output_text = std::move(output_text);
     fill_timings(r, result, prompt.size());
+    // Weight bytes each decode step read (frames after the prompt: the dense
+    // part plus the experts its token went to), and the bandwidth that makes.
+    if (trace.size() > prompt.size() && trace.n_layers() > 0) {
+        double bytes = 0.0;
+        for (size_t i = prompt.size(); i < trace.size(); ++i)
+            bytes += double(model.weight_bytes_read(trace.ids(i, 0), trace.n_layers(), trace.k()));
+        const double per_token = bytes / double(trace.size() - prompt.size());
+        r.figures_json = nlohmann::ordered_json{{"weight_bytes_per_token", per_token},
+                                                {"achieved_gb_per_s", per_token * r.decode_tokens_per_s / 1e9}}
+                             .dump();
+    }
     r.routing = std::move(trace);
     return r;
 }
