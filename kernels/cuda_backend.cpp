@@ -138,13 +138,11 @@ CudaBackend::CudaBackend(std::shared_ptr<const Model> model, const BackendOption
     : m_model(std::move(model)), m_c(m_model->config()) {
     const ModelConfig& c = m_c;
     const ModelWeights& w = m_model->weights();
-    m_ctx = opts.n_ctx > 0 ? opts.n_ctx : std::min(c.n_ctx_train, 4096);
-    m_batch = std::max(1, opts.max_batch);
-    m_top_k = opts.top_k > 0 ? opts.top_k : c.n_expert_used;
-    if (m_top_k > c.n_expert) {
-        throw Error(fmt::format("--top-k {} is more than the model's {} experts", m_top_k, c.n_expert));
-    }
-    m_n_moe = c.is_moe ? c.n_layer : 0;
+    const BackendShape shape = backend_shape(c, opts);
+    m_ctx = shape.n_ctx;
+    m_batch = shape.max_batch;
+    m_top_k = shape.top_k;
+    m_n_moe = shape.n_moe_layers;
     m_k_eff = c.is_moe ? m_top_k : 1;
     m_n_exp = c.is_moe ? c.n_expert : 1;
     if (c.head_dim % 2 != 0 || c.n_head % c.n_head_kv != 0) {

@@ -91,7 +91,6 @@ struct EngineWorker::State final : moe::RoutingObserver {
     bool decoding = false;
     int frameCount = 0; // frames in the conversation so far
     moe::RoutingTrace turnTrace;
-    QVector<double> turnBytes;
 
     std::unique_ptr<moe::RunStore> store;
     QString storePath;           // the path `store` was opened with (or last failed to open)
@@ -144,15 +143,13 @@ struct EngineWorker::State final : moe::RoutingObserver {
         pending.framePos.append(f.pos);
         pending.frameText.append(tokenText(f.token));
         pending.framePrompt.append(!decoding);
-        const double bytes = double(model->weight_bytes_read(f.ids, f.n_layers, f.k));
-        pending.frameBytes.append(bytes);
+        pending.frameBytes.append(double(model->weight_bytes_read(f.ids, f.n_layers, f.k)));
         const size_t n = size_t(f.n_layers) * size_t(f.k);
         for (size_t i = 0; i < n; ++i) {
             pending.ids.append(f.ids[i]);
             pending.weights.append(f.weights[i]);
         }
         turnTrace.on_routing(f);
-        turnBytes.append(bytes);
         ++frameCount;
         maybeFlush();
     }
@@ -297,131 +294,6 @@ std::vector<int32_t> idsFromText(const QString& text, int nVocab) {
 
 } // namespace
 
-void EngineWorker::generate(quint64 job, const QString& text, const GenerationSettings& s, int mode) {
-    m_stop.store(false);
-    if (!d->model) {
-        Q_EMIT turnFailed(job, tr("No model is loaded."));
-        return;
-    }
-    moe::GenerateOptions go;
-    go.n_predict = s.maxTokens;
-    go.sampler.temperature = float(s.temperature);
-    go.sampler.top_k = s.topK;
-    go.sampler.top_p = float(s.topP);
-    go.sampler.min_p = float(s.minP);
-    go.sampler.repeat_penalty = float(s.repeatPenalty);
-    go.sampler.seed = s.seed;
-
-    m_tokens.store(0);
-    d->job = job;
-    d->pending = StreamBatch{};
-    d->decoding = false;
-    d->turnTrace.clear();
-    d->turnBytes.clear();
-    d->sinceFlush.start();
-    d->sinceToken.start();
-
-    RunSummary run;
-    run.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    run.when = QDateTime::currentDateTime();
-    run.settings = s;
-    QString output;
-    std::vector<int32_t> promptIds;
-    moe::GenerateResult gen;
-    try {
-        const EngineController::Mode m = EngineController::Mode(mode);
-        const bool rewind = m != EngineController::Mode::Send && !d->turns.isEmpty();
-        if (rewind) d->turns.removeLast();
-        if (d->conversation) {
-            moe::Conversation& conv = *d->conversation;
-            const std::string sys = s.systemPrompt.toStdString();
-            if (d->turns.isEmpty() && !rewind) {
-                // A new conversation takes the system prompt as it is now.
-                conv.clear();
-                conv.set_system_prompt(sys);
-            } else if (rewind) {
-                // Drop the last turn; the KV cache keeps the common prefix.
-                std::vector<moe::ChatMessage> msgs;
-                if (!sys.empty()) msgs.push_back({"system", sys});
-                for (const auto& t : d->turns) {
-                    msgs.push_back({"user", t.first.toStdString()});
-                    msgs.push_back({"assistant", t.second.toStdString()});
-                }
-                conv.set_messages(std::move(msgs));
-            }
-            moe::TurnResult r = conv.reply(text.toStdString(), go, [&](const std::string& piece, int32_t id) {
-                d->onToken(id, QString::fromUtf8(piece));
-                return !m_stop.load();
-            });
-            promptIds = std::move(r.prompt);
-            gen = std::move(r.gen);
-            output = QString::fromStdString(r.text);
-        } else {
-            moe::Session& session = *d->session;
-            if (rewind || d->turns.isEmpty()) {
-                session.reset();
-                d->frameCount = 0;
-                d->turns.clear(); // token-id mode keeps no transcript to replay
-            }
-            promptIds = idsFromText(text, d->model->config().n_vocab);
-            gen = session.generate(promptIds, go, [&](int32_t id) {
-                const QString t = d->tokenText(id);
-                output += t;
-                d->onToken(id, t);
-                return !m_stop.load();
-            });
-        }
-        d->flush();
-        d->turns.append({text, output});
-    } catch (const std::exception& e) {
-        d->flush();
-        Q_EMIT turnFailed(job, QString::fromUtf8(e.what()));
-        return;
-    }
-
-    run.prompt = text;
-    run.output = output;
-    run.nPrompt = int(promptIds.size());
-    run.nGenerated = int(gen.tokens.size());
-    run.prefillMs = gen.prefill_ms;
-    run.ttftMs = gen.ttft_ms;
-    run.tokenMs = QVector<double>(gen.token_ms.begin(), gen.token_ms.end());
-    run.stopReason = QString::fromLatin1(moe::stop_reason_name(gen.stop));
-    fillRunSummary(run, d->card, d->turnTrace, d->turnBytes, d->card.experts);
-    // The model as the store names it, so History rows read the same.
-    run.quant = QString::fromStdString(d->identity.quant_mix);
-    run.modelHash = QString::fromStdString(d->identity.content_hash);
-
-    // Record the turn as moe-cli records a chat turn (one transaction, on
-    // this thread). A store that cannot be written keeps the run in memory
-    // and as JSON for `moe-cli runs import`; the GUI says so.
-    const moe::RunContext ctx{d->options.threads, 0, d->options.expertsPerToken, d->identity, d->hardware};
-    const moe::RunRecord rec =
-        moe::make_generate_record(moe::RunKind::chat, *d->model, d->activeSession()->backend(), ctx, go, promptIds, gen,
-                                  d->turnTrace, text.toStdString(), output.toStdString());
-    QString notSaved;
-    if (moe::RunStore* store = d->openStore(d->storePathWanted)) {
-        try {
-            run.id = QString::number(store->save(rec));
-        } catch (const std::exception& e) {
-            notSaved = QString::fromUtf8(e.what());
-        }
-    } else {
-        notSaved = tr("the run store could not be opened");
-    }
-    if (!notSaved.isEmpty()) {
-        try {
-            const QString file = QString::fromStdString(moe::keep_run_as_json(rec));
-            Q_EMIT storeMessage(tr("The run was not recorded (%1); it is kept in %2 for `moe-cli runs import`.")
-                                    .arg(notSaved, file));
-        } catch (const std::exception& e) {
-            Q_EMIT storeMessage(tr("The run was not recorded (%1), and could not be kept as a file either: %2")
-                                    .arg(notSaved, QString::fromUtf8(e.what())));
-        }
-    }
-    Q_EMIT turnFinished(job, run);
-}
-
 namespace {
 
 GenerationSettings settingsFromRecord(const moe::RunSettings& r) {
@@ -485,6 +357,122 @@ RunSummary summaryFromRecord(const moe::RunRecord& rec) {
 }
 
 } // namespace
+
+void EngineWorker::generate(quint64 job, const QString& text, const GenerationSettings& s, int mode) {
+    m_stop.store(false);
+    if (!d->model) {
+        Q_EMIT turnFailed(job, tr("No model is loaded."));
+        return;
+    }
+    moe::GenerateOptions go;
+    go.n_predict = s.maxTokens;
+    go.sampler.temperature = float(s.temperature);
+    go.sampler.top_k = s.topK;
+    go.sampler.top_p = float(s.topP);
+    go.sampler.min_p = float(s.minP);
+    go.sampler.repeat_penalty = float(s.repeatPenalty);
+    go.sampler.seed = s.seed;
+
+    m_tokens.store(0);
+    d->job = job;
+    d->pending = StreamBatch{};
+    d->decoding = false;
+    d->turnTrace.clear();
+    d->sinceFlush.start();
+    d->sinceToken.start();
+
+    QString output;
+    std::vector<int32_t> promptIds;
+    moe::GenerateResult gen;
+    try {
+        const EngineController::Mode m = EngineController::Mode(mode);
+        const bool rewind = m != EngineController::Mode::Send && !d->turns.isEmpty();
+        if (rewind) d->turns.removeLast();
+        if (d->conversation) {
+            moe::Conversation& conv = *d->conversation;
+            const std::string sys = s.systemPrompt.toStdString();
+            if (d->turns.isEmpty() && !rewind) {
+                // A new conversation takes the system prompt as it is now.
+                conv.clear();
+                conv.set_system_prompt(sys);
+            } else if (rewind) {
+                // Drop the last turn; the KV cache keeps the common prefix.
+                std::vector<moe::ChatMessage> msgs;
+                if (!sys.empty()) msgs.push_back({"system", sys});
+                for (const auto& t : d->turns) {
+                    msgs.push_back({"user", t.first.toStdString()});
+                    msgs.push_back({"assistant", t.second.toStdString()});
+                }
+                conv.set_messages(std::move(msgs));
+            }
+            moe::TurnResult r = conv.reply(text.toStdString(), go, [&](const std::string& piece, int32_t id) {
+                d->onToken(id, QString::fromUtf8(piece));
+                return !m_stop.load();
+            });
+            promptIds = std::move(r.prompt);
+            gen = std::move(r.gen);
+            output = QString::fromStdString(r.text);
+        } else {
+            moe::Session& session = *d->session;
+            if (rewind || d->turns.isEmpty()) {
+                session.reset();
+                d->frameCount = 0;
+                d->turns.clear(); // token-id mode keeps no transcript to replay
+            }
+            promptIds = idsFromText(text, d->model->config().n_vocab);
+            gen = session.generate(promptIds, go, [&](int32_t id) {
+                const QString t = d->tokenText(id);
+                output += t;
+                d->onToken(id, t);
+                return !m_stop.load();
+            });
+        }
+        d->flush();
+        d->turns.append({text, output});
+    } catch (const std::exception& e) {
+        d->flush();
+        Q_EMIT turnFailed(job, QString::fromUtf8(e.what()));
+        return;
+    }
+
+    // Record the turn as moe-cli records a chat turn (one transaction, on
+    // this thread). A store that cannot be written keeps the run in memory
+    // and as JSON for `moe-cli runs import`; the GUI says so.
+    const moe::RunContext ctx{d->options.threads, 0, d->options.expertsPerToken, d->identity, d->hardware};
+    const moe::RunRecord rec =
+        moe::make_generate_record(moe::RunKind::chat, *d->model, d->activeSession()->backend(), ctx, go, promptIds, gen,
+                                  d->turnTrace, text.toStdString(), output.toStdString());
+    // The window's summary is the record's, as History reads it back, plus
+    // what only the window knows.
+    RunSummary run = summaryFromRecord(rec);
+    run.id = QUuid::createUuid().toString(QUuid::WithoutBraces); // until the store gives one
+    run.when = QDateTime::currentDateTime();
+    run.settings = s; // with the system prompt
+    run.modelPath = d->card.path;
+    run.deviceBandwidth = d->card.deviceBandwidth;
+    QString notSaved;
+    if (moe::RunStore* store = d->openStore(d->storePathWanted)) {
+        try {
+            run.id = QString::number(store->save(rec));
+        } catch (const std::exception& e) {
+            notSaved = QString::fromUtf8(e.what());
+        }
+    } else {
+        notSaved = tr("the run store could not be opened");
+    }
+    if (!notSaved.isEmpty()) {
+        try {
+            const QString file = QString::fromStdString(moe::keep_run_as_json(rec));
+            Q_EMIT storeMessage(tr("The run was not recorded (%1); it is kept in %2 for `moe-cli runs import`.")
+                                    .arg(notSaved, file));
+        } catch (const std::exception& e) {
+            Q_EMIT storeMessage(tr("The run was not recorded (%1), and could not be kept as a file either: %2")
+                                    .arg(notSaved, QString::fromUtf8(e.what())));
+        }
+    }
+    Q_EMIT turnFinished(job, run);
+}
+
 
 void EngineWorker::setStorePath(const QString& path) {
     d->storePathWanted = path;

@@ -8,37 +8,6 @@
 
 #include <algorithm>
 
-void fillRunSummary(RunSummary& run, const ModelCard& card, const moe::RoutingTrace& trace,
-                    const QVector<double>& frameBytes, int nExperts) {
-    run.model = card.name;
-    run.modelPath = card.path;
-    run.architecture = card.architecture;
-    run.quant = card.quantSummary();
-    run.backend = card.backend;
-    run.hardware = QStringLiteral("%1 (%2 threads)").arg(card.cpuModel).arg(card.threads);
-    run.expertsUsed = card.expertsUsed;
-    run.deviceBandwidth = card.deviceBandwidth;
-    run.nLayers = trace.n_layers();
-    run.k = trace.k();
-    run.nExperts = nExperts;
-
-    const moe::LatencySummary lat =
-        moe::latency_summary(std::vector<double>(run.tokenMs.begin(), run.tokenMs.end()), size_t(run.nPrompt), run.prefillMs);
-    run.decodeTps = lat.decode_tokens_per_s;
-    run.prefillTps = lat.prefill_tokens_per_s;
-    run.p50Ms = lat.p50_ms;
-    run.p99Ms = lat.p99_ms;
-    // Bytes per decoded token: frames after the prompt are decode steps.
-    double bytes = 0.0;
-    int nDecodeFrames = 0;
-    for (int i = run.nPrompt; i < frameBytes.size(); ++i, ++nDecodeFrames) bytes += frameBytes[i];
-    run.bytesPerToken = nDecodeFrames ? bytes / nDecodeFrames : 0.0;
-    run.achievedBandwidth = run.bytesPerToken * run.decodeTps;
-
-    run.routing = std::make_shared<const moe::RoutingTrace>(trace);
-    fillRoutingMetrics(run);
-}
-
 void fillRoutingMetrics(RunSummary& run) {
     run.layerImbalance.clear();
     run.layerEntropy.clear();

@@ -1,5 +1,5 @@
 #pragma once
-// Filling a RunSummary from a finished turn, and comparing two runs.
+// Routing metrics of a RunSummary, and comparing two runs.
 // The metrics themselves come from engine/telemetry (defined once there).
 #include "types.h"
 
@@ -9,10 +9,6 @@ namespace moe {
 class RoutingTrace;
 }
 
-// Fills the routing, metric and throughput fields of `run` from the turn's
-// trace (prompt and generated frames) and the bytes each frame read.
-void fillRunSummary(RunSummary& run, const ModelCard& card, const moe::RoutingTrace& trace,
-                    const QVector<double>& frameBytes, int nExperts);
 // Per-layer imbalance / entropy and their means from run.routing (nExperts set).
 void fillRoutingMetrics(RunSummary& run);
 

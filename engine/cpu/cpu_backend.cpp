@@ -59,13 +59,11 @@ public:
         : m_model(std::move(model)), m_c(m_model->config()),
           m_pool(opts.n_threads > 0 ? opts.n_threads : ThreadPool::default_threads()) {
         const ModelConfig& c = m_c;
-        m_ctx = opts.n_ctx > 0 ? opts.n_ctx : std::min(c.n_ctx_train, 4096);
-        m_batch = std::max(1, opts.max_batch);
-        m_top_k = opts.top_k > 0 ? opts.top_k : c.n_expert_used;
-        if (m_top_k > c.n_expert) {
-            throw Error(fmt::format("--top-k {} is more than the model's {} experts", m_top_k, c.n_expert));
-        }
-        m_n_moe = c.is_moe ? c.n_layer : 0;
+        const BackendShape shape = backend_shape(c, opts);
+        m_ctx = shape.n_ctx;
+        m_batch = shape.max_batch;
+        m_top_k = shape.top_k;
+        m_n_moe = shape.n_moe_layers;
 
         const size_t B = size_t(m_batch);
         const size_t q_dim = size_t(c.n_head) * size_t(c.head_dim);

@@ -1,14 +1,28 @@
 #include "runtime/backend.h"
 
 #include "cpu/cpu_backend.h"
+#include "error.h"
 #include "runtime/cuda_hook.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 
 namespace moe {
+
+BackendShape backend_shape(const ModelConfig& c, const BackendOptions& opts) {
+    BackendShape s;
+    s.n_ctx = opts.n_ctx > 0 ? opts.n_ctx : std::min(c.n_ctx_train, 4096);
+    s.max_batch = std::max(1, opts.max_batch);
+    s.top_k = opts.top_k > 0 ? opts.top_k : c.n_expert_used;
+    if (s.top_k > c.n_expert) {
+        throw Error(fmt::format("--top-k {} is more than the model's {} experts", s.top_k, c.n_expert));
+    }
+    s.n_moe_layers = c.is_moe ? c.n_layer : 0;
+    return s;
+}
 
 namespace {
 

@@ -19,6 +19,18 @@ struct BackendOptions {
     int top_k = 0;        // experts per token (0: the model's own)
 };
 
+// The sizes every backend runs with, from its options and the model: the
+// context asked for (else the trained one, capped at 4096), the batch (at
+// least 1), experts per token (asked for, else the model's; more than the
+// model has is refused with moe::Error) and the MoE layers (0 when dense).
+struct BackendShape {
+    int n_ctx = 0;
+    int max_batch = 1;
+    int top_k = 0;
+    int n_moe_layers = 0;
+};
+BackendShape backend_shape(const ModelConfig& c, const BackendOptions& opts);
+
 class Backend {
 public:
     virtual ~Backend() = default;
