@@ -76,8 +76,12 @@ uint32_t float_to_bits(float f) {
     return u;
 }
 
-const uint32_t k_supported[] = {GGML_TYPE_F32,  GGML_TYPE_F16,  GGML_TYPE_BF16, GGML_TYPE_Q8_0,
-                                GGML_TYPE_Q4_0, GGML_TYPE_Q4_K, GGML_TYPE_Q5_K, GGML_TYPE_Q6_K};
+// The types quantize_row writes (the i-quants other than IQ4_* need an
+// importance matrix; their decoders are checked in tst_quant_ggml).
+const uint32_t k_supported[] = {GGML_TYPE_F32,   GGML_TYPE_F16,   GGML_TYPE_BF16,   GGML_TYPE_Q8_0,  GGML_TYPE_Q4_0,
+                                GGML_TYPE_Q4_1,  GGML_TYPE_Q5_0,  GGML_TYPE_Q5_1,   GGML_TYPE_Q2_K,  GGML_TYPE_Q3_K,
+                                GGML_TYPE_Q4_K,  GGML_TYPE_Q5_K,  GGML_TYPE_Q6_K,   GGML_TYPE_IQ4_NL, GGML_TYPE_IQ4_XS,
+                                GGML_TYPE_TQ1_0, GGML_TYPE_TQ2_0, GGML_TYPE_MXFP4};
 
 bool cpu_has_avx2() {
     set_simd_enabled(true);
@@ -158,23 +162,29 @@ void TestQuant::traits_data() {
     QTest::addColumn<qint64>("block");
     QTest::addColumn<qint64>("bytes");
     QTest::addColumn<bool>("supported");
-    // Sizes from ggml-common.h's block structs.
-    struct Row { uint32_t id; const char* name; qint64 block, bytes; bool supported; };
+    QTest::addColumn<bool>("can_quantize");
+    // Ids from ggml.h and sizes from ggml-common.h's block structs (llama.cpp v0.5.0).
+    struct Row { uint32_t id; const char* name; qint64 block, bytes; bool supported, can_quantize; };
     const Row rows[] = {
-        {0, "F32", 1, 4, true},      {1, "F16", 1, 2, true},       {2, "Q4_0", 32, 18, true},
-        {3, "Q4_1", 32, 20, false},  {6, "Q5_0", 32, 22, false},   {7, "Q5_1", 32, 24, false},
-        {8, "Q8_0", 32, 34, true},   {9, "Q8_1", 32, 36, false},   {10, "Q2_K", 256, 84, false},
-        {11, "Q3_K", 256, 110, false}, {12, "Q4_K", 256, 144, true}, {13, "Q5_K", 256, 176, true},
-        {14, "Q6_K", 256, 210, true}, {15, "Q8_K", 256, 292, false}, {16, "IQ2_XXS", 256, 66, false},
-        {17, "IQ2_XS", 256, 74, false}, {18, "IQ3_XXS", 256, 98, false}, {19, "IQ1_S", 256, 50, false},
-        {20, "IQ4_NL", 32, 18, false}, {21, "IQ3_S", 256, 110, false}, {22, "IQ2_S", 256, 82, false},
-        {23, "IQ4_XS", 256, 136, false}, {24, "I8", 1, 1, false},    {25, "I16", 1, 2, false},
-        {26, "I32", 1, 4, false},    {27, "I64", 1, 8, false},     {28, "F64", 1, 8, false},
-        {29, "IQ1_M", 256, 56, false}, {30, "BF16", 1, 2, true},   {34, "TQ1_0", 256, 54, false},
-        {35, "TQ2_0", 256, 66, false}, {39, "MXFP4", 32, 17, false},
+        {0, "F32", 1, 4, true, true},          {1, "F16", 1, 2, true, true},
+        {2, "Q4_0", 32, 18, true, true},       {3, "Q4_1", 32, 20, true, true},
+        {6, "Q5_0", 32, 22, true, true},       {7, "Q5_1", 32, 24, true, true},
+        {8, "Q8_0", 32, 34, true, true},       {9, "Q8_1", 32, 36, false, false},
+        {10, "Q2_K", 256, 84, true, true},     {11, "Q3_K", 256, 110, true, true},
+        {12, "Q4_K", 256, 144, true, true},    {13, "Q5_K", 256, 176, true, true},
+        {14, "Q6_K", 256, 210, true, true},    {15, "Q8_K", 256, 292, false, false},
+        {16, "IQ2_XXS", 256, 66, true, false}, {17, "IQ2_XS", 256, 74, true, false},
+        {18, "IQ3_XXS", 256, 98, true, false}, {19, "IQ1_S", 256, 50, true, false},
+        {20, "IQ4_NL", 32, 18, true, true},    {21, "IQ3_S", 256, 110, true, false},
+        {22, "IQ2_S", 256, 82, true, false},   {23, "IQ4_XS", 256, 136, true, true},
+        {24, "I8", 1, 1, false, false},        {25, "I16", 1, 2, false, false},
+        {26, "I32", 1, 4, false, false},       {27, "I64", 1, 8, false, false},
+        {28, "F64", 1, 8, false, false},       {29, "IQ1_M", 256, 56, true, false},
+        {30, "BF16", 1, 2, true, true},        {34, "TQ1_0", 256, 54, true, true},
+        {35, "TQ2_0", 256, 66, true, true},    {39, "MXFP4", 32, 17, true, true},
     };
     for (const Row& r : rows) {
-        QTest::newRow(r.name) << uint(r.id) << QString(r.name) << r.block << r.bytes << r.supported;
+        QTest::newRow(r.name) << uint(r.id) << QString(r.name) << r.block << r.bytes << r.supported << r.can_quantize;
     }
 }
 
@@ -184,12 +194,14 @@ void TestQuant::traits() {
     QFETCH(qint64, block);
     QFETCH(qint64, bytes);
     QFETCH(bool, supported);
+    QFETCH(bool, can_quantize);
     const TypeTraits* t = type_traits(type);
     QVERIFY(t != nullptr);
     QCOMPARE(QString(t->name), name);
     QCOMPARE(qint64(t->block_size), block);
     QCOMPARE(qint64(t->type_size), bytes);
     QCOMPARE(t->supported, supported);
+    QCOMPARE(t->can_quantize, can_quantize);
     QCOMPARE(QString(type_name(type)), name);
     uint32_t parsed = 999;
     QVERIFY(type_from_name(name.toLatin1().constData(), &parsed));
@@ -214,7 +226,9 @@ void TestQuant::row_sizes() {
     QCOMPARE(row_size(GGML_TYPE_Q4_K, 11008), size_t(43 * 144));
     QCOMPARE(row_size(GGML_TYPE_Q5_K, 4096), size_t(16 * 176));
     QCOMPARE(row_size(GGML_TYPE_Q6_K, 256), size_t(210));
-    QCOMPARE(row_size(GGML_TYPE_Q2_K, 512), size_t(168)); // unsupported types still size
+    QCOMPARE(row_size(GGML_TYPE_Q2_K, 512), size_t(168));
+    QCOMPARE(row_size(GGML_TYPE_MXFP4, 64), size_t(34));
+    QCOMPARE(row_size(GGML_TYPE_Q8_K, 512), size_t(584)); // unsupported types still size
     QCOMPARE(row_size(GGML_TYPE_Q8_0, 0), size_t(0));
     QVERIFY_THROWS_EXCEPTION(Error, row_size(GGML_TYPE_Q8_0, 33));
     QVERIFY_THROWS_EXCEPTION(Error, row_size(GGML_TYPE_Q4_K, 4000));
@@ -251,8 +265,17 @@ void TestQuant::names() {
 void TestQuant::unsupported_types_throw() {
     std::vector<float> f(256, 0.0f);
     std::vector<uint8_t> b(4096, 0);
-    QVERIFY_THROWS_EXCEPTION(Error, dequantize_row(GGML_TYPE_Q4_1, b.data(), f.data(), 32));
-    QVERIFY_THROWS_EXCEPTION(Error, quantize_row(GGML_TYPE_Q2_K, f.data(), b.data(), 256));
+    QVERIFY_THROWS_EXCEPTION(Error, dequantize_row(GGML_TYPE_Q8_1, b.data(), f.data(), 32));
+    QVERIFY_THROWS_EXCEPTION(Error, dequantize_row(26, b.data(), f.data(), 32)); // I32
+    QVERIFY_THROWS_EXCEPTION(Error, quantize_row(GGML_TYPE_Q8_K, f.data(), b.data(), 256));
+    // decodable, but writing it needs an importance matrix
+    for (uint32_t t : {GGML_TYPE_IQ2_XXS, GGML_TYPE_IQ2_XS, GGML_TYPE_IQ2_S, GGML_TYPE_IQ3_XXS, GGML_TYPE_IQ3_S,
+                       GGML_TYPE_IQ1_S, GGML_TYPE_IQ1_M}) {
+        QVERIFY_THROWS_EXCEPTION(Error, quantize_row(t, f.data(), b.data(), 256));
+        dequantize_row(t, b.data(), f.data(), 256);
+    }
+    QVERIFY_THROWS_EXCEPTION(Error, moe::vec_dot(GGML_TYPE_IQ2_XXS, b.data(), f.data(), 200)); // not whole blocks
+    QVERIFY_THROWS_EXCEPTION(Error, dequantize_row(GGML_TYPE_MXFP4, b.data(), f.data(), 48));
     QVERIFY_THROWS_EXCEPTION(Error, quantize_row(99, f.data(), b.data(), 256));
     QVERIFY_THROWS_EXCEPTION(Error, moe::vec_dot(GGML_TYPE_Q8_K, b.data(), f.data(), 256));
     QVERIFY_THROWS_EXCEPTION(Error, dequantize_row(GGML_TYPE_Q8_0, b.data(), f.data(), 48));
@@ -538,6 +561,18 @@ void TestQuant::round_trip_data() {
     QTest::newRow("Q4_K") << uint(GGML_TYPE_Q4_K) << 0.085;
     QTest::newRow("Q5_K") << uint(GGML_TYPE_Q5_K) << 0.045;
     QTest::newRow("Q6_K") << uint(GGML_TYPE_Q6_K) << 0.022;
+    QTest::newRow("Q4_1") << uint(GGML_TYPE_Q4_1) << 0.09;
+    QTest::newRow("Q5_0") << uint(GGML_TYPE_Q5_0) << 0.05;
+    QTest::newRow("Q5_1") << uint(GGML_TYPE_Q5_1) << 0.045;
+    QTest::newRow("Q2_K") << uint(GGML_TYPE_Q2_K) << 0.34;
+    QTest::newRow("Q3_K") << uint(GGML_TYPE_Q3_K) << 0.17;
+    QTest::newRow("IQ4_NL") << uint(GGML_TYPE_IQ4_NL) << 0.088;
+    QTest::newRow("IQ4_XS") << uint(GGML_TYPE_IQ4_XS) << 0.088;
+    QTest::newRow("MXFP4") << uint(GGML_TYPE_MXFP4) << 0.135;
+    // ternary weights: Gaussian data is the wrong input for them, but the
+    // error is still a fixed, known quantity (0.807)
+    QTest::newRow("TQ1_0") << uint(GGML_TYPE_TQ1_0) << 0.85;
+    QTest::newRow("TQ2_0") << uint(GGML_TYPE_TQ2_0) << 0.85;
 }
 
 void TestQuant::round_trip() {
@@ -580,12 +615,17 @@ void TestQuant::zeros_and_constants() {
         y = dequantized(type, quantized(type, std::vector<float>(size_t(n), c)), n);
         for (float v : y) QVERIFY2(std::fabs(v - c) <= 0.01f * std::fabs(c), qPrintable(QString::number(v)));
     }
-    // large and tiny magnitudes side by side in separate blocks
+    // large and tiny magnitudes side by side in separate blocks; ternary
+    // formats have one magnitude per block, so they cannot hold this data
+    if (type == GGML_TYPE_TQ1_0 || type == GGML_TYPE_TQ2_0) return;
+    // FP4's levels are up to 50% apart (4, 6), and ggml's MXFP4 exponent can
+    // leave the largest value just above the top level (1000 -> 768)
+    const float tol = type == GGML_TYPE_MXFP4 ? 0.25f : 0.1f;
     std::vector<float> x(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) x[size_t(i)] = (i < 256 ? 1000.0f : 1e-3f) * (i % 2 ? 1.0f : -0.5f);
     y = dequantized(type, quantized(type, x), n);
     for (int64_t i = 0; i < n; ++i) {
-        QVERIFY2(std::fabs(y[size_t(i)] - x[size_t(i)]) <= 0.1f * std::fabs(x[size_t(i)]),
+        QVERIFY2(std::fabs(y[size_t(i)] - x[size_t(i)]) <= tol * std::fabs(x[size_t(i)]),
                  qPrintable(QString("%1: %2 vs %3").arg(i).arg(double(y[size_t(i)])).arg(double(x[size_t(i)]))));
     }
 }

@@ -1,6 +1,7 @@
 #include "quant/quant.h"
 
 #include "error.h"
+#include "quant/block_codec.h"
 
 #include <algorithm>
 #include <array>
@@ -12,20 +13,15 @@
 #include <limits>
 #include <string>
 
-// MOE_QUANT_PORTABLE builds only the portable code, to test it on x86.
-#if defined(__x86_64__) && !defined(MOE_QUANT_PORTABLE)
-#define MOE_QUANT_X86 1
+#if defined(MOE_QUANT_X86)
 #include <cpuid.h>
-#include <immintrin.h>
 #endif
-
-// Blocks are read byte-wise with memcpy, assuming the host is little-endian
-// like the GGUF format; a big-endian port would need byte swaps here.
-static_assert(std::endian::native == std::endian::little, "quant.cpp assumes a little-endian host");
 
 namespace moe {
 
 namespace {
+
+using namespace quant_detail;
 
 // Elements per K-quant super-block.
 constexpr int qk_k = 256;
@@ -41,40 +37,43 @@ constexpr std::array<TypeTraits, GGML_TYPE_COUNT> make_traits() {
     // Entries left value-initialised (name == nullptr) are ids ggml never
     // assigned or has withdrawn from GGUF (4, 5, 31-33, 36-38).
     std::array<TypeTraits, GGML_TYPE_COUNT> t{};
-    t[GGML_TYPE_F32] = {"F32", 1, 4, true};
-    t[GGML_TYPE_F16] = {"F16", 1, 2, true};
-    t[GGML_TYPE_Q4_0] = {"Q4_0", 32, q4_0_bytes, true};
-    t[GGML_TYPE_Q4_1] = {"Q4_1", 32, 20, false};
-    t[GGML_TYPE_Q5_0] = {"Q5_0", 32, 22, false};
-    t[GGML_TYPE_Q5_1] = {"Q5_1", 32, 24, false};
-    t[GGML_TYPE_Q8_0] = {"Q8_0", 32, q8_0_bytes, true};
-    t[GGML_TYPE_Q8_1] = {"Q8_1", 32, 36, false};
-    t[GGML_TYPE_Q2_K] = {"Q2_K", qk_k, 84, false};
-    t[GGML_TYPE_Q3_K] = {"Q3_K", qk_k, 110, false};
-    t[GGML_TYPE_Q4_K] = {"Q4_K", qk_k, q4_k_bytes, true};
-    t[GGML_TYPE_Q5_K] = {"Q5_K", qk_k, q5_k_bytes, true};
-    t[GGML_TYPE_Q6_K] = {"Q6_K", qk_k, q6_k_bytes, true};
-    t[GGML_TYPE_Q8_K] = {"Q8_K", qk_k, 292, false};
-    // Types we cannot run but can still size and name, so a file using them
-    // is refused with a useful message rather than as an unknown number.
-    t[16] = {"IQ2_XXS", qk_k, 66, false};
-    t[17] = {"IQ2_XS", qk_k, 74, false};
-    t[18] = {"IQ3_XXS", qk_k, 98, false};
-    t[19] = {"IQ1_S", qk_k, 50, false};
-    t[20] = {"IQ4_NL", 32, 18, false};
-    t[21] = {"IQ3_S", qk_k, 110, false};
-    t[22] = {"IQ2_S", qk_k, 82, false};
-    t[23] = {"IQ4_XS", qk_k, 136, false};
-    t[24] = {"I8", 1, 1, false};
-    t[25] = {"I16", 1, 2, false};
-    t[26] = {"I32", 1, 4, false};
-    t[27] = {"I64", 1, 8, false};
-    t[28] = {"F64", 1, 8, false};
-    t[29] = {"IQ1_M", qk_k, 56, false};
-    t[GGML_TYPE_BF16] = {"BF16", 1, 2, true};
-    t[34] = {"TQ1_0", qk_k, 54, false};
-    t[35] = {"TQ2_0", qk_k, 66, false};
-    t[39] = {"MXFP4", 32, 17, false};
+    t[GGML_TYPE_F32] = {"F32", 1, 4, true, true};
+    t[GGML_TYPE_F16] = {"F16", 1, 2, true, true};
+    t[GGML_TYPE_Q4_0] = {"Q4_0", 32, q4_0_bytes, true, true};
+    t[GGML_TYPE_Q4_1] = {"Q4_1", 32, 20, true, true};
+    t[GGML_TYPE_Q5_0] = {"Q5_0", 32, 22, true, true};
+    t[GGML_TYPE_Q5_1] = {"Q5_1", 32, 24, true, true};
+    t[GGML_TYPE_Q8_0] = {"Q8_0", 32, q8_0_bytes, true, true};
+    t[GGML_TYPE_Q8_1] = {"Q8_1", 32, 36, false, false};
+    t[GGML_TYPE_Q2_K] = {"Q2_K", qk_k, 84, true, true};
+    t[GGML_TYPE_Q3_K] = {"Q3_K", qk_k, 110, true, true};
+    t[GGML_TYPE_Q4_K] = {"Q4_K", qk_k, q4_k_bytes, true, true};
+    t[GGML_TYPE_Q5_K] = {"Q5_K", qk_k, q5_k_bytes, true, true};
+    t[GGML_TYPE_Q6_K] = {"Q6_K", qk_k, q6_k_bytes, true, true};
+    // Q8_K is ggml's intermediate for activations; it never appears in files.
+    t[GGML_TYPE_Q8_K] = {"Q8_K", qk_k, 292, false, false};
+    // The i-quants' quantizers search their grids under an importance
+    // matrix; we only decode them (IQ4_NL and IQ4_XS need none).
+    t[GGML_TYPE_IQ2_XXS] = {"IQ2_XXS", qk_k, 66, true, false};
+    t[GGML_TYPE_IQ2_XS] = {"IQ2_XS", qk_k, 74, true, false};
+    t[GGML_TYPE_IQ3_XXS] = {"IQ3_XXS", qk_k, 98, true, false};
+    t[GGML_TYPE_IQ1_S] = {"IQ1_S", qk_k, 50, true, false};
+    t[GGML_TYPE_IQ4_NL] = {"IQ4_NL", 32, 18, true, true};
+    t[GGML_TYPE_IQ3_S] = {"IQ3_S", qk_k, 110, true, false};
+    t[GGML_TYPE_IQ2_S] = {"IQ2_S", qk_k, 82, true, false};
+    t[GGML_TYPE_IQ4_XS] = {"IQ4_XS", qk_k, 136, true, true};
+    // Integer and F64 tensors: sized and named so a file using them is
+    // refused with a useful message rather than as an unknown number.
+    t[24] = {"I8", 1, 1, false, false};
+    t[25] = {"I16", 1, 2, false, false};
+    t[26] = {"I32", 1, 4, false, false};
+    t[27] = {"I64", 1, 8, false, false};
+    t[28] = {"F64", 1, 8, false, false};
+    t[GGML_TYPE_IQ1_M] = {"IQ1_M", qk_k, 56, true, false};
+    t[GGML_TYPE_BF16] = {"BF16", 1, 2, true, true};
+    t[GGML_TYPE_TQ1_0] = {"TQ1_0", qk_k, 54, true, true};
+    t[GGML_TYPE_TQ2_0] = {"TQ2_0", qk_k, 66, true, true};
+    t[GGML_TYPE_MXFP4] = {"MXFP4", 32, 17, true, true};
     return t;
 }
 
@@ -92,35 +91,6 @@ const TypeTraits& supported_traits(uint32_t type, int64_t n, const char* op) {
     return *t;
 }
 
-inline float half_to_float(uint16_t h) {
-    // Branch-free so row loops vectorise, and no arithmetic on fp32
-    // denormals, which cost a microcode assist per operation on many CPUs
-    // (fp16 weights below 2^-14 are common). The shift drops the sign.
-    const uint32_t two_h = uint32_t(h) << 17;
-    // exponent field zero: zero or subnormal, mant * 2^-24. Built as
-    // 0.5 + mant * 2^-24 (mantissa bits under the exponent of 0.5) minus 0.5,
-    // which is exact.
-    const float small = std::bit_cast<float>((two_h >> 17) | (126u << 23)) - 0.5f;
-    // otherwise: move exponent and mantissa into fp32 position with the
-    // exponent rebiased by +224, then scale by 2^-112 (net +112 = 127 - 15).
-    // Exponent 31 lands on 255, so inf stays inf and NaN stays NaN (quieted,
-    // as F16C does).
-    const float normal = std::bit_cast<float>((two_h >> 4) + (224u << 23)) * 0x1p-112f;
-    // select with a mask rather than ?: which GCC keeps as a branch
-    const uint32_t is_small = 0u - uint32_t(two_h < (1u << 27));
-    const uint32_t mag = (std::bit_cast<uint32_t>(small) & is_small) | (std::bit_cast<uint32_t>(normal) & ~is_small);
-    return std::bit_cast<float>(mag | (uint32_t(h & 0x8000u) << 16));
-}
-
-inline uint16_t read_u16(const uint8_t* p) {
-    uint16_t v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-
-inline void write_u16(uint8_t* p, uint16_t v) { std::memcpy(p, &v, sizeof v); }
-
-inline float read_half(const uint8_t* p) { return half_to_float(read_u16(p)); }
 
 // Round half away from zero, as ggml's quantizers do (roundf), then clamp.
 inline int round_clamp(float v, int lo, int hi) {
@@ -476,26 +446,7 @@ void quant_q6_k(const float* x, uint8_t* b) {
 }
 
 // ---------------------------------------------------------------------------
-// Portable dot products. Four partial sums give the compiler independent
-// chains (a single float accumulator serialises on the add latency).
-
-// Eight independent partial sums: written as array lanes the compiler can
-// turn them into vector registers on any target (reassociating a single sum
-// is not allowed without -ffast-math).
-template <typename Load>
-float dot_lanes(const Load& a, const float* x, int64_t n) {
-    float acc[8] = {};
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        for (int j = 0; j < 8; ++j) acc[j] += a(i + j) * x[i + j];
-    }
-    for (; i < n; ++i) acc[0] += a(i) * x[i];
-    return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-}
-
-float dot_f32_scalar(const float* a, const float* x, int64_t n) {
-    return dot_lanes([a](int64_t i) { return a[i]; }, x, n);
-}
+// Portable dot products (dot_lanes and dot_decoded in block_codec.h).
 
 void f16_to_f32_row(const uint8_t* __restrict src, float* __restrict dst, int64_t n) {
     // Copying through an aligned uint16_t array, in groups of 8, is what gets
@@ -525,17 +476,6 @@ float dot_bf16_scalar(const uint8_t* row, const float* x, int64_t n) {
     return dot_lanes([row](int64_t i) { return bf16_to_fp32(read_u16(row + 2 * i)); }, x, n);
 }
 
-// Quantized rows: decode one block to the stack, then dot it.
-template <int block, size_t bytes, void (*decode)(const uint8_t*, float*)>
-float dot_blocks_scalar(const uint8_t* row, const float* x, int64_t n) {
-    float buf[block];
-    float sum = 0.0f;
-    for (int64_t b = 0; b < n / block; ++b) {
-        decode(row + size_t(b) * bytes, buf);
-        sum += dot_f32_scalar(buf, x + b * block, block);
-    }
-    return sum;
-}
 
 // ---------------------------------------------------------------------------
 // AVX2 + FMA + F16C paths, compiled for those extensions whatever the build
@@ -543,29 +483,9 @@ float dot_blocks_scalar(const uint8_t* row, const float* x, int64_t n) {
 
 #if defined(MOE_QUANT_X86)
 
-#define MOE_AVX2 __attribute__((target("avx2,fma,f16c")))
-
-MOE_AVX2 inline float hsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
 
 MOE_AVX2 inline float half_f16c(const uint8_t* p) { return _cvtsh_ss(read_u16(p)); }
 
-// The hardware prefetchers stop at 4 KiB page boundaries and do not run far
-// enough ahead to hide DRAM latency behind this much arithmetic per byte;
-// asking explicitly for the line a few KiB ahead (call once per 64 bytes
-// consumed) took cold Q8_0 rows from ~5.7 to ~11 GB/s on the 2-core dev VM.
-// Running past the end of the row is harmless: prefetches never fault, and
-// the next row is usually what the caller reads next.
-#ifndef MOE_PREFETCH_DISTANCE
-#define MOE_PREFETCH_DISTANCE 4096
-#endif
-inline void prefetch_ahead(const void* p) {
-    _mm_prefetch(static_cast<const char*>(p) + MOE_PREFETCH_DISTANCE, _MM_HINT_T0);
-}
 
 // 8 bytes widened to 8 int32 lanes; the load folds into vpmovzx/sx, so it
 // costs one shuffle-port uop per 8 elements, the scarce resource of the
@@ -858,14 +778,29 @@ std::atomic<bool> g_simd_wanted{true};
 
 inline bool use_simd() { return g_simd_wanted.load(std::memory_order_relaxed) && cpu_has_avx2(); }
 
-template <size_t bytes, void (*fn)(const float*, uint8_t*)>
-void quantize_blocks(const float* src, uint8_t* dst, int64_t n, int block) {
-    for (int64_t b = 0; b < n / block; ++b) fn(src + b * block, dst + size_t(b) * bytes);
-}
 
-template <size_t bytes, void (*fn)(const uint8_t*, float*)>
-void dequantize_blocks(const uint8_t* src, float* dst, int64_t n, int block) {
-    for (int64_t b = 0; b < n / block; ++b) fn(src + size_t(b) * bytes, dst + b * block);
+// The formats that live in their own files, each registered as a BlockCodec.
+const BlockCodec* block_codec(uint32_t type) {
+    switch (type) {
+    case GGML_TYPE_Q4_1: return &codec_q4_1;
+    case GGML_TYPE_Q5_0: return &codec_q5_0;
+    case GGML_TYPE_Q5_1: return &codec_q5_1;
+    case GGML_TYPE_MXFP4: return &codec_mxfp4;
+    case GGML_TYPE_Q2_K: return &codec_q2_k;
+    case GGML_TYPE_Q3_K: return &codec_q3_k;
+    case GGML_TYPE_IQ4_NL: return &codec_iq4_nl;
+    case GGML_TYPE_IQ4_XS: return &codec_iq4_xs;
+    case GGML_TYPE_IQ2_XXS: return &codec_iq2_xxs;
+    case GGML_TYPE_IQ2_XS: return &codec_iq2_xs;
+    case GGML_TYPE_IQ2_S: return &codec_iq2_s;
+    case GGML_TYPE_IQ3_XXS: return &codec_iq3_xxs;
+    case GGML_TYPE_IQ3_S: return &codec_iq3_s;
+    case GGML_TYPE_IQ1_S: return &codec_iq1_s;
+    case GGML_TYPE_IQ1_M: return &codec_iq1_m;
+    case GGML_TYPE_TQ1_0: return &codec_tq1_0;
+    case GGML_TYPE_TQ2_0: return &codec_tq2_0;
+    default: return nullptr;
+    }
 }
 
 } // namespace
@@ -916,6 +851,10 @@ size_t row_size(uint32_t type, int64_t n) {
 void dequantize_row(uint32_t type, const void* src, float* dst, int64_t n) {
     supported_traits(type, n, "dequantize_row");
     const uint8_t* s = static_cast<const uint8_t*>(src);
+    if (const BlockCodec* c = block_codec(type)) {
+        c->dequantize(s, dst, n);
+        return;
+    }
     switch (type) {
     case GGML_TYPE_F32:
         std::memcpy(dst, s, size_t(n) * sizeof(float));
@@ -932,11 +871,11 @@ void dequantize_row(uint32_t type, const void* src, float* dst, int64_t n) {
     case GGML_TYPE_BF16:
         for (int64_t i = 0; i < n; ++i) dst[i] = bf16_to_fp32(read_u16(s + 2 * i));
         return;
-    case GGML_TYPE_Q8_0: dequantize_blocks<q8_0_bytes, dequant_q8_0>(s, dst, n, 32); return;
-    case GGML_TYPE_Q4_0: dequantize_blocks<q4_0_bytes, dequant_q4_0>(s, dst, n, 32); return;
-    case GGML_TYPE_Q4_K: dequantize_blocks<q4_k_bytes, dequant_q4_k>(s, dst, n, qk_k); return;
-    case GGML_TYPE_Q5_K: dequantize_blocks<q5_k_bytes, dequant_q5_k>(s, dst, n, qk_k); return;
-    case GGML_TYPE_Q6_K: dequantize_blocks<q6_k_bytes, dequant_q6_k>(s, dst, n, qk_k); return;
+    case GGML_TYPE_Q8_0: dequantize_blocks<32, q8_0_bytes, dequant_q8_0>(s, dst, n); return;
+    case GGML_TYPE_Q4_0: dequantize_blocks<32, q4_0_bytes, dequant_q4_0>(s, dst, n); return;
+    case GGML_TYPE_Q4_K: dequantize_blocks<qk_k, q4_k_bytes, dequant_q4_k>(s, dst, n); return;
+    case GGML_TYPE_Q5_K: dequantize_blocks<qk_k, q5_k_bytes, dequant_q5_k>(s, dst, n); return;
+    case GGML_TYPE_Q6_K: dequantize_blocks<qk_k, q6_k_bytes, dequant_q6_k>(s, dst, n); return;
     default: break;
     }
     fail(std::string("dequantize_row: tensor type ") + type_name(type) + " is not supported");
@@ -949,8 +888,16 @@ void dequantize_row(uint32_t type, const void* src, float* dst, int64_t n) {
 // Q8_0 and Q4_0 follow ggml's reference quantizers; the K-quants use a small
 // least-squares scale search per sub-block instead of ggml's weighted one.
 void quantize_row(uint32_t type, const float* src, void* dst, int64_t n) {
-    supported_traits(type, n, "quantize_row");
+    const TypeTraits& t = supported_traits(type, n, "quantize_row");
+    if (!t.can_quantize) {
+        fail(std::string("quantize_row: writing ") + t.name +
+             " is not supported (its quantizer needs an importance matrix)");
+    }
     uint8_t* d = static_cast<uint8_t*>(dst);
+    if (const BlockCodec* c = block_codec(type)) {
+        c->quantize(src, d, n);
+        return;
+    }
     switch (type) {
     case GGML_TYPE_F32:
         std::memcpy(d, src, size_t(n) * sizeof(float));
@@ -961,11 +908,11 @@ void quantize_row(uint32_t type, const float* src, void* dst, int64_t n) {
     case GGML_TYPE_BF16:
         for (int64_t i = 0; i < n; ++i) write_u16(d + 2 * i, fp32_to_bf16(src[i]));
         return;
-    case GGML_TYPE_Q8_0: quantize_blocks<q8_0_bytes, quant_q8_0>(src, d, n, 32); return;
-    case GGML_TYPE_Q4_0: quantize_blocks<q4_0_bytes, quant_q4_0>(src, d, n, 32); return;
-    case GGML_TYPE_Q4_K: quantize_blocks<q4_k_bytes, quant_q4_k>(src, d, n, qk_k); return;
-    case GGML_TYPE_Q5_K: quantize_blocks<q5_k_bytes, quant_q5_k>(src, d, n, qk_k); return;
-    case GGML_TYPE_Q6_K: quantize_blocks<q6_k_bytes, quant_q6_k>(src, d, n, qk_k); return;
+    case GGML_TYPE_Q8_0: quantize_blocks<32, q8_0_bytes, quant_q8_0>(src, d, n); return;
+    case GGML_TYPE_Q4_0: quantize_blocks<32, q4_0_bytes, quant_q4_0>(src, d, n); return;
+    case GGML_TYPE_Q4_K: quantize_blocks<qk_k, q4_k_bytes, quant_q4_k>(src, d, n); return;
+    case GGML_TYPE_Q5_K: quantize_blocks<qk_k, q5_k_bytes, quant_q5_k>(src, d, n); return;
+    case GGML_TYPE_Q6_K: quantize_blocks<qk_k, q6_k_bytes, quant_q6_k>(src, d, n); return;
     default: break;
     }
     fail(std::string("quantize_row: tensor type ") + type_name(type) + " is not supported");
@@ -973,6 +920,13 @@ void quantize_row(uint32_t type, const float* src, void* dst, int64_t n) {
 
 float vec_dot(uint32_t type, const void* row, const float* x, int64_t n) {
     const uint8_t* r = static_cast<const uint8_t*>(row);
+    if (const BlockCodec* c = block_codec(type)) {
+        if (n < 0 || n % c->block != 0) supported_traits(type, n, "vec_dot"); // throws, naming the block size
+#if defined(MOE_QUANT_X86)
+        if (use_simd()) return c->dot_avx2(r, x, n);
+#endif
+        return c->dot(r, x, n);
+    }
 #if defined(MOE_QUANT_X86)
     if (use_simd()) {
         switch (type) {
@@ -992,11 +946,11 @@ float vec_dot(uint32_t type, const void* row, const float* x, int64_t n) {
     case GGML_TYPE_F32: return dot_f32_scalar(static_cast<const float*>(row), x, n);
     case GGML_TYPE_F16: return dot_f16_scalar(r, x, n);
     case GGML_TYPE_BF16: return dot_bf16_scalar(r, x, n);
-    case GGML_TYPE_Q8_0: return dot_blocks_scalar<32, q8_0_bytes, dequant_q8_0>(r, x, n);
-    case GGML_TYPE_Q4_0: return dot_blocks_scalar<32, q4_0_bytes, dequant_q4_0>(r, x, n);
-    case GGML_TYPE_Q4_K: return dot_blocks_scalar<qk_k, q4_k_bytes, dequant_q4_k>(r, x, n);
-    case GGML_TYPE_Q5_K: return dot_blocks_scalar<qk_k, q5_k_bytes, dequant_q5_k>(r, x, n);
-    case GGML_TYPE_Q6_K: return dot_blocks_scalar<qk_k, q6_k_bytes, dequant_q6_k>(r, x, n);
+    case GGML_TYPE_Q8_0: return dot_decoded<32, q8_0_bytes, dequant_q8_0>(r, x, n);
+    case GGML_TYPE_Q4_0: return dot_decoded<32, q4_0_bytes, dequant_q4_0>(r, x, n);
+    case GGML_TYPE_Q4_K: return dot_decoded<qk_k, q4_k_bytes, dequant_q4_k>(r, x, n);
+    case GGML_TYPE_Q5_K: return dot_decoded<qk_k, q5_k_bytes, dequant_q5_k>(r, x, n);
+    case GGML_TYPE_Q6_K: return dot_decoded<qk_k, q6_k_bytes, dequant_q6_k>(r, x, n);
     default: break;
     }
     fail(std::string("vec_dot: tensor type ") + type_name(type) + " is not supported");

@@ -25,7 +25,19 @@ enum GgmlType : uint32_t {
     GGML_TYPE_Q5_K = 13,
     GGML_TYPE_Q6_K = 14,
     GGML_TYPE_Q8_K = 15,
+    GGML_TYPE_IQ2_XXS = 16,
+    GGML_TYPE_IQ2_XS = 17,
+    GGML_TYPE_IQ3_XXS = 18,
+    GGML_TYPE_IQ1_S = 19,
+    GGML_TYPE_IQ4_NL = 20,
+    GGML_TYPE_IQ3_S = 21,
+    GGML_TYPE_IQ2_S = 22,
+    GGML_TYPE_IQ4_XS = 23,
+    GGML_TYPE_IQ1_M = 29,
     GGML_TYPE_BF16 = 30,
+    GGML_TYPE_TQ1_0 = 34,
+    GGML_TYPE_TQ2_0 = 35,
+    GGML_TYPE_MXFP4 = 39,
     GGML_TYPE_COUNT = 40,
 };
 
@@ -33,7 +45,8 @@ struct TypeTraits {
     const char* name;      // "Q8_0", as ggml spells it
     int64_t block_size;    // elements per block (1 for F32/F16/BF16)
     size_t type_size;      // bytes per block
-    bool supported;        // dequantize/dot implemented by us
+    bool supported;        // dequantize_row and vec_dot implemented by us
+    bool can_quantize;     // quantize_row too (every supported type that needs no importance matrix)
 };
 
 // nullptr for a type id ggml does not define (the loader refuses it, naming the number).
@@ -48,6 +61,10 @@ size_t row_size(uint32_t type, int64_t n);
 
 // n must be a multiple of the type's block size for every function below.
 void dequantize_row(uint32_t type, const void* src, float* dst, int64_t n);
+// Throws for a type whose traits say !can_quantize. Where ggml's reference
+// quantizer is deterministic (all but the K-quants Q4_K..Q6_K, which use our
+// own scale search), the bytes equal ggml_quantize_chunk's without an
+// importance matrix, as llama-quantize writes them.
 void quantize_row(uint32_t type, const float* src, void* dst, int64_t n);
 // sum_i dequant(row)[i] * x[i]
 float vec_dot(uint32_t type, const void* row, const float* x, int64_t n);
