@@ -81,7 +81,8 @@ uint32_t float_to_bits(float f) {
 const uint32_t k_supported[] = {GGML_TYPE_F32,   GGML_TYPE_F16,   GGML_TYPE_BF16,   GGML_TYPE_Q8_0,  GGML_TYPE_Q4_0,
                                 GGML_TYPE_Q4_1,  GGML_TYPE_Q5_0,  GGML_TYPE_Q5_1,   GGML_TYPE_Q2_K,  GGML_TYPE_Q3_K,
                                 GGML_TYPE_Q4_K,  GGML_TYPE_Q5_K,  GGML_TYPE_Q6_K,   GGML_TYPE_IQ4_NL, GGML_TYPE_IQ4_XS,
-                                GGML_TYPE_TQ1_0, GGML_TYPE_TQ2_0, GGML_TYPE_MXFP4};
+                                GGML_TYPE_TQ1_0, GGML_TYPE_TQ2_0, GGML_TYPE_MXFP4, GGML_TYPE_NVFP4, GGML_TYPE_Q1_0,
+                                GGML_TYPE_Q2_0};
 
 bool cpu_has_avx2() {
     set_simd_enabled(true);
@@ -182,6 +183,8 @@ void TestQuant::traits_data() {
         {28, "F64", 1, 8, false, false},       {29, "IQ1_M", 256, 56, true, false},
         {30, "BF16", 1, 2, true, true},        {34, "TQ1_0", 256, 54, true, true},
         {35, "TQ2_0", 256, 66, true, true},    {39, "MXFP4", 32, 17, true, true},
+        {40, "NVFP4", 64, 36, true, true},     {41, "Q1_0", 128, 18, true, true},
+        {42, "Q2_0", 64, 18, true, true},
     };
     for (const Row& r : rows) {
         QTest::newRow(r.name) << uint(r.id) << QString(r.name) << r.block << r.bytes << r.supported << r.can_quantize;
@@ -209,7 +212,7 @@ void TestQuant::traits() {
 }
 
 void TestQuant::unknown_types() {
-    for (uint32_t id : {4u, 5u, 31u, 32u, 33u, 36u, 37u, 38u, 40u, 99u, 1000u, 0xFFFFFFFFu}) {
+    for (uint32_t id : {4u, 5u, 31u, 32u, 33u, 36u, 37u, 38u, 43u, 99u, 1000u, 0xFFFFFFFFu}) {
         QVERIFY2(type_traits(id) == nullptr, qPrintable(QString::number(id)));
     }
     QCOMPARE(QString(type_name(99)), QString("type 99"));
@@ -573,6 +576,10 @@ void TestQuant::round_trip_data() {
     // error is still a fixed, known quantity (0.807)
     QTest::newRow("TQ1_0") << uint(GGML_TYPE_TQ1_0) << 0.85;
     QTest::newRow("TQ2_0") << uint(GGML_TYPE_TQ2_0) << 0.85;
+    QTest::newRow("NVFP4") << uint(GGML_TYPE_NVFP4) << 0.105;
+    // one magnitude per block, like the ternary formats (0.602, 0.716)
+    QTest::newRow("Q1_0") << uint(GGML_TYPE_Q1_0) << 0.66;
+    QTest::newRow("Q2_0") << uint(GGML_TYPE_Q2_0) << 0.78;
 }
 
 void TestQuant::round_trip() {
@@ -615,9 +622,13 @@ void TestQuant::zeros_and_constants() {
         y = dequantized(type, quantized(type, std::vector<float>(size_t(n), c)), n);
         for (float v : y) QVERIFY2(std::fabs(v - c) <= 0.01f * std::fabs(c), qPrintable(QString::number(v)));
     }
-    // large and tiny magnitudes side by side in separate blocks; ternary
-    // formats have one magnitude per block, so they cannot hold this data
-    if (type == GGML_TYPE_TQ1_0 || type == GGML_TYPE_TQ2_0) return;
+    // large and tiny magnitudes side by side in separate blocks; the ternary
+    // formats and Q1_0/Q2_0 have one magnitude per block, so they cannot hold
+    // this data, and NVFP4's E4M3 scales flush blocks below ~1e-3 to zero
+    if (type == GGML_TYPE_TQ1_0 || type == GGML_TYPE_TQ2_0 || type == GGML_TYPE_Q1_0 || type == GGML_TYPE_Q2_0 ||
+        type == GGML_TYPE_NVFP4) {
+        return;
+    }
     // FP4's levels are up to 50% apart (4, 6), and ggml's MXFP4 exponent can
     // leave the largest value just above the top level (1000 -> 768)
     const float tol = type == GGML_TYPE_MXFP4 ? 0.25f : 0.1f;

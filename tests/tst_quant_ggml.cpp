@@ -112,10 +112,11 @@ const GoldenType k_golden_types[] = {
     {"Q4_0", 0},    {"Q4_1", 0},     {"Q5_0", 0},   {"Q5_1", 0},    {"Q8_0", 0},    {"Q2_K", 80},
     {"Q3_K", 108},  {"Q4_K", 0},     {"Q5_K", 0},   {"Q6_K", 208},  {"IQ2_XXS", 0}, {"IQ2_XS", 0},
     {"IQ3_XXS", 0}, {"IQ1_S", 0},    {"IQ4_NL", 0}, {"IQ3_S", 0},   {"IQ2_S", 0},   {"IQ4_XS", 0},
-    {"IQ1_M", 48},  {"TQ1_0", 52},   {"TQ2_0", 64}, {"MXFP4", 0},
+    {"IQ1_M", 48},  {"TQ1_0", 52},   {"TQ2_0", 64}, {"MXFP4", 0},    {"NVFP4", 0},   {"Q1_0", 0},
+    {"Q2_0", 0},
 };
 
-const char* const k_quantize_types[] = {"Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "IQ4_NL", "IQ4_XS", "MXFP4", "TQ1_0", "TQ2_0"};
+const char* const k_quantize_types[] = {"Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "IQ4_NL", "IQ4_XS", "MXFP4", "TQ1_0", "TQ2_0", "NVFP4", "Q1_0", "Q2_0"};
 
 void add_type_rows() {
     QTest::addColumn<QString>("type");

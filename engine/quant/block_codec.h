@@ -42,7 +42,8 @@ struct BlockCodec {
 
 // The formats added for issue 13 (files named after what they hold).
 extern const BlockCodec codec_q4_1, codec_q5_0, codec_q5_1;               // legacy_quants.cpp
-extern const BlockCodec codec_mxfp4;                                      // legacy_quants.cpp
+extern const BlockCodec codec_q1_0, codec_q2_0;                           // q1_0_q2_0_quants.cpp
+extern const BlockCodec codec_mxfp4, codec_nvfp4;                         // fp4_quants.cpp
 extern const BlockCodec codec_q2_k, codec_q3_k;                           // k_quants_low.cpp
 extern const BlockCodec codec_iq4_nl, codec_iq4_xs;                       // iq4_quants.cpp
 extern const BlockCodec codec_iq2_xxs, codec_iq2_xs, codec_iq2_s;         // iq_quants.cpp

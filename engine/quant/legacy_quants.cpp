@@ -1,11 +1,10 @@
-// The 32-element formats beside Q4_0 and Q8_0 (quant.cpp): Q4_1, Q5_0 and
-// Q5_1 (ggml's first formats), and MXFP4 (OCP microscaling FP4, gpt-oss).
+// The 32-element integer formats beside Q4_0 and Q8_0 (quant.cpp): Q4_1,
+// Q5_0 and Q5_1, ggml's first formats.
 // Layouts from ggml-common.h; the quantizers follow ggml's reference ones
 // (quantize_row_*_ref), which ggml_quantize_chunk uses when there is no
 // importance matrix, so `make-model --quant` writes the same bytes as
 // llama-quantize would.
 #include "quant/block_codec.h"
-#include "quant/iq_grids.h"
 #include "quant/quant.h"
 
 #include <cfloat>
@@ -18,9 +17,8 @@ namespace {
 constexpr size_t q4_1_bytes = 2 + 2 + 16;     // fp16 d, fp16 m, 16 nibble pairs
 constexpr size_t q5_0_bytes = 2 + 4 + 16;     // fp16 d, 32 fifth bits, 16 nibble pairs
 constexpr size_t q5_1_bytes = 2 + 2 + 4 + 16; // fp16 d, fp16 m, fifth bits, nibbles
-constexpr size_t mxfp4_bytes = 1 + 16;        // E8M0 exponent, 16 pairs of FP4 codes
 
-// In all four, byte j of the nibbles holds element j (low) and j+16 (high).
+// In all three, byte j of the nibbles holds element j (low) and j+16 (high).
 
 MOE_DECODE void decode_q4_1(const uint8_t* b, float* y) {
     const float d = read_half(b), m = read_half(b + 2);
@@ -53,22 +51,6 @@ MOE_DECODE void decode_q5_1(const uint8_t* b, float* y) {
         const uint32_t hi = (qs[j] >> 4) | (((qh >> (j + 16)) & 1u) << 4);
         y[j] = float(lo) * d + m;
         y[j + 16] = float(hi) * d + m;
-    }
-}
-
-// E8M0 is a bare exponent, 2^(e-127). The FP4 table holds the E2M1 values
-// doubled (so they are integers), which the scale undoes: half of 2^(e-127),
-// i.e. 2^(e-128), a subnormal float for e < 2.
-inline float e8m0_half(uint8_t e) {
-    return std::bit_cast<float>(e < 2 ? uint32_t(0x00200000u) << e : uint32_t(e - 1) << 23);
-}
-
-MOE_DECODE void decode_mxfp4(const uint8_t* b, float* y) {
-    const float d = e8m0_half(b[0]);
-    const uint8_t* qs = b + 1;
-    for (int j = 0; j < 16; ++j) {
-        y[j] = float(iq::kvalues_fp4[qs[j] & 0x0F]) * d;
-        y[j + 16] = float(iq::kvalues_fp4[qs[j] >> 4]) * d;
     }
 }
 
@@ -139,39 +121,10 @@ void quantize_q5_1(const float* x, uint8_t* b) {
     std::memcpy(b + 4, &qh, 4);
 }
 
-// The FP4 code nearest to x at scale d; the first of equally near codes.
-int nearest_fp4(float x, float d) {
-    int best = 0;
-    float best_err = std::fabs(float(iq::kvalues_fp4[0]) * d - x);
-    for (int i = 1; i < 16; ++i) {
-        const float err = std::fabs(float(iq::kvalues_fp4[i]) * d - x);
-        if (err < best_err) {
-            best = i;
-            best_err = err;
-        }
-    }
-    return best;
-}
-
-// The shared exponent puts the largest magnitude in [4, 8) times 2^(e-127),
-// so it lands near the top FP4 values (4, 6); ggml derives it with log2f, and
-// so do we, to agree where log2f rounds up just below a power of two.
-void quantize_mxfp4(const float* x, uint8_t* b) {
-    float amax = 0.0f;
-    for (int j = 0; j < 32; ++j) amax = std::max(amax, std::fabs(x[j]));
-    int e = 0;
-    if (amax > 0.0f) e = std::clamp(int(std::floor(std::log2(amax)) - 2.0f + 127.0f), 0, 255);
-    b[0] = uint8_t(e);
-    const float d = e8m0_half(uint8_t(e));
-    for (int j = 0; j < 16; ++j) b[1 + j] = uint8_t(nearest_fp4(x[j], d) | (nearest_fp4(x[j + 16], d) << 4));
-}
-
 } // namespace
 
 const BlockCodec codec_q4_1 = MOE_BLOCK_CODEC(32, q4_1_bytes, decode_q4_1, (&quantize_blocks<32, q4_1_bytes, quantize_q4_1>));
 const BlockCodec codec_q5_0 = MOE_BLOCK_CODEC(32, q5_0_bytes, decode_q5_0, (&quantize_blocks<32, q5_0_bytes, quantize_q5_0>));
 const BlockCodec codec_q5_1 = MOE_BLOCK_CODEC(32, q5_1_bytes, decode_q5_1, (&quantize_blocks<32, q5_1_bytes, quantize_q5_1>));
-const BlockCodec codec_mxfp4 =
-    MOE_BLOCK_CODEC(32, mxfp4_bytes, decode_mxfp4, (&quantize_blocks<32, mxfp4_bytes, quantize_mxfp4>));
 
 } // namespace moe::quant_detail

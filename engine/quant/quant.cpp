@@ -74,6 +74,9 @@ constexpr std::array<TypeTraits, GGML_TYPE_COUNT> make_traits() {
     t[GGML_TYPE_TQ1_0] = {"TQ1_0", qk_k, 54, true, true};
     t[GGML_TYPE_TQ2_0] = {"TQ2_0", qk_k, 66, true, true};
     t[GGML_TYPE_MXFP4] = {"MXFP4", 32, 17, true, true};
+    t[GGML_TYPE_NVFP4] = {"NVFP4", 64, 36, true, true};
+    t[GGML_TYPE_Q1_0] = {"Q1_0", 128, 18, true, true};
+    t[GGML_TYPE_Q2_0] = {"Q2_0", 64, 18, true, true};
     return t;
 }
 
@@ -786,6 +789,9 @@ const BlockCodec* block_codec(uint32_t type) {
     case GGML_TYPE_Q5_0: return &codec_q5_0;
     case GGML_TYPE_Q5_1: return &codec_q5_1;
     case GGML_TYPE_MXFP4: return &codec_mxfp4;
+    case GGML_TYPE_NVFP4: return &codec_nvfp4;
+    case GGML_TYPE_Q1_0: return &codec_q1_0;
+    case GGML_TYPE_Q2_0: return &codec_q2_0;
     case GGML_TYPE_Q2_K: return &codec_q2_k;
     case GGML_TYPE_Q3_K: return &codec_q3_k;
     case GGML_TYPE_IQ4_NL: return &codec_iq4_nl;
