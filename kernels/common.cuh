@@ -24,6 +24,13 @@ namespace moe::cuda {
 // After a kernel launch: launch configuration errors show up here.
 #define CUDA_CHECK_LAUNCH() CUDA_CHECK(cudaGetLastError())
 
+// A cuBLAS call (the caller includes <cublas_v2.h>).
+#define CUBLAS_CHECK(call)                                                                          \
+    do {                                                                                            \
+        const cublasStatus_t st__ = (call);                                                         \
+        if (st__ != CUBLAS_STATUS_SUCCESS) ::moe::cuda::throw_cublas_error(int(st__), #call, __FILE__, __LINE__); \
+    } while (0)
+
 #ifdef __CUDACC__
 #include <cuda_fp16.h>
 #include <cuda_bf16.h>

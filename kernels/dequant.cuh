@@ -1,39 +1,16 @@
 #pragma once
-// Dequantization in registers, bit-exact with engine/quant/quant.cpp: every
+// Dequantization in registers, bit-exact with engine/quant/quant.cpp (for
+// token embeddings and the slabs cuBLAS multiplies; the mat-vec kernels read
+// rows through matvec_tile.h instead): every
 // supported type decoded 32 elements ("a chunk") at a time. A chunk is one
 // block of Q8_0/Q4_0, an eighth of a Q4_K/Q5_K/Q6_K super-block, 32
 // elements of F32/F16/BF16. Products are written with __fmul_rn/__fsub_rn so
 // nvcc cannot contract them into FMAs that the CPU code does not do.
 // Device code only: include from .cu files.
 #include "common.cuh"
+#include "matvec_tile.h"
 
 namespace moe::cuda {
-
-// ggml type ids (engine/quant/quant.h), repeated so device code needs no engine header.
-enum : uint32_t {
-    T_F32 = 0, T_F16 = 1, T_Q4_0 = 2, T_Q8_0 = 8, T_Q4_K = 12, T_Q5_K = 13, T_Q6_K = 14, T_BF16 = 30,
-};
-
-// Bytes of one 32-element chunk's block, and chunks per block.
-template <uint32_t T> struct TypeInfo;
-template <> struct TypeInfo<T_F32>  { static constexpr int block_bytes = 128; static constexpr int chunks = 1; };
-template <> struct TypeInfo<T_F16>  { static constexpr int block_bytes = 64;  static constexpr int chunks = 1; };
-template <> struct TypeInfo<T_BF16> { static constexpr int block_bytes = 64;  static constexpr int chunks = 1; };
-template <> struct TypeInfo<T_Q8_0> { static constexpr int block_bytes = 34;  static constexpr int chunks = 1; };
-template <> struct TypeInfo<T_Q4_0> { static constexpr int block_bytes = 18;  static constexpr int chunks = 1; };
-template <> struct TypeInfo<T_Q4_K> { static constexpr int block_bytes = 144; static constexpr int chunks = 8; };
-template <> struct TypeInfo<T_Q5_K> { static constexpr int block_bytes = 176; static constexpr int chunks = 8; };
-template <> struct TypeInfo<T_Q6_K> { static constexpr int block_bytes = 210; static constexpr int chunks = 8; };
-
-__device__ __forceinline__ void k_scale_min(const uint8_t* s, int j, int* sc, int* mn) {
-    if (j < 4) {
-        *sc = s[j] & 63;
-        *mn = s[j + 4] & 63;
-    } else {
-        *sc = (s[j + 4] & 0x0F) | ((s[j - 4] >> 6) << 4);
-        *mn = (s[j + 4] >> 4) | ((s[j] >> 6) << 4);
-    }
-}
 
 // v[0..32) = elements [32*chunk, 32*chunk + 32) of the row starting at `row`.
 template <uint32_t T>

@@ -12,15 +12,17 @@ template <uint32_t T, int NT>
 __global__ void __launch_bounds__(kWarps * 32)
 matvec_kernel(const uint8_t* __restrict__ w, size_t row_bytes, int rows, int n_chunks,
               const float* __restrict__ x, int n, int ldx, float* __restrict__ y, int ldy) {
-    const int r = blockIdx.x * kWarps + (threadIdx.x >> 5);
-    if (r >= rows) return;
+    __shared__ uint4 stage[kWarps * stage_words<T>()];
+    const int warp = threadIdx.x >> 5;
+    const int r = blockIdx.x * kWarps + warp;
+    if (r >= rows) return;  // the whole warp
     const int t0 = blockIdx.y * NT;
     const int nt = min(NT, n - t0);
     const float* xs[NT];
 #pragma unroll
     for (int t = 0; t < NT; ++t) xs[t] = x + size_t(t0 + (t < nt ? t : 0)) * size_t(ldx);
     float acc[NT];
-    warp_row_dot<T, NT>(w + size_t(r) * row_bytes, n_chunks, xs, nt, acc);
+    warp_row_dot<T, NT>(w + size_t(r) * row_bytes, n_chunks, xs, nt, acc, stage + warp * stage_words<T>());
     if ((threadIdx.x & 31) == 0) {
 #pragma unroll
         for (int t = 0; t < NT; ++t) {

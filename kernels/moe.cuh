@@ -7,29 +7,26 @@
 // and the residual add. No host synchronisation anywhere.
 #include "matmul.cuh"
 
+#include "cpu/moe_groups.h"
+
 namespace moe::cuda {
 
-// Grouping of the n*K (token, slot) pairs of one layer by expert, on the device.
-// One buffer of ints (floats for weights) laid out by MoeGroups::layout.
-struct MoeGroups {
-    int32_t* n_active = nullptr;   // (1) experts with at least one pair
-    int32_t* act = nullptr;        // (E) their ids, ascending
-    int32_t* act_start = nullptr;  // (E+1) slots of active expert i: [act_start[i], act_start[i+1])
-    int32_t* slot_token = nullptr; // (B*K) token of each slot
-    float* slot_weight = nullptr;  // (B*K) gate weight of each slot
-    int32_t* pair_slot = nullptr;  // (B*K) slot of pair (t, j) at t*K + j
-    // Number of 4-byte words for E experts, B tokens, K slots.
-    static size_t words(int E, int B, int K) { return 1 + size_t(E) + size_t(E) + 1 + 3 * size_t(B) * size_t(K); }
-    static MoeGroups layout(void* base, int E, int B, int K);
-};
+// MoeGroups (engine/cpu/moe_groups.h): the pairs of one layer grouped by
+// expert, the same layout the CPU twin fills.
 
-// Router probabilities → top-k → renormalise, for tokens t < n. logits (n, E)
+// Router probabilities → top-k → renormalise, for tokens t < n: one warp per
+// token, the E scores in registers, K rounds of warp argmax. logits (n, E)
 // are overwritten by the probabilities; ids/weights of token t go to
 // ids_out/w_out + t*stride (K each, descending gate; ties to the lower id).
+// With `single` and n == 1 it also writes the grouping of the token's K pairs
+// (what launch_group would), so a decode step needs no grouping pass.
+// E <= route_max_experts(), K <= 32.
 void launch_route(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, int32_t* ids_out, float* w_out,
-                  int stride, cudaStream_t s);
+                  int stride, const MoeGroups* single, cudaStream_t s);
+int route_max_experts();
 
-// Groups pairs by expert (token order kept within an expert). ids/w of token t at + t*stride.
+// Groups the n*K pairs by expert (token order kept within an expert), in one
+// block. ids/w of token t at + t*stride.
 void launch_group(const int32_t* ids, const float* w, int stride, int n, int K, int E, const MoeGroups& g,
                   cudaStream_t s);
 

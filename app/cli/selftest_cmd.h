@@ -1,12 +1,24 @@
 #pragma once
-// `moe-cli selftest [--backend cuda|cpu]`: the GPU-vs-CPU parity suite as one
-// command. Per-op checks of the kernels on random data, then small synthetic
-// models of every architecture and tensor type run on the CPU reference and
-// on the backend under test with the same tokens: NLL within 1e-2, identical
-// top-k expert sets except near-ties, identical greedy tokens for 64 steps
-// on F32. Prints a table; exit 0 when everything passes, 1 on a failure, 77
-// when the backend under test is not available (no GPU, no CUDA build).
+// `moe-cli selftest [--backend cuda|cpu]`: the GPU-vs-CPU parity suite.
+// Checks have ids: op:FAMILY (a kernel family against the CPU ops on random
+// data, engine/cpu/op_checks.h), model:ARCH:TYPE (a small synthetic model
+// run on the CPU reference and on the backend under test with the same
+// tokens: NLL within 1e-2, identical top-k expert sets except near-ties,
+// identical greedy tokens for 64 steps on F32) and time:FAMILY (kernel
+// timings at Qwen3-30B-A3B's shapes; never part of the default run).
+//
+//   selftest --list            the ids, one a line
+//   selftest --check ID        runs one check here, prints one JSON line
+//   selftest                   every op and model check, each in its own
+//                              process (a kernel fault poisons only its own
+//                              CUDA context) under --timeout, then the table
+//
+// Exit 0 when everything passes, 1 on a failure, 77 when the backend under
+// test is not available (no GPU, no CUDA build). With --backend cpu the CPU
+// is checked against itself: the harness's own check, on any machine.
 // The parity functions are also used by tests/tst_gpu_parity.cpp.
+#include "runtime/backend.h"
+
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
@@ -22,6 +34,10 @@ struct SelftestArgs {
     uint64_t seed = 1;
     bool json = false;
     bool skip_ops = false;
+    bool list = false;
+    std::string check;     // run this one check in this process
+    int timeout_s = 120;   // per check, when each runs in its own process
+    int reps = 20;         // calls averaged per timing
     CLI::App* cmd = nullptr;
 };
 
@@ -50,8 +66,21 @@ bool backend_available(const std::string& backend, std::string* why);
 std::vector<std::string> all_archs();
 std::vector<std::string> all_types();
 
+// Check ids for these architectures and types (empty: all), ops first; time:* ids when `timings`.
+std::vector<std::string> check_ids(const std::vector<std::string>& archs, const std::vector<std::string>& types,
+                                   bool ops, bool timings);
+
 // One model: writes it to `dir`, runs both backends, compares.
 ParityResult check_model(const std::string& backend, const std::string& arch, const std::string& type,
                          const std::string& dir, int greedy_steps, uint64_t seed);
+
+// Greedy decoding from `prompt` (one prefill without all logits, then one
+// token at a time): the first `steps` argmax tokens. gaps (optional): the
+// margin of each pick over the runner-up.
+std::vector<int32_t> greedy_tokens(moe::Backend& b, int n_vocab, const std::vector<int32_t>& prompt, int steps,
+                                   std::vector<float>* gaps = nullptr);
+
+// Runs one check in this process: its JSON line (never throws: errors are in "error").
+std::string run_check(const std::string& id, const SelftestArgs& a);
 
 } // namespace selftest

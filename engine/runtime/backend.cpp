@@ -1,6 +1,7 @@
 #include "runtime/backend.h"
 
 #include "cpu/cpu_backend.h"
+#include "cpu/op_checks.h"
 #include "error.h"
 #include "runtime/cuda_hook.h"
 
@@ -51,7 +52,10 @@ std::optional<double> cuda_copy_bandwidth(size_t, int) { return std::nullopt; }
 std::unique_ptr<Backend> make_cuda_backend(std::shared_ptr<const Model>, const BackendOptions&) {
     throw Error("this build has no CUDA backend (configure with the CUDA toolkit installed); use --backend cpu");
 }
-std::vector<OpCheck> cuda_op_checks(uint64_t) { return {}; }
+std::unique_ptr<OpDevice> cuda_op_device(std::string* why) {
+    if (why) *why = "this build has no CUDA backend";
+    return nullptr;
+}
 #endif
 
 std::unique_ptr<Backend> make_backend(BackendKind kind, std::shared_ptr<const Model> model, const BackendOptions& opts,

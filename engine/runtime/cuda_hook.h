@@ -45,9 +45,7 @@ std::optional<double> cuda_copy_bandwidth(size_t bytes = size_t(1) << 30, int re
 // free, named before anything is allocated).
 std::unique_ptr<Backend> make_cuda_backend(std::shared_ptr<const Model> model, const BackendOptions& opts);
 
-// Per-op checks of the GPU kernels against their CPU twins on random data
-// (dequantization of every type, mat-vec and mat-mat of every type, RMSNorm,
-// RoPE, attention, routing). Empty without a GPU.
+// One per-op check of a kernel against its CPU op (engine/cpu/op_checks.h runs them).
 struct OpCheck {
     std::string op;        // "matvec Q4_K", ...
     double max_err = 0.0;  // max |gpu - cpu| / (|cpu| max + 1e-6), or abs where said
@@ -55,6 +53,9 @@ struct OpCheck {
     bool ok = false;
     std::string note;
 };
-std::vector<OpCheck> cuda_op_checks(uint64_t seed = 1);
+// The GPU kernels behind engine/cpu/op_checks.h's OpDevice, for the per-op
+// checks and timings; null with `why` when no GPU is usable.
+class OpDevice;
+std::unique_ptr<OpDevice> cuda_op_device(std::string* why = nullptr);
 
 } // namespace moe
