@@ -85,7 +85,7 @@ void TestCli::generateJson() {
     const QJsonArray balance = o["balance"].toArray();
     QCOMPARE(balance.size(), 2);
     double sum = 0;
-    for (const auto& c : balance[0].toObject()["counts"].toArray()) sum += c.toDouble();
+    for (const auto& c : balance[0].toObject()["loads"].toArray()) sum += c.toDouble();
     QCOMPARE(sum, 2.0 * routing.size());
     QVERIFY(balance[0].toObject()["imbalance"].toDouble() >= 1.0);
 }

@@ -80,7 +80,12 @@ RunRecord full_run() {
     r.p99_ms = 31.25;
     r.decode_tokens_per_s = 40.0;
     r.prefill_tokens_per_s = 250.0;
-    r.figures_json = R"({"perplexity":7.5,"mean_nll":2.01})";
+    r.figures.perplexity = 7.5;
+    r.figures.mean_nll = 2.01;
+    r.figures.nll = {2.5, 1.52};
+    r.figures.weight_bytes_per_token = 4096.0;
+    r.figures.achieved_gb_per_s = 0.16384;
+    r.figures.bench = BenchFigures{8, 4, 3, 2, {250.0, 1.5}, {40.0, 0.5}, {31.0, 2.0}};
     return r;
 }
 
@@ -207,7 +212,9 @@ void TestStore::roundTripEveryField() {
     QCOMPARE(out.decode_tokens_per_s, in.decode_tokens_per_s);
     QCOMPARE(out.p50_ms, in.p50_ms);
     QCOMPARE(out.p99_ms, in.p99_ms);
-    QCOMPARE(out.figures_json, in.figures_json);
+    QCOMPARE(figures_to_json(out.figures), figures_to_json(in.figures));
+    QCOMPARE(out.figures.nll, in.figures.nll);
+    QCOMPARE(out.figures.bench->n_gen_done, 3);
 
     // routing: same tokens, positions and expert sets; weights within the
     // 8-bit step (max weight / 255, rounded: half a step), rows in descending gate order

@@ -2,7 +2,9 @@
 // and the recording helper: a store failure must never reach generation,
 // and the run it could not save is kept as JSON that `runs import` takes back.
 #include "model/synth.h"
-#include "record.h"
+#include "run/recorder.h"
+#include "store/recording.h"
+#include "runtime/session.h"
 #include "store/export.h"
 #include "store/store.h"
 #include "store_child/synthetic_run.h"
@@ -18,6 +20,8 @@
 
 #include <filesystem>
 #include <fstream>
+
+#include <sys/stat.h>
 
 using namespace moe;
 
@@ -202,40 +206,42 @@ void TestStoreCli::errors() {
 void TestStoreCli::saveOrKeepNeverThrows() {
     const RunRecord rec = quant_run("1111111111111111", "Q8_0 100.0%", 1);
     // the store works: saved, id returned
-    RecordOptions ok;
-    ok.db = m_db.toStdString();
-    const std::optional<int64_t> id = save_or_keep(ok, rec);
-    QVERIFY(id.has_value());
-    // --no-record: nothing happens
-    RecordOptions off = ok;
-    off.no_record = true;
-    QVERIFY(!save_or_keep(off, rec).has_value());
+    RunRecorder ok(m_db.toStdString());
+    const RecordOutcome saved = ok.record(rec);
+    QVERIFY(saved.saved());
     QCOMPARE(RunStore(m_db.toStdString()).list().size(), size_t(1));
 
     // a damaged store: no exception, the file untouched, the run kept as JSON
-    const QString tmp = m_dir->filePath("tmp");
-    QVERIFY(QDir().mkpath(tmp));
-    const QByteArray old_tmp = qgetenv("TMPDIR");
-    qputenv("TMPDIR", tmp.toUtf8());
+    // in the user's own data folder (0700, file 0600), never a shared temp folder
+    const QString data = m_dir->filePath("data");
+    QVERIFY(QDir().mkpath(data));
+    const QByteArray old_xdg = qgetenv("XDG_DATA_HOME");
+    qputenv("XDG_DATA_HOME", data.toUtf8());
     const std::string bad = m_dir->filePath("bad.sqlite").toStdString();
     {
         std::ofstream f(bad, std::ios::binary);
         f << std::string(8192, 'x');
     }
-    RecordOptions broken;
-    broken.db = bad;
-    std::optional<int64_t> none;
+    RunRecorder broken(bad);
+    RecordOutcome kept_out;
     try {
-        none = save_or_keep(broken, rec);
+        kept_out = broken.record(rec);
     } catch (...) {
-        QFAIL("save_or_keep threw");
+        QFAIL("RunRecorder::record threw");
     }
-    if (old_tmp.isNull()) qunsetenv("TMPDIR"); else qputenv("TMPDIR", old_tmp);
-    QVERIFY(!none.has_value());
+    QVERIFY(!kept_out.saved());
+    QVERIFY(!kept_out.lost());
+    QVERIFY(!kept_out.error.empty());
     std::ifstream check(bad, std::ios::binary);
     QCOMPARE(std::string((std::istreambuf_iterator<char>(check)), std::istreambuf_iterator<char>()),
              std::string(8192, 'x'));
-    const QDir kept(tmp + "/moe-workbench-unsaved");
+    const QString kept_dir = data + "/moe-workbench/unsaved";
+    QCOMPARE(QString::fromStdString(kept_out.kept_path).left(kept_dir.size()), kept_dir);
+    QCOMPARE(QFileInfo(kept_dir).permissions() & 0x0777, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    struct stat st {};
+    QCOMPARE(::stat(kept_out.kept_path.c_str(), &st), 0);
+    QCOMPARE(int(st.st_mode & 0777), 0600);
+    const QDir kept(kept_dir);
     const QStringList files = kept.entryList({"run-*.json"}, QDir::Files);
     QCOMPARE(files.size(), 1);
     // and the kept file imports into a working store
@@ -244,6 +250,17 @@ void TestStoreCli::saveOrKeepNeverThrows() {
     RunStore s(m_db.toStdString());
     QCOMPARE(s.list().size(), size_t(2));
     QCOMPARE(s.load(2).routing.size(), rec.routing.size());
+
+    // a folder planted as a link to somewhere else is refused, and the run is reported lost
+    const QString other = m_dir->filePath("other");
+    QVERIFY(QDir().mkpath(other));
+    QVERIFY(QDir(kept_dir).removeRecursively());
+    QVERIFY(QFile::link(other, kept_dir));
+    const RecordOutcome lost = broken.record(rec);
+    QVERIFY(lost.lost());
+    QVERIFY2(lost.error.find("not a folder of this user's") != std::string::npos, lost.error.c_str());
+    QCOMPARE(QDir(other).entryList(QDir::Files).size(), 0);
+    if (old_xdg.isNull()) qunsetenv("XDG_DATA_HOME"); else qputenv("XDG_DATA_HOME", old_xdg);
 }
 
 void TestStoreCli::recordFromARealGeneration() {
@@ -267,7 +284,7 @@ void TestStoreCli::recordFromARealGeneration() {
     const std::vector<int32_t> prompt = {1, 2, 3, 4};
     const GenerateResult res = session.generate(prompt, go);
     const size_t n_routed = trace.size();
-    const RunRecord rec = make_generate_record(RunKind::generate, *model, session.backend(), RunContext{2, 64, 0, {}, {}}, go,
+    const RunRecord rec = make_generate_record(RunKind::generate, *model, session.backend(), RunContext{2, 64, 0, {}, {}, 0.0}, go,
                                                prompt, res, std::move(trace));
     QCOMPARE(rec.model.content_hash, model_content_hash(model_path));
     QCOMPARE(rec.model.arch, std::string("qwen3moe"));
@@ -278,13 +295,9 @@ void TestStoreCli::recordFromARealGeneration() {
     QVERIFY(!rec.hardware.cpu_model.empty() || rec.hardware.cpu_threads > 0);
     // Every expert of a synthetic layer has the same size, so each decode step
     // reads exactly the model's active weight bytes (dense part + k experts).
-    const nlohmann::json fig = nlohmann::json::parse(rec.figures_json);
-    QCOMPARE(fig.at("weight_bytes_per_token").get<double>(), double(model->stats().active_weight_bytes));
-    QCOMPARE(fig.at("achieved_gb_per_s").get<double>(),
-             double(model->stats().active_weight_bytes) * rec.decode_tokens_per_s / 1e9);
-    RecordOptions o;
-    o.db = m_db.toStdString();
-    const std::optional<int64_t> id = save_or_keep(o, rec);
+    QCOMPARE(rec.figures.weight_bytes_per_token, double(model->stats().active_weight_bytes));
+    QCOMPARE(rec.figures.achieved_gb_per_s, double(model->stats().active_weight_bytes) * rec.decode_tokens_per_s / 1e9);
+    const std::optional<int64_t> id = RunRecorder(m_db.toStdString()).record(rec).id;
     QVERIFY(id.has_value());
     RunStore s(m_db.toStdString());
     const RunRecord back = s.load(*id);

@@ -156,7 +156,7 @@ void TestStoreCompare::compareTable() {
     RunRecord b = run_with(two_layer_trace({{1, 0, 2, 3}, {1, 3, 3, 4}, {0, 5, 7, 6}, {2, 3, 5, 6}}, toks), {5, 6}, 9);
     b.model.quant_mix = "Q4_K 100.0%";
     b.model.content_hash = "bbbbbbbbbbbbbbbb";
-    b.figures_json = R"({"perplexity": 5.25})";
+    b.figures.perplexity = 5.25;
     const RunComparison c = compare_runs({a, b});
     QCOMPARE(c.ids, (std::vector<int64_t>{7, 9}));
     auto find = [&](const char* label) -> const CompareRow* {
@@ -170,7 +170,7 @@ void TestStoreCompare::compareTable() {
     QVERIFY(find("backend") && !find("backend")->differs);
     QVERIFY(find("perplexity") && find("perplexity")->differs);
     QCOMPARE(find("perplexity")->values[0], std::string(""));
-    QCOMPARE(find("perplexity")->values[1], std::string("5.25"));
+    QCOMPARE(find("perplexity")->values[1], std::string("5.2500"));
     // a different model file: warned, and the routing of the same prompt still compared
     QCOMPARE(c.warnings.size(), size_t(1));
     QVERIFY(c.warnings[0].find("run 9 is not comparable with run 7: different model file") != std::string::npos);
@@ -223,7 +223,9 @@ void TestStoreCompare::jsonRoundTrip() {
     RunRecord r = moe_test::synthetic_run(o, 10);
     r.id = 12;
     r.prompt_text = "text with \"quotes\" and ünïcödé";
-    r.figures_json = R"({"gen_tokens_per_s":{"mean":41.5,"sd":0.5}})";
+    r.figures.bench = BenchFigures{};
+    r.figures.bench->gen_tokens_per_s = {41.5, 0.5};
+    r.figures.bench->repetitions = 2;
     const nlohmann::ordered_json j = runs_to_json({r});
     QCOMPARE(j["runs"].size(), size_t(1));
     const auto& one = j["runs"][0];
@@ -242,7 +244,7 @@ void TestStoreCompare::jsonRoundTrip() {
     QCOMPARE(back.settings.seed, r.settings.seed);
     QCOMPARE(back.settings.repeat_penalty, r.settings.repeat_penalty);
     QCOMPARE(back.model.quant_mix, r.model.quant_mix);
-    QCOMPARE(nlohmann::json::parse(back.figures_json), nlohmann::json::parse(r.figures_json));
+    QCOMPARE(figures_to_json(back.figures), figures_to_json(r.figures));
     QCOMPARE(back.routing.size(), r.routing.size());
     for (size_t i = 0; i < r.routing.size(); ++i) {
         for (int l = 0; l < 3; ++l) {

@@ -1,5 +1,9 @@
 #include "runs_cmd.h"
 
+#include "command.h"
+
+#include "common/units.h"
+
 #include "store/compare.h"
 #include "store/export.h"
 #include "store/store.h"
@@ -138,13 +142,6 @@ int cmd_list(const RunsArgs& a) {
 
 // ---- show --------------------------------------------------------------------
 
-std::string human_bytes(uint64_t v) {
-    if (v >= (uint64_t(1) << 30)) return fmt::format("{:.2f} GiB", double(v) / double(uint64_t(1) << 30));
-    if (v >= (uint64_t(1) << 20)) return fmt::format("{:.1f} MiB", double(v) / double(uint64_t(1) << 20));
-    if (v >= 1024) return fmt::format("{:.1f} KiB", double(v) / 1024.0);
-    return fmt::format("{} B", v);
-}
-
 std::string ids_text(const std::vector<int32_t>& ids, size_t max) {
     std::string s;
     for (size_t i = 0; i < ids.size() && i < max; ++i) s += (i ? "," : "") + std::to_string(ids[i]);
@@ -163,16 +160,16 @@ int cmd_show(const RunsArgs& a) {
     fmt::print("run           {} ({}, {}{})\n", r.id, moe::run_kind_name(r.kind), moe::run_status_name(r.status),
                r.stop_reason.empty() ? "" : ", stop: " + r.stop_reason);
     fmt::print("created       {}\n", r.created_at);
-    fmt::print("model         {} ({}, {}, hash {})\n", r.model.name, r.model.file_name, human_bytes(r.model.file_size),
+    fmt::print("model         {} ({}, {}, hash {})\n", r.model.name, r.model.file_name, moe::format_bytes(double(r.model.file_size)),
                r.model.content_hash);
     fmt::print("              {}, {} layers, {} experts, top-{}; {}\n", r.model.arch, r.model.n_layers,
                r.model.n_experts, r.model.n_experts_used, r.model.quant_mix);
     fmt::print("parameters    {} total, {} active\n", r.model.total_params, r.model.active_params);
     fmt::print("hardware      {} ({} threads, {} RAM)\n", r.hardware.cpu_model, r.hardware.cpu_threads,
-               human_bytes(r.hardware.ram_bytes));
+               moe::format_bytes(double(r.hardware.ram_bytes)));
     if (!r.hardware.gpu_name.empty()) {
         fmt::print("gpu           {} ({}, driver {}, CUDA {})\n", r.hardware.gpu_name,
-                   human_bytes(r.hardware.gpu_memory_bytes), r.hardware.gpu_driver, r.hardware.cuda_version);
+                   moe::format_bytes(double(r.hardware.gpu_memory_bytes)), r.hardware.gpu_driver, r.hardware.cuda_version);
     }
     fmt::print("build         {} ({})\n", r.build.version, r.build.git_revision);
     fmt::print("backend       {}, {} threads, batch {}, context {}\n", r.backend, s.n_threads, s.n_batch, s.n_ctx);
@@ -185,11 +182,9 @@ int cmd_show(const RunsArgs& a) {
     fmt::print("timings       ttft {:.1f} ms, prefill {:.1f} ms ({:.1f} tok/s), decode {:.1f} tok/s, p50 {:.2f} ms, "
                "p99 {:.2f} ms\n",
                r.ttft_ms, r.prefill_ms, r.prefill_tokens_per_s, r.decode_tokens_per_s, r.p50_ms, r.p99_ms);
-    if (!r.figures_json.empty()) {
-        const json fig = json::parse(r.figures_json, nullptr, false);
-        std::string text = fig.is_discarded() ? r.figures_json : fig.dump();
-        fmt::print("figures       {}\n", clip(text, 400));
-    }
+    const auto figures = moe::figure_rows(r.figures);
+    if (!figures.empty()) fmt::print("figures\n");
+    for (const auto& [label, value] : figures) fmt::print("  {:<30} {}\n", label, value);
     if (!r.notes.empty()) fmt::print("notes         {}\n", r.notes);
     fmt::print("routing       {} tokens x {} MoE layers x top-{}\n", r.routing.size(), r.routing.n_layers(), r.routing.k());
     const std::vector<moe::StoredLayerBalance> bal = store.layer_balances(r.id);
@@ -260,8 +255,9 @@ json agreement_json(const moe::RunAgreement& g) {
             {"run_b", g.b},
             {"n_compared", g.agreement.n_compared},
             {"first_token_difference", g.agreement.first_token_difference},
-            {"set_match", g.agreement.set_match},
-            {"first_divergence", g.agreement.first_divergence},
+            {"sets_apply", g.sets_apply},
+            {"set_match", g.sets_apply ? json(g.agreement.set_match) : json(nullptr)},
+            {"first_divergence", g.sets_apply ? json(g.agreement.first_divergence) : json(nullptr)},
             {"layers", layers}};
 }
 
@@ -314,12 +310,17 @@ int cmd_compare(const RunsArgs& a) {
                    ag.first_token_difference >= 0
                        ? fmt::format(" (the tokens differ from index {} on)", ag.first_token_difference)
                        : std::string());
-        fmt::print("layer  same top-k set  mean overlap  first divergence\n");
-        for (const moe::LayerAgreement& l : ag.layers) {
-            fmt::print("{:>5}  {:>12.1f} %  {:>12.3f}  {:>16}\n", l.layer, 100.0 * l.set_match, l.overlap,
-                       position(l.first_divergence));
+        if (!g.sets_apply) {
+            fmt::print("(the runs use different numbers of experts per token: no top-k set can be identical, so only "
+                       "the overlap applies)\n");
         }
-        fmt::print("{:>5}  {:>12.1f} %  {:>12}  {:>16}\n", "all", 100.0 * ag.set_match, "", position(ag.first_divergence));
+        fmt::print("layer  same top-k set  mean overlap  first divergence\n");
+        auto pct = [&](double v) { return g.sets_apply ? fmt::format("{:.1f} %", 100.0 * v) : std::string("n/a"); };
+        auto pos = [&](int64_t p) { return g.sets_apply ? position(p) : std::string("n/a"); };
+        for (const moe::LayerAgreement& l : ag.layers) {
+            fmt::print("{:>5}  {:>14}  {:>12.3f}  {:>16}\n", l.layer, pct(l.set_match), l.overlap, pos(l.first_divergence));
+        }
+        fmt::print("{:>5}  {:>14}  {:>12}  {:>16}\n", "all", pct(ag.set_match), "", pos(ag.first_divergence));
     }
     return 0;
 }
@@ -372,4 +373,10 @@ int run_runs_command(const RunsArgs& a) {
     if (*a.imp) return cmd_import(a);
     if (*a.check) return cmd_check(a);
     return 0;
+}
+
+Command runs_command(CLI::App& app) {
+    auto a = std::make_shared<RunsArgs>();
+    add_runs_command(app, *a);
+    return {a->runs, [a] { return run_runs_command(*a); }};
 }

@@ -1,9 +1,9 @@
 #include "store/compare.h"
 
+#include "common/units.h"
 #include "error.h"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <functional>
@@ -55,18 +55,8 @@ std::vector<std::string> comparability_issues(const RunRecord& a, const RunRecor
 
 namespace {
 
-std::string bytes(uint64_t v) {
-    if (v == 0) return "";
-    if (v >= (uint64_t(1) << 30)) return fmt::format("{:.2f} GiB", double(v) / double(uint64_t(1) << 30));
-    if (v >= (uint64_t(1) << 20)) return fmt::format("{:.1f} MiB", double(v) / double(uint64_t(1) << 20));
-    return fmt::format("{} B", v);
-}
-
-std::string count(uint64_t v) {
-    if (v >= 1'000'000'000) return fmt::format("{:.2f} B", double(v) / 1e9);
-    if (v >= 1'000'000) return fmt::format("{:.1f} M", double(v) / 1e6);
-    return fmt::format("{}", v);
-}
+std::string bytes(uint64_t v) { return v ? format_bytes(double(v)) : std::string(); }
+std::string count(uint64_t v) { return format_count(double(v)); }
 
 std::string preview(const std::string& text, const std::vector<int32_t>& ids) {
     std::string p;
@@ -84,17 +74,6 @@ std::string preview(const std::string& text, const std::vector<int32_t>& ids) {
         p = p.substr(0, cut) + "...";
     }
     return p;
-}
-
-// Numbers of a figures JSON object as dotted paths ("gen_tokens_per_s.mean").
-void flatten(const nlohmann::json& j, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out) {
-    if (j.is_object()) {
-        for (auto it = j.begin(); it != j.end(); ++it) flatten(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), out);
-    } else if (j.is_number_float()) {
-        out.emplace_back(prefix, fmt::format("{:.4g}", j.get<double>()));
-    } else if (j.is_number() || j.is_string() || j.is_boolean()) {
-        out.emplace_back(prefix, j.is_string() ? j.get<std::string>() : j.dump());
-    }
 }
 
 } // namespace
@@ -166,28 +145,22 @@ RunComparison compare_runs(const std::vector<RunRecord>& runs) {
     row("Results", "latency p99 ms", [&](const RunRecord& r) { return f2(r.p99_ms); });
     row("Results", "routed tokens", [](const RunRecord& r) { return std::to_string(r.routing.size()); });
 
-    // kind-specific figures (bench table, score perplexity), by key across runs
-    std::vector<std::vector<std::pair<std::string, std::string>>> figs(runs.size());
-    std::vector<std::string> keys;
-    for (size_t i = 0; i < runs.size(); ++i) {
-        if (runs[i].figures_json.empty()) continue;
-        const nlohmann::json j = nlohmann::json::parse(runs[i].figures_json, nullptr, false);
-        if (j.is_discarded()) continue;
-        flatten(j, "", figs[i]);
-        for (const auto& kv : figs[i]) {
-            if (std::find(keys.begin(), keys.end(), kv.first) == keys.end()) keys.push_back(kv.first);
+    // kind-specific figures (bench table, score perplexity, bandwidth), by label across runs
+    std::vector<std::vector<std::pair<std::string, std::string>>> figs;
+    std::vector<std::string> labels;
+    for (const RunRecord& r : runs) {
+        figs.push_back(figure_rows(r.figures));
+        for (const auto& kv : figs.back()) {
+            if (std::find(labels.begin(), labels.end(), kv.first) == labels.end()) labels.push_back(kv.first);
         }
     }
-    for (const std::string& key : keys) {
+    for (const std::string& label : labels) {
         CompareRow cr;
         cr.section = "Figures";
-        cr.label = key;
-        for (size_t i = 0; i < runs.size(); ++i) {
-            std::string v;
-            for (const auto& kv : figs[i]) {
-                if (kv.first == key) v = kv.second;
-            }
-            cr.values.push_back(v);
+        cr.label = label;
+        for (const auto& rows : figs) {
+            const auto it = std::find_if(rows.begin(), rows.end(), [&](const auto& kv) { return kv.first == label; });
+            cr.values.push_back(it == rows.end() ? std::string() : it->second);
         }
         for (const std::string& v : cr.values) cr.differs = cr.differs || v != cr.values[0];
         c.rows.push_back(std::move(cr));
@@ -199,7 +172,8 @@ RunComparison compare_runs(const std::vector<RunRecord>& runs) {
             c.warnings.push_back(fmt::format("run {} is not comparable with run {}: {}", runs[i].id, runs[0].id, why));
         }
         if (same_prompt(runs[0], runs[i]) && runs[0].routing.size() > 0 && runs[i].routing.size() > 0) {
-            c.agreements.push_back({runs[0].id, runs[i].id, routing_agreement(runs[0].routing, runs[i].routing)});
+            c.agreements.push_back({runs[0].id, runs[i].id, routing_agreement(runs[0].routing, runs[i].routing),
+                                    runs[0].routing.k() == runs[i].routing.k()});
         }
     }
     return c;

@@ -33,6 +33,10 @@ struct RunAgreement {
     int64_t a = 0;                     // the first run
     int64_t b = 0;                     // a later run with the same prompt
     RoutingAgreement agreement;
+    // Identical top-k sets and the first divergence mean something only when
+    // both runs route to the same number of experts per token; with top-4
+    // against top-8 no set can match, and only the overlap applies.
+    bool sets_apply = true;
 };
 
 struct RunComparison {

@@ -133,6 +133,24 @@ void write_csv(std::ostream& out, const std::vector<RunRecord>& runs, CsvTable t
     }
 }
 
+nlohmann::ordered_json balance_json(const RoutingTrace& trace, int n_experts) {
+    using json = nlohmann::ordered_json;
+    json layers = json::array();
+    const std::vector<LayerBalance> bal = routing_balance(trace, n_experts);
+    for (size_t l = 0; l < bal.size(); ++l) {
+        const LayerBalance& b = bal[l];
+        layers.push_back({{"layer", l},
+                          {"loads", b.counts},
+                          {"imbalance", b.imbalance},
+                          {"balance_efficiency", b.efficiency},
+                          {"cv", b.cv},
+                          {"normalised_entropy", b.entropy},
+                          {"coverage", b.coverage},
+                          {"routing_stability", b.stability}});
+    }
+    return layers;
+}
+
 nlohmann::ordered_json run_to_json(const RunRecord& r, bool with_routing) {
     using json = nlohmann::ordered_json;
     const RunSettings& s = r.settings;
@@ -186,22 +204,8 @@ nlohmann::ordered_json run_to_json(const RunRecord& r, bool with_routing) {
                     {"p50_ms", r.p50_ms},
                     {"p99_ms", r.p99_ms},
                     {"token_ms", r.token_ms}};
-    j["figures"] = r.figures_json.empty() ? json(nullptr) : json::parse(r.figures_json, nullptr, false);
-    if (j["figures"].is_discarded()) j["figures"] = r.figures_json;  // kept as text rather than lost
-    json layers = json::array();
-    const std::vector<LayerBalance> bal = routing_balance(r.routing, r.model.n_experts);
-    for (size_t l = 0; l < bal.size(); ++l) {
-        const LayerBalance& b = bal[l];
-        layers.push_back({{"layer", l},
-                          {"loads", b.counts},
-                          {"imbalance", b.imbalance},
-                          {"balance_efficiency", b.efficiency},
-                          {"cv", b.cv},
-                          {"normalised_entropy", b.entropy},
-                          {"coverage", b.coverage},
-                          {"routing_stability", b.stability}});
-    }
-    j["layers"] = std::move(layers);
+    j["figures"] = figures_to_json(r.figures);
+    j["layers"] = balance_json(r.routing, r.model.n_experts);
     if (with_routing) {
         const RoutingTrace& t = r.routing;
         json tokens = json::array();
@@ -297,7 +301,8 @@ RunRecord run_from_json(const nlohmann::ordered_json& j) {
         r.p99_ms = at(tm, "p99_ms").get<double>();
         r.token_ms = at(tm, "token_ms").get<std::vector<double>>();
         const auto& fig = at(j, "figures");
-        r.figures_json = fig.is_null() ? std::string() : fig.is_string() ? fig.get<std::string>() : fig.dump();
+        // Runs exported before schema 2 may hold figures that were not JSON, kept as text: nothing typed to read.
+        if (!fig.is_string()) r.figures = figures_from_json(fig);
         if (j.contains("routing")) {
             const auto& rt = at(j, "routing");
             const int n_layers = at(rt, "n_layers").get<int>();

@@ -25,6 +25,9 @@ bool csv_table_from_name(std::string_view s, CsvTable* out);
 
 void write_csv(std::ostream& out, const std::vector<RunRecord>& runs, CsvTable table);
 
+// Per MoE layer: the expert loads and the load-balance metrics over the whole trace.
+nlohmann::ordered_json balance_json(const RoutingTrace& trace, int n_experts);
+
 // The whole run: settings, results, token timings, per-layer loads and
 // metrics, and (with_routing) the trace, token by token.
 nlohmann::ordered_json run_to_json(const RunRecord& r, bool with_routing = true);

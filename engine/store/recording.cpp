@@ -1,17 +1,9 @@
 #include "store/recording.h"
 
-#include "error.h"
 #include "runtime/cuda_hook.h"
-#include "store/export.h"
 #include "telemetry/metrics.h"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
 
 namespace moe {
 
@@ -42,7 +34,25 @@ RunRecord make_record(RunKind kind, const Model& model, const Backend& backend, 
     r.settings.n_batch = ctx.n_batch > 0 ? ctx.n_batch : backend.max_batch();
     r.settings.top_k_override = ctx.top_k_override;
     r.settings.experts_used = backend.top_k();
+    r.figures.memory_bandwidth_gb_per_s = ctx.memory_bandwidth_gb_per_s;
     return r;
+}
+
+double decode_weight_bytes_per_token(const Model& model, const RoutingTrace& trace, size_t n_prompt) {
+    if (trace.size() <= n_prompt) return 0.0;
+    const size_t n = trace.size() - n_prompt;
+    if (!model.config().is_moe || trace.n_layers() == 0) return double(model.stats().active_weight_bytes);
+    double bytes = 0.0;
+    for (size_t i = n_prompt; i < trace.size(); ++i)
+        bytes += double(model.weight_bytes_read(trace.ids(i, 0), trace.n_layers(), trace.k()));
+    return bytes / double(n);
+}
+
+double decode_kv_bytes_per_token(const Model& model, size_t n_past, size_t n_decode) {
+    if (n_decode == 0) return 0.0;
+    double kv = 0.0;
+    for (size_t i = 0; i < n_decode; ++i) kv += double(model.kv_cache_bytes(int(n_past + i + 1)));
+    return kv / double(n_decode);
 }
 
 namespace {
@@ -73,10 +83,10 @@ void fill_timings(RunRecord& r, const GenerateResult& g, size_t n_prompt) {
 
 } // namespace
 
-RunRecord make_generate_record(RunKind kind, const Model& model, const Backend& backend,
-                                    const RunContext& ctx, const GenerateOptions& go,
-                                    std::span<const int32_t> prompt, const GenerateResult& result,
-                                    RoutingTrace trace, std::string prompt_text, std::string output_text) {
+RunRecord make_generate_record(RunKind kind, const Model& model, const Backend& backend, const RunContext& ctx,
+                               const GenerateOptions& go, std::span<const int32_t> prompt,
+                               const GenerateResult& result, RoutingTrace trace, std::string prompt_text,
+                               std::string output_text, size_t n_past) {
     RunRecord r = make_record(kind, model, backend, ctx);
     fill_sampler(r.settings, go.sampler);
     r.settings.n_predict = go.n_predict;
@@ -84,63 +94,26 @@ RunRecord make_generate_record(RunKind kind, const Model& model, const Backend& 
     r.prompt_text = std::move(prompt_text);
     r.output_text = std::move(output_text);
     fill_timings(r, result, prompt.size());
-    // Weight bytes each decode step read (frames after the prompt: the dense
-    // part plus the experts its token went to), and the bandwidth that makes.
-    if (trace.size() > prompt.size() && trace.n_layers() > 0) {
-        double bytes = 0.0;
-        for (size_t i = prompt.size(); i < trace.size(); ++i)
-            bytes += double(model.weight_bytes_read(trace.ids(i, 0), trace.n_layers(), trace.k()));
-        const double per_token = bytes / double(trace.size() - prompt.size());
-        r.figures_json = nlohmann::ordered_json{{"weight_bytes_per_token", per_token},
-                                                {"achieved_gb_per_s", per_token * r.decode_tokens_per_s / 1e9}}
-                             .dump();
-    }
+    // The trace holds the prompt's frames, then one per decode step.
+    const size_t n_decode = trace.size() > prompt.size() ? trace.size() - prompt.size() : 0;
+    r.figures.weight_bytes_per_token = decode_weight_bytes_per_token(model, trace, prompt.size());
+    r.figures.achieved_gb_per_s = r.figures.weight_bytes_per_token * r.decode_tokens_per_s / 1e9;
+    r.figures.kv_cache_bytes_per_token = decode_kv_bytes_per_token(model, n_past + prompt.size(), n_decode);
     r.routing = std::move(trace);
     return r;
 }
 
 RunRecord make_score_record(const Model& model, const Backend& backend, const RunContext& ctx,
-                                 std::span<const int32_t> tokens, const ScoreResult& result,
-                                 RoutingTrace trace) {
+                            std::span<const int32_t> tokens, const ScoreResult& result, RoutingTrace trace) {
     RunRecord r = make_record(RunKind::score, model, backend, ctx);
     r.prompt_ids.assign(tokens.begin(), tokens.end());
     r.prefill_ms = result.elapsed_ms;
     r.prefill_tokens_per_s = result.elapsed_ms > 0 ? 1000.0 * double(tokens.size()) / result.elapsed_ms : 0.0;
-    r.figures_json = nlohmann::ordered_json{{"perplexity", result.perplexity},
-                                            {"mean_nll", result.mean_nll},
-                                            {"nll", result.nll}}
-                         .dump();
+    r.figures.perplexity = result.perplexity;
+    r.figures.mean_nll = result.mean_nll;
+    r.figures.nll = result.nll;
     r.routing = std::move(trace);
     return r;
-}
-
-RunRecord make_bench_record(const Model& model, const Backend& backend, const RunContext& ctx,
-                                 const std::string& figures_json, std::span<const int32_t> prompt,
-                                 const GenerateResult& last, RoutingTrace trace) {
-    RunRecord r = make_record(RunKind::bench, model, backend, ctx);
-    r.settings.temperature = 0.0f;  // bench decodes greedily
-    r.settings.n_predict = int32_t(last.tokens.size());
-    r.prompt_ids.assign(prompt.begin(), prompt.end());
-    fill_timings(r, last, prompt.size());
-    r.figures_json = figures_json;
-    r.routing = std::move(trace);
-    return r;
-}
-
-std::string keep_run_as_json(const RunRecord& rec) {
-    namespace fs = std::filesystem;
-    const fs::path dir = fs::temp_directory_path() / "moe-workbench-unsaved";
-    fs::create_directories(dir);
-    std::string stamp = rec.created_at.empty() ? utc_now_iso8601() : rec.created_at;
-    for (char& c : stamp) {
-        if (c == ':') c = '-';
-    }
-    const fs::path file = dir / fmt::format("run-{}-{}.json", stamp, ::getpid());
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out << runs_to_json({rec}).dump() << "\n";
-    out.close();
-    if (!out) throw Error(fmt::format("cannot write {}", file.string()));
-    return file.string();
 }
 
 } // namespace moe

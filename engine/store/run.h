@@ -4,6 +4,7 @@
 // everything they produced (text, token ids, timings, the routing trace).
 // A plain value: the CLI and the GUI fill it after a generate, chat turn,
 // score or bench, and RunStore saves and loads it whole.
+#include "store/figures.h"
 #include "telemetry/metrics.h"
 #include "telemetry/routing.h"
 
@@ -102,7 +103,7 @@ struct RunRecord {
     double p99_ms = 0.0;
 
     RoutingTrace routing;       // every token processed, prompt and generated
-    std::string figures_json;   // JSON object of kind-specific figures (bench table, score perplexity); "" if none
+    RunFigures figures;         // bandwidth, perplexity, the bench table (store/figures.h)
 };
 
 // Current UTC time as "YYYY-MM-DDTHH:MM:SSZ".

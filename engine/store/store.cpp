@@ -3,6 +3,7 @@
 #include "store/codec.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
@@ -81,6 +82,9 @@ struct Binder {
         return keep(sqlite3_bind_text(s, i++, v.data(), int(v.size()), SQLITE_STATIC));
     }
     Binder& operator()(const char* v) { return keep(sqlite3_bind_text(s, i++, v, -1, SQLITE_STATIC)); }
+    Binder& operator()(const std::optional<double>& v) {
+        return keep(v ? sqlite3_bind_double(s, i++, *v) : sqlite3_bind_null(s, i++));
+    }
     Binder& operator()(const std::vector<uint8_t>& v) {
         // zero-length blobs bind as empty, not NULL, so NOT NULL columns accept them
         return keep(v.empty() ? sqlite3_bind_zeroblob(s, i++, 0)
@@ -196,15 +200,61 @@ CREATE TABLE run_layers (
 ) WITHOUT ROWID;
 )sql";
 
-// The migration ladder: step i brings a file from version i to i + 1.
-// Version 2 adds its step here (e.g. "ALTER TABLE runs ADD COLUMN ...") and
-// k_schema_version goes to 2; files at version 1 then migrate on open.
+// Version 2: typed figures (store/figures.h) in their own columns instead of
+// one JSON text. Runs saved at version 1 keep their figures: the step reads
+// them out of the old JSON (SQLite's json_extract) before dropping it.
+constexpr const char* k_schema_v2 = R"sql(
+ALTER TABLE runs ADD COLUMN weight_bytes_per_token REAL NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN achieved_gb_per_s REAL NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN kv_cache_bytes_per_token REAL NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN memory_bandwidth_gb_per_s REAL NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN perplexity REAL;
+ALTER TABLE runs ADD COLUMN mean_nll REAL;
+ALTER TABLE runs ADD COLUMN bench_n_prompt INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN bench_n_gen INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN bench_n_gen_done INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN bench_repetitions INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN bench_pp_mean REAL NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN bench_pp_sd REAL NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN bench_tg_mean REAL NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN bench_tg_sd REAL NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN bench_ttft_mean REAL NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN bench_ttft_sd REAL NOT NULL DEFAULT 0;
+ALTER TABLE run_data ADD COLUMN nll TEXT NOT NULL DEFAULT '[]';
+UPDATE runs SET
+    weight_bytes_per_token = COALESCE(json_extract(figures_json, '$.weight_bytes_per_token'), 0),
+    achieved_gb_per_s = COALESCE(json_extract(figures_json, '$.achieved_gb_per_s'), 0),
+    kv_cache_bytes_per_token = COALESCE(json_extract(figures_json, '$.kv_cache_bytes_per_token'), 0),
+    memory_bandwidth_gb_per_s = COALESCE(json_extract(figures_json, '$.memory_bandwidth_gb_per_s'), 0),
+    perplexity = json_extract(figures_json, '$.perplexity'),
+    mean_nll = json_extract(figures_json, '$.mean_nll'),
+    bench_n_prompt = COALESCE(json_extract(figures_json, '$.n_prompt'), 0),
+    bench_n_gen = COALESCE(json_extract(figures_json, '$.n_gen'), 0),
+    bench_n_gen_done = COALESCE(json_extract(figures_json, '$.n_gen'), 0),
+    bench_repetitions = COALESCE(json_extract(figures_json, '$.repetitions'), 0),
+    bench_pp_mean = COALESCE(json_extract(figures_json, '$.prompt_tokens_per_s.mean'), 0),
+    bench_pp_sd = COALESCE(json_extract(figures_json, '$.prompt_tokens_per_s.sd'), 0),
+    bench_tg_mean = COALESCE(json_extract(figures_json, '$.gen_tokens_per_s.mean'), 0),
+    bench_tg_sd = COALESCE(json_extract(figures_json, '$.gen_tokens_per_s.sd'), 0),
+    bench_ttft_mean = COALESCE(json_extract(figures_json, '$.ttft_ms.mean'), 0),
+    bench_ttft_sd = COALESCE(json_extract(figures_json, '$.ttft_ms.sd'), 0)
+WHERE json_valid(figures_json);
+UPDATE run_data SET nll = COALESCE(
+    (SELECT json_extract(figures_json, '$.nll') FROM runs
+     WHERE runs.id = run_data.run_id AND json_valid(figures_json) AND json_type(figures_json, '$.nll') = 'array'),
+    '[]');
+ALTER TABLE runs DROP COLUMN figures_json;
+)sql";
+
+// The migration ladder: step i brings a file from version i to i + 1; files
+// at an older version migrate on open, each step in the same transaction.
 struct Migration {
     int to_version;
     const char* sql;
 };
 constexpr Migration k_migrations[] = {
     {1, k_schema_v1},
+    {2, k_schema_v2},
 };
 static_assert(sizeof(k_migrations) / sizeof(k_migrations[0]) == RunStore::k_schema_version,
               "one migration step per schema version");
@@ -215,8 +265,10 @@ constexpr const char* k_run_columns =
     "cpu_threads, ram_bytes, gpu_name, gpu_memory_bytes, gpu_driver, cuda_version, build_version, build_revision, "
     "backend, temperature, sample_top_k, top_p, min_p, repeat_penalty, repeat_last_n, seed, n_predict, n_ctx, "
     "n_threads, n_batch, top_k_override, experts_used, prompt_preview, n_prompt, n_output, ttft_ms, prefill_ms, "
-    "prefill_tps, decode_tps, p50_ms, p99_ms, figures_json";
-constexpr int k_n_run_columns = 50;
+    "prefill_tps, decode_tps, p50_ms, p99_ms, weight_bytes_per_token, achieved_gb_per_s, kv_cache_bytes_per_token, "
+    "memory_bandwidth_gb_per_s, perplexity, mean_nll, bench_n_prompt, bench_n_gen, bench_n_gen_done, "
+    "bench_repetitions, bench_pp_mean, bench_pp_sd, bench_tg_mean, bench_tg_sd, bench_ttft_mean, bench_ttft_sd";
+constexpr int k_n_run_columns = 65;
 
 std::string prompt_preview(const RunRecord& r) {
     std::string p;
@@ -545,13 +597,13 @@ void RunStore::prepare() {
     };
     const Item items[] = {
         {&s.insert_run, insert_run},
-        {&s.insert_data, "INSERT INTO run_data (run_id, prompt_text, output_text, prompt_ids, output_ids, token_ms) "
-                         "VALUES (?, ?, ?, ?, ?, ?)"},
+        {&s.insert_data, "INSERT INTO run_data (run_id, prompt_text, output_text, prompt_ids, output_ids, token_ms, nll) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)"},
         {&s.insert_routing, "INSERT INTO run_routing (run_id, n_tokens, n_layers, k, trace) VALUES (?, ?, ?, ?, ?)"},
         {&s.insert_layer, "INSERT INTO run_layers (run_id, layer, imbalance, efficiency, cv, entropy, coverage, "
                           "stability, counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"},
         {&s.select_run, select_run},
-        {&s.select_data, "SELECT prompt_text, output_text, prompt_ids, output_ids, token_ms FROM run_data "
+        {&s.select_data, "SELECT prompt_text, output_text, prompt_ids, output_ids, token_ms, nll FROM run_data "
                          "WHERE run_id = ?"},
         {&s.select_routing, "SELECT trace FROM run_routing WHERE run_id = ?"},
         {&s.select_layers, "SELECT layer, imbalance, efficiency, cv, entropy, coverage, stability, counts "
@@ -610,7 +662,13 @@ int64_t RunStore::save(const RunRecord& r) {
             st.temperature)(st.top_k)(st.top_p)(st.min_p)(st.repeat_penalty)(st.repeat_last_n)(st.seed)(st.n_predict)(
             st.n_ctx)(st.n_threads)(st.n_batch)(st.top_k_override)(st.experts_used)(preview)(
             int32_t(r.prompt_ids.size()))(int32_t(r.output_ids.size()))(r.ttft_ms)(r.prefill_ms)(
-            r.prefill_tokens_per_s)(r.decode_tokens_per_s)(r.p50_ms)(r.p99_ms)(r.figures_json);
+            r.prefill_tokens_per_s)(r.decode_tokens_per_s)(r.p50_ms)(r.p99_ms);
+        const RunFigures& f = r.figures;
+        const BenchFigures bf = f.bench.value_or(BenchFigures{});
+        b(f.weight_bytes_per_token)(f.achieved_gb_per_s)(f.kv_cache_bytes_per_token)(f.memory_bandwidth_gb_per_s)(
+            f.perplexity)(f.mean_nll)(bf.n_prompt)(bf.n_gen)(bf.n_gen_done)(bf.repetitions)(
+            bf.prompt_tokens_per_s.mean)(bf.prompt_tokens_per_s.sd)(bf.gen_tokens_per_s.mean)(bf.gen_tokens_per_s.sd)(
+            bf.ttft_ms.mean)(bf.ttft_ms.sd);
         if (b.rc != SQLITE_OK) fail(b.rc, "saving the run");
         rc = sqlite3_step(*u);
         if (rc != SQLITE_DONE) fail(rc, "saving the run");
@@ -619,7 +677,8 @@ int64_t RunStore::save(const RunRecord& r) {
     {
         Use u(s.insert_data);
         Binder b{*u};
-        b(id)(r.prompt_text)(r.output_text)(prompt_ids)(output_ids)(token_ms);
+        const std::string nll = nlohmann::json(r.figures.nll).dump();
+        b(id)(r.prompt_text)(r.output_text)(prompt_ids)(output_ids)(token_ms)(nll);
         if (b.rc != SQLITE_OK) fail(b.rc, "saving the run's tokens");
         rc = sqlite3_step(*u);
         if (rc != SQLITE_DONE) fail(rc, "saving the run's tokens");
@@ -715,7 +774,25 @@ RunRecord RunStore::load(int64_t id) {
         r.decode_tokens_per_s = col_f64(q, c++);
         r.p50_ms = col_f64(q, c++);
         r.p99_ms = col_f64(q, c++);
-        r.figures_json = col_text(q, c++);
+        RunFigures& f = r.figures;
+        f.weight_bytes_per_token = col_f64(q, c++);
+        f.achieved_gb_per_s = col_f64(q, c++);
+        f.kv_cache_bytes_per_token = col_f64(q, c++);
+        f.memory_bandwidth_gb_per_s = col_f64(q, c++);
+        if (sqlite3_column_type(q, c) != SQLITE_NULL) f.perplexity = col_f64(q, c);
+        ++c;
+        if (sqlite3_column_type(q, c) != SQLITE_NULL) f.mean_nll = col_f64(q, c);
+        ++c;
+        BenchFigures bf;
+        bf.n_prompt = int32_t(col_i64(q, c++));
+        bf.n_gen = int32_t(col_i64(q, c++));
+        bf.n_gen_done = int32_t(col_i64(q, c++));
+        bf.repetitions = int32_t(col_i64(q, c++));
+        bf.prompt_tokens_per_s = {col_f64(q, c), col_f64(q, c + 1)};
+        bf.gen_tokens_per_s = {col_f64(q, c + 2), col_f64(q, c + 3)};
+        bf.ttft_ms = {col_f64(q, c + 4), col_f64(q, c + 5)};
+        c += 6;
+        if (bf.repetitions > 0) f.bench = bf;
     }
     auto damaged = [&](const Error& e) {
         return StoreError(StoreFault::corrupt, fmt::format("run {} in {} is damaged: {}", id, m_path, e.what()));
@@ -734,6 +811,9 @@ RunRecord RunStore::load(int64_t id) {
                 r.output_ids = unpack_i32(output.first, output.second);
                 const auto times = col_blob(*u, 4);
                 r.token_ms = unpack_f64(times.first, times.second);
+                const nlohmann::json nll = nlohmann::json::parse(col_text(*u, 5), nullptr, false);
+                if (!nll.is_array()) throw Error("its per-token NLL is not a list");
+                for (const nlohmann::json& v : nll) r.figures.nll.push_back(v.is_number() ? v.get<double>() : 0.0);
             } catch (const StoreError&) {
                 throw;
             } catch (const Error& e) {

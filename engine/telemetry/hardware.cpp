@@ -35,7 +35,7 @@ HostInfo host_info() {
     return h;
 }
 
-double measure_read_bandwidth(int threads, size_t bytes, int reps) {
+std::vector<double> measure_read_bandwidth_samples(int threads, size_t bytes, int reps) {
     const size_t n = bytes / sizeof(uint64_t);
     std::unique_ptr<uint64_t[]> buf(new uint64_t[n]);
     ThreadPool pool(threads);
@@ -44,7 +44,7 @@ double measure_read_bandwidth(int threads, size_t bytes, int reps) {
         for (int64_t i = a; i < b; ++i) buf[size_t(i)] = uint64_t(i);
     });
     std::vector<uint64_t> sink(size_t(pool.size()) * 8);
-    double best = 0.0;
+    std::vector<double> samples;
     for (int r = 0; r < reps; ++r) {
         auto t0 = std::chrono::steady_clock::now();
         pool.parallel_for(int64_t(n), int64_t(1) << 20, [&](int64_t a, int64_t b, int th) {
@@ -61,12 +61,17 @@ double measure_read_bandwidth(int threads, size_t bytes, int reps) {
             sink[size_t(th) * 8] += s0 + s1 + s2 + s3;
         });
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        best = std::max(best, double(n * sizeof(uint64_t)) / s);
+        samples.push_back(double(n * sizeof(uint64_t)) / s);
     }
     volatile uint64_t keep = 0;
     for (uint64_t v : sink) keep = keep + v;
     (void)keep;
-    return best;
+    return samples;
+}
+
+double measure_read_bandwidth(int threads, size_t bytes, int reps) {
+    const std::vector<double> s = measure_read_bandwidth_samples(threads, bytes, reps);
+    return s.empty() ? 0.0 : *std::max_element(s.begin(), s.end());
 }
 
 } // namespace moe

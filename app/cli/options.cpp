@@ -1,0 +1,119 @@
+#include "options.h"
+
+#include "tokenizer/vocab_io.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <csignal>
+
+moe::LoadRequest RunArgs::request() const {
+    moe::LoadRequest r;
+    r.path = model;
+    r.backend = backend == "cpu" ? moe::BackendKind::cpu
+                                 : backend == "cuda" ? moe::BackendKind::cuda : moe::BackendKind::automatic;
+    r.options.n_ctx = ctx;
+    r.options.n_threads = threads;
+    r.options.top_k = top_k;
+    r.options.max_batch = batch;
+    return r;
+}
+
+void add_run_options(CLI::App* cmd, RunArgs& a) {
+    cmd->add_option("model", a.model, "GGUF model file")->required();
+    cmd->add_option("--backend", a.backend, "cpu, cuda or auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+    cmd->add_option("-t,--threads", a.threads, "CPU threads (default: all)");
+    cmd->add_option("-c,--ctx", a.ctx, "context length (default: the model's, at most 4096)");
+    cmd->add_option("--top-k", a.top_k, "experts used per token (default: the model's own)")->check(CLI::PositiveNumber);
+    cmd->add_option("--batch", a.batch, "tokens per forward pass in prefill")->check(CLI::PositiveNumber);
+    cmd->add_flag("--json", a.json, "print one JSON object");
+}
+
+std::unique_ptr<moe::Runner> load_runner(const RunArgs& a, const std::string& chat_template) {
+    moe::LoadRequest req = a.request();
+    req.chat_template = chat_template;
+    std::unique_ptr<moe::Runner> r = moe::Runner::load(req);
+    const moe::ModelDescription& d = r->description();
+    if (!d.backend_reason.empty()) spdlog::info("{}", d.backend_reason);
+    return r;
+}
+
+std::string TextInput::read_text() const {
+    if (file.empty()) return moe::checked_utf8(text, "the prompt", lossy);
+    return moe::checked_utf8(moe::read_text_file(file), file, lossy);
+}
+
+moe::Prompt TextInput::prompt() const {
+    moe::Prompt p;
+    if (as_ids()) {
+        p.ids = moe::parse_token_ids(tokens);
+        if (p.ids.empty()) throw moe::Error("--tokens gave no token ids");
+    } else {
+        p.text = read_text();
+    }
+    p.parse_special = parse_special;
+    return p;
+}
+
+void add_text_options(CLI::App* cmd, TextInput& in, const char* what) {
+    auto* p = cmd->add_option("-p,--prompt", in.text, fmt::format("{} as text", what));
+    auto* f = cmd->add_option("-f,--text-file", in.file, fmt::format("{} from a UTF-8 text file", what));
+    auto* t = cmd->add_option("--tokens", in.tokens, fmt::format("{} as token ids, comma-separated", what));
+    p->excludes(f)->excludes(t);
+    f->excludes(t);
+    cmd->add_flag("--lossy", in.lossy, "replace invalid UTF-8 with U+FFFD instead of refusing the text");
+    cmd->add_flag("--parse-special", in.parse_special,
+                  "treat special-token strings in the text (<|im_end|>...) as control tokens");
+}
+
+void add_sampler_options(CLI::App* cmd, moe::SamplerOptions& so) {
+    cmd->add_option("--temp", so.temperature, "temperature (0: greedy)");
+    cmd->add_option("--sample-top-k", so.top_k, "sample from the k most likely tokens (0: off)");
+    cmd->add_option("--top-p", so.top_p, "nucleus sampling mass");
+    cmd->add_option("--min-p", so.min_p, "drop tokens below min-p times the best");
+    cmd->add_option("--repeat-penalty", so.repeat_penalty, "repetition penalty (1: off)");
+    cmd->add_option("--seed", so.seed, "sampling seed");
+}
+
+void add_record_options(CLI::App* cmd, RecordOptions& o) {
+    cmd->add_option("--db", o.db, "run store to record into (default: $XDG_DATA_HOME/moe-workbench/runs.sqlite)");
+    cmd->add_flag("--no-record", o.no_record, "do not record this run in the run store");
+}
+
+bool record_run(const RecordOptions& o, const moe::RunRecord& rec) {
+    if (o.no_record) return true;
+    moe::RunRecorder recorder(o.db);
+    const moe::RecordOutcome out = recorder.record(rec);
+    if (out.saved()) {
+        spdlog::info("recorded as run {} in {}", *out.id, out.store_path);
+        return true;
+    }
+    spdlog::warn("the run was not saved: {}", out.error);
+    if (out.lost()) {
+        spdlog::error("the run is lost: it could be neither saved nor kept");
+        return false;
+    }
+    spdlog::warn("it is kept in {}; `moe-cli runs import {} [--db PATH]` adds it to a store later", out.kept_path,
+                 out.kept_path);
+    return true;
+}
+
+namespace {
+std::atomic<moe::Runner*> g_running{nullptr};
+extern "C" void on_sigint(int) {
+    if (moe::Runner* r = g_running.exchange(nullptr)) {
+        r->cancel();
+        return;
+    }
+    std::signal(SIGINT, SIG_DFL);
+    std::raise(SIGINT);
+}
+} // namespace
+
+SigintCancels::SigintCancels(moe::Runner& r) {
+    g_running.store(&r);
+    std::signal(SIGINT, on_sigint);
+}
+
+SigintCancels::~SigintCancels() { g_running.store(nullptr); }

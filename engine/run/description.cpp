@@ -1,0 +1,187 @@
+#include "run/description.h"
+
+#include "common/units.h"
+#include "quant/quant.h"
+#include "runtime/backend.h"
+#include "telemetry/hardware.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace moe {
+
+namespace {
+
+// Parameters of one expert (gate, up and down) in layer `il`; 0 for a dense layer.
+uint64_t expert_params(const Model& m, int il) {
+    const LayerWeights& l = m.weights().layers[size_t(il)];
+    if (l.gate_exp.empty()) return 0;
+    return uint64_t(l.gate_exp[0].rows * l.gate_exp[0].cols) + uint64_t(l.up_exp[0].rows * l.up_exp[0].cols) +
+           uint64_t(l.down_exp[0].rows * l.down_exp[0].cols);
+}
+
+} // namespace
+
+ModelDescription describe_model(const Model& m, int n_ctx, int experts_used) {
+    const ModelConfig& c = m.config();
+    const ModelStats& s = m.stats();
+    ModelDescription d;
+    d.path = m.path();
+    d.name = m.name();
+    d.file_size = m.gguf().file_size();
+    d.gguf_version = m.gguf().version();
+    d.architecture = arch_name(c.arch);
+    d.is_moe = c.is_moe;
+    d.layers = c.n_layer;
+    d.moe_layers = c.is_moe ? c.n_layer : 0;
+    d.embedding = c.n_embd;
+    d.heads = c.n_head;
+    d.kv_heads = c.n_head_kv;
+    d.head_dim = c.head_dim;
+    d.vocabulary = c.n_vocab;
+    d.context_train = c.n_ctx_train;
+    d.experts = c.n_expert;
+    d.experts_used_model = c.n_expert_used;
+    d.experts_used = experts_used > 0 ? experts_used : c.n_expert_used;
+    d.expert_ffn = c.n_ff_exp;
+    d.shared_experts = c.n_expert_shared;
+    d.shared_expert_ffn = c.n_ff_shexp;
+    if (c.is_moe) {
+        d.gating = c.gating == Gating::sigmoid ? "sigmoid" : "softmax";
+        d.renormalised = c.norm_topk;
+    }
+    if (c.n_expert_shared > 0) d.shared_expert_gate = c.shexp_gated ? "sigmoid-gated" : "ungated (always on)";
+
+    d.tensors = s.n_tensors;
+    std::map<std::string, uint64_t> params_by_type;
+    for (const GgufTensorInfo& t : m.gguf().tensors()) params_by_type[type_name(t.type)] += uint64_t(t.n_elements());
+    for (const auto& [type, v] : s.by_type) {
+        const uint64_t p = params_by_type[type];
+        d.types.push_back({type, v.first, v.second, p, p ? double(v.second) * 8.0 / double(p) : 0.0});
+    }
+    std::stable_sort(d.types.begin(), d.types.end(), [](const TypeShare& a, const TypeShare& b) { return a.bytes > b.bytes; });
+
+    // Active parameters and bytes per token at the experts per token in effect:
+    // the model's own figures, moved by the experts added or dropped per layer.
+    d.total_params = s.total_params;
+    d.weight_bytes = s.weight_bytes;
+    int64_t dp = 0, db = 0;
+    if (c.is_moe) {
+        const int64_t extra = int64_t(d.experts_used) - int64_t(c.n_expert_used);
+        for (int il = 0; il < c.n_layer; ++il) {
+            dp += extra * int64_t(expert_params(m, il));
+            db += extra * int64_t(m.expert_bytes(il, 0));
+        }
+    }
+    d.active_params = uint64_t(int64_t(s.active_params) + dp);
+    d.active_weight_bytes = uint64_t(int64_t(s.active_weight_bytes) + db);
+    d.deactivated_percent = s.total_params ? 100.0 * (1.0 - double(d.active_params) / double(s.total_params)) : 0.0;
+
+    d.context = n_ctx > 0 ? n_ctx : std::min(c.n_ctx_train, 4096);
+    d.kv_cache_bytes = m.kv_cache_bytes(d.context);
+    d.memory_needed = d.weight_bytes + d.kv_cache_bytes;
+    d.available_bytes = host_info().available_bytes;
+    return d;
+}
+
+std::string quant_mix(const ModelDescription& d) {
+    std::string out;
+    for (const TypeShare& t : d.types) {
+        if (!out.empty()) out += ", ";
+        out += fmt::format("{} {:.1f}%", t.type, d.weight_bytes ? 100.0 * double(t.bytes) / double(d.weight_bytes) : 0.0);
+    }
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> description_lines(const ModelDescription& d) {
+    std::vector<std::pair<std::string, std::string>> out;
+    auto add = [&](std::string label, std::string value) { out.emplace_back(std::move(label), std::move(value)); };
+    add("file", fmt::format("{} ({}, GGUF v{})", d.path, format_bytes(double(d.file_size)), d.gguf_version));
+    add("name", d.name);
+    add("architecture", d.architecture + (d.is_moe ? " (mixture of experts)" : " (dense)"));
+    add("layers", fmt::format("{} ({} MoE)", d.layers, d.moe_layers));
+    add("embedding", fmt::format("{}, {} heads, {} kv heads, head dim {}", d.embedding, d.heads, d.kv_heads, d.head_dim));
+    if (d.is_moe) {
+        const std::string used = d.experts_used == d.experts_used_model
+                                     ? fmt::format("{} used per token", d.experts_used)
+                                     : fmt::format("{} used per token (the model's own: {})", d.experts_used,
+                                                   d.experts_used_model);
+        add("experts", fmt::format("{} per layer, {}, expert ffn {}", d.experts, used, d.expert_ffn));
+        add("gating", fmt::format("{}, top-{}, {}", d.gating, d.experts_used,
+                                  d.renormalised ? "renormalised" : "not renormalised"));
+    }
+    add("shared experts", d.shared_experts ? fmt::format("{} (ffn {}, {})", d.shared_experts, d.shared_expert_ffn,
+                                                         d.shared_expert_gate)
+                                           : std::string("none"));
+    add("context length", fmt::format("{} trained", d.context_train));
+    add("vocabulary", std::to_string(d.vocabulary));
+    add("tensors", std::to_string(d.tensors));
+    for (const TypeShare& t : d.types) {
+        add("  " + t.type, fmt::format("{} tensors, {}, {:.2f} bits per weight", t.tensors, format_bytes(double(t.bytes)),
+                                       t.bits_per_weight));
+    }
+    add("parameters", fmt::format("{} total, {} active, {:.0f} % deactivated", format_count(double(d.total_params)),
+                                  format_count(double(d.active_params)), d.deactivated_percent));
+    add("bytes per token", fmt::format("{} of weights read per decoded token at top-{}",
+                                       format_bytes(double(d.active_weight_bytes)), d.experts_used));
+    add("memory needed", fmt::format("{} = {} weights + {} KV cache ({} positions); {} available",
+                                     format_bytes(double(d.memory_needed)), format_bytes(double(d.weight_bytes)),
+                                     format_bytes(double(d.kv_cache_bytes)), d.context,
+                                     format_bytes(double(d.available_bytes))));
+    if (!d.backend.empty()) add("backend", d.backend_reason.empty() ? d.backend : d.backend + " (" + d.backend_reason + ")");
+    if (!d.tokenizer.empty()) add("tokenizer", d.tokenizer);
+    if (!d.chat_format.empty()) add("chat format", d.chat_format_reason.empty() ? d.chat_format : d.chat_format_reason);
+    return out;
+}
+
+nlohmann::ordered_json description_json(const ModelDescription& d) {
+    nlohmann::ordered_json types = nlohmann::ordered_json::object();
+    for (const TypeShare& t : d.types) {
+        types[t.type] = {{"tensors", t.tensors}, {"bytes", t.bytes}, {"params", t.params},
+                         {"bits_per_weight", t.bits_per_weight}};
+    }
+    nlohmann::ordered_json j = {{"file", d.path},
+                                {"file_size", d.file_size},
+                                {"gguf_version", d.gguf_version},
+                                {"name", d.name},
+                                {"architecture", d.architecture},
+                                {"moe", d.is_moe},
+                                {"layers", d.layers},
+                                {"moe_layers", d.moe_layers},
+                                {"embedding", d.embedding},
+                                {"heads", d.heads},
+                                {"kv_heads", d.kv_heads},
+                                {"head_dim", d.head_dim},
+                                {"experts", d.experts},
+                                {"experts_used", d.experts_used},
+                                {"experts_used_model", d.experts_used_model},
+                                {"expert_ffn", d.expert_ffn},
+                                {"gating", d.gating},
+                                {"renormalised", d.renormalised},
+                                {"shared_experts", d.shared_experts},
+                                {"shared_expert_ffn", d.shared_expert_ffn},
+                                {"shared_expert_gate", d.shared_expert_gate},
+                                {"context_length", d.context_train},
+                                {"vocabulary", d.vocabulary},
+                                {"tensors", d.tensors},
+                                {"types", types},
+                                {"total_params", d.total_params},
+                                {"active_params", d.active_params},
+                                {"deactivated_percent", d.deactivated_percent},
+                                {"weight_bytes", d.weight_bytes},
+                                {"active_weight_bytes_per_token", d.active_weight_bytes},
+                                {"kv_cache_bytes", d.kv_cache_bytes},
+                                {"kv_cache_positions", d.context},
+                                {"memory_needed_bytes", d.memory_needed},
+                                {"available_bytes", d.available_bytes}};
+    if (!d.backend.empty()) {
+        j["backend"] = d.backend;
+        j["backend_reason"] = d.backend_reason;
+    }
+    if (!d.chat_format.empty()) j["chat_format"] = d.chat_format;
+    if (!d.tokenizer.empty()) j["tokenizer"] = d.tokenizer;
+    return j;
+}
+
+} // namespace moe

@@ -1,0 +1,242 @@
+#include "run/runner.h"
+
+#include "error.h"
+#include "tokenizer/chat_template.h"
+#include "tokenizer/tokenizer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace moe {
+
+namespace {
+
+ChatTemplate chat_template_from(const std::string& spec) {
+    for (const std::string& n : ChatTemplate::builtin_names()) {
+        if (spec == n) return ChatTemplate::builtin(spec);
+    }
+    return ChatTemplate::from_file(spec);
+}
+
+// Hands every frame to the run's own trace and to the caller's observer.
+struct Tee final : RoutingObserver {
+    RoutingTrace trace;
+    RoutingObserver* next = nullptr;
+    void on_routing(const RoutingFrame& f) override {
+        trace.on_routing(f);
+        if (next) next->on_routing(f);
+    }
+};
+
+// Attaches an observer to a session for one run.
+struct Observing {
+    Session& session;
+    Observing(Session& s, RoutingObserver* o) : session(s) { session.set_routing_observer(o); }
+    ~Observing() { session.set_routing_observer(nullptr); }
+};
+
+bool contains(const std::vector<int32_t>& v, int32_t id) { return std::find(v.begin(), v.end(), id) != v.end(); }
+
+} // namespace
+
+Runner::~Runner() = default;
+
+std::unique_ptr<Runner> Runner::load(const LoadRequest& req, const LoadProgress& progress) {
+    auto stage = [&](double f, const std::string& what) { return !progress || progress(f, what); };
+    std::unique_ptr<Runner> r(new Runner);
+    const std::string file = req.path.substr(req.path.find_last_of('/') + 1);
+    if (!stage(0.05, fmt::format("Opening {}", file))) return nullptr;
+    r->m_model = Model::load(req.path);
+    // A template the user names must load: it is refused before anything else is built.
+    std::unique_ptr<ChatTemplate> given;
+    if (!req.chat_template.empty()) given = std::make_unique<ChatTemplate>(chat_template_from(req.chat_template));
+    if (!stage(0.35, "Creating the backend")) return nullptr;
+    std::string why;
+    std::unique_ptr<Backend> backend = make_backend(req.backend, r->m_model, req.options, &why);
+    const std::string backend_name = backend->name();
+    const int n_ctx = backend->n_ctx(), top_k = backend->top_k(), n_moe = backend->n_moe_layers();
+
+    if (!stage(0.55, "Preparing the tokenizer and chat format")) return nullptr;
+    if (!r->m_model->gguf().find("tokenizer.ggml.model")) {
+        r->m_tokenizer_problem = "the file has no tokenizer";
+    } else {
+        try {
+            r->m_conversation = std::make_unique<Conversation>(r->m_model, std::move(backend), given.get());
+        } catch (const std::exception& e) {
+            // A model whose tokenizer cannot be read still runs on token ids.
+            r->m_tokenizer_problem = fmt::format("its tokenizer cannot be used: {}", e.what());
+            if (!backend) backend = make_backend(req.backend, r->m_model, req.options, &why);
+        }
+    }
+    if (!r->m_conversation) r->m_session = std::make_unique<Session>(r->m_model, std::move(backend));
+
+    if (!stage(0.75, "Identifying the model file")) return nullptr;
+    r->m_context.n_threads = req.options.n_threads;
+    r->m_context.n_batch = req.options.max_batch;
+    r->m_context.top_k_override = req.options.top_k;
+    r->m_context.identity = model_identity(*r->m_model);
+    HardwareInfo hw = hardware_info();
+    if (backend_name == "cuda") fill_gpu_info(hw);
+    r->m_context.hardware = hw;
+
+    ModelDescription& d = r->m_desc;
+    d = describe_model(*r->m_model, n_ctx, top_k);
+    d.moe_layers = n_moe;
+    d.backend = backend_name;
+    d.backend_reason = why;
+    if (const Tokenizer* tok = r->tokenizer()) {
+        d.tokenizer = fmt::format("{} ({} rule)", tok->info().model, tok->info().pre_rule);
+        d.chat_format = r->m_conversation->chat_template().name;
+        d.chat_format_reason = r->m_conversation->template_why();
+    } else {
+        d.chat_format_reason = fmt::format("none: {} (prompts are token ids)", r->m_tokenizer_problem);
+    }
+    if (!stage(1.0, "Ready")) return nullptr;
+    return r;
+}
+
+const Backend& Runner::backend() const {
+    return m_conversation ? m_conversation->session().backend() : m_session->backend();
+}
+
+Session& Runner::session() { return m_conversation ? m_conversation->session() : *m_session; }
+
+const Tokenizer* Runner::tokenizer() const { return m_conversation ? &m_conversation->tokenizer() : nullptr; }
+
+const ChatTemplate* Runner::chat_template() const {
+    return m_conversation ? &m_conversation->chat_template() : nullptr;
+}
+
+void Runner::cancel() { session().cancel(); }
+
+void Runner::check_fits(size_t n, const char* what) const {
+    const int n_ctx = backend().n_ctx();
+    if (int64_t(n) > n_ctx) {
+        throw Error(fmt::format("the {} is {} tokens and the context is {} (the context can be set up to the model's "
+                                "{})",
+                                what, n, n_ctx, m_model->config().n_ctx_train));
+    }
+}
+
+std::vector<int32_t> Runner::tokens_of(const Prompt& p, bool add_special) const {
+    if (!p.ids.empty()) return p.ids;
+    const Tokenizer* tok = tokenizer();
+    if (!tok) throw Error(fmt::format("this model takes token ids only: {}", m_tokenizer_problem));
+    return tok->encode(p.text, add_special, p.parse_special);
+}
+
+RunOutcome Runner::generate(const GenerateRequest& req, const RunCallbacks& cb) {
+    const Tokenizer* tok = tokenizer();
+    GenerateOptions go = req.options;
+    std::vector<int32_t> prompt;
+    if (req.chat) {
+        if (!tok) throw Error(fmt::format("a chat needs a model with a tokenizer: {}", m_tokenizer_problem));
+        std::vector<ChatMessage> msgs;
+        if (!req.system.empty()) msgs.push_back({"system", req.system});
+        msgs.push_back({"user", req.prompt.text});
+        const ChatTemplate& t = m_conversation->chat_template();
+        prompt = t.render(*tok, msgs, true);
+        for (int32_t id : t.stop_tokens(*tok)) go.stop_tokens.push_back(id);
+    } else {
+        prompt = tokens_of(req.prompt, true);
+        if (tok && req.stop_at_end_of_text) {
+            for (int32_t id : {tok->info().eos, tok->info().eot}) {
+                if (id >= 0) go.stop_tokens.push_back(id);
+            }
+        }
+    }
+    if (prompt.empty()) throw Error("the prompt is empty: it gave no tokens");
+    check_fits(prompt.size(), "prompt");
+
+    Session& s = session();
+    s.reset();
+    Tee tee;
+    tee.next = cb.routing;
+    Observing observing(s, &tee);
+    std::unique_ptr<StreamDecoder> sd;
+    if (tok) sd = std::make_unique<StreamDecoder>(*tok);
+    std::string text;
+    auto on_token = [&](int32_t id) {
+        bool go_on = !cb.on_token || cb.on_token(id);
+        if (sd && !contains(go.stop_tokens, id)) {
+            const std::string piece = sd->push(id);
+            text += piece;
+            if (!piece.empty() && cb.on_text) go_on = cb.on_text(piece, id) && go_on;
+        }
+        return go_on;
+    };
+    const GenerateResult result = s.generate(prompt, go, on_token);
+    if (sd) {
+        const std::string tail = sd->flush();
+        text += tail;
+        if (!tail.empty() && cb.on_text) cb.on_text(tail, -1);
+    }
+    const std::string prompt_text = tok && req.prompt.ids.empty() ? tok->decode(prompt, true) : std::string();
+    RunOutcome out;
+    out.record = make_generate_record(req.chat ? RunKind::chat : RunKind::generate, *m_model, backend(), m_context, go,
+                                      prompt, result, std::move(tee.trace), prompt_text, text);
+    out.n_context = int(s.context().size());
+    return out;
+}
+
+RunOutcome Runner::score(const ScoreRequest& req, const RunCallbacks& cb) {
+    const std::vector<int32_t> tokens = tokens_of(req.text, true);
+    if (tokens.size() < 2) throw Error(fmt::format("scoring needs at least 2 tokens; the text gave {}", tokens.size()));
+    check_fits(tokens.size(), "text");
+    Session& s = session();
+    Tee tee;
+    tee.next = cb.routing;
+    Observing observing(s, &tee);
+    const ScoreResult result = s.score(tokens);
+    RunOutcome out;
+    out.record = make_score_record(*m_model, backend(), m_context, tokens, result, std::move(tee.trace));
+    if (tokenizer() && req.text.ids.empty()) out.record.prompt_text = tokenizer()->decode(tokens, true);
+    out.n_context = int(s.context().size());
+    return out;
+}
+
+RunOutcome Runner::chat_turn(const ChatTurnRequest& req, const RunCallbacks& cb) {
+    if (!m_conversation) throw Error(fmt::format("a chat needs a model with a tokenizer: {}", m_tokenizer_problem));
+    Session& s = session();
+    Tee tee;
+    tee.next = cb.routing;
+    Observing observing(s, &tee);
+    auto on_text = [&](const std::string& piece, int32_t id) {
+        bool go_on = true;
+        if (id >= 0 && cb.on_token) go_on = cb.on_token(id);
+        if (cb.on_text) go_on = cb.on_text(piece, id) && go_on;
+        return go_on;
+    };
+    TurnResult r = m_conversation->reply(req.message, req.options, on_text);
+    const size_t frames = tee.trace.size();
+    const size_t n_past = size_t(std::max<int64_t>(0, int64_t(r.n_context) - int64_t(frames) - 1));
+    RunOutcome out;
+    out.record = make_generate_record(RunKind::chat, *m_model, backend(), m_context, req.options, r.prompt, r.gen,
+                                      std::move(tee.trace), req.message, r.text, n_past);
+    out.n_context = r.n_context;
+    return out;
+}
+
+void Runner::new_conversation() {
+    if (m_conversation) {
+        m_conversation->clear();
+    } else {
+        m_session->reset();
+    }
+}
+
+void Runner::set_system_prompt(const std::string& text) {
+    if (m_conversation) m_conversation->set_system_prompt(text);
+}
+
+void Runner::set_chat_messages(std::vector<ChatMessage> messages) {
+    if (m_conversation) m_conversation->set_messages(std::move(messages));
+}
+
+const std::vector<ChatMessage>& Runner::chat_messages() const {
+    static const std::vector<ChatMessage> none;
+    return m_conversation ? m_conversation->messages() : none;
+}
+
+} // namespace moe
