@@ -31,13 +31,17 @@ void drawCaption(QPainter& p, const QRect& r, const ExportInfo& info) {
     p.drawText(r.adjusted(8, 2, -8, -2), Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, info.caption());
 }
 
-// Draws the widget and the caption below it on any paint device of size (w, h + caption).
-void paintChart(QPainter& p, QWidget* widget, const ExportInfo& info) {
-    const QSize s = widget->size();
+// Draws the picture and the caption below it on any paint device of size (w, h + caption).
+void paintChart(QPainter& p, QSize s, const std::function<void(QPainter&)>& paint, const ExportInfo& info) {
     p.fillRect(QRect(QPoint(0, 0), s), Qt::white);
-    widget->render(&p, QPoint(), QRegion(), QWidget::DrawChildren);
+    p.save();
+    paint(p);
+    p.restore();
     drawCaption(p, QRect(0, s.height(), s.width(), kCaptionHeight), info);
 }
+
+// Large pictures (a whole conversation's heatmap) at 1x, the rest at 2x.
+constexpr int kMaxPngPixels = 40'000'000;
 
 } // namespace
 
@@ -56,22 +60,30 @@ QString ChartExporter::chartFilter() {
 }
 
 bool ChartExporter::exportWidget(QWidget* widget, const QString& path, const ExportInfo& info, QString* error) {
+    return exportPainted(widget->size(), [widget](QPainter& p) { widget->render(&p, QPoint(), QRegion(), QWidget::DrawChildren); },
+                         path, info, error);
+}
+
+bool ChartExporter::exportPainted(QSize picture, const std::function<void(QPainter&)>& paint, const QString& path,
+                                  const ExportInfo& info, QString* error) {
     const QString suffix = QFileInfo(path).suffix().toLower();
-    const QSize size(widget->width(), widget->height() + kCaptionHeight);
+    const QSize size(picture.width(), picture.height() + kCaptionHeight);
     auto fail = [&](const QString& why) {
         if (error) *error = why;
         return false;
     };
-    if (widget->width() <= 0 || widget->height() <= 0) return fail(Tr::tr("The chart has no size to export."));
+    if (picture.width() <= 0 || picture.height() <= 0) return fail(Tr::tr("The chart has no size to export."));
     if (suffix == QLatin1String("png")) {
-        const qreal dpr = 2.0; // crisp on high-density screens and in documents
+        // Crisp on high-density screens and in documents, unless that makes the file huge.
+        const qreal dpr = qint64(size.width()) * size.height() * 4 <= kMaxPngPixels ? 2.0 : 1.0;
         QImage img(size * dpr, QImage::Format_ARGB32_Premultiplied);
+        if (img.isNull()) return fail(Tr::tr("The chart is too large to export as PNG (%1 x %2 pixels).").arg(size.width()).arg(size.height()));
         img.setDevicePixelRatio(dpr);
         img.fill(Qt::white);
         {
             QPainter p(&img);
             p.setRenderHint(QPainter::Antialiasing);
-            paintChart(p, widget, info);
+            paintChart(p, picture, paint, info);
         }
         img.setText(QStringLiteral("Title"), info.title);
         img.setText(QStringLiteral("Description"), info.caption());
@@ -89,7 +101,7 @@ bool ChartExporter::exportWidget(QWidget* widget, const QString& path, const Exp
         gen.setDescription(info.caption());
         QPainter p;
         if (!p.begin(&gen)) return fail(Tr::tr("Could not write %1.").arg(path));
-        paintChart(p, widget, info);
+        paintChart(p, picture, paint, info);
         p.end();
         if (!QFileInfo(path).exists() || QFileInfo(path).size() == 0) return fail(Tr::tr("Could not write %1.").arg(path));
         return true;
@@ -103,11 +115,11 @@ bool ChartExporter::exportWidget(QWidget* widget, const QString& path, const Exp
         pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
         QPainter p;
         if (!p.begin(&pdf)) return fail(Tr::tr("Could not write %1.").arg(path));
-        // Fit the widget's pixels to the page.
+        // Fit the picture's pixels to the page.
         const QRect page = pdf.pageLayout().paintRectPixels(pdf.resolution());
         const double scale = std::min(page.width() / double(size.width()), page.height() / double(size.height()));
         p.scale(scale, scale);
-        paintChart(p, widget, info);
+        paintChart(p, picture, paint, info);
         p.end();
         return true;
     }

@@ -50,6 +50,11 @@ void drawLegend(QPainter& p, const QRectF& r, double lo, double hi, int prec) {
 
 // ---- TokenHeatmap ---------------------------------------------------------------
 
+namespace {
+constexpr int kTextBand = 54;          // rotated token texts under the index labels
+constexpr int kMaxExportPlot = 16000;  // widest exported plot (px); more tokens share pixels
+} // namespace
+
 TokenHeatmap::TokenHeatmap(RoutingData* data, QWidget* parent) : QWidget(parent), m_data(data) {
     setMouseTracking(true);
     setAttribute(Qt::WA_OpaquePaintEvent);
@@ -63,6 +68,7 @@ TokenHeatmap::TokenHeatmap(RoutingData* data, QWidget* parent) : QWidget(parent)
         m_selected = -1;
         m_follow = true;
         m_layer = std::min(m_layer, std::max(0, m_data->nLayers() - 1));
+        m_layerMax = QVector<float>(m_data->nLayers(), 0.0f);
         updateScrollBar();
         update();
     });
@@ -87,13 +93,34 @@ void TokenHeatmap::setSelectedFrame(int frame) {
 void TokenHeatmap::setCellWidth(int px) {
     m_cellWidth = std::max(1, px);
     updateScrollBar();
+    if (m_selected >= 0) setSelectedFrame(m_selected);
     update();
+}
+
+QFont TokenHeatmap::labelFont() const {
+    QFont f = font();
+    f.setPointSizeF(f.pointSizeF() * 0.85);
+    return f;
+}
+
+bool TokenHeatmap::showsTokenText() const { return m_cellWidth >= QFontMetrics(labelFont()).height() - 3; }
+
+int TokenHeatmap::bottomBand(double cellWidth) const {
+    return kBottom + (cellWidth >= QFontMetrics(labelFont()).height() - 3 ? kTextBand : 0);
+}
+
+QString TokenHeatmap::columnLabel(const QString& t) {
+    QString s = t;
+    s.replace(QLatin1Char('\n'), QChar(0x21b5)).replace(QLatin1Char('\t'), QChar(0x2192)).replace(QLatin1Char('\r'), QString());
+    if (s.trimmed().isEmpty()) return QString(s.size(), QChar(0x2423)); // only spaces: one open box each
+    return s.trimmed();
 }
 
 QRectF TokenHeatmap::plotRect() const {
     const int sb = m_scroll->isVisible() ? m_scroll->height() : 0;
     const int top = kTop + 6 + kPhaseKey;
-    return QRectF(kLeft, top, std::max(0, width() - kLeft - kLegend), std::max(0, height() - top - kBottom - sb));
+    return QRectF(kLeft, top, std::max(0, width() - kLeft - kLegend),
+                  std::max(0, height() - top - bottomBand(m_cellWidth) - sb));
 }
 
 HeatmapMapping TokenHeatmap::mapping() const {
@@ -108,6 +135,11 @@ HeatmapMapping TokenHeatmap::mapping() const {
     return m;
 }
 
+double TokenHeatmap::colourMax() const {
+    const float mx = m_layer < m_layerMax.size() ? m_layerMax[m_layer] : 0.0f;
+    return mx > 0 ? double(mx) : 1.0;
+}
+
 void TokenHeatmap::updateScrollBar() {
     const HeatmapMapping m = mapping();
     const int max = HeatmapMapping::followFirstColumn(m_data->frameCount(), m.columns);
@@ -117,7 +149,16 @@ void TokenHeatmap::updateScrollBar() {
     if (m_follow) m_scroll->setValue(max);
 }
 
-void TokenHeatmap::onAppended() {
+void TokenHeatmap::onAppended(int first, int last) {
+    // The colour scale's top: the largest weight of each layer so far (gate
+    // weights that are not renormalised stay far below 1).
+    const int L = m_data->nLayers(), K = m_data->k();
+    if (m_layerMax.size() != L) m_layerMax = QVector<float>(L, 0.0f);
+    for (int f = first; f <= last; ++f)
+        for (int l = 0; l < L; ++l) {
+            const float* w = m_data->weights(f, l);
+            for (int j = 0; j < K; ++j) m_layerMax[l] = std::max(m_layerMax[l], w[j]);
+        }
     updateScrollBar();
     update(); // coalesced by Qt: at most one paint per event-loop pass
 }
@@ -130,14 +171,40 @@ void TokenHeatmap::resizeEvent(QResizeEvent*) {
 
 void TokenHeatmap::paintEvent(QPaintEvent*) {
     QPainter p(this);
-    p.fillRect(rect(), palette().window());
-    const HeatmapMapping m = mapping();
+    paintHeatmap(p, mapping(), rect());
+}
+
+QSize TokenHeatmap::exportSize() const {
+    const int frames = std::max(1, m_data->frameCount());
+    const int plotW = int(std::min<qint64>(qint64(frames) * m_cellWidth, kMaxExportPlot));
+    const int sb = m_scroll->isVisible() ? m_scroll->height() : 0;
+    // The on-screen height (less the scroll bar), the text band where the export's columns carry text.
+    const int h = height() - sb - bottomBand(m_cellWidth) + bottomBand(double(plotW) / frames);
+    return {kLeft + plotW + kLegend, std::max(h, 160)};
+}
+
+void TokenHeatmap::paintExport(QPainter& p) const {
+    const QSize size = exportSize();
+    const int frames = std::max(1, m_data->frameCount());
+    HeatmapMapping m;
+    m.columns = frames;
+    m.rows = std::max(1, m_data->nExperts());
+    m.firstColumn = 0;
+    const int top = kTop + 6 + kPhaseKey;
+    const double plotW = size.width() - kLeft - kLegend;
+    m.plot = QRectF(kLeft, top, plotW, std::max(0, size.height() - top - bottomBand(plotW / frames)));
+    paintHeatmap(p, m, QRect(QPoint(0, 0), size));
+}
+
+void TokenHeatmap::paintHeatmap(QPainter& p, const HeatmapMapping& m, const QRect& area) const {
+    p.fillRect(area, palette().window());
     const int L = m_data->nLayers(), E = m_data->nExperts(), K = m_data->k();
     if (E == 0 || L == 0) {
         p.setPen(palette().color(QPalette::PlaceholderText));
-        p.drawText(rect(), Qt::AlignCenter, tr("Open a model and send a prompt: every token's experts appear here."));
+        p.drawText(area, Qt::AlignCenter, tr("Open a model and send a prompt: every token's experts appear here."));
         return;
     }
+    const double hi = colourMax();
     const int total = m_data->frameCount();
     const int last = std::min(total, m.firstColumn + m.columns);
     // Cells: one pixel per (token, expert), scaled up without smoothing.
@@ -147,7 +214,7 @@ void TokenHeatmap::paintEvent(QPaintEvent*) {
         const qint32* ids = m_data->ids(f, m_layer);
         const float* w = m_data->weights(f, m_layer);
         for (int j = 0; j < K; ++j)
-            if (ids[j] >= 0 && ids[j] < E) img.setPixel(f - m.firstColumn, ids[j], heatColor(w[j]).rgb());
+            if (ids[j] >= 0 && ids[j] < E) img.setPixel(f - m.firstColumn, ids[j], heatColor(normaliseValue(w[j], 0.0, hi)).rgb());
     }
     p.drawImage(m.plot, img);
     // Phase strip above the cells: prompt grey, generated blue, with its key.
@@ -171,7 +238,8 @@ void TokenHeatmap::paintEvent(QPaintEvent*) {
     }
     p.setPen(QColor(150, 150, 160));
     p.drawRect(m.plot.adjusted(-0.5, -0.5, 0.5, 0.5));
-    if (m_selected >= m.firstColumn && m_selected < last) {
+    const bool selectedShown = m_selected >= m.firstColumn && m_selected < last;
+    if (selectedShown) {
         p.setPen(QPen(QColor(230, 40, 40), 2));
         p.drawRect(m.cellRect(m_selected, 0).adjusted(0, 0, 0, m.plot.height() - m.cellHeight()));
     }
@@ -192,12 +260,46 @@ void TokenHeatmap::paintEvent(QPaintEvent*) {
         p.drawText(QPointF(x + 2, m.plot.bottom() + fm.ascent() + 3), QString::number(f));
     }
     p.drawText(QRectF(0, m.plot.bottom() + 3, kLeft - 6, fm.height()), Qt::AlignRight | Qt::AlignTop, tr("token"));
+    // Each column's token text where the columns are wide enough: across when
+    // every visible one fits its column, else turned upright.
+    if (bottomBand(m.cellWidth()) > kBottom) {
+        p.save();
+        p.setFont(labelFont());
+        const QFontMetrics lfm = p.fontMetrics();
+        const double y0 = m.plot.bottom() + kBottom - 4;
+        QVector<QString> labels;
+        bool across = true;
+        for (int f = m.firstColumn; f < last; ++f) {
+            labels.append(columnLabel(m_data->text(f)));
+            across = across && lfm.horizontalAdvance(labels.back()) <= m.cellWidth() - 1;
+        }
+        for (int f = m.firstColumn; f < last; ++f) {
+            const QString& label = labels[f - m.firstColumn];
+            const bool sel = f == m_selected;
+            QFont lf = labelFont();
+            lf.setBold(sel);
+            p.setFont(lf);
+            p.setPen(sel ? QColor(200, 30, 30) : palette().color(QPalette::WindowText));
+            const QRectF c = m.cellRect(f, 0);
+            if (across) {
+                p.drawText(QRectF(c.left(), y0, c.width(), lfm.height()), Qt::AlignHCenter | Qt::AlignTop, label);
+            } else {
+                p.save();
+                p.translate(c.center().x(), y0);
+                p.rotate(-90);
+                const QRectF box(-kTextBand + 2, -c.width() / 2.0, kTextBand - 4, c.width());
+                p.drawText(box, Qt::AlignRight | Qt::AlignVCenter, lfm.elidedText(label, Qt::ElideRight, int(box.width())));
+                p.restore();
+            }
+        }
+        p.restore();
+    }
     p.save();
     p.translate(10, m.plot.center().y());
     p.rotate(-90);
     p.drawText(QRectF(-60, -8, 120, 16), Qt::AlignCenter, tr("expert"));
     p.restore();
-    drawLegend(p, QRectF(m.plot.right() + 8, m.plot.top(), 10, m.plot.height()), 0.0, 1.0, 1);
+    drawLegend(p, QRectF(m.plot.right() + 8, m.plot.top(), 10, m.plot.height()), 0.0, hi, 2);
 }
 
 QString TokenHeatmap::describeAt(const QPoint& pos) const {
@@ -205,19 +307,27 @@ QString TokenHeatmap::describeAt(const QPoint& pos) const {
     const int E = m_data->nExperts();
     if (E == 0) return {};
     const int row = m.mapYToRow(pos.y());
+    const int f = m.mapXToColumn(pos.x());
+    if (row < 0 && f >= 0 && f < m_data->frameCount() && pos.y() >= m.plot.bottom() &&
+        pos.y() < m.plot.bottom() + bottomBand(m_cellWidth)) {
+        // The token axis: the token under the label.
+        return tr("<b>Token %1</b> \u201c%2\u201d (%3)")
+            .arg(f)
+            .arg(m_data->text(f).toHtmlEscaped())
+            .arg(m_data->isPrompt(f) ? tr("prompt") : tr("generated"));
+    }
     if (row < 0) return {};
     if (pos.x() < m.plot.left()) {
         // Expert axis: the tokens this expert handled most recently.
         const QVector<int> frames = m_data->framesOfExpert(m_layer, row, 16);
         QStringList toks;
-        for (int f : frames) toks << QStringLiteral("%1 \u201c%2\u201d").arg(f).arg(m_data->text(f).toHtmlEscaped());
+        for (int fr : frames) toks << QStringLiteral("%1 \u201c%2\u201d").arg(fr).arg(m_data->text(fr).toHtmlEscaped());
         return tr("<b>Layer %1, expert %2</b>: %3 tokens routed here<br>recent: %4")
             .arg(m_layer)
             .arg(row)
             .arg(m_data->count(m_layer, row))
             .arg(toks.isEmpty() ? tr("none") : toks.join(QStringLiteral(", ")));
     }
-    const int f = m.mapXToColumn(pos.x());
     if (f < 0 || f >= m_data->frameCount()) return {};
     const float w = m_data->weightOf(f, m_layer, row);
     return tr("<b>Token %1</b> \u201c%2\u201d (%3)<br>layer %4, expert %5: gate weight %6")

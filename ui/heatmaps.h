@@ -9,10 +9,12 @@
 
 #include <QImage>
 #include <QScrollBar>
+#include <QVector>
 #include <QWidget>
 
 #include <functional>
 
+class QPainter;
 class RoutingData;
 
 class TokenHeatmap : public QWidget {
@@ -24,8 +26,18 @@ public:
     void setSelectedFrame(int frame);
     int selectedFrame() const { return m_selected; }
     void setCellWidth(int px);
+    int cellWidth() const { return m_cellWidth; }
     // Where the cells are drawn now (for tests and tooltips).
     HeatmapMapping mapping() const;
+    // The top of the colour scale: the largest gate weight of the layer so far (1 before any).
+    double colourMax() const;
+    // Whether columns are wide enough to carry their token's text under the axis.
+    bool showsTokenText() const;
+    // A token as its column label: spaces and line breaks made visible.
+    static QString columnLabel(const QString& tokenText);
+    // The whole conversation's heatmap (every token, no scroll bar), for export.
+    QSize exportSize() const;
+    void paintExport(QPainter& p) const;
     bool following() const { return m_follow; }
     QSize sizeHint() const override { return {640, 360}; }
     QSize minimumSizeHint() const override { return {200, 120}; }
@@ -44,16 +56,20 @@ protected:
     bool event(QEvent* e) override;
 
 private:
-    void onAppended();
+    void onAppended(int first, int last);
     void updateScrollBar();
     QRectF plotRect() const;
+    int bottomBand(double cellWidth) const;
+    QFont labelFont() const;
+    void paintHeatmap(QPainter& p, const HeatmapMapping& m, const QRect& area) const;
 
     RoutingData* m_data;
     QScrollBar* m_scroll;
     int m_layer = 0;
     int m_selected = -1;
-    int m_cellWidth = 6;
+    int m_cellWidth = 14;
     bool m_follow = true;
+    QVector<float> m_layerMax; // largest gate weight per layer so far
 };
 
 class MatrixHeatmap : public QWidget {

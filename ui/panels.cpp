@@ -4,10 +4,13 @@
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPainter>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
@@ -24,6 +27,52 @@ std::function<ExportInfo()>& infoProvider() {
     return f;
 }
 } // namespace
+
+// ---- ElidedLabel ----------------------------------------------------------------
+
+ElidedLabel::ElidedLabel(QWidget* parent) : QWidget(parent) {
+    setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+}
+
+void ElidedLabel::setText(const QString& text) {
+    if (text == m_text) return;
+    m_text = text;
+    setToolTip(text);
+    update();
+}
+
+QSize ElidedLabel::sizeHint() const { return {fontMetrics().averageCharWidth() * 40, fontMetrics().height()}; }
+QSize ElidedLabel::minimumSizeHint() const { return {0, fontMetrics().height()}; }
+
+void ElidedLabel::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    p.setPen(palette().color(QPalette::WindowText));
+    p.drawText(rect(), Qt::AlignLeft | Qt::AlignVCenter, fontMetrics().elidedText(m_text, Qt::ElideRight, width()));
+}
+
+// ---- DefaultSpinBox -----------------------------------------------------------------
+
+void DefaultSpinBox::stepBy(int steps) {
+    if (value() == minimum() && !specialValueText().isEmpty() && m_default > minimum()) {
+        // From the default, step from the number it stands for.
+        const int to = m_default + steps;
+        setValue(to <= minimum() ? minimum() + 1 : std::min(to, maximum()));
+        selectAll();
+        return;
+    }
+    QSpinBox::stepBy(steps);
+}
+
+QAbstractSpinBox::StepEnabled DefaultSpinBox::stepEnabled() const {
+    if (value() == minimum() && !specialValueText().isEmpty() && m_default > minimum())
+        return StepUpEnabled | StepDownEnabled;
+    return QSpinBox::stepEnabled();
+}
+
+void DefaultSpinBox::keyPressEvent(QKeyEvent* e) {
+    QSpinBox::keyPressEvent(e);
+    if (e->key() == Qt::Key_Return || e->key() == Qt::Key_Enter) Q_EMIT returnPressed();
+}
 
 // ---- ChartPanel -----------------------------------------------------------------
 
@@ -60,7 +109,13 @@ ExportInfo ChartPanel::exportInfo() const {
     return info;
 }
 
+void ChartPanel::setExportPainter(std::function<QSize()> size, std::function<void(QPainter&)> paint) {
+    m_exportSize = std::move(size);
+    m_exportPaint = std::move(paint);
+}
+
 bool ChartPanel::exportChart(const QString& path, QString* error) {
+    if (m_exportPaint) return ChartExporter::exportPainted(m_exportSize(), m_exportPaint, path, exportInfo(), error);
     return ChartExporter::exportWidget(m_content, path, exportInfo(), error);
 }
 
@@ -181,11 +236,18 @@ QString ModelCardView::fieldText(const QString& key) const {
 // ---- SettingsPanel ------------------------------------------------------------------------
 
 SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
-    auto* form = new QFormLayout(this);
-    m_system = new QPlainTextEdit(this);
-    m_system->setPlaceholderText(tr("System prompt (applies to new conversations)"));
-    m_system->setMaximumHeight(80);
-    form->addRow(tr("System prompt"), m_system);
+    // Three groups, each a form with its labels beside their fields, and the
+    // spare height below them (a form stretched over the whole tab spreads
+    // its rows apart).
+    auto* lay = new QVBoxLayout(this);
+    auto group = [&](const QString& title) {
+        auto* box = new QGroupBox(title, this);
+        auto* form = new QFormLayout(box);
+        form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+        form->setLabelAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+        lay->addWidget(box);
+        return form;
+    };
     auto dspin = [&](double lo, double hi, double step, int dec) {
         auto* s = new QDoubleSpinBox(this);
         s->setRange(lo, hi);
@@ -194,39 +256,54 @@ SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
         connect(s, &QDoubleSpinBox::valueChanged, this, &SettingsPanel::changed);
         return s;
     };
-    auto ispin = [&](int lo, int hi) {
-        auto* s = new QSpinBox(this);
+    auto ispin = [&](QSpinBox* s, int lo, int hi) {
         s->setRange(lo, hi);
         connect(s, &QSpinBox::valueChanged, this, &SettingsPanel::changed);
         return s;
     };
+
+    QFormLayout* conv = group(tr("Conversation"));
+    m_system = new QPlainTextEdit(this);
+    m_system->setPlaceholderText(tr("System prompt (applies to new conversations)"));
+    m_system->setMaximumHeight(80);
+    conv->addRow(tr("System prompt"), m_system);
+
+    QFormLayout* sampling = group(tr("Sampling (the next reply)"));
     m_temperature = dspin(0.0, 5.0, 0.05, 2);
     m_temperature->setToolTip(tr("0 picks the most likely token every time"));
-    form->addRow(tr("Temperature"), m_temperature);
-    m_topK = ispin(0, 1000);
+    sampling->addRow(tr("Temperature"), m_temperature);
+    m_topK = ispin(new QSpinBox(this), 0, 1000);
     m_topK->setSpecialValueText(tr("off"));
-    form->addRow(tr("Top-k"), m_topK);
+    m_topK->setToolTip(tr("Sample the next token among the k most likely tokens of the vocabulary (not the experts)"));
+    sampling->addRow(tr("Sampling top-k"), m_topK);
     m_topP = dspin(0.0, 1.0, 0.01, 2);
-    form->addRow(tr("Top-p"), m_topP);
+    sampling->addRow(tr("Top-p"), m_topP);
     m_minP = dspin(0.0, 1.0, 0.01, 2);
-    form->addRow(tr("Min-p"), m_minP);
+    sampling->addRow(tr("Min-p"), m_minP);
     m_repeat = dspin(0.5, 3.0, 0.05, 2);
-    form->addRow(tr("Repetition penalty"), m_repeat);
-    m_seed = ispin(0, 2147483647);
-    form->addRow(tr("Seed"), m_seed);
-    m_maxTokens = ispin(1, 32768);
-    form->addRow(tr("Max tokens"), m_maxTokens);
+    sampling->addRow(tr("Repetition penalty"), m_repeat);
+    m_seed = ispin(new QSpinBox(this), 0, 2147483647);
+    sampling->addRow(tr("Seed"), m_seed);
+    m_maxTokens = ispin(new QSpinBox(this), 1, 32768);
+    sampling->addRow(tr("Max tokens"), m_maxTokens);
+
+    QFormLayout* model = group(tr("Model (applying reloads it)"));
     auto* experts = new QWidget(this);
     auto* el = new QHBoxLayout(experts);
     el->setContentsMargins(0, 0, 0, 0);
-    m_experts = ispin(0, 512);
+    m_experts = new DefaultSpinBox(experts);
+    ispin(m_experts, 0, 512);
     m_experts->setSpecialValueText(tr("model's own"));
-    m_experts->setToolTip(tr("Experts used per token; changing it reloads the backend"));
+    m_experts->setToolTip(tr("Experts each token is routed to in every MoE layer (the router's top-k). Apply or Enter "
+                             "reloads the model with it and starts a new conversation."));
     m_applyExperts = new QPushButton(tr("Apply"), experts);
     el->addWidget(m_experts, 1);
     el->addWidget(m_applyExperts);
-    connect(m_applyExperts, &QPushButton::clicked, this, [this] { Q_EMIT expertsPerTokenChanged(m_experts->value()); });
-    form->addRow(tr("Experts per token"), experts);
+    auto apply = [this] { Q_EMIT expertsPerTokenChanged(m_experts->value()); };
+    connect(m_applyExperts, &QPushButton::clicked, this, apply);
+    connect(m_experts, &DefaultSpinBox::returnPressed, this, apply);
+    model->addRow(tr("Experts per token"), experts);
+    lay->addStretch(1);
     connect(m_system, &QPlainTextEdit::textChanged, this, &SettingsPanel::changed);
 }
 
@@ -268,6 +345,7 @@ void SettingsPanel::save() const {
 
 void SettingsPanel::setModelTopK(int modelTopK, int experts) {
     m_experts->setMaximum(std::max(1, experts));
+    m_experts->setDefaultValue(modelTopK);
     m_experts->setSpecialValueText(tr("model's own (%1)").arg(modelTopK));
 }
 
@@ -315,6 +393,9 @@ ChatPanel::ChatPanel(QWidget* parent) : QWidget(parent) {
 
 void ChatPanel::setBusy(bool generating) {
     m_busy = generating;
+    // A button about to be disabled hands the focus to the message box, not
+    // to whatever widget comes next in the window.
+    if (generating && (m_send->hasFocus() || m_regenerate->hasFocus() || m_edit->hasFocus())) m_input->setFocus();
     m_stop->setEnabled(generating);
     m_send->setEnabled(!generating && m_ready);
     m_regenerate->setEnabled(!generating && m_ready && !m_turns.isEmpty());
@@ -354,6 +435,79 @@ void ChatPanel::beginUser(const QString& text) {
     c.insertText(tr("You") + QLatin1Char('\n'), head);
     c.insertText(text, QTextCharFormat());
     setBusy(m_busy);
+    scrollToEnd(); // what was just sent, and the reply below it
+}
+
+void ChatPanel::scrollToEnd() {
+    QScrollBar* sb = m_view->verticalScrollBar();
+    sb->setValue(sb->maximum());
+}
+
+void ChatPanel::setWaiting(bool waiting) {
+    if (waiting == (m_waitingAt >= 0)) return;
+    QTextCursor c(m_view->document());
+    if (waiting) {
+        c.movePosition(QTextCursor::End);
+        m_waitingAt = c.position();
+        QTextCharFormat f;
+        f.setForeground(QColor(0x88, 0x88, 0x88));
+        f.setFontItalic(true);
+        c.insertText(tr("reading the prompt\u2026"), f);
+        scrollToEnd();
+    } else {
+        c.setPosition(std::min(m_waitingAt, m_view->document()->characterCount() - 1));
+        c.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
+        c.removeSelectedText();
+        m_waitingAt = -1;
+    }
+}
+
+void ChatPanel::focusInput() { m_input->setFocus(); }
+
+void ChatPanel::setSelectedFrame(int frame) {
+    m_selectedFrame = frame;
+    markSelected(true);
+}
+
+// The reply token of the selected frame, as a cursor over its text (null: not in the transcript).
+static QTextCursor findAnchor(QTextDocument* doc, const QString& href) {
+    for (QTextBlock b = doc->begin(); b.isValid(); b = b.next())
+        for (auto it = b.begin(); !it.atEnd(); ++it) {
+            const QTextFragment f = it.fragment();
+            if (f.isValid() && f.charFormat().isAnchor() && f.charFormat().anchorHref() == href) {
+                QTextCursor c(doc);
+                c.setPosition(f.position());
+                c.setPosition(f.position() + f.length(), QTextCursor::KeepAnchor);
+                return c;
+            }
+        }
+    return {};
+}
+
+void ChatPanel::markSelected(bool scroll) {
+    QList<QTextEdit::ExtraSelection> marks;
+    if (m_selectedFrame >= 0) {
+        const QTextCursor c = findAnchor(m_view->document(), QStringLiteral("f:%1").arg(m_selectedFrame));
+        if (!c.isNull()) {
+            QTextEdit::ExtraSelection sel;
+            sel.cursor = c;
+            sel.format.setBackground(QColor(0xff, 0xd5, 0x4f));
+            sel.format.setForeground(QColor(0x20, 0x20, 0x20));
+            marks.append(sel);
+            if (scroll) {
+                QTextCursor at(m_view->document());
+                at.setPosition(c.selectionStart());
+                m_view->setTextCursor(at);
+                m_view->ensureCursorVisible();
+            }
+        }
+    }
+    m_view->setExtraSelections(marks);
+}
+
+QString ChatPanel::selectedText() const {
+    if (m_selectedFrame < 0) return {};
+    return findAnchor(m_view->document(), QStringLiteral("f:%1").arg(m_selectedFrame)).selectedText();
 }
 
 void ChatPanel::beginAssistant() {
@@ -391,6 +545,7 @@ void ChatPanel::appendTokens(const QVector<StreamToken>& tokens) {
         pieces.append({t.text, t.frameIndex});
     }
     m_turns.last().reply += pieces;
+    if (!pieces.isEmpty()) setWaiting(false);
     QScrollBar* sb = m_view->verticalScrollBar();
     const bool atEnd = sb->value() >= sb->maximum() - 4;
     appendPieces(pieces);
@@ -398,6 +553,7 @@ void ChatPanel::appendTokens(const QVector<StreamToken>& tokens) {
 }
 
 void ChatPanel::endAssistant(const QString& note) {
+    setWaiting(false);
     if (m_turns.isEmpty() || note.isEmpty()) return;
     m_turns.last().note = note;
     QTextCursor c(m_view->document());
@@ -409,6 +565,7 @@ void ChatPanel::endAssistant(const QString& note) {
 }
 
 void ChatPanel::showError(const QString& message) {
+    setWaiting(false);
     QTextCursor c(m_view->document());
     c.movePosition(QTextCursor::End);
     QTextCharFormat f;
@@ -419,9 +576,11 @@ void ChatPanel::showError(const QString& message) {
         m_turns.last().note = message;
         m_turns.last().error = true;
     }
+    scrollToEnd(); // the message is where the reader's eyes should go
 }
 
 void ChatPanel::render() {
+    m_waitingAt = -1;
     m_view->clear();
     const QVector<Turn> turns = m_turns;
     m_turns.clear();
@@ -432,6 +591,7 @@ void ChatPanel::render() {
         appendPieces(t.reply);
         endAssistant(t.note);
     }
+    markSelected(false);
 }
 
 void ChatPanel::removeLastTurn() {
@@ -443,6 +603,9 @@ void ChatPanel::removeLastTurn() {
 
 void ChatPanel::clearTranscript() {
     m_turns.clear();
+    m_selectedFrame = -1;
+    m_waitingAt = -1;
+    m_view->setExtraSelections({});
     m_linksValid = true;
     m_view->clear();
     setBusy(m_busy);
@@ -450,6 +613,7 @@ void ChatPanel::clearTranscript() {
 
 void ChatPanel::disableFrameLinks() {
     m_linksValid = false;
+    m_selectedFrame = -1;
     render();
     m_linksValid = true;
     // Only the transcript from now on links to routing.

@@ -6,6 +6,7 @@
 
 #include <QAbstractItemModel>
 #include <QPointer>
+#include <QSpinBox>
 #include <QWidget>
 
 #include <functional>
@@ -15,11 +16,56 @@ class QCheckBox;
 class QDoubleSpinBox;
 class QFormLayout;
 class QLabel;
+class QPainter;
 class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
 class QTextBrowser;
 class QToolButton;
+
+// One line of plain text that never asks for more width than it gets: the
+// text is elided to the width the layout gives, whole in the tooltip. For
+// text that changes with the mouse (a hover readout), so the window's
+// minimum width never follows it.
+class ElidedLabel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ElidedLabel(QWidget* parent = nullptr);
+    void setText(const QString& text);
+    QString text() const { return m_text; }
+    void clear() { setText(QString()); }
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent*) override;
+
+private:
+    QString m_text;
+};
+
+// A spin box whose lowest value stands for a default shown in words ("model's
+// own (2)"). The arrows step from the default's number, not from the
+// placeholder value: up from "model's own (2)" is 3, down is 1. Enter emits
+// returnPressed.
+class DefaultSpinBox : public QSpinBox {
+    Q_OBJECT
+public:
+    using QSpinBox::QSpinBox;
+    // The number the special value stands for (0: none known; steps go from the minimum).
+    void setDefaultValue(int v) { m_default = v; }
+    void stepBy(int steps) override;
+
+Q_SIGNALS:
+    void returnPressed();
+
+protected:
+    void keyPressEvent(QKeyEvent* e) override;
+    StepEnabled stepEnabled() const override;
+
+private:
+    int m_default = 0;
+};
 
 // A title, an Export menu (chart as PNG/SVG/PDF, data as CSV) and the chart.
 class ChartPanel : public QWidget {
@@ -27,6 +73,9 @@ class ChartPanel : public QWidget {
 public:
     ChartPanel(const QString& title, QWidget* content, QAbstractItemModel* data, QWidget* parent = nullptr);
     QWidget* content() const { return m_content; }
+    // What an export draws instead of the widget as shown (a heatmap draws
+    // every token, not the scrolled view): its size and a painter callback.
+    void setExportPainter(std::function<QSize()> size, std::function<void(QPainter&)> paint);
     QAbstractItemModel* dataModel() const { return m_data; }
     void setDataModel(QAbstractItemModel* m) { m_data = m; }
     QString title() const { return m_title; }
@@ -44,6 +93,8 @@ private:
     QWidget* m_content;
     QWidget* m_header;
     QPointer<QAbstractItemModel> m_data;
+    std::function<QSize()> m_exportSize;
+    std::function<void(QPainter&)> m_exportPaint;
 };
 
 class ModelCardView : public QWidget {
@@ -69,6 +120,8 @@ public:
     void load();  // from QSettings
     void save() const;
     void setModelTopK(int modelTopK, int experts);
+    DefaultSpinBox* expertsBox() const { return m_experts; }   // for tests
+    QPushButton* applyButton() const { return m_applyExperts; } // for tests
 
 Q_SIGNALS:
     void changed();
@@ -83,7 +136,7 @@ private:
     QDoubleSpinBox* m_repeat;
     QSpinBox* m_seed;
     QSpinBox* m_maxTokens;
-    QSpinBox* m_experts;
+    DefaultSpinBox* m_experts;
     QPushButton* m_applyExperts;
 };
 
@@ -107,6 +160,13 @@ public:
     void removeLastTurn();        // for regenerate / edit
     void clearTranscript();
     void disableFrameLinks();     // earlier tokens' routing is gone (transcript restarted)
+    // Marks the reply token whose routing is shown (-1: none) and scrolls to it.
+    void setSelectedFrame(int frame);
+    int selectedFrame() const { return m_selectedFrame; }
+    QString selectedText() const; // the marked token's text (for tests)
+    // "Reading the prompt" in the reply being written, until its first token.
+    void setWaiting(bool waiting);
+    void focusInput();
     QString transcriptText() const;
     QString lastUserMessage() const;
     bool hasTurns() const { return !m_turns.isEmpty(); }
@@ -132,6 +192,8 @@ private:
     };
     void render();
     void appendPieces(const QVector<Piece>& pieces);
+    void scrollToEnd();
+    void markSelected(bool scroll);
 
     QTextBrowser* m_view;
     QPlainTextEdit* m_input;
@@ -143,4 +205,6 @@ private:
     bool m_linksValid = true;
     bool m_busy = false;
     bool m_ready = false;
+    int m_selectedFrame = -1;
+    int m_waitingAt = -1; // document position of the "reading the prompt" note, -1: none
 };
