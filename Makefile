@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 DEMO_MODEL ?= resources/models/shakespeare-moe.gguf
 
-.PHONY: all deps configure build test run run-cli screenshots bench-ui clean
+.PHONY: all deps configure build test run run-cli screenshots bench-ui clean test-asan fuzz
 
 all: build
 
@@ -44,6 +44,40 @@ screenshots: build
 
 bench-ui: build
 	QT_QPA_PLATFORM=offscreen $(BUILD_DIR)/tests/bench_ui
+
+# The whole suite built with AddressSanitizer and UBSan (-DMOE_SANITIZE=ON);
+# any report fails the test that made it. ASAN_TESTS narrows it, e.g.
+# ASAN_TESTS='-R "^tst_(gguf|model)$$"'.
+ASAN_DIR ?= build-asan
+ASAN_TESTS ?=
+test-asan: deps
+	cmake -S . -B $(ASAN_DIR) -DMOE_SANITIZE=ON $(CMAKE_FLAGS)
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) $(ASAN_TESTS)
+
+# libFuzzer (clang): every target for FUZZ_SECONDS each, on one core, from
+# the generated seeds; new inputs gather in $(FUZZ_DIR)/corpus/TARGET, and a
+# finding is written to $(FUZZ_DIR)/findings/ (keep it under
+# tests/fuzz/regressions/TARGET/, where ctest replays it).
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= fuzz_gguf fuzz_model fuzz_tokenizer fuzz_pretokenizer fuzz_template
+fuzz: deps
+	cmake -S . -B $(FUZZ_DIR) -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DMOE_FUZZ=ON -DMOE_CUDA=OFF $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target $(FUZZ_TARGETS) fuzz_seeds_gen
+	$(FUZZ_DIR)/tests/fuzz_seeds_gen $(FUZZ_DIR)/seeds
+	@mkdir -p $(FUZZ_DIR)/findings
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$t; \
+	  echo "== $$t for $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_DIR)/tests/$$t $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/seeds/$${t#fuzz_} \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_DIR)/findings/$$t- > $(FUZZ_DIR)/$$t.log 2>&1 \
+	    || { tail -40 $(FUZZ_DIR)/$$t.log; echo "$$t: a finding, see $(FUZZ_DIR)/findings/"; exit 1; }; \
+	  grep -E "^#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss" $(FUZZ_DIR)/$$t.log; \
+	done
 
 clean:
 	rm -rf $(BUILD_DIR)

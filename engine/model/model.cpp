@@ -66,8 +66,10 @@ std::string supported_arch_list() {
     return s;
 }
 
-std::shared_ptr<Model> Model::load(const std::string& path) {
-    std::shared_ptr<Model> m(new Model(GgufFile::open(path)));
+std::shared_ptr<Model> Model::load(const std::string& path) { return load(GgufFile::open(path)); }
+
+std::shared_ptr<Model> Model::load(GgufFile file) {
+    std::shared_ptr<Model> m(new Model(std::move(file)));
     m->read_config();
     m->bind_weights();
     m->compute_stats();
@@ -94,17 +96,38 @@ void Model::read_config() {
         if (v == 0 || v > (1u << 30)) throw Error(fmt::format("{}: {} = {} is out of range", f.path(), k, v));
         return static_cast<int32_t>(v);
     };
+    // A float hyper-parameter that must be finite and inside (lo, hi]: a NaN,
+    // zero or negative epsilon or RoPE base would run and print garbage.
+    auto get_positive = [&](const std::string& k, double fallback, double lo, double hi, const char* why) {
+        const double v = f.get_float(k, fallback);
+        if (!std::isfinite(v) || !(v > lo) || v > hi) {
+            throw Error(fmt::format("{}: {} = {} is out of range: {}", f.path(), k, v, why));
+        }
+        return static_cast<float>(v);
+    };
 
     ModelConfig c{};
     c.arch = info->arch;
     c.n_layer = get_i32(key("block_count"));
+    // Every block holds at least its norms, four attention matrices and an
+    // FFN, so the tensors present bound the block count before the layer list
+    // is sized: a tiny file cannot claim millions of blocks.
+    constexpr uint64_t k_min_tensors_per_block = 9;
+    if (uint64_t(c.n_layer) > f.tensors().size() / k_min_tensors_per_block) {
+        throw Error(fmt::format("{}: {} = {} is more blocks than the file's {} tensors can hold (a block has at least "
+                                "{} tensors)",
+                                f.path(), key("block_count"), c.n_layer, f.tensors().size(),
+                                k_min_tensors_per_block));
+    }
     c.n_embd = get_i32(key("embedding_length"));
     c.n_head = get_i32(key("attention.head_count"));
     c.n_head_kv = f.find(key("attention.head_count_kv")) ? get_i32(key("attention.head_count_kv")) : c.n_head;
     c.head_dim = f.find(key("attention.key_length")) ? get_i32(key("attention.key_length")) : c.n_embd / c.n_head;
     c.n_ctx_train = f.find(key("context_length")) ? get_i32(key("context_length")) : 2048;
-    c.rms_eps = static_cast<float>(f.get_float(key("attention.layer_norm_rms_epsilon"), 1e-6));
-    c.rope_freq_base = static_cast<float>(f.get_float(key("rope.freq_base"), 10000.0));
+    c.rms_eps = get_positive(key("attention.layer_norm_rms_epsilon"), 1e-6, 0.0, 1.0,
+                             "an RMSNorm epsilon is a small positive number (1e-6 is usual)");
+    c.rope_freq_base = get_positive(key("rope.freq_base"), 10000.0, 1.0, 1e12,
+                                    "a RoPE base is a finite number above 1 (10000 or 1000000 is usual)");
     c.rope = info->rope;
     c.qk_norm = info->qk_norm;
     c.gating = Gating::softmax;
@@ -151,7 +174,21 @@ void Model::read_config() {
 
     const GgufTensorInfo* embd = f.find_tensor("token_embd.weight");
     if (!embd) throw Error(fmt::format("{}: missing tensor token_embd.weight", f.path()));
+    if (embd->n_dims != 2 || embd->ne[1] > (int64_t(1) << 30)) {
+        throw Error(fmt::format("{}: tensor token_embd.weight has shape {}, expected [{}, vocabulary size]", f.path(),
+                                shape_str(embd->ne, embd->n_dims), c.n_embd));
+    }
     c.n_vocab = static_cast<int32_t>(embd->ne[1]);
+    // The tokenizer and the embedding must agree on the vocabulary: ids past
+    // the tokenizer's list would print as nothing, ids past the embedding
+    // could never be fed back.
+    if (const GgufKV* toks = f.find("tokenizer.ggml.tokens"); toks && toks->type == GgufValueType::ARRAY) {
+        if (toks->arr_n != uint64_t(c.n_vocab)) {
+            throw Error(fmt::format("{}: the tokenizer has {} tokens (tokenizer.ggml.tokens) but token_embd.weight has "
+                                    "{} rows; the vocabulary must match the embedding",
+                                    f.path(), toks->arr_n, c.n_vocab));
+        }
+    }
     m_cfg = c;
 }
 

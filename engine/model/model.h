@@ -112,6 +112,8 @@ class Model {
 public:
     // Opens, validates and describes a GGUF model. Throws moe::Error naming what is wrong.
     static std::shared_ptr<Model> load(const std::string& path);
+    // The same over a file already opened (GgufFile::from_memory for tests and fuzzing).
+    static std::shared_ptr<Model> load(GgufFile file);
 
     const ModelConfig& config() const { return m_cfg; }
     const ModelWeights& weights() const { return m_w; }

@@ -4,6 +4,7 @@
 #include "cpu/op_checks.h"
 #include "error.h"
 #include "runtime/cuda_hook.h"
+#include "runtime/thread_pool.h"
 
 #include <fmt/format.h>
 
@@ -16,7 +17,8 @@ namespace moe {
 BackendShape backend_shape(const ModelConfig& c, const BackendOptions& opts) {
     BackendShape s;
     s.n_ctx = opts.n_ctx > 0 ? opts.n_ctx : std::min(c.n_ctx_train, 4096);
-    s.max_batch = std::max(1, opts.max_batch);
+    // a batch never holds more tokens than the context, so a larger one only wastes memory
+    s.max_batch = std::clamp(opts.max_batch, 1, s.n_ctx);
     s.top_k = opts.top_k > 0 ? opts.top_k : c.n_expert_used;
     if (s.top_k > c.n_expert) {
         throw Error(fmt::format("--top-k {} is more than the model's {} experts", s.top_k, c.n_expert));
@@ -77,14 +79,28 @@ std::unique_ptr<Backend> make_backend(BackendKind kind, std::shared_ptr<const Mo
         }
     }
 
-    // Say how much memory the KV cache needs before allocating it.
-    const int n_ctx = opts.n_ctx > 0 ? opts.n_ctx : std::min(model->config().n_ctx_train, 4096);
-    const uint64_t need = model->kv_cache_bytes(n_ctx);
+    // Say how much memory the KV cache and the per-batch and per-thread
+    // buffers need before allocating them (a huge --ctx, --batch or
+    // --threads must not end in std::bad_alloc).
+    const ModelConfig& c = model->config();
+    const BackendShape shape = backend_shape(c, opts);
+    const int n_ctx = shape.n_ctx;
+    const uint64_t threads = uint64_t(opts.n_threads > 0 ? opts.n_threads : ThreadPool::default_threads());
+    const uint64_t B = uint64_t(shape.max_batch), slots = B * uint64_t(shape.top_k);
+    const uint64_t scratch =
+        sizeof(float) * (B * (4 * uint64_t(c.n_embd) + 2 * uint64_t(c.n_head) * uint64_t(c.head_dim) +
+                              2 * uint64_t(c.n_head_kv) * uint64_t(c.head_dim) + uint64_t(c.n_expert) +
+                              uint64_t(c.n_vocab) + uint64_t(std::max(c.n_ff_shexp, 1)) + 1) +
+                         slots * (2 * uint64_t(c.n_embd) + uint64_t(c.n_ff_exp)) + threads * uint64_t(n_ctx));
+    const uint64_t kv = model->kv_cache_bytes(n_ctx);
+    const uint64_t need = kv + scratch;
     const uint64_t avail = available_memory();
     if (avail > 0 && need > avail) {
-        throw Error(fmt::format("the KV cache for {} positions needs {:.2f} GiB but only {:.2f} GiB of memory is "
-                                "available; use a smaller --ctx",
-                                n_ctx, double(need) / (1u << 30), double(avail) / (1u << 30)));
+        throw Error(fmt::format("the KV cache for {} positions ({:.2f} GiB) and the buffers for a batch of {} tokens on "
+                                "{} threads ({:.2f} GiB) need more than the {:.2f} GiB of memory available; use a "
+                                "smaller --ctx, --batch or --threads",
+                                n_ctx, double(kv) / (1u << 30), B, threads, double(scratch) / (1u << 30),
+                                double(avail) / (1u << 30)));
     }
     // The weights are memory-mapped, so a model larger than memory still
     // loads, but every token then pages weights in from disk: say so.

@@ -1,5 +1,7 @@
 #include "runtime/session.h"
 
+#include "model/verify.h"
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -20,6 +22,13 @@ double log_softmax_at(const float* logits, int n, int32_t target) {
     double sum = 0.0;
     for (int i = 0; i < n; ++i) sum += std::exp(double(logits[i]) - mx);
     return double(logits[target]) - mx - std::log(sum);
+}
+
+bool all_finite(const float* x, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+        if (!std::isfinite(x[i])) return false;
+    }
+    return true;
 }
 
 } // namespace
@@ -57,6 +66,7 @@ void Session::eval(std::span<const int32_t> tokens, const std::function<void(siz
     for (size_t off = 0; off < tokens.size();) {
         const int n = int(std::min<size_t>(size_t(b.max_batch()), tokens.size() - off));
         b.forward(tokens.data() + off, n, m_n_past, bool(on_logits));
+        check_finite(tokens.data() + off, n, bool(on_logits));
         for (int i = 0; i < n; ++i) {
             if (m_observer && n_moe > 0) {
                 RoutingFrame f;
@@ -74,6 +84,34 @@ void Session::eval(std::span<const int32_t> tokens, const std::function<void(siz
         m_last_batch_n = n;
         off += size_t(n);
         m_history.insert(m_history.end(), tokens.begin() + ptrdiff_t(off) - n, tokens.begin() + ptrdiff_t(off));
+    }
+}
+
+// NaN or Inf in a weight (or an overflow) spreads to every later value and
+// ends as a constant token or a perplexity of nan. One pass over what the
+// step produced anyway (the gates of every MoE layer, the logits kept) finds
+// it; only then are the weights the token read searched, to name the first.
+void Session::check_finite(const int32_t* tokens, int n, bool all_logits) const {
+    const Backend& b = *m_backend;
+    const int n_vocab = m_model->config().n_vocab;
+    const int n_moe = b.n_moe_layers(), k = b.top_k();
+    for (int i = 0; i < n; ++i) {
+        int bad_layer = -1;
+        for (int l = 0; l < n_moe && bad_layer < 0; ++l) {
+            if (!all_finite(b.routing_weights(i, l), size_t(k))) bad_layer = l;
+        }
+        const bool bad_logits = (all_logits || i == n - 1) && !all_finite(b.logits(i), size_t(n_vocab));
+        if (bad_layer < 0 && !bad_logits) continue;
+        const std::string what = bad_layer >= 0 ? fmt::format("the expert gates of layer {}", bad_layer) : "the logits";
+        const auto routed = [&](int layer) -> const int32_t* {
+            return layer < n_moe && (bad_layer < 0 || layer < bad_layer) ? b.routing_ids(i, layer) : nullptr;
+        };
+        const std::optional<NonFinite> w = locate_non_finite(*m_model, tokens[i], routed, k);
+        throw Error(fmt::format("non-finite values (NaN or Inf) in {} at position {} (token {}): {}", what,
+                                m_n_past + i, tokens[i],
+                                w ? fmt::format("weight {}", w->describe())
+                                  : std::string("every weight this token read is finite, so the activations "
+                                                "overflowed")));
     }
 }
 

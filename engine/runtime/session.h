@@ -81,6 +81,9 @@ public:
 
 private:
     void check_tokens(std::span<const int32_t> tokens) const;
+    // Throws moe::Error naming the first non-finite gate or logit of the
+    // batch just run, and the first weight holding NaN/Inf that it read.
+    void check_finite(const int32_t* tokens, int n, bool all_logits) const;
 
     std::shared_ptr<const Model> m_model;
     std::unique_ptr<Backend> m_backend;

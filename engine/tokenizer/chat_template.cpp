@@ -187,7 +187,8 @@ ChatTemplate ChatTemplate::detect(const std::string& jinja, std::string* why) {
 ChatTemplate ChatTemplate::from_file(const std::string& path) {
     nlohmann::json j;
     try {
-        j = nlohmann::json::parse(read_text_file(path));
+        // a template is a few hundred bytes; a megabyte is generous
+        j = nlohmann::json::parse(read_text_file(path, uint64_t(1) << 20));
     } catch (const nlohmann::json::exception& e) {
         throw Error(fmt::format("{} is not valid JSON: {}", path, e.what()));
     }

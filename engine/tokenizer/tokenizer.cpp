@@ -19,6 +19,20 @@ namespace {
 
 const char* k_space = "\xE2\x96\x81";  // U+2581, SentencePiece's visible space
 
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+// The byte of a SentencePiece byte token "<0xNN>", or -1 when the text is not one.
+int byte_token_value(std::string_view t) {
+    if (t.size() != 6 || t.substr(0, 3) != "<0x" || t[5] != '>') return -1;
+    const int hi = hex_digit(t[3]), lo = hex_digit(t[4]);
+    return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
+}
+
 uint64_t pair_key(int32_t a, int32_t b) { return (uint64_t(uint32_t(a)) << 32) | uint32_t(b); }
 
 // Rank-ordered BPE over token ids. Both families end up here: byte-level
@@ -394,6 +408,15 @@ public:
         m_info.pre_rule = "sentencepiece";
         m_info.add_bos = f.get_bool("tokenizer.ggml.add_bos_token", true);
         m_info.add_space_prefix = f.get_bool("tokenizer.ggml.add_space_prefix", true);
+        // Byte tokens are decoded from their text; one that does not spell a
+        // byte would decode to nothing, so the file is refused here.
+        for (size_t i = 0; i < m_text.size(); ++i) {
+            if (m_kind[i] == TokenKind::byte && byte_token_value(m_text[i]) < 0) {
+                throw Error(fmt::format("{}: token {} '{}' is a byte token (tokenizer.ggml.token_type 6) but does not "
+                                        "spell a byte as <0xNN>",
+                                        f.path(), i, m_text[i]));
+            }
+        }
         m_byte_token.fill(-1);
         int n_bytes = 0;
         for (int b = 0; b < 256; ++b) {
@@ -477,7 +500,7 @@ public:
         if (k == TokenKind::control || k == TokenKind::unknown || k == TokenKind::unused) {
             return render_special ? t : std::string();
         }
-        if (k == TokenKind::byte && t.size() == 6) return std::string(1, char(std::stoi(t.substr(3, 2), nullptr, 16)));
+        if (k == TokenKind::byte) return std::string(1, char(byte_token_value(t)));
         std::string out;
         for (size_t i = 0; i < t.size();) {
             if (t.compare(i, 3, k_space) == 0) {

@@ -8,10 +8,15 @@
 #include <nlohmann/json.hpp>
 #include <zstd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace moe {
 
@@ -106,15 +111,53 @@ std::string detect_pre(const json& pre, const std::string& path) {
 
 } // namespace
 
-std::string read_text_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(fmt::format("cannot open {}", path));
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    std::string raw = ss.str();
+std::string read_text_file(const std::string& path, uint64_t max_bytes) {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then
+    // refuses everything that is not a regular file (a FIFO, a directory,
+    // /dev/zero), whose reads would block forever or never end.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) throw Error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+    struct FdCloser {
+        int fd;
+        ~FdCloser() { ::close(fd); }
+    } closer{fd};
+    struct stat st {};
+    if (fstat(fd, &st) != 0) throw Error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+    if (S_ISDIR(st.st_mode)) throw Error(fmt::format("{} is a directory, not a file", path));
+    if (!S_ISREG(st.st_mode)) {
+        throw Error(fmt::format("{} is not a regular file (a pipe, a device or a socket); give a file", path));
+    }
+    auto too_big = [&](const char* what) {
+        return Error(fmt::format("{} {} the limit of {} MiB for this file; refusing it", path, what, max_bytes >> 20));
+    };
+    if (uint64_t(st.st_size) > max_bytes) throw too_big("is larger than");
+    // Read at most max_bytes + 1: the file may grow while it is read.
+    std::string raw;
+    raw.resize(size_t(st.st_size));
+    size_t got = 0;
+    for (;;) {
+        if (got == raw.size()) {
+            if (raw.size() > max_bytes) throw too_big("is larger than");
+            raw.resize(std::min<uint64_t>(max_bytes + 1, raw.size() + (1u << 16)));
+        }
+        const ssize_t r = ::read(fd, raw.data() + got, raw.size() - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) throw Error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+        if (r == 0) break;
+        got += size_t(r);
+    }
+    raw.resize(got);
     if (!ends_with(path, ".zst")) return raw;
+
+    // A small compressed file can expand without bound: the same cap holds
+    // for what comes out of the decompressor.
     std::string out;
     ZSTD_DStream* ds = ZSTD_createDStream();
+    if (!ds) throw Error(fmt::format("cannot decompress {}: out of memory", path));
+    struct DsFree {
+        ZSTD_DStream* ds;
+        ~DsFree() { ZSTD_freeDStream(ds); }
+    } ds_free{ds};
     ZSTD_inBuffer ib{raw.data(), raw.size(), 0};
     std::vector<char> buf(ZSTD_DStreamOutSize());
     size_t ret = 1;
@@ -122,12 +165,21 @@ std::string read_text_file(const std::string& path) {
         ZSTD_outBuffer ob{buf.data(), buf.size(), 0};
         ret = ZSTD_decompressStream(ds, &ob, &ib);
         if (ZSTD_isError(ret)) {
-            ZSTD_freeDStream(ds);
             throw Error(fmt::format("{} is not valid zstd data: {}", path, ZSTD_getErrorName(ret)));
         }
+        if (out.size() + ob.pos > max_bytes) throw too_big("expands to more than");
         out.append(buf.data(), ob.pos);
+        // a full output buffer may leave data inside the decoder with all input consumed
+        while (ob.pos == ob.size && ib.pos == ib.size && ret != 0) {
+            ob.pos = 0;
+            ret = ZSTD_decompressStream(ds, &ob, &ib);
+            if (ZSTD_isError(ret)) {
+                throw Error(fmt::format("{} is not valid zstd data: {}", path, ZSTD_getErrorName(ret)));
+            }
+            if (out.size() + ob.pos > max_bytes) throw too_big("expands to more than");
+            out.append(buf.data(), ob.pos);
+        }
     }
-    ZSTD_freeDStream(ds);
     if (ret != 0) throw Error(fmt::format("{} is truncated (zstd frame incomplete)", path));
     return out;
 }

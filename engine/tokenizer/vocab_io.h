@@ -31,7 +31,11 @@ VocabData import_hf_tokenizer(const std::string& tokenizer_json, const std::stri
 // Sets the tokenizer.* keys of a GGUF being written.
 void write_vocab(GgufWriter& w, const VocabData& v);
 
-// Whole file into memory; *.zst files are decompressed.
-std::string read_text_file(const std::string& path);
+// Whole file into memory; *.zst files are decompressed. Only regular files
+// are read (a FIFO, a directory or a device is refused at once), and the
+// file, or what it decompresses to, must not exceed max_bytes: moe::Error
+// names the path and the cap otherwise.
+constexpr uint64_t k_max_text_file_bytes = uint64_t(256) << 20;
+std::string read_text_file(const std::string& path, uint64_t max_bytes = k_max_text_file_bytes);
 
 } // namespace moe
