@@ -37,22 +37,27 @@ inline float ue4m3_half(uint8_t x) {
 
 // Per 32 weights (MXFP4) or 16 (NVFP4 sub-block): byte j holds weight j in
 // its low nibble and weight j + half in its high nibble.
-MOE_DECODE void decode_mxfp4(const uint8_t* b, float* y) {
+MOE_DECODE void decode_mxfp4(const uint8_t* __restrict b, float* __restrict y) {
+    i8x16 lo, hi;
+    codebook_nibbles(kvalues_fp4, b + 1, &lo, &hi);
     const float d = e8m0_half(b[0]);
-    const uint8_t* qs = b + 1;
-    for (int j = 0; j < 16; ++j) {
-        y[j] = float(kvalues_fp4[qs[j] & 0x0F]) * d;
-        y[j + 16] = float(kvalues_fp4[qs[j] >> 4]) * d;
-    }
+    scale16(d, lo, y); // ggml's value * d: the same product
+    scale16(d, hi, y + 16);
 }
 
-MOE_DECODE void decode_nvfp4(const uint8_t* b, float* y) {
-    for (int s = 0; s < 4; ++s, y += 16) {
-        const float d = ue4m3_half(b[s]);
-        const uint8_t* qs = b + 4 + 8 * s;
-        for (int j = 0; j < 8; ++j) {
-            y[j] = float(kvalues_fp4[qs[j] & 0x0F]) * d;
-            y[j + 8] = float(kvalues_fp4[qs[j] >> 4]) * d;
+MOE_DECODE void decode_nvfp4(const uint8_t* __restrict b, float* __restrict y) {
+    // codes for sub-blocks 0-1 (bytes 4-19) and 2-3 (20-35): each 8-byte half
+    // holds one sub-block, low nibbles first
+    for (int pair = 0; pair < 2; ++pair) {
+        i8x16 lo, hi;
+        codebook_nibbles(kvalues_fp4, b + 4 + 16 * pair, &lo, &hi);
+        for (int h = 0; h < 2; ++h, y += 16) {
+            const float d = ue4m3_half(b[2 * pair + h]);
+            i8x8 l8, h8;
+            std::memcpy(&l8, reinterpret_cast<const char*>(&lo) + 8 * h, 8);
+            std::memcpy(&h8, reinterpret_cast<const char*>(&hi) + 8 * h, 8);
+            store8(y, d * to_f32x8(l8));
+            store8(y + 8, d * to_f32x8(h8));
         }
     }
 }

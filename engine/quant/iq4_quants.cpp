@@ -21,18 +21,17 @@ constexpr size_t iq4_xs_bytes = 2 + 2 + 4 + qk_k / 2; // fp16 d, scale high bits
 using iq::kvalues_iq4nl;
 
 // Per 32 elements, byte j of 16 holds element j (low nibble) and j+16 (high).
-MOE_DECODE void decode_iq4_nl(const uint8_t* b, float* y) {
+MOE_DECODE void decode_iq4_nl(const uint8_t* __restrict b, float* __restrict y) {
+    i8x16 lo, hi;
+    codebook_nibbles(kvalues_iq4nl, b + 2, &lo, &hi);
     const float d = read_half(b);
-    const uint8_t* qs = b + 2;
-    for (int j = 0; j < 16; ++j) {
-        y[j] = d * float(kvalues_iq4nl[qs[j] & 0x0F]);
-        y[j + 16] = d * float(kvalues_iq4nl[qs[j] >> 4]);
-    }
+    scale16(d, lo, y);
+    scale16(d, hi, y + 16);
 }
 
 // Sub-block ib's scale (6 bits, stored + 32): low nibble in scales_l[ib/2]
 // (low nibble first), top two bits at bit 2*ib of the 16-bit scales_h.
-MOE_DECODE void decode_iq4_xs(const uint8_t* b, float* y) {
+MOE_DECODE void decode_iq4_xs(const uint8_t* __restrict b, float* __restrict y) {
     const float d = read_half(b);
     const uint16_t scales_h = read_u16(b + 2);
     const uint8_t* scales_l = b + 4;
@@ -40,10 +39,10 @@ MOE_DECODE void decode_iq4_xs(const uint8_t* b, float* y) {
     for (int ib = 0; ib < 8; ++ib, y += 32, qs += 16) {
         const int ls = ((scales_l[ib / 2] >> (4 * (ib % 2))) & 0x0F) | (((scales_h >> (2 * ib)) & 3) << 4);
         const float dl = d * float(ls - 32);
-        for (int j = 0; j < 16; ++j) {
-            y[j] = dl * float(kvalues_iq4nl[qs[j] & 0x0F]);
-            y[j + 16] = dl * float(kvalues_iq4nl[qs[j] >> 4]);
-        }
+        i8x16 lo, hi;
+        codebook_nibbles(kvalues_iq4nl, qs, &lo, &hi);
+        scale16(dl, lo, y);
+        scale16(dl, hi, y + 16);
     }
 }
 

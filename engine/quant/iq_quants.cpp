@@ -21,16 +21,17 @@ constexpr size_t iq1_m_bytes = 32 + 16 + 8;      // grid low bytes; high bits + 
 
 using iq::ksigns_iq2xs;
 
-// Byte k of a packed grid entry (element k of the pattern).
-inline uint8_t grid_byte(uint64_t entry, int k) { return uint8_t(entry >> (8 * k)); }
-
 // 8 weights: db * grid byte, negated where the sign byte has the bit set.
-// (ggml multiplies by -1.f or 1.f, which is exactly a negation.)
-MOE_DECODE void signed_grid8(float db, uint64_t entry, uint8_t signs, float* y) {
-    for (int j = 0; j < 8; ++j) {
-        const float v = db * float(grid_byte(entry, j));
-        y[j] = (signs >> j) & 1 ? -v : v;
-    }
+// (ggml multiplies by -1.f or 1.f, which is exactly a negation; flipping the
+// sign bit does the same without a branch, which random signs would
+// mispredict half the time.)
+MOE_DECODE void signed_grid8(float db, uint64_t entry, uint8_t signs, float* __restrict y) {
+    u8x8 g;
+    std::memcpy(&g, &entry, sizeof g);
+    const f32x8 v = db * to_f32x8(g);
+    const u32x8 bit = {1, 2, 4, 8, 16, 32, 64, 128};
+    const u32x8 neg = u32x8(((u32x8{} + signs) & bit) == bit) & 0x80000000u;
+    store8(y, f32x8(u32x8(v) ^ neg));
 }
 
 // Two 4-byte grid entries side by side (the IQ3 formats).
@@ -39,7 +40,7 @@ inline uint64_t join4(uint32_t a, uint32_t b) { return uint64_t(a) | (uint64_t(b
 // IQ2_XXS: per 32 weights, 4 bytes of grid indices (8 weights each) and a
 // uint32 whose top 4 bits are the scale and whose 4 x 7 low bits index the
 // even-parity sign patterns.
-MOE_DECODE void decode_iq2_xxs(const uint8_t* b, float* y) {
+MOE_DECODE void decode_iq2_xxs(const uint8_t* __restrict b, float* __restrict y) {
     const float d = read_half(b);
     for (int ib = 0; ib < 8; ++ib) {
         const uint8_t* q = b + 2 + 8 * ib;
@@ -53,7 +54,7 @@ MOE_DECODE void decode_iq2_xxs(const uint8_t* b, float* y) {
 
 // IQ2_XS: a uint16 per 8 weights (9-bit grid index, 7-bit sign index) and a
 // 4-bit scale per 16 weights.
-MOE_DECODE void decode_iq2_xs(const uint8_t* b, float* y) {
+MOE_DECODE void decode_iq2_xs(const uint8_t* __restrict b, float* __restrict y) {
     const float d = read_half(b);
     const uint8_t* scales = b + 66;
     for (int ib = 0; ib < 8; ++ib) {
@@ -68,7 +69,7 @@ MOE_DECODE void decode_iq2_xs(const uint8_t* b, float* y) {
 
 // IQ2_S: 10-bit grid indices (low byte in qs, 2 high bits per group in
 // qh[ib]), a full sign byte per 8 weights, a 4-bit scale per 16 weights.
-MOE_DECODE void decode_iq2_s(const uint8_t* b, float* y) {
+MOE_DECODE void decode_iq2_s(const uint8_t* __restrict b, float* __restrict y) {
     const float d = read_half(b);
     const uint8_t* qs = b + 2;
     const uint8_t* signs = b + 34;
@@ -86,7 +87,7 @@ MOE_DECODE void decode_iq2_s(const uint8_t* b, float* y) {
 
 // IQ3_XXS: a byte per 4 weights indexes a grid of 4-byte patterns; per 32
 // weights a uint32 of 4 x 7 sign bits and a 4-bit scale, as IQ2_XXS.
-MOE_DECODE void decode_iq3_xxs(const uint8_t* b, float* y) {
+MOE_DECODE void decode_iq3_xxs(const uint8_t* __restrict b, float* __restrict y) {
     const float d = read_half(b);
     const uint8_t* qs = b + 2;
     const uint8_t* scales_and_signs = b + 66;
@@ -103,7 +104,7 @@ MOE_DECODE void decode_iq3_xxs(const uint8_t* b, float* y) {
 // IQ3_S: 9-bit grid indices (low byte in qs, high bit from qh: one qh byte per
 // 32 weights, bit k for the k-th group of 4), a sign byte per 8 weights and a
 // 4-bit odd scale (1 + 2s) per 32 weights.
-MOE_DECODE void decode_iq3_s(const uint8_t* b, float* y) {
+MOE_DECODE void decode_iq3_s(const uint8_t* __restrict b, float* __restrict y) {
     const float d = read_half(b);
     const uint8_t* qs = b + 2;
     const uint8_t* qh = b + 66;
@@ -121,8 +122,10 @@ MOE_DECODE void decode_iq3_s(const uint8_t* b, float* y) {
 }
 
 // 8 weights of the 1-bit formats: dl * (grid value in {-1, 0, 1} + delta).
-MOE_DECODE void grid1_8(float dl, float delta, uint64_t entry, float* y) {
-    for (int j = 0; j < 8; ++j) y[j] = dl * (float(int8_t(grid_byte(entry, j))) + delta);
+MOE_DECODE void grid1_8(float dl, float delta, uint64_t entry, float* __restrict y) {
+    i8x8 g;
+    std::memcpy(&g, &entry, sizeof g);
+    store8(y, dl * (to_f32x8(g) + delta));
 }
 
 constexpr float iq1_delta = 0.125f; // ggml's IQ1S_DELTA (= IQ1M_DELTA)
@@ -130,7 +133,7 @@ constexpr float iq1_delta = 0.125f; // ggml's IQ1S_DELTA (= IQ1M_DELTA)
 // IQ1_S: 11-bit grid indices (low byte in qs, 3 high bits each from the
 // per-32 uint16 qh), which also holds a 3-bit odd scale (bits 12-14) and the
 // sign of the shared offset delta (bit 15).
-MOE_DECODE void decode_iq1_s(const uint8_t* b, float* y) {
+MOE_DECODE void decode_iq1_s(const uint8_t* __restrict b, float* __restrict y) {
     const float d = read_half(b);
     const uint8_t* qs = b + 2;
     for (int ib = 0; ib < 8; ++ib, qs += 4) {
@@ -144,7 +147,7 @@ MOE_DECODE void decode_iq1_s(const uint8_t* b, float* y) {
 // IQ1_M: as IQ1_S, but each qh nibble holds one group's 3 high index bits and
 // its own delta sign, the odd scales are 3 bits per 16 weights, and the fp16
 // super-block scale is spread over the top nibbles of the four uint16 scales.
-MOE_DECODE void decode_iq1_m(const uint8_t* b, float* y) {
+MOE_DECODE void decode_iq1_m(const uint8_t* __restrict b, float* __restrict y) {
     const uint8_t* qs = b;
     const uint8_t* qh = b + 32;
     uint16_t sc[4];

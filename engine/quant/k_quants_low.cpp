@@ -22,7 +22,7 @@ constexpr size_t q3_k_bytes = 32 + 64 + 12 + 2;
 // its 32 qs bytes holds elements l, l+32, l+64, l+96 from the lowest bits up.
 
 // Q2_K: value = d * scale * q - dmin * min, q in 0..3.
-MOE_DECODE void decode_q2_k(const uint8_t* b, float* y) {
+MOE_DECODE void decode_q2_k(const uint8_t* __restrict b, float* __restrict y) {
     const uint8_t* scales = b;
     const float d = read_half(b + 80), dmin = read_half(b + 82);
     for (int half = 0; half < 2; ++half) {
@@ -49,7 +49,7 @@ inline int q3_k_scale(const uint8_t* s, int j) {
 
 // Q3_K: value = d * scale * (q - 4), q in 0..7 from two low bits in qs and a
 // high bit in hmask: bit k of hmask[l] belongs to element 32k + l.
-MOE_DECODE void decode_q3_k(const uint8_t* b, float* y) {
+MOE_DECODE void decode_q3_k(const uint8_t* __restrict b, float* __restrict y) {
     const uint8_t* hmask = b;
     const uint8_t* scales = b + 96;
     const float d = read_half(b + 108);
@@ -61,7 +61,8 @@ MOE_DECODE void decode_q3_k(const uint8_t* b, float* y) {
             for (int part = 0; part < 2; ++part) {
                 const float dl = d * float(q3_k_scale(scales, 8 * half + 2 * s + part));
                 for (int l = 16 * part; l < 16 * part + 16; ++l) {
-                    const int v = int((q[l] >> shift) & 3) - ((hmask[l] >> bit) & 1 ? 0 : 4);
+                    // minus 4 unless the high bit is set; arithmetic, not a branch
+                    const int v = int((q[l] >> shift) & 3) - int((~hmask[l] >> bit) & 1) * 4;
                     *y++ = dl * float(v);
                 }
             }

@@ -20,7 +20,7 @@ constexpr size_t q5_1_bytes = 2 + 2 + 4 + 16; // fp16 d, fp16 m, fifth bits, nib
 
 // In all three, byte j of the nibbles holds element j (low) and j+16 (high).
 
-MOE_DECODE void decode_q4_1(const uint8_t* b, float* y) {
+MOE_DECODE void decode_q4_1(const uint8_t* __restrict b, float* __restrict y) {
     const float d = read_half(b), m = read_half(b + 2);
     const uint8_t* qs = b + 4;
     for (int j = 0; j < 16; ++j) {
@@ -30,7 +30,7 @@ MOE_DECODE void decode_q4_1(const uint8_t* b, float* y) {
 }
 
 // Bit j of the 32-bit qh is the fifth bit of element j.
-MOE_DECODE void decode_q5_0(const uint8_t* b, float* y) {
+MOE_DECODE void decode_q5_0(const uint8_t* __restrict b, float* __restrict y) {
     const float d = read_half(b);
     const uint32_t qh = read_u32(b + 2);
     const uint8_t* qs = b + 6;
@@ -42,7 +42,7 @@ MOE_DECODE void decode_q5_0(const uint8_t* b, float* y) {
     }
 }
 
-MOE_DECODE void decode_q5_1(const uint8_t* b, float* y) {
+MOE_DECODE void decode_q5_1(const uint8_t* __restrict b, float* __restrict y) {
     const float d = read_half(b), m = read_half(b + 2);
     const uint32_t qh = read_u32(b + 4);
     const uint8_t* qs = b + 8;

@@ -28,7 +28,7 @@ inline int trit(uint8_t q, int n) {
 // Weights in order: bytes 0-31 hold weights 32n + m (n-th trit of byte m) for
 // the first 160, bytes 32-47 the next 80 the same way in runs of 16, and the
 // four qh bytes the last 16 (trit n of byte j is weight 240 + 4n + j).
-MOE_DECODE void decode_tq1_0(const uint8_t* b, float* y) {
+MOE_DECODE void decode_tq1_0(const uint8_t* __restrict b, float* __restrict y) {
     const uint8_t* qs = b;
     const uint8_t* qh = b + 48;
     const float d = read_half(b + 52);
@@ -45,7 +45,7 @@ MOE_DECODE void decode_tq1_0(const uint8_t* b, float* y) {
 
 // TQ2_0: per 128 weights, byte m of 32 holds weights m, m+32, m+64, m+96 in
 // its 2-bit fields from the lowest up, each stored + 1.
-MOE_DECODE void decode_tq2_0(const uint8_t* b, float* y) {
+MOE_DECODE void decode_tq2_0(const uint8_t* __restrict b, float* __restrict y) {
     const float d = read_half(b + 64);
     for (int half = 0; half < 2; ++half) {
         const uint8_t* q = b + 32 * half;
