@@ -200,6 +200,20 @@ inline void prefetch_ahead(const void* p) {
     _mm_prefetch(static_cast<const char*>(p) + MOE_PREFETCH_DISTANCE, _MM_HINT_T0);
 }
 
+// Integer-level paths (the K-quants, the lattice i-quants): a block's levels
+// are unpacked to int8 with 32-byte operations, then widened 8 at a time and
+// multiplied into x, one float scale per group of 16 or 32.
+MOE_AVX2 inline __m256 load_i8x8_ps(const uint8_t* p) {
+    return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+}
+
+MOE_AVX2 inline __m256 levels_ps(const int8_t* q) { return load_i8x8_ps(reinterpret_cast<const uint8_t*>(q)); }
+
+// sum q[i]*x[i] over 16 elements
+MOE_AVX2 inline __m256 dot16(const int8_t* q, const float* x) {
+    return _mm256_fmadd_ps(levels_ps(q + 8), _mm256_loadu_ps(x + 8), _mm256_mul_ps(levels_ps(q), _mm256_loadu_ps(x)));
+}
+
 // AVX2 dot: the block's decoder, inlined here and so compiled for AVX2,
 // fills a stack buffer that FMAs then consume 16 elements at a time on two
 // independent chains. Simple rather than fast: an integer path that skips

@@ -6,6 +6,8 @@
 #include "quant/block_codec.h"
 #include "quant/iq_grids.h"
 
+#include <array>
+
 namespace moe::quant_detail {
 
 namespace {
@@ -21,17 +23,33 @@ constexpr size_t iq1_m_bytes = 32 + 16 + 8;      // grid low bytes; high bits + 
 
 using iq::ksigns_iq2xs;
 
-// 8 weights: db * grid byte, negated where the sign byte has the bit set.
-// (ggml multiplies by -1.f or 1.f, which is exactly a negation; flipping the
-// sign bit does the same without a branch, which random signs would
-// mispredict half the time.)
-MOE_DECODE void signed_grid8(float db, uint64_t entry, uint8_t signs, float* __restrict y) {
-    u8x8 g;
-    std::memcpy(&g, &entry, sizeof g);
-    const f32x8 v = db * to_f32x8(g);
-    const u32x8 bit = {1, 2, 4, 8, 16, 32, 64, 128};
-    const u32x8 neg = u32x8(((u32x8{} + signs) & bit) == bit) & 0x80000000u;
-    store8(y, f32x8(u32x8(v) ^ neg));
+// The five sign-and-grid formats are first unpacked to what they mean: 256
+// signed int8 levels (grid magnitude with its sign) and a float scale per 16
+// weights. Decoding multiplies them out; ggml computes db * grid * (+-1), and
+// db * (+-grid) is the same float, as rounding is symmetric. The AVX2 dot
+// multiplies the levels into x directly.
+struct Levels {
+    alignas(32) int8_t q[qk_k];
+    float scale[16]; // per 16 weights
+};
+
+// Byte j of k_sign_masks[s]: 0xFF where bit j of s is set.
+constexpr std::array<uint64_t, 256> make_sign_masks() {
+    std::array<uint64_t, 256> m{};
+    for (int s = 0; s < 256; ++s) {
+        for (int j = 0; j < 8; ++j) m[size_t(s)] |= uint64_t((s >> j) & 1 ? 0xFF : 0) << (8 * j);
+    }
+    return m;
+}
+constexpr std::array<uint64_t, 256> k_sign_masks = make_sign_masks();
+
+// 8 grid magnitudes (1..127, one per byte) negated where the sign byte says,
+// all at once: two's complement per byte, (g ^ 0xFF) + 1, never carries into
+// the next byte because g > 0.
+inline void signed8(uint64_t grid, uint8_t signs, int8_t* q) {
+    const uint64_t m = k_sign_masks[signs];
+    const uint64_t v = (grid ^ m) + (m & 0x0101010101010101ull);
+    std::memcpy(q, &v, 8);
 }
 
 // Two 4-byte grid entries side by side (the IQ3 formats).
@@ -40,63 +58,61 @@ inline uint64_t join4(uint32_t a, uint32_t b) { return uint64_t(a) | (uint64_t(b
 // IQ2_XXS: per 32 weights, 4 bytes of grid indices (8 weights each) and a
 // uint32 whose top 4 bits are the scale and whose 4 x 7 low bits index the
 // even-parity sign patterns.
-MOE_DECODE void decode_iq2_xxs(const uint8_t* __restrict b, float* __restrict y) {
+MOE_DECODE void unpack_iq2_xxs(const uint8_t* __restrict b, Levels& L) {
     const float d = read_half(b);
     for (int ib = 0; ib < 8; ++ib) {
         const uint8_t* q = b + 2 + 8 * ib;
         const uint32_t aux = read_u32(q + 4);
-        const float db = d * (0.5f + float(aux >> 28)) * 0.25f;
-        for (int l = 0; l < 4; ++l, y += 8) {
-            signed_grid8(db, iq::iq2xxs_grid[q[l]], ksigns_iq2xs[(aux >> (7 * l)) & 127], y);
-        }
+        L.scale[2 * ib] = L.scale[2 * ib + 1] = d * (0.5f + float(aux >> 28)) * 0.25f;
+        for (int l = 0; l < 4; ++l) signed8(iq::iq2xxs_grid[q[l]], ksigns_iq2xs[(aux >> (7 * l)) & 127], L.q + 32 * ib + 8 * l);
     }
 }
 
 // IQ2_XS: a uint16 per 8 weights (9-bit grid index, 7-bit sign index) and a
 // 4-bit scale per 16 weights.
-MOE_DECODE void decode_iq2_xs(const uint8_t* __restrict b, float* __restrict y) {
+MOE_DECODE void unpack_iq2_xs(const uint8_t* __restrict b, Levels& L) {
     const float d = read_half(b);
     const uint8_t* scales = b + 66;
     for (int ib = 0; ib < 8; ++ib) {
-        const float db[2] = {d * (0.5f + float(scales[ib] & 0x0F)) * 0.25f,
-                             d * (0.5f + float(scales[ib] >> 4)) * 0.25f};
-        for (int l = 0; l < 4; ++l, y += 8) {
+        L.scale[2 * ib] = d * (0.5f + float(scales[ib] & 0x0F)) * 0.25f;
+        L.scale[2 * ib + 1] = d * (0.5f + float(scales[ib] >> 4)) * 0.25f;
+        for (int l = 0; l < 4; ++l) {
             const uint16_t q = read_u16(b + 2 + 2 * (4 * ib + l));
-            signed_grid8(db[l / 2], iq::iq2xs_grid[q & 511], ksigns_iq2xs[q >> 9], y);
+            signed8(iq::iq2xs_grid[q & 511], ksigns_iq2xs[q >> 9], L.q + 32 * ib + 8 * l);
         }
     }
 }
 
 // IQ2_S: 10-bit grid indices (low byte in qs, 2 high bits per group in
 // qh[ib]), a full sign byte per 8 weights, a 4-bit scale per 16 weights.
-MOE_DECODE void decode_iq2_s(const uint8_t* __restrict b, float* __restrict y) {
+MOE_DECODE void unpack_iq2_s(const uint8_t* __restrict b, Levels& L) {
     const float d = read_half(b);
     const uint8_t* qs = b + 2;
     const uint8_t* signs = b + 34;
     const uint8_t* qh = b + 66;
     const uint8_t* scales = b + 74;
     for (int ib = 0; ib < 8; ++ib, qs += 4, signs += 4) {
-        const float db[2] = {d * (0.5f + float(scales[ib] & 0x0F)) * 0.25f,
-                             d * (0.5f + float(scales[ib] >> 4)) * 0.25f};
-        for (int l = 0; l < 4; ++l, y += 8) {
+        L.scale[2 * ib] = d * (0.5f + float(scales[ib] & 0x0F)) * 0.25f;
+        L.scale[2 * ib + 1] = d * (0.5f + float(scales[ib] >> 4)) * 0.25f;
+        for (int l = 0; l < 4; ++l) {
             const int idx = qs[l] | ((qh[ib] << (8 - 2 * l)) & 0x300);
-            signed_grid8(db[l / 2], iq::iq2s_grid[idx], signs[l], y);
+            signed8(iq::iq2s_grid[idx], signs[l], L.q + 32 * ib + 8 * l);
         }
     }
 }
 
 // IQ3_XXS: a byte per 4 weights indexes a grid of 4-byte patterns; per 32
 // weights a uint32 of 4 x 7 sign bits and a 4-bit scale, as IQ2_XXS.
-MOE_DECODE void decode_iq3_xxs(const uint8_t* __restrict b, float* __restrict y) {
+MOE_DECODE void unpack_iq3_xxs(const uint8_t* __restrict b, Levels& L) {
     const float d = read_half(b);
     const uint8_t* qs = b + 2;
     const uint8_t* scales_and_signs = b + 66;
     for (int ib = 0; ib < 8; ++ib, qs += 8) {
         const uint32_t aux = read_u32(scales_and_signs + 4 * ib);
-        const float db = d * (0.5f + float(aux >> 28)) * 0.5f;
-        for (int l = 0; l < 4; ++l, y += 8) {
+        L.scale[2 * ib] = L.scale[2 * ib + 1] = d * (0.5f + float(aux >> 28)) * 0.5f;
+        for (int l = 0; l < 4; ++l) {
             const uint64_t entry = join4(iq::iq3xxs_grid[qs[2 * l]], iq::iq3xxs_grid[qs[2 * l + 1]]);
-            signed_grid8(db, entry, ksigns_iq2xs[(aux >> (7 * l)) & 127], y);
+            signed8(entry, ksigns_iq2xs[(aux >> (7 * l)) & 127], L.q + 32 * ib + 8 * l);
         }
     }
 }
@@ -104,7 +120,7 @@ MOE_DECODE void decode_iq3_xxs(const uint8_t* __restrict b, float* __restrict y)
 // IQ3_S: 9-bit grid indices (low byte in qs, high bit from qh: one qh byte per
 // 32 weights, bit k for the k-th group of 4), a sign byte per 8 weights and a
 // 4-bit odd scale (1 + 2s) per 32 weights.
-MOE_DECODE void decode_iq3_s(const uint8_t* __restrict b, float* __restrict y) {
+MOE_DECODE void unpack_iq3_s(const uint8_t* __restrict b, Levels& L) {
     const float d = read_half(b);
     const uint8_t* qs = b + 2;
     const uint8_t* qh = b + 66;
@@ -112,14 +128,52 @@ MOE_DECODE void decode_iq3_s(const uint8_t* __restrict b, float* __restrict y) {
     const uint8_t* scales = b + 106;
     for (int ib = 0; ib < 8; ++ib, qs += 8, signs += 4) {
         const int s = ib % 2 == 0 ? scales[ib / 2] & 0x0F : scales[ib / 2] >> 4;
-        const float db = d * float(1 + 2 * s);
-        for (int l = 0; l < 4; ++l, y += 8) {
+        L.scale[2 * ib] = L.scale[2 * ib + 1] = d * float(1 + 2 * s);
+        for (int l = 0; l < 4; ++l) {
             const int i1 = qs[2 * l] | ((qh[ib] << (8 - 2 * l)) & 256);
             const int i2 = qs[2 * l + 1] | ((qh[ib] << (7 - 2 * l)) & 256);
-            signed_grid8(db, join4(iq::iq3s_grid[i1], iq::iq3s_grid[i2]), signs[l], y);
+            signed8(join4(iq::iq3s_grid[i1], iq::iq3s_grid[i2]), signs[l], L.q + 32 * ib + 8 * l);
         }
     }
 }
+
+template <void (*Unpack)(const uint8_t*, Levels&)>
+MOE_DECODE void decode_levels(const uint8_t* __restrict b, float* __restrict y) {
+    Levels L;
+    Unpack(b, L);
+    for (int g = 0; g < 16; ++g) {
+        for (int j = 0; j < 16; ++j) y[16 * g + j] = L.scale[g] * float(L.q[16 * g + j]);
+    }
+}
+
+#if defined(MOE_QUANT_X86)
+template <size_t Bytes, void (*Unpack)(const uint8_t*, Levels&)>
+MOE_AVX2 float dot_levels_avx2(const uint8_t* row, const float* x, int64_t n) {
+    Levels L;
+    __m256 t0 = _mm256_setzero_ps(), t1 = t0;
+    for (int64_t b = 0; b < n / qk_k; ++b) {
+        const uint8_t* p = row + size_t(b) * Bytes;
+        for (size_t off = 0; off < Bytes; off += 64) prefetch_ahead(p + off);
+        Unpack(p, L);
+        const float* xb = x + b * qk_k;
+        for (int g = 0; g < 16; g += 2) {
+            t0 = _mm256_fmadd_ps(_mm256_set1_ps(L.scale[g]), dot16(L.q + 16 * g, xb + 16 * g), t0);
+            t1 = _mm256_fmadd_ps(_mm256_set1_ps(L.scale[g + 1]), dot16(L.q + 16 * g + 16, xb + 16 * g + 16), t1);
+        }
+    }
+    return hsum(_mm256_add_ps(t0, t1));
+}
+#define MOE_LEVELS_AVX2(Bytes, Unpack) (&dot_levels_avx2<Bytes, Unpack>)
+#else
+#define MOE_LEVELS_AVX2(Bytes, Unpack) nullptr
+#endif
+
+// The codec of a sign-and-grid format (decode only).
+#define MOE_LEVELS_CODEC(Bytes, Unpack)                                                                            \
+    BlockCodec {                                                                                                  \
+        qk_k, Bytes, &dequantize_blocks<qk_k, Bytes, decode_levels<Unpack>>, nullptr,                           \
+            &dot_decoded<qk_k, Bytes, decode_levels<Unpack>>, MOE_LEVELS_AVX2(Bytes, Unpack)                     \
+    }
 
 // 8 weights of the 1-bit formats: dl * (grid value in {-1, 0, 1} + delta).
 MOE_DECODE void grid1_8(float dl, float delta, uint64_t entry, float* __restrict y) {
@@ -169,11 +223,11 @@ MOE_DECODE void decode_iq1_m(const uint8_t* __restrict b, float* __restrict y) {
 
 } // namespace
 
-const BlockCodec codec_iq2_xxs = MOE_BLOCK_CODEC(qk_k, iq2_xxs_bytes, decode_iq2_xxs, nullptr);
-const BlockCodec codec_iq2_xs = MOE_BLOCK_CODEC(qk_k, iq2_xs_bytes, decode_iq2_xs, nullptr);
-const BlockCodec codec_iq2_s = MOE_BLOCK_CODEC(qk_k, iq2_s_bytes, decode_iq2_s, nullptr);
-const BlockCodec codec_iq3_xxs = MOE_BLOCK_CODEC(qk_k, iq3_xxs_bytes, decode_iq3_xxs, nullptr);
-const BlockCodec codec_iq3_s = MOE_BLOCK_CODEC(qk_k, iq3_s_bytes, decode_iq3_s, nullptr);
+const BlockCodec codec_iq2_xxs = MOE_LEVELS_CODEC(iq2_xxs_bytes, unpack_iq2_xxs);
+const BlockCodec codec_iq2_xs = MOE_LEVELS_CODEC(iq2_xs_bytes, unpack_iq2_xs);
+const BlockCodec codec_iq2_s = MOE_LEVELS_CODEC(iq2_s_bytes, unpack_iq2_s);
+const BlockCodec codec_iq3_xxs = MOE_LEVELS_CODEC(iq3_xxs_bytes, unpack_iq3_xxs);
+const BlockCodec codec_iq3_s = MOE_LEVELS_CODEC(iq3_s_bytes, unpack_iq3_s);
 const BlockCodec codec_iq1_s = MOE_BLOCK_CODEC(qk_k, iq1_s_bytes, decode_iq1_s, nullptr);
 const BlockCodec codec_iq1_m = MOE_BLOCK_CODEC(qk_k, iq1_m_bytes, decode_iq1_m, nullptr);
 

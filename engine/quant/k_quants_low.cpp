@@ -279,11 +279,93 @@ void quantize_q3_k(const float* x, uint8_t* b) {
     pack_2bit(low, b + 32);
 }
 
+// ---------------------------------------------------------------------------
+// AVX2 dots: the 2-bit fields of each 32-byte half of qs are unpacked to int8
+// levels with four shifts, and every 16-element sub-block contributes
+//   d * scale * sum(q * x)  (- dmin * min * sum(x) for Q2_K).
+
+#if defined(MOE_QUANT_X86)
+
+// Levels of one 128-element half: element 32s + l is field s of byte l.
+MOE_AVX2 inline void unpack_2bit_half(const uint8_t* qs, int8_t* L) {
+    const __m256i m3 = _mm256_set1_epi8(3);
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(qs));
+    for (int s = 0; s < 4; ++s) {
+        _mm256_store_si256(reinterpret_cast<__m256i*>(L + 32 * s), _mm256_and_si256(_mm256_srli_epi16(v, 2 * s), m3));
+    }
+}
+
+MOE_AVX2 inline __m256 sum16(const float* x) { return _mm256_add_ps(_mm256_loadu_ps(x), _mm256_loadu_ps(x + 8)); }
+
+MOE_AVX2 float dot_q2_k_avx2(const uint8_t* row, const float* x, int64_t n) {
+    alignas(32) int8_t L[qk_k];
+    __m256 ts = _mm256_setzero_ps(), tm = ts;
+    for (int64_t b = 0; b < n / qk_k; ++b) {
+        const uint8_t* p = row + size_t(b) * q2_k_bytes;
+        prefetch_ahead(p);
+        prefetch_ahead(p + 64);
+        const float d = read_half(p + 80), dmin = read_half(p + 82);
+        unpack_2bit_half(p + 16, L);
+        unpack_2bit_half(p + 48, L + 128);
+        const float* xb = x + b * qk_k;
+        for (int j = 0; j < 16; ++j) {
+            const float dl = d * float(p[j] & 0x0F), ml = dmin * float(p[j] >> 4);
+            ts = _mm256_fmadd_ps(_mm256_set1_ps(dl), dot16(L + 16 * j, xb + 16 * j), ts);
+            tm = _mm256_fmadd_ps(_mm256_set1_ps(ml), sum16(xb + 16 * j), tm);
+        }
+    }
+    return hsum(_mm256_sub_ps(ts, tm));
+}
+
+MOE_AVX2 float dot_q3_k_avx2(const uint8_t* row, const float* x, int64_t n) {
+    alignas(32) int8_t L[qk_k];
+    const __m256i four = _mm256_set1_epi8(4);
+    __m256 t0 = _mm256_setzero_ps(), t1 = t0;
+    for (int64_t b = 0; b < n / qk_k; ++b) {
+        const uint8_t* p = row + size_t(b) * q3_k_bytes;
+        prefetch_ahead(p);
+        prefetch_ahead(p + 64);
+        const float d = read_half(p + 108);
+        unpack_2bit_half(p + 32, L);
+        unpack_2bit_half(p + 64, L + 128);
+        // minus 4 where the high bit (bit k of hmask[l] for element 32k + l) is clear
+        const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+        for (int k = 0; k < 8; ++k) {
+            const __m256i bit = _mm256_set1_epi8(char(1 << k));
+            const __m256i clear = _mm256_cmpeq_epi8(_mm256_and_si256(h, bit), _mm256_setzero_si256());
+            __m256i* Lk = reinterpret_cast<__m256i*>(L + 32 * k);
+            _mm256_store_si256(Lk, _mm256_sub_epi8(_mm256_load_si256(Lk), _mm256_and_si256(clear, four)));
+        }
+        const float* xb = x + b * qk_k;
+        for (int j = 0; j < 16; j += 2) {
+            const float d0 = d * float(q3_k_scale(p + 96, j)), d1 = d * float(q3_k_scale(p + 96, j + 1));
+            t0 = _mm256_fmadd_ps(_mm256_set1_ps(d0), dot16(L + 16 * j, xb + 16 * j), t0);
+            t1 = _mm256_fmadd_ps(_mm256_set1_ps(d1), dot16(L + 16 * j + 16, xb + 16 * j + 16), t1);
+        }
+    }
+    return hsum(_mm256_add_ps(t0, t1));
+}
+
+#define MOE_Q2_K_AVX2 (&dot_q2_k_avx2)
+#define MOE_Q3_K_AVX2 (&dot_q3_k_avx2)
+#else
+#define MOE_Q2_K_AVX2 nullptr
+#define MOE_Q3_K_AVX2 nullptr
+#endif
+
 } // namespace
 
-const BlockCodec codec_q2_k =
-    MOE_BLOCK_CODEC(qk_k, q2_k_bytes, decode_q2_k, (&quantize_blocks<qk_k, q2_k_bytes, quantize_q2_k>));
-const BlockCodec codec_q3_k =
-    MOE_BLOCK_CODEC(qk_k, q3_k_bytes, decode_q3_k, (&quantize_blocks<qk_k, q3_k_bytes, quantize_q3_k>));
+const BlockCodec codec_q2_k = {qk_k,
+                               q2_k_bytes,
+                               &dequantize_blocks<qk_k, q2_k_bytes, decode_q2_k>,
+                               &quantize_blocks<qk_k, q2_k_bytes, quantize_q2_k>,
+                               &dot_decoded<qk_k, q2_k_bytes, decode_q2_k>,
+                               MOE_Q2_K_AVX2};
+const BlockCodec codec_q3_k = {qk_k,
+                               q3_k_bytes,
+                               &dequantize_blocks<qk_k, q3_k_bytes, decode_q3_k>,
+                               &quantize_blocks<qk_k, q3_k_bytes, quantize_q3_k>,
+                               &dot_decoded<qk_k, q3_k_bytes, decode_q3_k>,
+                               MOE_Q3_K_AVX2};
 
 } // namespace moe::quant_detail

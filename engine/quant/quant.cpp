@@ -497,9 +497,6 @@ MOE_AVX2 inline __m256i load_u8x8(const uint8_t* p) {
     return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
 }
 
-MOE_AVX2 inline __m256 load_i8x8_ps(const uint8_t* p) {
-    return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
-}
 
 MOE_AVX2 float dot_f32_avx2(const float* a, const float* x, int64_t n) {
     __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
@@ -621,12 +618,6 @@ MOE_AVX2 float dot_q4_0_avx2(const uint8_t* row, const float* x, int64_t n) {
 // decoded with vector ops into a small float array and broadcast from memory,
 // which costs no shuffle-port uops.
 
-MOE_AVX2 inline __m256 levels_ps(const int8_t* q) { return load_i8x8_ps(reinterpret_cast<const uint8_t*>(q)); }
-
-// sum q[i]*x[i] over 16 elements
-MOE_AVX2 inline __m256 dot16(const int8_t* q, const float* x) {
-    return _mm256_fmadd_ps(levels_ps(q + 8), _mm256_loadu_ps(x + 8), _mm256_mul_ps(levels_ps(q), _mm256_loadu_ps(x)));
-}
 
 // The 8 six-bit scales and mins of a Q4_K/Q5_K super-block times d and dmin.
 // Bytes 0-3 hold scales 0-3, 4-7 mins 0-3, 8-11 the low nibbles of scales and
