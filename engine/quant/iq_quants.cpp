@@ -23,9 +23,9 @@ constexpr size_t iq1_m_bytes = 32 + 16 + 8;      // grid low bytes; high bits + 
 
 using iq::ksigns_iq2xs;
 
-// The five sign-and-grid formats are first unpacked to what they mean: 256
-// signed int8 levels (grid magnitude with its sign) and a float scale per 16
-// weights. Decoding multiplies them out; ggml computes db * grid * (+-1), and
+// The lattice formats are first unpacked to what they mean: 256 signed int8
+// levels (for the sign-and-grid formats, grid magnitude with its sign) and a
+// float scale per 16 weights. Decoding multiplies them out; ggml computes db * grid * (+-1), and
 // db * (+-grid) is the same float, as rounding is symmetric. The AVX2 dot
 // multiplies the levels into x directly.
 struct Levels {
@@ -168,40 +168,43 @@ MOE_AVX2 float dot_levels_avx2(const uint8_t* row, const float* x, int64_t n) {
 #define MOE_LEVELS_AVX2(Bytes, Unpack) nullptr
 #endif
 
-// The codec of a sign-and-grid format (decode only).
+// The codec of a lattice format (decode only: its quantizer needs an importance matrix).
 #define MOE_LEVELS_CODEC(Bytes, Unpack)                                                                            \
     BlockCodec {                                                                                                  \
         qk_k, Bytes, &dequantize_blocks<qk_k, Bytes, decode_levels<Unpack>>, nullptr,                           \
             &dot_decoded<qk_k, Bytes, decode_levels<Unpack>>, MOE_LEVELS_AVX2(Bytes, Unpack)                     \
     }
 
-// 8 weights of the 1-bit formats: dl * (grid value in {-1, 0, 1} + delta).
-MOE_DECODE void grid1_8(float dl, float delta, uint64_t entry, float* __restrict y) {
-    i8x8 g;
-    std::memcpy(&g, &entry, sizeof g);
-    store8(y, dl * (to_f32x8(g) + delta));
+// The 1-bit formats: dl * (grid value in {-1, 0, 1} + delta), delta = +-1/8
+// per group of 8, as levels 8g +- 1 at scale dl/8. Dividing by 8 is exact and
+// (dl/8) * (8g +- 1) rounds the same real number as ggml's dl * (g +- 1/8),
+// so the decoded floats still match it bit for bit.
+inline void grid1_levels(uint64_t entry, bool negative_delta, int8_t* q) {
+    int8_t g[8];
+    std::memcpy(g, &entry, 8);
+    const int delta = negative_delta ? -1 : 1;
+    for (int j = 0; j < 8; ++j) q[j] = int8_t(8 * g[j] + delta);
 }
-
-constexpr float iq1_delta = 0.125f; // ggml's IQ1S_DELTA (= IQ1M_DELTA)
 
 // IQ1_S: 11-bit grid indices (low byte in qs, 3 high bits each from the
 // per-32 uint16 qh), which also holds a 3-bit odd scale (bits 12-14) and the
 // sign of the shared offset delta (bit 15).
-MOE_DECODE void decode_iq1_s(const uint8_t* __restrict b, float* __restrict y) {
+MOE_DECODE void unpack_iq1_s(const uint8_t* __restrict b, Levels& L) {
     const float d = read_half(b);
     const uint8_t* qs = b + 2;
     for (int ib = 0; ib < 8; ++ib, qs += 4) {
         const uint16_t qh = read_u16(b + 34 + 2 * ib);
-        const float dl = d * float(2 * ((qh >> 12) & 7) + 1);
-        const float delta = qh & 0x8000 ? -iq1_delta : iq1_delta;
-        for (int l = 0; l < 4; ++l, y += 8) grid1_8(dl, delta, iq::iq1s_grid[qs[l] | (((qh >> (3 * l)) & 7) << 8)], y);
+        L.scale[2 * ib] = L.scale[2 * ib + 1] = d * float(2 * ((qh >> 12) & 7) + 1) * 0.125f;
+        for (int l = 0; l < 4; ++l) {
+            grid1_levels(iq::iq1s_grid[qs[l] | (((qh >> (3 * l)) & 7) << 8)], qh & 0x8000, L.q + 32 * ib + 8 * l);
+        }
     }
 }
 
 // IQ1_M: as IQ1_S, but each qh nibble holds one group's 3 high index bits and
 // its own delta sign, the odd scales are 3 bits per 16 weights, and the fp16
 // super-block scale is spread over the top nibbles of the four uint16 scales.
-MOE_DECODE void decode_iq1_m(const uint8_t* __restrict b, float* __restrict y) {
+MOE_DECODE void unpack_iq1_m(const uint8_t* __restrict b, Levels& L) {
     const uint8_t* qs = b;
     const uint8_t* qh = b + 32;
     uint16_t sc[4];
@@ -210,13 +213,11 @@ MOE_DECODE void decode_iq1_m(const uint8_t* __restrict b, float* __restrict y) {
     const float d = half_to_float(dbits);
     for (int ib = 0; ib < 8; ++ib, qs += 4, qh += 2) {
         const int shift = 6 * (ib % 2);
-        const float dl1 = d * float(2 * ((sc[ib / 2] >> shift) & 7) + 1);
-        const float dl2 = d * float(2 * ((sc[ib / 2] >> (shift + 3)) & 7) + 1);
-        for (int l = 0; l < 4; ++l, y += 8) {
+        L.scale[2 * ib] = d * float(2 * ((sc[ib / 2] >> shift) & 7) + 1) * 0.125f;
+        L.scale[2 * ib + 1] = d * float(2 * ((sc[ib / 2] >> (shift + 3)) & 7) + 1) * 0.125f;
+        for (int l = 0; l < 4; ++l) {
             const uint8_t h = uint8_t(qh[l / 2] >> (4 * (l % 2))); // this group's nibble
-            const int idx = qs[l] | ((h & 7) << 8);
-            const float delta = h & 0x08 ? -iq1_delta : iq1_delta;
-            grid1_8(l < 2 ? dl1 : dl2, delta, iq::iq1s_grid[idx], y);
+            grid1_levels(iq::iq1s_grid[qs[l] | ((h & 7) << 8)], h & 0x08, L.q + 32 * ib + 8 * l);
         }
     }
 }
@@ -228,7 +229,7 @@ const BlockCodec codec_iq2_xs = MOE_LEVELS_CODEC(iq2_xs_bytes, unpack_iq2_xs);
 const BlockCodec codec_iq2_s = MOE_LEVELS_CODEC(iq2_s_bytes, unpack_iq2_s);
 const BlockCodec codec_iq3_xxs = MOE_LEVELS_CODEC(iq3_xxs_bytes, unpack_iq3_xxs);
 const BlockCodec codec_iq3_s = MOE_LEVELS_CODEC(iq3_s_bytes, unpack_iq3_s);
-const BlockCodec codec_iq1_s = MOE_BLOCK_CODEC(qk_k, iq1_s_bytes, decode_iq1_s, nullptr);
-const BlockCodec codec_iq1_m = MOE_BLOCK_CODEC(qk_k, iq1_m_bytes, decode_iq1_m, nullptr);
+const BlockCodec codec_iq1_s = MOE_LEVELS_CODEC(iq1_s_bytes, unpack_iq1_s);
+const BlockCodec codec_iq1_m = MOE_LEVELS_CODEC(iq1_m_bytes, unpack_iq1_m);
 
 } // namespace moe::quant_detail
