@@ -116,33 +116,11 @@ inline float dot_f32_scalar(const float* a, const float* x, int64_t n) {
 // inlined into the AVX2 dot, SSE2 pairs in baseline code), so one decoder
 // serves both paths. Conversions and products are the same IEEE operations,
 // lane by lane, as the scalar expressions they replace.
-// The decoders pass 32-byte vectors between always-inlined helpers, so the
-// ABI note GCC gives for them on targets without AVX does not apply. (This
-// header is included only by engine/quant's own files.)
-#pragma GCC diagnostic ignored "-Wpsabi"
+// 16 bytes as GCC generic vectors: the compiler emits them with the
+// instructions of the function they end up in (AVX2 once inlined into the
+// AVX2 dot, baseline code elsewhere).
 typedef uint8_t u8x16 __attribute__((vector_size(16)));
 typedef int8_t i8x16 __attribute__((vector_size(16)));
-typedef uint8_t u8x8 __attribute__((vector_size(8)));
-typedef int8_t i8x8 __attribute__((vector_size(8)));
-typedef uint32_t u32x8 __attribute__((vector_size(32)));
-typedef int32_t i32x8 __attribute__((vector_size(32)));
-typedef float f32x8 __attribute__((vector_size(32)));
-
-inline void store8(float* y, f32x8 v) { std::memcpy(y, &v, sizeof v); }
-
-// Bytes to floats through int32 lanes: GCC widens and converts whole vectors
-// that way, but converts a direct u8 -> float lane by lane.
-MOE_DECODE f32x8 to_f32x8(u8x8 g) { return __builtin_convertvector(__builtin_convertvector(g, i32x8), f32x8); }
-MOE_DECODE f32x8 to_f32x8(i8x8 g) { return __builtin_convertvector(__builtin_convertvector(g, i32x8), f32x8); }
-
-// Stores scale * v[i] for the 16 int8 lanes of v.
-MOE_DECODE void scale16(float scale, i8x16 v, float* y) {
-    i8x8 a, b;
-    std::memcpy(&a, &v, 8);
-    std::memcpy(&b, reinterpret_cast<const char*>(&v) + 8, 8);
-    store8(y, scale * to_f32x8(a));
-    store8(y + 8, scale * to_f32x8(b));
-}
 
 // A 16-entry int8 codebook indexed by the nibbles of 16 bytes: the values of
 // element j (low nibble of byte j) and of element j+16 (high nibble). A byte
@@ -214,6 +192,27 @@ MOE_AVX2 inline __m256 dot16(const int8_t* q, const float* x) {
     return _mm256_fmadd_ps(levels_ps(q + 8), _mm256_loadu_ps(x + 8), _mm256_mul_ps(levels_ps(q), _mm256_loadu_ps(x)));
 }
 
+// A block unpacked to what it means: int8 levels and a float scale per 16
+// weights, weight i = scale[i / 16] * q[i]. For the formats that fit this
+// form (the lattice and codebook formats) the unpacker is the one home of the
+// layout: the decoder multiplies it out, which is exactly ggml's product
+// where ggml multiplies the scale by the level, and the AVX2 dot multiplies
+// the levels into x without the float buffer.
+template <int Block>
+struct Levels {
+    alignas(32) int8_t q[Block];
+    float scale[Block / 16];
+};
+
+template <int Block, void (*Unpack)(const uint8_t*, Levels<Block>&)>
+MOE_DECODE void decode_levels(const uint8_t* __restrict b, float* __restrict y) {
+    Levels<Block> L;
+    Unpack(b, L);
+    for (int g = 0; g < Block / 16; ++g) {
+        for (int j = 0; j < 16; ++j) y[16 * g + j] = L.scale[g] * float(L.q[16 * g + j]);
+    }
+}
+
 // AVX2 dot: the block's decoder, inlined here and so compiled for AVX2,
 // fills a stack buffer that FMAs then consume 16 elements at a time on two
 // independent chains. Simple rather than fast: an integer path that skips
@@ -245,9 +244,29 @@ MOE_AVX2 float dot_decoded_avx2(const uint8_t* row, const float* x, int64_t n) {
     return hsum(_mm256_add_ps(a0, a1));
 }
 
+template <int Block, size_t Bytes, void (*Unpack)(const uint8_t*, Levels<Block>&)>
+MOE_AVX2 float dot_levels_avx2(const uint8_t* row, const float* x, int64_t n) {
+    static_assert(Block % 32 == 0);
+    Levels<Block> L;
+    __m256 t0 = _mm256_setzero_ps(), t1 = t0;
+    for (int64_t b = 0; b < n / Block; ++b) {
+        const uint8_t* p = row + size_t(b) * Bytes;
+        for (size_t off = 0; off < Bytes; off += 64) prefetch_ahead(p + off);
+        Unpack(p, L);
+        const float* xb = x + b * Block;
+        for (int g = 0; g < Block / 16; g += 2) {
+            t0 = _mm256_fmadd_ps(_mm256_set1_ps(L.scale[g]), dot16(L.q + 16 * g, xb + 16 * g), t0);
+            t1 = _mm256_fmadd_ps(_mm256_set1_ps(L.scale[g + 1]), dot16(L.q + 16 * g + 16, xb + 16 * g + 16), t1);
+        }
+    }
+    return hsum(_mm256_add_ps(t0, t1));
+}
+
 #define MOE_DOT_AVX2(Block, Bytes, Decode) (&dot_decoded_avx2<Block, Bytes, Decode>)
+#define MOE_LEVELS_AVX2(Block, Bytes, Unpack) (&dot_levels_avx2<Block, Bytes, Unpack>)
 #else
 #define MOE_DOT_AVX2(Block, Bytes, Decode) nullptr
+#define MOE_LEVELS_AVX2(Block, Bytes, Unpack) nullptr
 #endif
 
 // The codec of a format with a block decoder and an optional quantizer.
@@ -255,6 +274,13 @@ MOE_AVX2 float dot_decoded_avx2(const uint8_t* row, const float* x, int64_t n) {
     BlockCodec {                                                                                                  \
         Block, Bytes, &dequantize_blocks<Block, Bytes, Decode>, Quantize, &dot_decoded<Block, Bytes, Decode>,    \
             MOE_DOT_AVX2(Block, Bytes, Decode)                                                                    \
+    }
+
+// The codec of a format that unpacks to Levels.
+#define MOE_LEVELS_CODEC(Block, Bytes, Unpack, Quantize)                                                          \
+    BlockCodec {                                                                                                  \
+        Block, Bytes, &dequantize_blocks<Block, Bytes, decode_levels<Block, Unpack>>, Quantize,                 \
+            &dot_decoded<Block, Bytes, decode_levels<Block, Unpack>>, MOE_LEVELS_AVX2(Block, Bytes, Unpack)       \
     }
 
 } // namespace moe::quant_detail

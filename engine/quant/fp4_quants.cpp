@@ -36,28 +36,27 @@ inline float ue4m3_half(uint8_t x) {
 }
 
 // Per 32 weights (MXFP4) or 16 (NVFP4 sub-block): byte j holds weight j in
-// its low nibble and weight j + half in its high nibble.
-MOE_DECODE void decode_mxfp4(const uint8_t* __restrict b, float* __restrict y) {
+// its low nibble and weight j + half in its high nibble. Decoding multiplies
+// the scale by the code's value, as ggml does (value * d).
+MOE_DECODE void unpack_mxfp4(const uint8_t* __restrict b, Levels<32>& L) {
+    L.scale[0] = L.scale[1] = e8m0_half(b[0]);
     i8x16 lo, hi;
     codebook_nibbles(kvalues_fp4, b + 1, &lo, &hi);
-    const float d = e8m0_half(b[0]);
-    scale16(d, lo, y); // ggml's value * d: the same product
-    scale16(d, hi, y + 16);
+    std::memcpy(L.q, &lo, 16);
+    std::memcpy(L.q + 16, &hi, 16);
 }
 
-MOE_DECODE void decode_nvfp4(const uint8_t* __restrict b, float* __restrict y) {
+MOE_DECODE void unpack_nvfp4(const uint8_t* __restrict b, Levels<64>& L) {
     // codes for sub-blocks 0-1 (bytes 4-19) and 2-3 (20-35): each 8-byte half
     // holds one sub-block, low nibbles first
     for (int pair = 0; pair < 2; ++pair) {
         i8x16 lo, hi;
         codebook_nibbles(kvalues_fp4, b + 4 + 16 * pair, &lo, &hi);
-        for (int h = 0; h < 2; ++h, y += 16) {
-            const float d = ue4m3_half(b[2 * pair + h]);
-            i8x8 l8, h8;
-            std::memcpy(&l8, reinterpret_cast<const char*>(&lo) + 8 * h, 8);
-            std::memcpy(&h8, reinterpret_cast<const char*>(&hi) + 8 * h, 8);
-            store8(y, d * to_f32x8(l8));
-            store8(y + 8, d * to_f32x8(h8));
+        for (int h = 0; h < 2; ++h) {
+            const int s = 2 * pair + h;
+            L.scale[s] = ue4m3_half(b[s]);
+            std::memcpy(L.q + 16 * s, reinterpret_cast<const char*>(&lo) + 8 * h, 8);
+            std::memcpy(L.q + 16 * s + 8, reinterpret_cast<const char*>(&hi) + 8 * h, 8);
         }
     }
 }
@@ -131,8 +130,8 @@ void quantize_nvfp4(const float* x, uint8_t* b) {
 } // namespace
 
 const BlockCodec codec_mxfp4 =
-    MOE_BLOCK_CODEC(32, mxfp4_bytes, decode_mxfp4, (&quantize_blocks<32, mxfp4_bytes, quantize_mxfp4>));
+    MOE_LEVELS_CODEC(32, mxfp4_bytes, unpack_mxfp4, (&quantize_blocks<32, mxfp4_bytes, quantize_mxfp4>));
 const BlockCodec codec_nvfp4 =
-    MOE_BLOCK_CODEC(64, nvfp4_bytes, decode_nvfp4, (&quantize_blocks<64, nvfp4_bytes, quantize_nvfp4>));
+    MOE_LEVELS_CODEC(64, nvfp4_bytes, unpack_nvfp4, (&quantize_blocks<64, nvfp4_bytes, quantize_nvfp4>));
 
 } // namespace moe::quant_detail

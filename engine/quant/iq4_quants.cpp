@@ -20,29 +20,30 @@ constexpr size_t iq4_xs_bytes = 2 + 2 + 4 + qk_k / 2; // fp16 d, scale high bits
 
 using iq::kvalues_iq4nl;
 
-// Per 32 elements, byte j of 16 holds element j (low nibble) and j+16 (high).
-MOE_DECODE void decode_iq4_nl(const uint8_t* __restrict b, float* __restrict y) {
+// Per 32 elements, byte j of 16 holds element j (low nibble) and j+16 (high);
+// each nibble indexes the codebook.
+inline void codebook32(const uint8_t* qs, int8_t* q) {
     i8x16 lo, hi;
-    codebook_nibbles(kvalues_iq4nl, b + 2, &lo, &hi);
-    const float d = read_half(b);
-    scale16(d, lo, y);
-    scale16(d, hi, y + 16);
+    codebook_nibbles(kvalues_iq4nl, qs, &lo, &hi);
+    std::memcpy(q, &lo, 16);
+    std::memcpy(q + 16, &hi, 16);
+}
+
+MOE_DECODE void unpack_iq4_nl(const uint8_t* __restrict b, Levels<32>& L) {
+    L.scale[0] = L.scale[1] = read_half(b);
+    codebook32(b + 2, L.q);
 }
 
 // Sub-block ib's scale (6 bits, stored + 32): low nibble in scales_l[ib/2]
 // (low nibble first), top two bits at bit 2*ib of the 16-bit scales_h.
-MOE_DECODE void decode_iq4_xs(const uint8_t* __restrict b, float* __restrict y) {
+MOE_DECODE void unpack_iq4_xs(const uint8_t* __restrict b, Levels<qk_k>& L) {
     const float d = read_half(b);
     const uint16_t scales_h = read_u16(b + 2);
     const uint8_t* scales_l = b + 4;
-    const uint8_t* qs = b + 8;
-    for (int ib = 0; ib < 8; ++ib, y += 32, qs += 16) {
+    for (int ib = 0; ib < 8; ++ib) {
         const int ls = ((scales_l[ib / 2] >> (4 * (ib % 2))) & 0x0F) | (((scales_h >> (2 * ib)) & 3) << 4);
-        const float dl = d * float(ls - 32);
-        i8x16 lo, hi;
-        codebook_nibbles(kvalues_iq4nl, qs, &lo, &hi);
-        scale16(dl, lo, y);
-        scale16(dl, hi, y + 16);
+        L.scale[2 * ib] = L.scale[2 * ib + 1] = d * float(ls - 32);
+        codebook32(b + 8 + 16 * ib, L.q + 32 * ib);
     }
 }
 
@@ -162,8 +163,8 @@ void quantize_iq4_xs(const float* x, uint8_t* b) {
 } // namespace
 
 const BlockCodec codec_iq4_nl =
-    MOE_BLOCK_CODEC(32, iq4_nl_bytes, decode_iq4_nl, (&quantize_blocks<32, iq4_nl_bytes, quantize_iq4_nl>));
+    MOE_LEVELS_CODEC(32, iq4_nl_bytes, unpack_iq4_nl, (&quantize_blocks<32, iq4_nl_bytes, quantize_iq4_nl>));
 const BlockCodec codec_iq4_xs =
-    MOE_BLOCK_CODEC(qk_k, iq4_xs_bytes, decode_iq4_xs, (&quantize_blocks<qk_k, iq4_xs_bytes, quantize_iq4_xs>));
+    MOE_LEVELS_CODEC(qk_k, iq4_xs_bytes, unpack_iq4_xs, (&quantize_blocks<qk_k, iq4_xs_bytes, quantize_iq4_xs>));
 
 } // namespace moe::quant_detail

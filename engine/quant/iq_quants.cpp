@@ -28,11 +28,6 @@ using iq::ksigns_iq2xs;
 // float scale per 16 weights. Decoding multiplies them out; ggml computes db * grid * (+-1), and
 // db * (+-grid) is the same float, as rounding is symmetric. The AVX2 dot
 // multiplies the levels into x directly.
-struct Levels {
-    alignas(32) int8_t q[qk_k];
-    float scale[16]; // per 16 weights
-};
-
 // Byte j of k_sign_masks[s]: 0xFF where bit j of s is set.
 constexpr std::array<uint64_t, 256> make_sign_masks() {
     std::array<uint64_t, 256> m{};
@@ -58,7 +53,7 @@ inline uint64_t join4(uint32_t a, uint32_t b) { return uint64_t(a) | (uint64_t(b
 // IQ2_XXS: per 32 weights, 4 bytes of grid indices (8 weights each) and a
 // uint32 whose top 4 bits are the scale and whose 4 x 7 low bits index the
 // even-parity sign patterns.
-MOE_DECODE void unpack_iq2_xxs(const uint8_t* __restrict b, Levels& L) {
+MOE_DECODE void unpack_iq2_xxs(const uint8_t* __restrict b, Levels<qk_k>& L) {
     const float d = read_half(b);
     for (int ib = 0; ib < 8; ++ib) {
         const uint8_t* q = b + 2 + 8 * ib;
@@ -70,7 +65,7 @@ MOE_DECODE void unpack_iq2_xxs(const uint8_t* __restrict b, Levels& L) {
 
 // IQ2_XS: a uint16 per 8 weights (9-bit grid index, 7-bit sign index) and a
 // 4-bit scale per 16 weights.
-MOE_DECODE void unpack_iq2_xs(const uint8_t* __restrict b, Levels& L) {
+MOE_DECODE void unpack_iq2_xs(const uint8_t* __restrict b, Levels<qk_k>& L) {
     const float d = read_half(b);
     const uint8_t* scales = b + 66;
     for (int ib = 0; ib < 8; ++ib) {
@@ -85,7 +80,7 @@ MOE_DECODE void unpack_iq2_xs(const uint8_t* __restrict b, Levels& L) {
 
 // IQ2_S: 10-bit grid indices (low byte in qs, 2 high bits per group in
 // qh[ib]), a full sign byte per 8 weights, a 4-bit scale per 16 weights.
-MOE_DECODE void unpack_iq2_s(const uint8_t* __restrict b, Levels& L) {
+MOE_DECODE void unpack_iq2_s(const uint8_t* __restrict b, Levels<qk_k>& L) {
     const float d = read_half(b);
     const uint8_t* qs = b + 2;
     const uint8_t* signs = b + 34;
@@ -103,7 +98,7 @@ MOE_DECODE void unpack_iq2_s(const uint8_t* __restrict b, Levels& L) {
 
 // IQ3_XXS: a byte per 4 weights indexes a grid of 4-byte patterns; per 32
 // weights a uint32 of 4 x 7 sign bits and a 4-bit scale, as IQ2_XXS.
-MOE_DECODE void unpack_iq3_xxs(const uint8_t* __restrict b, Levels& L) {
+MOE_DECODE void unpack_iq3_xxs(const uint8_t* __restrict b, Levels<qk_k>& L) {
     const float d = read_half(b);
     const uint8_t* qs = b + 2;
     const uint8_t* scales_and_signs = b + 66;
@@ -120,7 +115,7 @@ MOE_DECODE void unpack_iq3_xxs(const uint8_t* __restrict b, Levels& L) {
 // IQ3_S: 9-bit grid indices (low byte in qs, high bit from qh: one qh byte per
 // 32 weights, bit k for the k-th group of 4), a sign byte per 8 weights and a
 // 4-bit odd scale (1 + 2s) per 32 weights.
-MOE_DECODE void unpack_iq3_s(const uint8_t* __restrict b, Levels& L) {
+MOE_DECODE void unpack_iq3_s(const uint8_t* __restrict b, Levels<qk_k>& L) {
     const float d = read_half(b);
     const uint8_t* qs = b + 2;
     const uint8_t* qh = b + 66;
@@ -137,43 +132,8 @@ MOE_DECODE void unpack_iq3_s(const uint8_t* __restrict b, Levels& L) {
     }
 }
 
-template <void (*Unpack)(const uint8_t*, Levels&)>
-MOE_DECODE void decode_levels(const uint8_t* __restrict b, float* __restrict y) {
-    Levels L;
-    Unpack(b, L);
-    for (int g = 0; g < 16; ++g) {
-        for (int j = 0; j < 16; ++j) y[16 * g + j] = L.scale[g] * float(L.q[16 * g + j]);
-    }
-}
-
-#if defined(MOE_QUANT_X86)
-template <size_t Bytes, void (*Unpack)(const uint8_t*, Levels&)>
-MOE_AVX2 float dot_levels_avx2(const uint8_t* row, const float* x, int64_t n) {
-    Levels L;
-    __m256 t0 = _mm256_setzero_ps(), t1 = t0;
-    for (int64_t b = 0; b < n / qk_k; ++b) {
-        const uint8_t* p = row + size_t(b) * Bytes;
-        for (size_t off = 0; off < Bytes; off += 64) prefetch_ahead(p + off);
-        Unpack(p, L);
-        const float* xb = x + b * qk_k;
-        for (int g = 0; g < 16; g += 2) {
-            t0 = _mm256_fmadd_ps(_mm256_set1_ps(L.scale[g]), dot16(L.q + 16 * g, xb + 16 * g), t0);
-            t1 = _mm256_fmadd_ps(_mm256_set1_ps(L.scale[g + 1]), dot16(L.q + 16 * g + 16, xb + 16 * g + 16), t1);
-        }
-    }
-    return hsum(_mm256_add_ps(t0, t1));
-}
-#define MOE_LEVELS_AVX2(Bytes, Unpack) (&dot_levels_avx2<Bytes, Unpack>)
-#else
-#define MOE_LEVELS_AVX2(Bytes, Unpack) nullptr
-#endif
-
 // The codec of a lattice format (decode only: its quantizer needs an importance matrix).
-#define MOE_LEVELS_CODEC(Bytes, Unpack)                                                                            \
-    BlockCodec {                                                                                                  \
-        qk_k, Bytes, &dequantize_blocks<qk_k, Bytes, decode_levels<Unpack>>, nullptr,                           \
-            &dot_decoded<qk_k, Bytes, decode_levels<Unpack>>, MOE_LEVELS_AVX2(Bytes, Unpack)                     \
-    }
+#define MOE_IQ_CODEC(Bytes, Unpack) MOE_LEVELS_CODEC(qk_k, Bytes, Unpack, nullptr)
 
 // The 1-bit formats: dl * (grid value in {-1, 0, 1} + delta), delta = +-1/8
 // per group of 8, as levels 8g +- 1 at scale dl/8. Dividing by 8 is exact and
@@ -189,7 +149,7 @@ inline void grid1_levels(uint64_t entry, bool negative_delta, int8_t* q) {
 // IQ1_S: 11-bit grid indices (low byte in qs, 3 high bits each from the
 // per-32 uint16 qh), which also holds a 3-bit odd scale (bits 12-14) and the
 // sign of the shared offset delta (bit 15).
-MOE_DECODE void unpack_iq1_s(const uint8_t* __restrict b, Levels& L) {
+MOE_DECODE void unpack_iq1_s(const uint8_t* __restrict b, Levels<qk_k>& L) {
     const float d = read_half(b);
     const uint8_t* qs = b + 2;
     for (int ib = 0; ib < 8; ++ib, qs += 4) {
@@ -204,7 +164,7 @@ MOE_DECODE void unpack_iq1_s(const uint8_t* __restrict b, Levels& L) {
 // IQ1_M: as IQ1_S, but each qh nibble holds one group's 3 high index bits and
 // its own delta sign, the odd scales are 3 bits per 16 weights, and the fp16
 // super-block scale is spread over the top nibbles of the four uint16 scales.
-MOE_DECODE void unpack_iq1_m(const uint8_t* __restrict b, Levels& L) {
+MOE_DECODE void unpack_iq1_m(const uint8_t* __restrict b, Levels<qk_k>& L) {
     const uint8_t* qs = b;
     const uint8_t* qh = b + 32;
     uint16_t sc[4];
@@ -224,12 +184,12 @@ MOE_DECODE void unpack_iq1_m(const uint8_t* __restrict b, Levels& L) {
 
 } // namespace
 
-const BlockCodec codec_iq2_xxs = MOE_LEVELS_CODEC(iq2_xxs_bytes, unpack_iq2_xxs);
-const BlockCodec codec_iq2_xs = MOE_LEVELS_CODEC(iq2_xs_bytes, unpack_iq2_xs);
-const BlockCodec codec_iq2_s = MOE_LEVELS_CODEC(iq2_s_bytes, unpack_iq2_s);
-const BlockCodec codec_iq3_xxs = MOE_LEVELS_CODEC(iq3_xxs_bytes, unpack_iq3_xxs);
-const BlockCodec codec_iq3_s = MOE_LEVELS_CODEC(iq3_s_bytes, unpack_iq3_s);
-const BlockCodec codec_iq1_s = MOE_LEVELS_CODEC(iq1_s_bytes, unpack_iq1_s);
-const BlockCodec codec_iq1_m = MOE_LEVELS_CODEC(iq1_m_bytes, unpack_iq1_m);
+const BlockCodec codec_iq2_xxs = MOE_IQ_CODEC(iq2_xxs_bytes, unpack_iq2_xxs);
+const BlockCodec codec_iq2_xs = MOE_IQ_CODEC(iq2_xs_bytes, unpack_iq2_xs);
+const BlockCodec codec_iq2_s = MOE_IQ_CODEC(iq2_s_bytes, unpack_iq2_s);
+const BlockCodec codec_iq3_xxs = MOE_IQ_CODEC(iq3_xxs_bytes, unpack_iq3_xxs);
+const BlockCodec codec_iq3_s = MOE_IQ_CODEC(iq3_s_bytes, unpack_iq3_s);
+const BlockCodec codec_iq1_s = MOE_IQ_CODEC(iq1_s_bytes, unpack_iq1_s);
+const BlockCodec codec_iq1_m = MOE_IQ_CODEC(iq1_m_bytes, unpack_iq1_m);
 
 } // namespace moe::quant_detail
