@@ -26,13 +26,14 @@ inline float e8m0_half(uint8_t e) {
 }
 
 // UE4M3: 4 exponent bits (bias 7) and 3 mantissa bits; bit 7 is ignored and
-// 0x7F (E4M3's NaN) reads as 0, as in ggml. Halved, as the codes are doubled.
-// Every step is exact.
+// 0x7F (E4M3's NaN) reads as 0, as in ggml. Halved, as the codes are doubled:
+// m * 2^-10 when the exponent field is 0, else (8 + m) * 2^(e-11). Every step
+// is exact, so this equals ggml's ldexpf form.
 inline float ue4m3_half(uint8_t x) {
     if (x == 0 || x == 0x7F) return 0.0f;
     const int e = (x >> 3) & 0x0F, m = x & 7;
-    const float v = e == 0 ? std::ldexp(float(m), -9) : std::ldexp(1.0f + float(m) / 8.0f, e - 7);
-    return v * 0.5f;
+    if (e == 0) return float(m) * 0x1p-10f;
+    return float(8 + m) * std::bit_cast<float>(uint32_t(e - 11 + 127) << 23);
 }
 
 // Per 32 weights (MXFP4) or 16 (NVFP4 sub-block): byte j holds weight j in
