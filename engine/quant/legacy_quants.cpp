@@ -29,16 +29,14 @@ MOE_DECODE void decode_q4_1(const uint8_t* __restrict b, float* __restrict y) {
     }
 }
 
-// Bit j of the 32-bit qh is the fifth bit of element j.
-MOE_DECODE void decode_q5_0(const uint8_t* __restrict b, float* __restrict y) {
-    const float d = read_half(b);
+// Bit j of the 32-bit qh is the fifth bit of element j; levels are stored + 16.
+MOE_DECODE void unpack_q5_0(const uint8_t* __restrict b, Levels<32>& L) {
+    L.scale[0] = L.scale[1] = read_half(b);
     const uint32_t qh = read_u32(b + 2);
     const uint8_t* qs = b + 6;
     for (int j = 0; j < 16; ++j) {
-        const int lo = int((qs[j] & 0x0F) | (((qh >> j) & 1u) << 4)) - 16;
-        const int hi = int((qs[j] >> 4) | (((qh >> (j + 16)) & 1u) << 4)) - 16;
-        y[j] = float(lo) * d;
-        y[j + 16] = float(hi) * d;
+        L.q[j] = int8_t(int((qs[j] & 0x0F) | (((qh >> j) & 1u) << 4)) - 16);
+        L.q[j + 16] = int8_t(int((qs[j] >> 4) | (((qh >> (j + 16)) & 1u) << 4)) - 16);
     }
 }
 
@@ -124,7 +122,7 @@ void quantize_q5_1(const float* x, uint8_t* b) {
 } // namespace
 
 const BlockCodec codec_q4_1 = MOE_BLOCK_CODEC(32, q4_1_bytes, decode_q4_1, (&quantize_blocks<32, q4_1_bytes, quantize_q4_1>));
-const BlockCodec codec_q5_0 = MOE_BLOCK_CODEC(32, q5_0_bytes, decode_q5_0, (&quantize_blocks<32, q5_0_bytes, quantize_q5_0>));
+const BlockCodec codec_q5_0 = MOE_LEVELS_CODEC(32, q5_0_bytes, unpack_q5_0, (&quantize_blocks<32, q5_0_bytes, quantize_q5_0>));
 const BlockCodec codec_q5_1 = MOE_BLOCK_CODEC(32, q5_1_bytes, decode_q5_1, (&quantize_blocks<32, q5_1_bytes, quantize_q5_1>));
 
 } // namespace moe::quant_detail

@@ -15,20 +15,18 @@ namespace {
 constexpr size_t q1_0_bytes = 2 + 16; // fp16 d, one bit per weight (weight j: bit j%8 of byte j/8)
 constexpr size_t q2_0_bytes = 2 + 16; // fp16 d, two bits per weight (weight j: bits 2(j%4) of byte j/4)
 
-MOE_DECODE void decode_q1_0(const uint8_t* __restrict b, float* __restrict y) {
+// As levels: Q1_0's bit set is +1, clear -1 (d * -1 is ggml's -d exactly);
+// Q2_0's fields are stored + 1.
+MOE_DECODE void unpack_q1_0(const uint8_t* __restrict b, Levels<128>& L) {
     const float d = read_half(b);
-    // bit set: +d, clear: -d, by flipping the sign bit (branches would
-    // mispredict on every other weight)
-    const uint32_t bits = std::bit_cast<uint32_t>(d);
-    for (int j = 0; j < 128; ++j) {
-        const uint32_t neg = uint32_t(~(b[2 + j / 8] >> (j % 8)) & 1) << 31;
-        y[j] = std::bit_cast<float>(bits ^ neg);
-    }
+    for (float& s : L.scale) s = d;
+    for (int j = 0; j < 128; ++j) L.q[j] = int8_t(2 * ((b[2 + j / 8] >> (j % 8)) & 1) - 1);
 }
 
-MOE_DECODE void decode_q2_0(const uint8_t* __restrict b, float* __restrict y) {
+MOE_DECODE void unpack_q2_0(const uint8_t* __restrict b, Levels<64>& L) {
     const float d = read_half(b);
-    for (int j = 0; j < 64; ++j) y[j] = float(int((b[2 + j / 4] >> (2 * (j % 4))) & 3) - 1) * d;
+    for (float& s : L.scale) s = d;
+    for (int j = 0; j < 64; ++j) L.q[j] = int8_t(((b[2 + j / 4] >> (2 * (j % 4))) & 3) - 1);
 }
 
 void quantize_q1_0(const float* x, uint8_t* b) {
@@ -57,8 +55,8 @@ void quantize_q2_0(const float* x, uint8_t* b) {
 } // namespace
 
 const BlockCodec codec_q1_0 =
-    MOE_BLOCK_CODEC(128, q1_0_bytes, decode_q1_0, (&quantize_blocks<128, q1_0_bytes, quantize_q1_0>));
+    MOE_LEVELS_CODEC(128, q1_0_bytes, unpack_q1_0, (&quantize_blocks<128, q1_0_bytes, quantize_q1_0>));
 const BlockCodec codec_q2_0 =
-    MOE_BLOCK_CODEC(64, q2_0_bytes, decode_q2_0, (&quantize_blocks<64, q2_0_bytes, quantize_q2_0>));
+    MOE_LEVELS_CODEC(64, q2_0_bytes, unpack_q2_0, (&quantize_blocks<64, q2_0_bytes, quantize_q2_0>));
 
 } // namespace moe::quant_detail

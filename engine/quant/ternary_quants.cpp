@@ -28,29 +28,32 @@ inline int trit(uint8_t q, int n) {
 // Weights in order: bytes 0-31 hold weights 32n + m (n-th trit of byte m) for
 // the first 160, bytes 32-47 the next 80 the same way in runs of 16, and the
 // four qh bytes the last 16 (trit n of byte j is weight 240 + 4n + j).
-MOE_DECODE void decode_tq1_0(const uint8_t* __restrict b, float* __restrict y) {
+MOE_DECODE void unpack_tq1_0(const uint8_t* __restrict b, Levels<qk_k>& L) {
     const uint8_t* qs = b;
     const uint8_t* qh = b + 48;
     const float d = read_half(b + 52);
+    for (float& s : L.scale) s = d;
+    int8_t* q = L.q;
     for (int n = 0; n < 5; ++n) {
-        for (int m = 0; m < 32; ++m) *y++ = float(trit(qs[m], n)) * d;
+        for (int m = 0; m < 32; ++m) *q++ = int8_t(trit(qs[m], n));
     }
     for (int n = 0; n < 5; ++n) {
-        for (int m = 0; m < 16; ++m) *y++ = float(trit(qs[32 + m], n)) * d;
+        for (int m = 0; m < 16; ++m) *q++ = int8_t(trit(qs[32 + m], n));
     }
     for (int n = 0; n < 4; ++n) {
-        for (int j = 0; j < 4; ++j) *y++ = float(trit(qh[j], n)) * d;
+        for (int j = 0; j < 4; ++j) *q++ = int8_t(trit(qh[j], n));
     }
 }
 
 // TQ2_0: per 128 weights, byte m of 32 holds weights m, m+32, m+64, m+96 in
 // its 2-bit fields from the lowest up, each stored + 1.
-MOE_DECODE void decode_tq2_0(const uint8_t* __restrict b, float* __restrict y) {
+MOE_DECODE void unpack_tq2_0(const uint8_t* __restrict b, Levels<qk_k>& L) {
     const float d = read_half(b + 64);
+    for (float& s : L.scale) s = d;
     for (int half = 0; half < 2; ++half) {
         const uint8_t* q = b + 32 * half;
         for (int l = 0; l < 4; ++l) {
-            for (int m = 0; m < 32; ++m) *y++ = float(int((q[m] >> (2 * l)) & 3) - 1) * d;
+            for (int m = 0; m < 32; ++m) L.q[128 * half + 32 * l + m] = int8_t(((q[m] >> (2 * l)) & 3) - 1);
         }
     }
 }
@@ -99,8 +102,8 @@ void quantize_tq2_0(const float* x, uint8_t* b) {
 } // namespace
 
 const BlockCodec codec_tq1_0 =
-    MOE_BLOCK_CODEC(qk_k, tq1_0_bytes, decode_tq1_0, (&quantize_blocks<qk_k, tq1_0_bytes, quantize_tq1_0>));
+    MOE_LEVELS_CODEC(qk_k, tq1_0_bytes, unpack_tq1_0, (&quantize_blocks<qk_k, tq1_0_bytes, quantize_tq1_0>));
 const BlockCodec codec_tq2_0 =
-    MOE_BLOCK_CODEC(qk_k, tq2_0_bytes, decode_tq2_0, (&quantize_blocks<qk_k, tq2_0_bytes, quantize_tq2_0>));
+    MOE_LEVELS_CODEC(qk_k, tq2_0_bytes, unpack_tq2_0, (&quantize_blocks<qk_k, tq2_0_bytes, quantize_tq2_0>));
 
 } // namespace moe::quant_detail
