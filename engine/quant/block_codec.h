@@ -3,6 +3,7 @@
 // block formats (reading fp16 fields, ggml's rounding, the decode-then-dot
 // loops) and the table entry each format registers (BlockCodec).
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -203,6 +204,17 @@ struct Levels {
     alignas(32) int8_t q[Block];
     float scale[Block / 16];
 };
+
+// Byte j of k_sign_masks[s]: 0xFF where bit j of s is set (sign bytes and
+// bit-per-weight formats expand to 8 levels at once through it).
+constexpr std::array<uint64_t, 256> make_sign_masks() {
+    std::array<uint64_t, 256> m{};
+    for (int s = 0; s < 256; ++s) {
+        for (int j = 0; j < 8; ++j) m[size_t(s)] |= uint64_t((s >> j) & 1 ? 0xFF : 0) << (8 * j);
+    }
+    return m;
+}
+inline constexpr std::array<uint64_t, 256> k_sign_masks = make_sign_masks();
 
 template <int Block, void (*Unpack)(const uint8_t*, Levels<Block>&)>
 MOE_DECODE void decode_levels(const uint8_t* __restrict b, float* __restrict y) {

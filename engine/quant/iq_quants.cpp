@@ -28,16 +28,6 @@ using iq::ksigns_iq2xs;
 // float scale per 16 weights. Decoding multiplies them out; ggml computes db * grid * (+-1), and
 // db * (+-grid) is the same float, as rounding is symmetric. The AVX2 dot
 // multiplies the levels into x directly.
-// Byte j of k_sign_masks[s]: 0xFF where bit j of s is set.
-constexpr std::array<uint64_t, 256> make_sign_masks() {
-    std::array<uint64_t, 256> m{};
-    for (int s = 0; s < 256; ++s) {
-        for (int j = 0; j < 8; ++j) m[size_t(s)] |= uint64_t((s >> j) & 1 ? 0xFF : 0) << (8 * j);
-    }
-    return m;
-}
-constexpr std::array<uint64_t, 256> k_sign_masks = make_sign_masks();
-
 // 8 grid magnitudes (1..127, one per byte) negated where the sign byte says,
 // all at once: two's complement per byte, (g ^ 0xFF) + 1, never carries into
 // the next byte because g > 0.

@@ -6,6 +6,7 @@
 #include "quant/block_codec.h"
 #include "quant/quant.h"
 
+#include <array>
 #include <cmath>
 
 namespace moe::quant_detail {
@@ -20,13 +21,27 @@ constexpr size_t q2_0_bytes = 2 + 16; // fp16 d, two bits per weight (weight j: 
 MOE_DECODE void unpack_q1_0(const uint8_t* __restrict b, Levels<128>& L) {
     const float d = read_half(b);
     for (float& s : L.scale) s = d;
-    for (int j = 0; j < 128; ++j) L.q[j] = int8_t(2 * ((b[2 + j / 8] >> (j % 8)) & 1) - 1);
+    for (int i = 0; i < 16; ++i) {
+        // per byte: 0x01 (+1) where the bit is set, 0xFF (-1) where clear
+        const uint64_t v = ~k_sign_masks[b[2 + i]] | 0x0101010101010101ull;
+        std::memcpy(L.q + 8 * i, &v, 8);
+    }
 }
+
+// The four levels of each possible Q2_0 byte, as four int8 in one word.
+constexpr std::array<uint32_t, 256> make_q2_0_levels() {
+    std::array<uint32_t, 256> t{};
+    for (int v = 0; v < 256; ++v) {
+        for (int k = 0; k < 4; ++k) t[size_t(v)] |= uint32_t(uint8_t(((v >> (2 * k)) & 3) - 1)) << (8 * k);
+    }
+    return t;
+}
+constexpr std::array<uint32_t, 256> k_q2_0_levels = make_q2_0_levels();
 
 MOE_DECODE void unpack_q2_0(const uint8_t* __restrict b, Levels<64>& L) {
     const float d = read_half(b);
     for (float& s : L.scale) s = d;
-    for (int j = 0; j < 64; ++j) L.q[j] = int8_t(((b[2 + j / 4] >> (2 * (j % 4))) & 3) - 1);
+    for (int i = 0; i < 16; ++i) std::memcpy(L.q + 4 * i, &k_q2_0_levels[b[2 + i]], 4);
 }
 
 void quantize_q1_0(const float* x, uint8_t* b) {
