@@ -35,7 +35,7 @@ struct BlockCodec {
     int block;    // elements per block
     size_t bytes; // bytes per block
     void (*dequantize)(const uint8_t* src, float* dst, int64_t n);
-    // nullptr where we have no quantizer (the i-quants need an importance matrix)
+    // nullptr where we have no quantizer (the lattice i-quants need an importance matrix)
     void (*quantize)(const float* src, uint8_t* dst, int64_t n);
     float (*dot)(const uint8_t* row, const float* x, int64_t n);      // portable
     float (*dot_avx2)(const uint8_t* row, const float* x, int64_t n); // nullptr off x86
@@ -225,14 +225,13 @@ MOE_DECODE void decode_levels(const uint8_t* __restrict b, float* __restrict y) 
     }
 }
 
-// AVX2 dot: the block's decoder, inlined here and so compiled for AVX2,
-// fills a stack buffer that FMAs then consume 16 elements at a time on two
-// independent chains. Simple rather than fast: an integer path that skips
-// the float buffer is left to the CPU speed work. Two buffers, one block
-// apart: a 32-byte load of floats the decoder has just stored in smaller
-// pieces cannot be forwarded from the store buffer and stalls until they
-// reach the cache, so each block is decoded one step before it is consumed
-// (3-5x on the 32-element formats).
+// AVX2 dot for the formats without a Levels form (Q4_1, Q5_1: affine): the
+// block's decoder, inlined here and so compiled for AVX2, fills a stack
+// buffer that FMAs then consume 16 elements at a time on two independent
+// chains. Two buffers, one block apart: a 32-byte load of floats the decoder
+// has just stored in smaller pieces cannot be forwarded from the store buffer
+// and stalls until they reach the cache, so each block is decoded one step
+// before it is consumed (about 2x).
 template <int Block, size_t Bytes, void (*Decode)(const uint8_t*, float*)>
 MOE_AVX2 float dot_decoded_avx2(const uint8_t* row, const float* x, int64_t n) {
     static_assert(Block % 16 == 0);

@@ -881,9 +881,13 @@ void dequantize_row(uint32_t type, const void* src, float* dst, int64_t n) {
 // Reconstruction error of these quantizers, RMS(dequant - x) / RMS(x), as
 // measured by tests/tst_quant.cpp (64K N(0,1) samples, the scale varied
 // between 0.01 and 1.76 every 1024 elements):
-//   F16 0.021%, BF16 0.17%, Q8_0 0.53%, Q4_0 8.6%, Q4_K 7.1%, Q5_K 3.6%, Q6_K 1.75%.
-// Q8_0 and Q4_0 follow ggml's reference quantizers; the K-quants use a small
-// least-squares scale search per sub-block instead of ggml's weighted one.
+//   F16 0.021%, BF16 0.17%, Q8_0 0.53%, Q4_0 8.6%, Q4_K 7.1%, Q5_K 3.6%, Q6_K 1.75%,
+//   Q4_1 7.8%, Q5_0 4.3%, Q5_1 3.8%, Q2_K 30%, Q3_K 15%, IQ4_NL 7.6%, IQ4_XS 7.7%,
+//   MXFP4 11.7%, NVFP4 9.5% (and the one-magnitude formats TQ1_0, TQ2_0 81%,
+//   Q1_0 60%, Q2_0 72%, which are not meant for Gaussian weights).
+// All but Q4_K to Q6_K follow ggml's quantizers without an importance matrix
+// byte for byte (tst_quant_ggml); those three use a small least-squares scale
+// search per sub-block instead of ggml's weighted one.
 void quantize_row(uint32_t type, const float* src, void* dst, int64_t n) {
     const TypeTraits& t = supported_traits(type, n, "quantize_row");
     if (!t.can_quantize) {
