@@ -36,6 +36,20 @@ constexpr Preset k_presets[] = {
     {"qwen1.5-moe-a2.7b", "qwen2moe", 24, 2048, 16, 16, 128, 60, 4, 1408, 5632, 151936, 8192, 1e-6f, 1000000.0f},
 };
 
+// ggml type -> LLAMA_FTYPE (llama.cpp's include/llama.h, v0.5.0); the K types
+// map to the mixes llama_model_loader guesses for them.
+constexpr struct {
+    uint32_t type, ftype;
+} k_file_types[] = {
+    {GGML_TYPE_F32, 0},      {GGML_TYPE_F16, 1},      {GGML_TYPE_Q4_0, 2},    {GGML_TYPE_Q4_1, 3},
+    {GGML_TYPE_Q8_0, 7},     {GGML_TYPE_Q5_0, 8},     {GGML_TYPE_Q5_1, 9},    {GGML_TYPE_Q2_K, 10},
+    {GGML_TYPE_Q3_K, 12},    {GGML_TYPE_Q4_K, 15},    {GGML_TYPE_Q5_K, 17},   {GGML_TYPE_Q6_K, 18},
+    {GGML_TYPE_IQ2_XXS, 19}, {GGML_TYPE_IQ2_XS, 20},  {GGML_TYPE_IQ3_XXS, 23}, {GGML_TYPE_IQ1_S, 24},
+    {GGML_TYPE_IQ4_NL, 25},  {GGML_TYPE_IQ3_S, 26},   {GGML_TYPE_IQ2_S, 28},  {GGML_TYPE_IQ4_XS, 30},
+    {GGML_TYPE_IQ1_M, 31},   {GGML_TYPE_BF16, 32},    {GGML_TYPE_TQ1_0, 36},  {GGML_TYPE_TQ2_0, 37},
+    {GGML_TYPE_MXFP4, 38},   {GGML_TYPE_NVFP4, 39},   {GGML_TYPE_Q1_0, 40},   {GGML_TYPE_Q2_0, 41},
+};
+
 uint64_t splitmix64(uint64_t& x) {
     uint64_t z = (x += 0x9e3779b97f4a7c15ull);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
@@ -151,6 +165,13 @@ void write_synthetic_vocab(GgufWriter& w, bool sentencepiece, const std::string&
 
 } // namespace
 
+uint32_t llama_file_type(uint32_t ggml_type) {
+    for (const auto& e : k_file_types) {
+        if (e.type == ggml_type) return e.ftype;
+    }
+    throw Error(fmt::format("llama.cpp has no file type for tensors of type {}", type_name(ggml_type)));
+}
+
 std::vector<std::string> synth_presets() {
     std::vector<std::string> out;
     for (const auto& p : k_presets) out.push_back(p.name);
@@ -172,13 +193,22 @@ void write_synthetic_model(const SynthOptions& opts, const std::string& path,
     if (p->arch && !opts.arch.empty() && opts.arch != p->arch) {
         throw Error(fmt::format("preset {} is a {} model, not {}", p->name, p->arch, opts.arch));
     }
+    // OLMoE normalises q and k over all heads, and llama.cpp sizes both norms
+    // n_embd: it has no grouped-query OLMoE (the published model has none), so
+    // the presets that take --arch give olmoe as many kv heads as heads.
+    Preset shape = *p;
+    if (arch == "olmoe") shape.n_head_kv = shape.n_head;
+    p = &shape;
     const bool dense = arch == "qwen3";
     if (arch != "qwen3moe" && arch != "qwen2moe" && arch != "llama" && arch != "olmoe" && !dense) {
         throw Error(fmt::format("cannot make a model of architecture '{}' (known: qwen3moe, qwen2moe, llama, olmoe, qwen3)",
                                 arch));
     }
     const TypeTraits* qt = type_traits(opts.quant);
-    if (!qt || !qt->supported) throw Error(fmt::format("cannot write tensors of type {}", type_name(opts.quant)));
+    if (!qt || !qt->can_quantize) {
+        throw Error(fmt::format("cannot write tensors of type {}{}", type_name(opts.quant),
+                                qt && qt->supported ? " (its quantizer needs an importance matrix)" : ""));
+    }
 
     const bool shared = arch == "qwen2moe";
     const bool qkv_bias = arch == "qwen2moe";
@@ -192,7 +222,7 @@ void write_synthetic_model(const SynthOptions& opts, const std::string& path,
     w.set_string("general.architecture", a);
     w.set_string("general.name", p->arch ? fmt::format("synthetic {}", p->name) : fmt::format("synthetic {} {}", p->name, arch));
     w.set_string("general.description", "random weights with published shapes, made by moe-cli make-model");
-    w.set_uint32("general.file_type", opts.quant);
+    w.set_uint32("general.file_type", llama_file_type(opts.quant));
     w.set_uint32(a + ".block_count", uint32_t(p->n_layer));
     w.set_uint32(a + ".context_length", uint32_t(p->n_ctx));
     w.set_uint32(a + ".embedding_length", uint32_t(p->n_embd));
@@ -213,7 +243,6 @@ void write_synthetic_model(const SynthOptions& opts, const std::string& path,
     }
 
     // tokenizer section: a real vocabulary when one is given, else a synthetic one
-    Preset shape = *p;
     if (!opts.tokenizer_json.empty()) {
         const VocabData real = import_hf_tokenizer(opts.tokenizer_json, opts.tokenizer_config);
         write_vocab(w, real);
@@ -221,7 +250,6 @@ void write_synthetic_model(const SynthOptions& opts, const std::string& path,
     } else {
         write_synthetic_vocab(w, sentencepiece, arch, p->n_vocab, opts.seed);
     }
-    p = &shape;
 
     // tensors: random uniform values with the variance of a sensible init,
     // seeded per tensor and row so the output does not depend on threading

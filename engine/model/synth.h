@@ -22,6 +22,13 @@ struct SynthOptions {
 
 std::vector<std::string> synth_presets();
 
+// general.file_type for a model whose 2-D weights are of this ggml type, as
+// llama.cpp numbers it (enum llama_ftype in its llama.h, which differs from the
+// ggml type ids: Q8_0 is type 8 but file type 7). Where llama.cpp has several
+// mixes of one type (Q4_K_S/M) it is the one llama.cpp itself guesses for a
+// file without the key (Q4_K_M). Throws moe::Error for a type with no file type.
+uint32_t llama_file_type(uint32_t ggml_type);
+
 // Writes the model; progress(fraction) is called as tensors are written.
 // Throws moe::Error for an unknown preset/arch or an I/O failure.
 void write_synthetic_model(const SynthOptions& opts, const std::string& path,
