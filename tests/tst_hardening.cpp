@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -71,6 +73,10 @@ private slots:
     void cliRefusesNonRegularFiles_data();
     void cliRefusesNonRegularFiles();
     void hugeBuffersInTheMemoryCheck();
+    void cliOptionMessages_data();
+    void cliOptionMessages();
+    void cliCheckCommand();
+    void cliRunsImportDeleteEmpty();
 
 private:
     std::string path(const char* name) const { return m_dir.filePath(name).toStdString(); }
@@ -390,7 +396,10 @@ void TestHardening::cliRefusesNonRegularFiles() {
 // Finding 7: the batch, context and thread buffers are in the memory check,
 // so absurd sizes give a message instead of std::bad_alloc.
 void TestHardening::hugeBuffersInTheMemoryCheck() {
-    auto model = Model::load(m_q8);
+    // a model trained on 2^30 positions, so the context asked for is allowed
+    const std::string probe = path("longctx.gguf");
+    probes::rewrite(m_q8, probe, [](GgufWriter& w) { w.set_uint32("qwen3moe.context_length", 1u << 30); });
+    auto model = Model::load(probe);
     BackendOptions bo;
     bo.n_threads = 40000;
     bo.n_ctx = 40000000;
@@ -404,6 +413,89 @@ void TestHardening::hugeBuffersInTheMemoryCheck() {
     big_batch.max_batch = std::numeric_limits<int>::max();
     auto b = make_backend(BackendKind::cpu, model, big_batch);
     QCOMPARE(b->max_batch(), 256);  // a batch never exceeds the context
+}
+
+// Finding 7, the options: each bad value is refused before anything loads
+// (or, for the context, at load) with a message a person can act on.
+void TestHardening::cliOptionMessages_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("expect");
+    QTest::newRow("--top-k 0") << QStringList{"--top-k", "0"} << "'0' is not a whole number from 1 to 65536";
+    QTest::newRow("-c 100000") << QStringList{"-c", "100000"} << "--ctx 100000 is more than the model's context of 512";
+    QTest::newRow("--seed -5") << QStringList{"--seed", "-5"} << "'-5' is not a whole number from 0 to";
+    QTest::newRow("--temp inf") << QStringList{"--temp", "inf"} << "'inf' is not a finite number of at least 0";
+    QTest::newRow("--temp nan") << QStringList{"--temp", "nan"} << "'nan' is not a finite number";
+    QTest::newRow("-t 10000") << QStringList{"-t", "10000"} << "'10000' is not a whole number from 0 to 1024";
+    QTest::newRow("--batch 0") << QStringList{"--batch", "0"} << "'0' is not a whole number from 1 to 2147483647";
+    QTest::newRow("-n -1") << QStringList{"-n", "-1"} << "'-1' is not a whole number from 0 to 2147483647";
+}
+
+void TestHardening::cliOptionMessages() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, expect);
+    std::vector<std::string> argv = {MOE_CLI_PATH, "generate", m_q8, "--tokens", "1,2", "--no-record"};
+    for (const QString& a : args) argv.push_back(a.toStdString());
+    const probes::ChildResult r = probes::run(argv, 30);
+    QVERIFY2(r.status != 0 && r.status < 128, r.output.c_str());
+    QVERIFY2(r.output.find(expect.toStdString()) != std::string::npos, r.output.c_str());
+    QVERIFY2(r.output.find("1.79769") == std::string::npos && r.output.find("17976") == std::string::npos,
+             r.output.c_str());
+    // and a batch as large as an int is fine: it is the context at most
+    const probes::ChildResult ok = probes::run(
+        {MOE_CLI_PATH, "generate", m_q8, "--tokens", "1,2", "-n", "2", "--no-record", "--batch", "2147483647"}, 60);
+    QVERIFY2(ok.status == 0, ok.output.c_str());
+}
+
+// moe-cli check: exit 0 on a sound model, 1 naming the tensor with a NaN.
+void TestHardening::cliCheckCommand() {
+    const probes::ChildResult good = probes::run({MOE_CLI_PATH, "check", m_q8}, 60);
+    QVERIFY2(good.status == 0, good.output.c_str());
+    QVERIFY2(good.output.find("27 of 27 tensors read") != std::string::npos, good.output.c_str());
+    QVERIFY2(good.output.find("every value is finite") != std::string::npos, good.output.c_str());
+
+    const std::string probe = path("check.gguf");
+    QVERIFY(QFile::remove(QString::fromStdString(probe)) || !QFile::exists(QString::fromStdString(probe)));
+    QVERIFY(QFile::copy(QString::fromStdString(m_q8), QString::fromStdString(probe)));
+    probes::patch(probe, probes::tensor_offset(probe, "blk.1.ffn_up_exps.weight") + 34 * 7, &k_f16_nan, 2);
+    const probes::ChildResult bad = probes::run({MOE_CLI_PATH, "check", probe}, 60);
+    QVERIFY2(bad.status == 1, bad.output.c_str());
+    QVERIFY2(bad.output.find("blk.1.ffn_up_exps.weight: 32 non-finite values, first NaN at element 224") !=
+                 std::string::npos,
+             bad.output.c_str());
+}
+
+// Finding 8: importing the same runs twice adds them once, `runs delete`
+// checks every id before deleting any, and an empty import says so.
+void TestHardening::cliRunsImportDeleteEmpty() {
+    const std::string db = path("runs.sqlite"), db2 = path("runs2.sqlite"), exported = path("export.json");
+    for (const char* f : {"runs.sqlite", "runs2.sqlite"}) QFile::remove(m_dir.filePath(f));
+    for (int i = 0; i < 2; ++i) {
+        const probes::ChildResult g =
+            probes::run({MOE_CLI_PATH, "generate", m_q8, "--tokens", "1,2,3", "-n", "3", "--db", db}, 60);
+        QVERIFY2(g.status == 0, g.output.c_str());
+    }
+    const probes::ChildResult e =
+        probes::run({MOE_CLI_PATH, "runs", "export", "1", "2", "--format", "json", "-o", exported, "--db", db}, 60);
+    QVERIFY2(e.status == 0, e.output.c_str());
+    const probes::ChildResult i1 = probes::run({MOE_CLI_PATH, "runs", "import", exported, "--db", db2}, 60);
+    QVERIFY2(i1.status == 0 && i1.output.find("imported run 2 as run 2") != std::string::npos, i1.output.c_str());
+    const probes::ChildResult i2 = probes::run({MOE_CLI_PATH, "runs", "import", exported, "--db", db2}, 60);
+    QVERIFY2(i2.status == 0, i2.output.c_str());
+    QVERIFY2(i2.output.find("2 of 2 runs were already in the store") != std::string::npos, i2.output.c_str());
+    // into the store they came from: also already there
+    const probes::ChildResult i3 = probes::run({MOE_CLI_PATH, "runs", "import", exported, "--db", db}, 60);
+    QVERIFY2(i3.output.find("2 of 2 runs were already in the store") != std::string::npos, i3.output.c_str());
+
+    const probes::ChildResult d = probes::run({MOE_CLI_PATH, "runs", "delete", "1", "999", "--db", db2}, 60);
+    QVERIFY2(d.status == 1 && d.output.find("there is no run 999") != std::string::npos, d.output.c_str());
+    QVERIFY2(d.output.find("nothing was deleted") != std::string::npos, d.output.c_str());
+    const probes::ChildResult list = probes::run({MOE_CLI_PATH, "runs", "list", "--json", "--db", db2}, 60);
+    QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(list.output)).array().size(), 2);
+
+    const std::string empty = path("empty.json");
+    std::ofstream(empty) << "[]";
+    const probes::ChildResult none = probes::run({MOE_CLI_PATH, "runs", "import", empty, "--db", db2}, 60);
+    QVERIFY2(none.output.find("holds no runs; nothing imported") != std::string::npos, none.output.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestHardening)

@@ -86,10 +86,10 @@ Command bench_command(CLI::App& app) {
     auto a = std::make_shared<BenchArgs>();
     CLI::App* cmd = app.add_subcommand("bench", "prompt and generation speed, bytes per token, bandwidth share");
     add_run_options(cmd, a->run);
-    cmd->add_option("-p,--n-prompt", a->request.n_prompt, "prompt tokens")->check(CLI::PositiveNumber);
-    cmd->add_option("-n,--n-gen", a->request.n_gen, "generated tokens")->check(CLI::PositiveNumber);
-    cmd->add_option("-r,--repetitions", a->request.repetitions, "repetitions")->check(CLI::PositiveNumber);
-    cmd->add_option("--seed", a->request.seed, "seed of the random prompt");
+    cmd->add_option("-p,--n-prompt", a->request.n_prompt, "prompt tokens")->check(whole_number(1, INT32_MAX));
+    cmd->add_option("-n,--n-gen", a->request.n_gen, "generated tokens")->check(whole_number(1, INT32_MAX));
+    cmd->add_option("-r,--repetitions", a->request.repetitions, "repetitions")->check(whole_number(1, 1000000));
+    cmd->add_option("--seed", a->request.seed, "seed of the random prompt")->check(unsigned_number());
     add_record_options(cmd, a->record);
     return {cmd, [a] { return bench(*a); }};
 }

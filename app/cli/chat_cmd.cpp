@@ -87,7 +87,7 @@ Command chat_command(CLI::App& app) {
     auto a = std::make_shared<ChatArgs>();
     CLI::App* cmd = app.add_subcommand("chat", "interactive chat in the model's own format (one message per line)");
     add_run_options(cmd, a->run);
-    cmd->add_option("-n,--n-predict", a->n_predict, "most tokens per reply")->check(CLI::PositiveNumber);
+    cmd->add_option("-n,--n-predict", a->n_predict, "most tokens per reply")->check(whole_number(1, INT32_MAX));
     add_sampler_options(cmd, a->sampler);
     cmd->add_option("--system", a->system, "system prompt");
     cmd->add_option("--template", a->chat_template, "chat format: a built-in name or a JSON template file");

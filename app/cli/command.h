@@ -20,3 +20,4 @@ Command make_model_command(CLI::App& app);
 Command bench_command(CLI::App& app);
 Command runs_command(CLI::App& app);
 Command selftest_command(CLI::App& app);
+Command check_command(CLI::App& app);

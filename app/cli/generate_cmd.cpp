@@ -96,7 +96,7 @@ Command generate_command(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand("generate", "continue a prompt (text or token ids), streaming the reply");
     add_run_options(cmd, a->run);
     add_text_options(cmd, a->input, "the prompt");
-    cmd->add_option("-n,--n-predict", a->n_predict, "tokens to generate")->check(CLI::NonNegativeNumber);
+    cmd->add_option("-n,--n-predict", a->n_predict, "tokens to generate")->check(whole_number(0, INT32_MAX));
     add_sampler_options(cmd, a->sampler);
     cmd->add_flag("--routing", a->show_routing, "print the experts every token was routed to");
     cmd->add_flag("--chat", a->chat, "send the prompt as a user message in the model's chat format");

@@ -1,5 +1,6 @@
 // moe-cli info MODEL [--json] [-c N] [--top-k K]: the model before loading it.
 #include "command.h"
+#include "options.h"
 
 #include "run/description.h"
 
@@ -18,9 +19,9 @@ Command info_command(CLI::App& app) {
     auto a = std::make_shared<Args>();
     CLI::App* cmd = app.add_subcommand("info", "describe a model before loading it");
     cmd->add_option("model", a->path, "GGUF model file")->required();
-    cmd->add_option("-c,--ctx", a->ctx, "context length for the memory estimate");
+    cmd->add_option("-c,--ctx", a->ctx, "context length for the memory estimate")->check(whole_number(0, 1 << 30));
     cmd->add_option("--top-k", a->top_k, "experts per token for the active figures (default: the model's own)")
-        ->check(CLI::PositiveNumber);
+        ->check(whole_number(1, 65536));
     cmd->add_flag("--json", a->json, "print JSON");
     return {cmd, [a] {
                 const auto model = moe::Model::load(a->path);

@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
     const std::vector<Command> commands = {
         info_command(app),  generate_command(app), score_command(app), tokenize_command(app),
         chat_command(app),  make_model_command(app), bench_command(app), runs_command(app),
-        selftest_command(app),
+        selftest_command(app), check_command(app),
     };
     try {
         app.parse(argc, argv);

@@ -5,8 +5,11 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <csignal>
+#include <cstdint>
 
 moe::LoadRequest RunArgs::request() const {
     moe::LoadRequest r;
@@ -20,13 +23,65 @@ moe::LoadRequest RunArgs::request() const {
     return r;
 }
 
+CLI::Validator whole_number(long long lo, long long hi) {
+    return CLI::Validator(
+        [lo, hi](std::string& s) -> std::string {
+            size_t used = 0;
+            long long v = 0;
+            try {
+                v = std::stoll(s, &used);
+            } catch (const std::exception&) {
+                used = 0;
+            }
+            if (used == 0 || used != s.size() || v < lo || v > hi) {
+                return fmt::format("'{}' is not a whole number from {} to {}", s, lo, hi);
+            }
+            return {};
+        },
+        fmt::format("INT in [{}, {}]", lo, hi));
+}
+
+CLI::Validator finite_number(double lo) {
+    return CLI::Validator(
+        [lo](std::string& s) -> std::string {
+            size_t used = 0;
+            double v = 0;
+            try {
+                v = std::stod(s, &used);
+            } catch (const std::exception&) {
+                used = 0;
+            }
+            if (used == 0 || used != s.size() || !std::isfinite(v) || v < lo) {
+                return fmt::format("'{}' is not a finite number of at least {}", s, lo);
+            }
+            return {};
+        },
+        fmt::format("NUMBER >= {}", lo));
+}
+
+CLI::Validator unsigned_number() {
+    return CLI::Validator(
+        [](std::string& s) -> std::string {
+            // strtoull would take "-5" and wrap it to 18446744073709551611
+            const bool digits = !s.empty() && s.size() <= 20 &&
+                                std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+            if (!digits || (s.size() == 20 && s > "18446744073709551615")) {
+                return fmt::format("'{}' is not a whole number from 0 to 18446744073709551615", s);
+            }
+            return {};
+        },
+        "UINT64");
+}
+
 void add_run_options(CLI::App* cmd, RunArgs& a) {
     cmd->add_option("model", a.model, "GGUF model file")->required();
     cmd->add_option("--backend", a.backend, "cpu, cuda or auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}));
-    cmd->add_option("-t,--threads", a.threads, "CPU threads (default: all)");
-    cmd->add_option("-c,--ctx", a.ctx, "context length (default: the model's, at most 4096)");
-    cmd->add_option("--top-k", a.top_k, "experts used per token (default: the model's own)")->check(CLI::PositiveNumber);
-    cmd->add_option("--batch", a.batch, "tokens per forward pass in prefill")->check(CLI::PositiveNumber);
+    cmd->add_option("-t,--threads", a.threads, "CPU threads (default: all; at most 1024)")->check(whole_number(0, 1024));
+    cmd->add_option("-c,--ctx", a.ctx, "context length (default: the model's, at most 4096; never more than the model's)")
+        ->check(whole_number(0, 1 << 30));
+    cmd->add_option("--top-k", a.top_k, "experts used per token (default: the model's own)")->check(whole_number(1, 65536));
+    cmd->add_option("--batch", a.batch, "tokens per forward pass in prefill (at most the context)")
+        ->check(whole_number(1, INT32_MAX));
     cmd->add_flag("--json", a.json, "print one JSON object");
 }
 
@@ -68,12 +123,13 @@ void add_text_options(CLI::App* cmd, TextInput& in, const char* what) {
 }
 
 void add_sampler_options(CLI::App* cmd, moe::SamplerOptions& so) {
-    cmd->add_option("--temp", so.temperature, "temperature (0: greedy)");
-    cmd->add_option("--sample-top-k", so.top_k, "sample from the k most likely tokens (0: off)");
+    cmd->add_option("--temp", so.temperature, "temperature (0: greedy)")->check(finite_number(0.0));
+    cmd->add_option("--sample-top-k", so.top_k, "sample from the k most likely tokens (0: off)")
+        ->check(whole_number(0, INT32_MAX));
     cmd->add_option("--top-p", so.top_p, "nucleus sampling mass");
     cmd->add_option("--min-p", so.min_p, "drop tokens below min-p times the best");
-    cmd->add_option("--repeat-penalty", so.repeat_penalty, "repetition penalty (1: off)");
-    cmd->add_option("--seed", so.seed, "sampling seed");
+    cmd->add_option("--repeat-penalty", so.repeat_penalty, "repetition penalty (1: off)")->check(finite_number(0.0));
+    cmd->add_option("--seed", so.seed, "sampling seed")->check(unsigned_number());
 }
 
 void add_record_options(CLI::App* cmd, RecordOptions& o) {

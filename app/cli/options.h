@@ -23,6 +23,13 @@ struct RunArgs {
 };
 void add_run_options(CLI::App* cmd, RunArgs& a);
 
+// Validators whose messages say what the option takes (CLI11's PositiveNumber
+// prints a range up to 1.8e308): a whole number in [lo, hi]; a finite number of
+// at least lo; an unsigned 64-bit whole number given without a sign.
+CLI::Validator whole_number(long long lo, long long hi);
+CLI::Validator finite_number(double lo);
+CLI::Validator unsigned_number();
+
 // Loads the model, logging the backend and chat format it chose.
 std::unique_ptr<moe::Runner> load_runner(const RunArgs& a, const std::string& chat_template = {});
 

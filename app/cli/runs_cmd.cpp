@@ -9,6 +9,7 @@
 #include "store/store.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -16,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 using json = nlohmann::ordered_json;
 
@@ -203,16 +205,22 @@ int cmd_show(const RunsArgs& a) {
 
 int cmd_delete(const RunsArgs& a) {
     moe::RunStore store = open_store(a, true);
-    int missing = 0;
+    // Every id is checked before anything is deleted: a typo among them
+    // must not leave the store half changed.
+    std::vector<int64_t> present;
+    for (const moe::RunSummary& s : store.list()) present.push_back(s.id);
+    std::vector<std::string> missing;
     for (int64_t id : a.ids) {
-        if (store.remove(id)) {
-            fmt::print("deleted run {}\n", id);
-        } else {
-            spdlog::error("there is no run {} in {}", id, store.path());
-            ++missing;
-        }
+        if (std::find(present.begin(), present.end(), id) == present.end()) missing.push_back(std::to_string(id));
     }
-    return missing ? 1 : 0;
+    if (!missing.empty()) {
+        spdlog::error("there is no run {} in {}; nothing was deleted", fmt::join(missing, ", "), store.path());
+        return 1;
+    }
+    for (int64_t id : a.ids) {
+        if (store.remove(id)) fmt::print("deleted run {}\n", id);
+    }
+    return 0;
 }
 
 // ---- export ------------------------------------------------------------------
@@ -343,11 +351,38 @@ int cmd_import(const RunsArgs& a) {
             }
         }
     }
+    if (runs.empty()) {
+        fmt::print("{} {} no runs; nothing imported\n", fmt::join(a.files, ", "), a.files.size() == 1 ? "holds" : "hold");
+        return 0;
+    }
     moe::RunStore store = open_store(a, true);
+    // A run already in the store (the same file imported twice, or a kept
+    // run imported again) is recognised by its content: everything but its
+    // id and routing trace, compared with the stored runs made at the same
+    // time of the same model.
+    auto content = [](const moe::RunRecord& r) {
+        json j = moe::run_to_json(r, false);
+        j.erase("id");
+        return j.dump();
+    };
+    const std::vector<moe::RunSummary> stored = store.list();
+    int skipped = 0;
     for (const moe::RunRecord& r : runs) {
+        std::optional<int64_t> same;
+        const std::string key = content(r);
+        for (const moe::RunSummary& s : stored) {
+            if (same || s.created_at != r.created_at || s.model_hash != r.model.content_hash) continue;
+            if (content(store.load(s.id)) == key) same = s.id;
+        }
+        if (same) {
+            fmt::print("run {} is already in the store as run {}; skipped\n", r.id, *same);
+            ++skipped;
+            continue;
+        }
         const int64_t id = store.save(r);
         fmt::print("imported run {} as run {}\n", r.id, id);
     }
+    if (skipped) fmt::print("{} of {} runs were already in the store\n", skipped, runs.size());
     return 0;
 }
 

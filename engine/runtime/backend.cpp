@@ -16,6 +16,11 @@ namespace moe {
 
 BackendShape backend_shape(const ModelConfig& c, const BackendOptions& opts) {
     BackendShape s;
+    if (opts.n_ctx > c.n_ctx_train) {
+        throw Error(fmt::format("--ctx {} is more than the model's context of {} positions (its context_length); "
+                                "positions past it were never trained",
+                                opts.n_ctx, c.n_ctx_train));
+    }
     s.n_ctx = opts.n_ctx > 0 ? opts.n_ctx : std::min(c.n_ctx_train, 4096);
     // a batch never holds more tokens than the context, so a larger one only wastes memory
     s.max_batch = std::clamp(opts.max_batch, 1, s.n_ctx);

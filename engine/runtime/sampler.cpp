@@ -10,11 +10,15 @@
 namespace moe {
 
 Sampler::Sampler(const SamplerOptions& opts, int n_vocab) : m_opts(opts), m_n_vocab(n_vocab), m_rng(opts.seed) {
-    if (!(opts.temperature >= 0.0f)) throw Error(fmt::format("temperature {} must be 0 or more", opts.temperature));
+    if (!(opts.temperature >= 0.0f) || !std::isfinite(opts.temperature)) {
+        throw Error(fmt::format("temperature {} must be a finite number, 0 or more", opts.temperature));
+    }
     if (opts.top_k < 0) throw Error(fmt::format("top-k {} must be 0 or more", opts.top_k));
     if (!(opts.top_p > 0.0f && opts.top_p <= 1.0f)) throw Error(fmt::format("top-p {} must be in (0, 1]", opts.top_p));
     if (!(opts.min_p >= 0.0f && opts.min_p < 1.0f)) throw Error(fmt::format("min-p {} must be in [0, 1)", opts.min_p));
-    if (!(opts.repeat_penalty > 0.0f)) throw Error(fmt::format("repeat penalty {} must be positive", opts.repeat_penalty));
+    if (!(opts.repeat_penalty > 0.0f) || !std::isfinite(opts.repeat_penalty)) {
+        throw Error(fmt::format("repeat penalty {} must be a positive finite number", opts.repeat_penalty));
+    }
     m_cand.reserve(size_t(n_vocab));
 }
 
