@@ -100,7 +100,7 @@ private:
             {"other seed", [](moe::RunRecord& r) { r.settings.seed = 8; }, false},
             {"other experts per token", [](moe::RunRecord& r) { r.settings.experts_used = 4; }, false},
             {"other temperature", [](moe::RunRecord& r) { r.settings.temperature = 0.0f; }, false},
-            {"other sampling top-k", [](moe::RunRecord& r) { r.settings.top_k = 40; }, false},
+            {"other sampling top-k", [](moe::RunRecord& r) { r.settings.top_k += 7; }, false},
             {"other top-p", [](moe::RunRecord& r) { r.settings.top_p = 0.5f; }, false},
             {"other min-p", [](moe::RunRecord& r) { r.settings.min_p = 0.1f; }, false},
             {"other repeat penalty", [](moe::RunRecord& r) { r.settings.repeat_penalty = 1.2f; }, false},

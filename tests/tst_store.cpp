@@ -123,12 +123,12 @@ void TestStore::schema() {
     const std::string p = path("sub/dir/runs.sqlite");  // folders are created
     {
         RunStore s(p);
-        QCOMPARE(s.schema_version(), 1);
+        QCOMPARE(s.schema_version(), RunStore::k_schema_version);
         QVERIFY(s.integrity_check().empty());
         QVERIFY(!s.read_only());
     }
     Raw raw(p);
-    QCOMPARE(raw.one("PRAGMA user_version"), std::string("1"));
+    QCOMPARE(raw.one("PRAGMA user_version"), std::to_string(RunStore::k_schema_version));
     QCOMPARE(raw.one("PRAGMA journal_mode"), std::string("wal"));  // WAL is a property of the file
     QCOMPARE(raw.one("PRAGMA application_id"), std::to_string(0x4D6F4557));
     for (const char* t : {"runs", "run_data", "run_routing", "run_layers"}) {
@@ -137,7 +137,7 @@ void TestStore::schema() {
     }
     // reopening a current file changes nothing and migrates nothing
     RunStore again(p);
-    QCOMPARE(again.schema_version(), 1);
+    QCOMPARE(again.schema_version(), RunStore::k_schema_version);
 }
 
 void TestStore::defaultPath() {
@@ -429,7 +429,7 @@ void TestStore::newerVersionRefused() {
         } catch (const StoreError& e) {
             QCOMPARE(e.fault(), StoreFault::newer_version);
             const std::string msg = e.what();
-            QVERIFY2(msg.find("written by a newer MoE Workbench (schema 3; this build reads up to 1)") != std::string::npos,
+            QVERIFY2(msg.find("written by a newer MoE Workbench (schema 3; this build reads up to 2)") != std::string::npos,
                      msg.c_str());
             QVERIFY(msg.find(p) != std::string::npos);
         }

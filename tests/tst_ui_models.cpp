@@ -3,7 +3,7 @@
 #include "chartexporter.h"
 #include "models.h"
 #include "routingdata.h"
-#include "runsummary.h"
+#include "runview.h"
 
 #include "telemetry/routing.h"
 
@@ -88,6 +88,34 @@ private Q_SLOTS:
         QCOMPARE(frames.first(), 9);
     }
 
+    void aDiscardedReplyLeavesTheData() {
+        // Frames are numbered by context position: a batch from position 6
+        // (a regenerated reply) replaces frames 6.. and everything counts only the rest.
+        RoutingData data;
+        data.reset(2, 4, 2);
+        TokenModel tokens(&data);
+        BalanceTimeModel time(&data, 4);
+        QAbstractItemModelTester t1(&tokens, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester t2(&time, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        data.append(makeBatch(0, 6, 2, 4, 2, true));
+        data.append(makeBatch(6, 10, 2, 4, 2, false));
+        QCOMPARE(data.frameCount(), 16);
+        StreamBatch again = makeBatch(6, 3, 2, 4, 2, false);
+        for (QString& t : again.frameText) t = QStringLiteral("new");
+        data.append(again);
+        QCOMPARE(data.frameCount(), 9);
+        QCOMPARE(tokens.rowCount(), 9);
+        QCOMPARE(data.text(5), QStringLiteral("t5"));
+        QCOMPARE(data.text(6), QStringLiteral("new"));
+        QCOMPARE(data.trace().pos(8), 8);
+        for (int l = 0; l < 2; ++l) {
+            qint64 total = 0;
+            for (int e = 0; e < 4; ++e) total += data.count(l, e);
+            QCOMPARE(total, qint64(9 * 2));
+        }
+        QCOMPARE(time.rowCount(), 2); // windows of 4 over the 9 frames kept
+    }
+
     void balanceModels() {
         RoutingData data;
         data.reset(2, 4, 2);
@@ -134,13 +162,15 @@ private Q_SLOTS:
         proxy.setFilterCaseSensitivity(Qt::CaseInsensitive);
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QAbstractItemModelTester ptester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        RunSummary a, b;
+        RunView a, b;
         a.id = QStringLiteral("1");
         a.model = QStringLiteral("alpha");
         a.decodeTps = 9.5;
+        a.nGenerated = 20;
         b.id = QStringLiteral("2");
         b.model = QStringLiteral("beta");
         b.decodeTps = 80.0;
+        b.nGenerated = 20;
         m.setRuns({a});
         m.addRun(b);
         m.addRun(b); // same id: ignored
@@ -151,56 +181,14 @@ private Q_SLOTS:
         QCOMPARE(proxy.data(proxy.index(0, RunsModel::ModelColumn)).toString(), QStringLiteral("alpha"));
         proxy.setFilterFixedString(QStringLiteral("ALPH"));
         QCOMPARE(proxy.rowCount(), 1);
-    }
-
-    void compareSettingsMarksDifferences() {
-        RunSummary a, b;
-        a.settings.temperature = 0.7;
-        b.settings.temperature = 0.0;
-        a.settings.topK = b.settings.topK = 40;
-        a.id = QStringLiteral("1");
-        b.id = QStringLiteral("2");
-        const QVector<SettingRow> rows = compareSettings({a, b});
-        bool tempDiffers = false, topKSame = false, runMarked = true;
-        for (const SettingRow& r : rows) {
-            if (r.name == QLatin1String("Temperature")) tempDiffers = r.differs;
-            if (r.name == QLatin1String("Top-k")) topKSame = !r.differs;
-            if (r.name == QLatin1String("Run")) runMarked = r.differs; // identity rows always differ: not marked
-        }
-        QVERIFY(tempDiffers);
-        QVERIFY(topKSame);
-        QVERIFY(!runMarked);
-    }
-
-    void agreementOfIdenticalAndDifferentRuns() {
-        auto trace = [](int offset) {
-            auto t = std::make_shared<moe::RoutingTrace>();
-            for (int i = 0; i < 6; ++i) {
-                const int32_t ids[4] = {(i + offset) % 8, (i + 1) % 8, (i + 2) % 8, (i + 3 + offset) % 8};
-                const float w[4] = {0.6f, 0.4f, 0.5f, 0.5f};
-                moe::RoutingFrame f;
-                f.pos = i;
-                f.token = i;
-                f.n_layers = 2;
-                f.k = 2;
-                f.ids = ids;
-                f.weights = w;
-                t->on_routing(f);
-            }
-            return t;
-        };
-        RunSummary a, b, c;
-        a.routing = trace(0);
-        b.routing = trace(0);
-        c.routing = trace(3);
-        const RunAgreement same = runAgreement(a, b);
-        QVERIFY(same.comparable);
-        QCOMPARE(same.compared, 6);
-        QCOMPARE(same.setMatch, 1.0);
-        const RunAgreement diff = runAgreement(a, c);
-        QVERIFY(diff.comparable);
-        QVERIFY(diff.setMatch < 1.0);
-        QCOMPARE(runAgreement(a, RunSummary{}).comparable, false);
+        // A run stopped before its first token has no speed or latency to show: a dash, not 0.0.
+        RunView c;
+        c.id = QStringLiteral("3");
+        c.stopReason = QStringLiteral("cancelled");
+        m.addRun(c);
+        for (int col : {RunsModel::DecodeColumn, RunsModel::TtftColumn, RunsModel::PrefillColumn, RunsModel::BandwidthColumn})
+            QCOMPARE(m.data(m.index(2, col)).toString(), QStringLiteral("\u2014"));
+        QCOMPARE(m.data(m.index(2, RunsModel::StopColumn)).toString(), QStringLiteral("stopped"));
     }
 
     void csvExport() {

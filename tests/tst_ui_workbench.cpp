@@ -39,12 +39,12 @@ private:
         s.seed = 7;
         return s;
     }
-    RunSummary chat(const QString& text, int maxTokens) {
+    RunView chat(const QString& text, int maxTokens) {
         m_w->settingsPanel()->setSettings(settings(maxTokens));
         QSignalSpy done(m_w->controller(), &EngineController::generationFinished);
         Q_EMIT m_w->chat()->sendRequested(text);
         [&] { QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000); }();
-        return done.count() ? done.first().first().value<RunSummary>() : RunSummary{};
+        return done.count() ? done.first().first().value<RunView>() : RunView{};
     }
 
 private Q_SLOTS:
@@ -117,7 +117,7 @@ private Q_SLOTS:
             ++batches;
             maxTokensPerBatch = std::max(maxTokensPerBatch, int(b.tokens.size()));
         });
-        const RunSummary run = chat(QStringLiteral("Hello, experts!"), 24);
+        const RunView run = chat(QStringLiteral("Hello, experts!"), 24);
         disconnect(c);
         QVERIFY(run.nGenerated > 0);
         QVERIFY(batches >= 1);
@@ -159,7 +159,7 @@ private Q_SLOTS:
         // The run is in History.
         QVERIFY(m_w->runsModel()->rowCount() >= 1);
         bool found = false;
-        for (const RunSummary& r : m_w->runsModel()->runs()) found = found || r.id == run.id;
+        for (const RunView& r : m_w->runsModel()->runs()) found = found || r.id == run.id;
         QVERIFY(found);
     }
 
@@ -167,10 +167,10 @@ private Q_SLOTS:
         QSignalSpy listed(m_w->controller(), &EngineController::runsAvailable);
         m_w->controller()->refreshRuns();
         QTRY_COMPARE_WITH_TIMEOUT(listed.count(), 1, 20000);
-        const auto runs = listed.first().first().value<QVector<RunSummary>>();
+        const auto runs = listed.first().first().value<QVector<RunView>>();
         QVERIFY(!runs.isEmpty());
         bool stored = false;
-        for (const RunSummary& r : runs) stored = stored || r.fromStore;
+        for (const RunView& r : runs) stored = stored || r.fromStore;
         QVERIFY2(stored, "the run was not read back from the run store");
         QCOMPARE(m_w->runsModel()->rowCount(), runs.size());
         m_w->history()->setFilterText(QStringLiteral("no such run anywhere"));
@@ -189,7 +189,7 @@ private Q_SLOTS:
         const int atStop = m_w->controller()->tokensAtStop();
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 30000);
         m_w->controller()->setStepDelayForTesting(0);
-        const RunSummary run = done.first().first().value<RunSummary>();
+        const RunView run = done.first().first().value<RunView>();
         QCOMPARE(run.stopReason, QStringLiteral("cancelled"));
         QVERIFY(atStop >= 3);
         QVERIFY2(run.nGenerated <= atStop + 1, qPrintable(QStringLiteral("%1 tokens, %2 when stopped").arg(run.nGenerated).arg(atStop)));
@@ -208,7 +208,7 @@ private Q_SLOTS:
     void compareShowsBothRuns() {
         // Two runs of the same prompt: one at the model's top-2, one at top-4.
         m_w->controller()->newConversation();
-        const RunSummary a = chat(QStringLiteral("Compare me"), 12);
+        const RunView a = chat(QStringLiteral("Compare me"), 12);
         QSignalSpy loaded(m_w->controller(), &EngineController::modelLoaded);
         LoadOptions o;
         o.expertsPerToken = 4;
@@ -216,7 +216,7 @@ private Q_SLOTS:
         m_w->controller()->loadModel(m_model, o);
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 30000);
         QCOMPARE(m_w->routingData()->k(), 4);
-        const RunSummary b = chat(QStringLiteral("Compare me"), 12);
+        const RunView b = chat(QStringLiteral("Compare me"), 12);
         QSignalSpy compared(m_w->controller(), &EngineController::runsLoaded);
         m_w->compareRuns({a.id, b.id});
         QTRY_COMPARE_WITH_TIMEOUT(compared.count(), 1, 20000);
@@ -229,7 +229,7 @@ private Q_SLOTS:
         // Experts per token differ, and the row says so.
         bool marked = false;
         for (int r = 0; r < cv->settingsTable()->rowCount(); ++r)
-            if (cv->settingsTable()->item(r, 0)->text().contains(QLatin1String("Experts per token")))
+            if (cv->settingsTable()->item(r, 0)->text().endsWith(QLatin1String("Settings: experts per token")))
                 marked = cv->settingsTable()->item(r, 0)->text().startsWith(QChar(0x25cf));
         QVERIFY(marked);
         QVERIFY2(cv->agreementText().contains(QLatin1String("common tokens")), qPrintable(cv->agreementText()));
@@ -299,20 +299,21 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(QByteArray(8192, 'x'));
         f.close();
-        const QString tmp = m_dir.filePath(QStringLiteral("tmp"));
+        // runs that cannot be saved are kept in the user's data folder
+        const QString tmp = m_dir.filePath(QStringLiteral("data"));
         QVERIFY(QDir().mkpath(tmp));
-        const QByteArray oldTmp = qgetenv("TMPDIR");
-        qputenv("TMPDIR", tmp.toUtf8());
+        const QByteArray oldTmp = qgetenv("XDG_DATA_HOME");
+        qputenv("XDG_DATA_HOME", tmp.toUtf8());
         m_w->controller()->setStorePath(corrupt);
         QSignalSpy said(m_w->controller(), &EngineController::storeMessage);
         const int before = m_w->runsModel()->rowCount();
-        const RunSummary run = chat(QStringLiteral("Keep me"), 6);
+        const RunView run = chat(QStringLiteral("Keep me"), 6);
         QVERIFY(run.nGenerated > 0);
         QTRY_VERIFY_WITH_TIMEOUT(!said.isEmpty(), 10000);
         QString all;
         for (const auto& args : said) all += args.first().toString() + QLatin1Char('\n');
         QVERIFY2(all.contains(QLatin1String("not recorded")), qPrintable(all));
-        const QStringList kept = QDir(tmp + QStringLiteral("/moe-workbench-unsaved")).entryList({QStringLiteral("*.json")});
+        const QStringList kept = QDir(tmp + QStringLiteral("/moe-workbench/unsaved")).entryList({QStringLiteral("*.json")});
         QCOMPARE(kept.size(), 1);
         QVERIFY2(all.contains(kept.first()), qPrintable(all));
         QCOMPARE(m_w->runsModel()->rowCount(), before + 1);
@@ -320,7 +321,7 @@ private Q_SLOTS:
         QVERIFY(back.open(QIODevice::ReadOnly));
         QCOMPARE(back.readAll(), QByteArray(8192, 'x')); // the damaged file is left as it was
         m_w->controller()->setStorePath(QString());
-        qputenv("TMPDIR", oldTmp);
+        qputenv("XDG_DATA_HOME", oldTmp);
     }
 
     void closingDuringGenerationIsClean() {

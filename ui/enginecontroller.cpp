@@ -1,85 +1,31 @@
 #include "enginecontroller.h"
 
-#include "runsummary.h"
+#include "runview.h"
 
-#include "error.h"
-#include "model/model.h"
-#include "quant/quant.h"
-#include "runtime/backend.h"
-#include "runtime/session.h"
-#include "telemetry/hardware.h"
-#include "telemetry/metrics.h"
-#include "telemetry/routing.h"
-#include "runtime/conversation.h"
-#include "store/recording.h"
-#include "store/run.h"
+#include "run/bench.h"
+#include "run/recorder.h"
+#include "run/runner.h"
 #include "store/store.h"
-
-#include <nlohmann/json.hpp>
+#include "telemetry/routing.h"
+#include "tokenizer/tokenizer.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <QRegularExpression>
 #include <QUuid>
 
-#include <chrono>
 #include <memory>
 
-namespace {
-
-moe::BackendKind backendKind(const QString& s) {
-    if (s == QLatin1String("cpu")) return moe::BackendKind::cpu;
-    if (s == QLatin1String("cuda")) return moe::BackendKind::cuda;
-    return moe::BackendKind::automatic;
-}
-
-ModelCard describe(const moe::Model& m, moe::Backend& b, const QString& why, const moe::HostInfo& host) {
-    const moe::ModelConfig& c = m.config();
-    const moe::ModelStats& s = m.stats();
-    ModelCard card;
-    card.path = QFileInfo(QString::fromStdString(m.path())).absoluteFilePath();
-    card.name = QString::fromStdString(m.name());
-    card.architecture = QString::fromLatin1(moe::arch_name(c.arch));
-    card.backend = QString::fromStdString(b.name());
-    card.backendNote = why;
-    card.isMoe = c.is_moe;
-    card.layers = c.n_layer;
-    card.moeLayers = b.n_moe_layers();
-    card.experts = c.n_expert;
-    card.expertsUsedModel = c.n_expert_used;
-    card.expertsUsed = b.top_k();
-    card.sharedExperts = c.n_expert_shared;
-    card.contextTrain = c.n_ctx_train;
-    card.contextInUse = b.n_ctx();
-    card.vocabulary = c.n_vocab;
-    card.embedding = c.n_embd;
-    card.totalParams = s.total_params;
-    card.activeParams = s.active_params;
-    card.weightBytes = s.weight_bytes;
-    card.activeWeightBytes = s.active_weight_bytes;
-    card.kvCacheBytes = m.kv_cache_bytes(b.n_ctx());
-    card.availableBytes = host.available_bytes;
-    card.ramBytes = host.ram_bytes;
-    for (const auto& [name, v] : s.by_type) card.quantMix.append({QString::fromStdString(name), quint64(v.second)});
-    card.cpuModel = QString::fromStdString(host.cpu_model);
-    card.threads = host.threads;
-    return card;
-}
-
-} // namespace
-
 // ---------------------------------------------------------------------------
-// Worker
+// Worker: converts between Qt values and the engine's run API (engine/run),
+// batches what streams, and emits signals. Nothing here decides how a run
+// is loaded, measured, recorded or compared.
 
 struct EngineWorker::State final : moe::RoutingObserver {
     EngineWorker* q = nullptr;
-    std::shared_ptr<moe::Model> model;
-    std::unique_ptr<moe::Conversation> conversation;
-    std::unique_ptr<moe::Session> session; // only without a chat tokenizer
-    ModelCard card;
+    std::unique_ptr<moe::Runner> runner;
     LoadOptions options;
-    QString systemPrompt;
+    double deviceBandwidth = 0.0;     // bytes/s (0: not measured)
     // The conversation as the GUI sees it (for regenerate / edit).
     QVector<QPair<QString, QString>> turns; // (user, assistant)
 
@@ -90,52 +36,34 @@ struct EngineWorker::State final : moe::RoutingObserver {
     QElapsedTimer sinceToken;
     bool decoding = false;
     int frameCount = 0; // frames in the conversation so far
-    moe::RoutingTrace turnTrace;
 
-    std::unique_ptr<moe::RunStore> store;
-    QString storePath;           // the path `store` was opened with (or last failed to open)
-    QString storeError;          // why it last failed (said once, not on every retry)
-    QString storePathWanted;     // set by the controller (empty: the default file)
-    moe::ModelIdentity identity; // hashed once per load
-    moe::HardwareInfo hardware;
-    // Opens the store on this thread (one connection per thread); null when it
-    // cannot be opened. A store that failed is tried again on the next use (a
-    // lock may have gone), and the reason is shown when it changes.
-    moe::RunStore* openStore(const QString& path) {
-        if (store && path == storePath) return store.get();
-        store.reset();
-        if (path != storePath) storeError.clear();
-        storePath = path;
-        try {
-            store = std::make_unique<moe::RunStore>(path.isEmpty() ? moe::RunStore::default_path() : path.toStdString());
-            storeError.clear();
-        } catch (const std::exception& e) {
-            const QString why = QString::fromUtf8(e.what());
-            if (why != storeError)
-                Q_EMIT q->storeMessage(EngineWorker::tr("The run store cannot be opened: %1").arg(why));
-            storeError = why;
-        }
-        return store.get();
+    QString storePathWanted;          // set by the controller (empty: the default file)
+    std::unique_ptr<moe::RunRecorder> recorder;
+    QString storeError;               // said once, not on every retry
+    // The store on this thread (one connection per thread); null when it
+    // cannot be opened, which is said when the reason changes.
+    moe::RunRecorder& runRecorder() {
+        if (!recorder) recorder = std::make_unique<moe::RunRecorder>(storePathWanted.toStdString());
+        return *recorder;
     }
-
-    moe::Session* activeSession() {
-        if (conversation) return &conversation->session();
-        return session.get();
+    moe::RunStore* openStore() {
+        moe::RunStore* s = runRecorder().store();
+        const QString why = QString::fromStdString(recorder->last_error());
+        if (!s && why != storeError)
+            Q_EMIT q->storeMessage(EngineWorker::tr("The run store cannot be opened: %1").arg(why));
+        storeError = s ? QString() : why;
+        return s;
     }
 
     QString tokenText(int32_t id) const {
-        if (conversation) {
-            const moe::Tokenizer& tok = conversation->tokenizer();
-            return QString::fromUtf8(moe::sanitize_utf8(tok.token_bytes(id, true)));
-        }
+        if (const moe::Tokenizer* tok = runner ? runner->tokenizer() : nullptr)
+            return QString::fromUtf8(moe::sanitize_utf8(tok->token_bytes(id, true)));
         return QStringLiteral("\u27e8%1\u27e9").arg(id);
     }
 
     void on_routing(const moe::RoutingFrame& f) override {
         // Stop between tokens even when no text piece came out of the last one.
-        if (q->m_stop.load()) {
-            if (moe::Session* s = activeSession()) s->cancel();
-        }
+        if (q->m_stop.load()) runner->cancel();
         if (pending.frameTokens.isEmpty()) pending.firstFrame = frameCount;
         pending.nLayers = f.n_layers;
         pending.k = f.k;
@@ -143,13 +71,12 @@ struct EngineWorker::State final : moe::RoutingObserver {
         pending.framePos.append(f.pos);
         pending.frameText.append(tokenText(f.token));
         pending.framePrompt.append(!decoding);
-        pending.frameBytes.append(double(model->weight_bytes_read(f.ids, f.n_layers, f.k)));
+        pending.frameBytes.append(double(runner->model().weight_bytes_read(f.ids, f.n_layers, f.k)));
         const size_t n = size_t(f.n_layers) * size_t(f.k);
         for (size_t i = 0; i < n; ++i) {
             pending.ids.append(f.ids[i]);
             pending.weights.append(f.weights[i]);
         }
-        turnTrace.on_routing(f);
         ++frameCount;
         maybeFlush();
     }
@@ -194,176 +121,61 @@ void EngineWorker::shutdown() {
 
 void EngineWorker::loadModel(quint64 job, const QString& path, const LoadOptions& options) {
     m_stop.store(false);
-    auto stage = [&](double f, const QString& what) {
-        Q_EMIT loadProgress(job, f, what);
-        return !m_stop.load();
-    };
+    moe::LoadRequest req;
+    req.path = path.toStdString();
+    req.backend = options.backend == QLatin1String("cpu")    ? moe::BackendKind::cpu
+                  : options.backend == QLatin1String("cuda") ? moe::BackendKind::cuda
+                                                             : moe::BackendKind::automatic;
+    req.options.n_ctx = options.context;
+    req.options.n_threads = options.threads;
+    req.options.top_k = options.expertsPerToken;
+    // The model in use stays until the new one is ready: a failed or
+    // cancelled open leaves it as it was.
     try {
-        // Release the previous model first: two large models may not fit together.
-        d->conversation.reset();
-        d->session.reset();
-        d->model.reset();
+        std::unique_ptr<moe::Runner> next = moe::Runner::load(req, [&](double f, const std::string& stage) {
+            Q_EMIT loadProgress(job, f * 0.9, QString::fromStdString(stage));
+            return !m_stop.load();
+        });
+        if (!next) return;  // cancelled
+        ModelCard card = cardFromDescription(next->description());
+        if (options.measureBandwidth) {
+            Q_EMIT loadProgress(job, 0.9, tr("Measuring memory bandwidth"));
+            const moe::BandwidthMeasurement bw = moe::device_bandwidth(next->backend(), options.threads);
+            card.deviceBandwidth = bw.gb_per_s * 1e9;
+            next->set_memory_bandwidth(bw.gb_per_s);
+        }
+        if (m_stop.load()) return;
+        Q_EMIT loadProgress(job, 1.0, tr("Ready"));
+        next->session().set_routing_observer(nullptr);
+        d->runner = std::move(next);
+        d->options = options;
+        d->deviceBandwidth = card.deviceBandwidth;
         d->turns.clear();
         d->frameCount = 0;
-        if (!stage(0.05, tr("Opening %1").arg(QFileInfo(path).fileName()))) return;
-        std::shared_ptr<moe::Model> model = moe::Model::load(path.toStdString());
-        if (!stage(0.35, tr("Creating the backend"))) return;
-        moe::BackendOptions bo;
-        bo.n_ctx = options.context;
-        bo.n_threads = options.threads;
-        bo.top_k = options.expertsPerToken;
-        std::string why;
-        auto backend = moe::make_backend(backendKind(options.backend), model, bo, &why);
-        if (!stage(0.6, tr("Preparing the chat"))) return;
-        const moe::HostInfo host = moe::host_info();
-        ModelCard card = describe(*model, *backend, QString::fromStdString(why), host);
-        try {
-            d->conversation = std::make_unique<moe::Conversation>(model, std::move(backend));
-            // The reason names the format ("chat format plain (...)"); the card's label says the rest.
-            card.chatTemplate = QString::fromStdString(d->conversation->template_why());
-            card.chatTemplate.remove(QRegularExpression(QStringLiteral("^chat format ")));
-            if (card.chatTemplate.isEmpty()) card.chatTemplate = QString::fromStdString(d->conversation->chat_template().name);
-        } catch (const std::exception& e) {
-            // A model without a usable tokenizer still runs on token ids.
-            card.chatTemplate = tr("none: %1 (prompts are token ids)").arg(QString::fromUtf8(e.what()));
-            if (!backend) backend = moe::make_backend(backendKind(options.backend), model, bo, &why);
-        }
-        if (!d->conversation)
-        {
-            if (card.chatTemplate.isEmpty()) card.chatTemplate = tr("none (prompts are token ids)");
-            d->session = std::make_unique<moe::Session>(model, std::move(backend));
-        }
-        d->model = model;
-        d->activeSession()->set_routing_observer(d);
-        d->identity = moe::model_identity(*model);
-        d->hardware = moe::hardware_info();
-        if (d->activeSession()->backend().name() == "cuda") moe::fill_gpu_info(d->hardware);
-        if (options.measureBandwidth) {
-            if (!stage(0.75, tr("Measuring memory bandwidth"))) return;
-            card.deviceBandwidth = moe::measure_read_bandwidth(host.threads, size_t(256) << 20, 3);
-        }
-        if (!stage(1.0, tr("Ready"))) return;
-        d->card = card;
-        d->options = options;
         Q_EMIT loaded(job, card);
     } catch (const std::exception& e) {
-        d->conversation.reset();
-        d->session.reset();
-        d->model.reset();
         Q_EMIT loadFailed(job, QString::fromUtf8(e.what()));
     }
 }
 
 void EngineWorker::unload() {
-    d->conversation.reset();
-    d->session.reset();
-    d->model.reset();
+    d->runner.reset();
     d->turns.clear();
 }
 
 void EngineWorker::newConversation() {
     d->turns.clear();
     d->frameCount = 0;
-    if (d->conversation) d->conversation->clear();
-    if (d->session) d->session->reset();
+    if (d->runner) d->runner->new_conversation();
 }
-
-namespace {
-
-// Prompt text as token ids when the model has no chat tokenizer: "1, 2, 3"
-// is taken literally, other text byte by byte (modulo the vocabulary).
-std::vector<int32_t> idsFromText(const QString& text, int nVocab) {
-    std::vector<int32_t> out;
-    bool allNumbers = !text.trimmed().isEmpty();
-    const QStringList parts = text.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
-    for (const QString& p : parts) {
-        bool ok = false;
-        const int v = p.toInt(&ok);
-        if (!ok || v < 0 || v >= nVocab) {
-            allNumbers = false;
-            break;
-        }
-        out.push_back(v);
-    }
-    if (allNumbers) return out;
-    out.clear();
-    const QByteArray utf8 = text.toUtf8();
-    for (char c : utf8) out.push_back(int32_t(uint8_t(c)) % nVocab);
-    return out;
-}
-
-} // namespace
-
-namespace {
-
-GenerationSettings settingsFromRecord(const moe::RunSettings& r) {
-    GenerationSettings s;
-    s.temperature = r.temperature;
-    s.topK = r.top_k;
-    s.topP = r.top_p;
-    s.minP = r.min_p;
-    s.repeatPenalty = r.repeat_penalty;
-    s.seed = r.seed;
-    s.maxTokens = r.n_predict;
-    s.expertsPerToken = r.top_k_override;
-    return s;
-}
-
-QDateTime timeFromIso(const std::string& iso) {
-    QDateTime t = QDateTime::fromString(QString::fromStdString(iso), Qt::ISODate);
-    return t.isValid() ? t.toLocalTime() : t;
-}
-
-// A stored run, whole: settings, timings and its routing trace.
-RunSummary summaryFromRecord(const moe::RunRecord& rec) {
-    RunSummary r;
-    r.id = QString::number(rec.id);
-    r.when = timeFromIso(rec.created_at);
-    r.model = QString::fromStdString(rec.model.name);
-    r.modelPath = QString::fromStdString(rec.model.path);
-    r.modelHash = QString::fromStdString(rec.model.content_hash);
-    r.architecture = QString::fromStdString(rec.model.arch);
-    r.quant = QString::fromStdString(rec.model.quant_mix);
-    r.backend = QString::fromStdString(rec.backend);
-    r.hardware = QStringLiteral("%1 (%2 threads)").arg(QString::fromStdString(rec.hardware.cpu_model)).arg(rec.hardware.cpu_threads);
-    if (!rec.hardware.gpu_name.empty()) r.hardware = QString::fromStdString(rec.hardware.gpu_name);
-    r.settings = settingsFromRecord(rec.settings);
-    r.expertsUsed = rec.settings.experts_used;
-    r.prompt = QString::fromStdString(rec.prompt_text);
-    r.output = QString::fromStdString(rec.output_text);
-    r.stopReason = QString::fromStdString(rec.stop_reason);
-    r.nPrompt = int(rec.prompt_ids.size());
-    r.nGenerated = int(rec.output_ids.size());
-    r.prefillMs = rec.prefill_ms;
-    r.ttftMs = rec.ttft_ms;
-    r.prefillTps = rec.prefill_tokens_per_s;
-    r.decodeTps = rec.decode_tokens_per_s;
-    r.p50Ms = rec.p50_ms;
-    r.p99Ms = rec.p99_ms;
-    r.tokenMs = QVector<double>(rec.token_ms.begin(), rec.token_ms.end());
-    r.nExperts = rec.model.n_experts;
-    // Bytes per token as recorded (generate, chat and bench runs name it alike).
-    if (!rec.figures_json.empty()) {
-        const nlohmann::json fig = nlohmann::json::parse(rec.figures_json, nullptr, false);
-        if (fig.is_object()) {
-            r.bytesPerToken = fig.value("weight_bytes_per_token", 0.0);
-            r.achievedBandwidth = r.bytesPerToken * r.decodeTps;
-            r.deviceBandwidth = fig.value("memory_bandwidth_gb_per_s", 0.0) * 1e9;
-        }
-    }
-    r.routing = std::make_shared<const moe::RoutingTrace>(rec.routing);
-    fillRoutingMetrics(r);
-    return r;
-}
-
-} // namespace
 
 void EngineWorker::generate(quint64 job, const QString& text, const GenerationSettings& s, int mode) {
     m_stop.store(false);
-    if (!d->model) {
+    if (!d->runner) {
         Q_EMIT turnFailed(job, tr("No model is loaded."));
         return;
     }
+    moe::Runner& runner = *d->runner;
     moe::GenerateOptions go;
     go.n_predict = s.maxTokens;
     go.sampler.temperature = float(s.temperature);
@@ -377,129 +189,95 @@ void EngineWorker::generate(quint64 job, const QString& text, const GenerationSe
     d->job = job;
     d->pending = StreamBatch{};
     d->decoding = false;
-    d->turnTrace.clear();
     d->sinceFlush.start();
     d->sinceToken.start();
 
-    QString output;
-    std::vector<int32_t> promptIds;
-    moe::GenerateResult gen;
+    moe::RunCallbacks cb;
+    cb.routing = d;
+    moe::RunOutcome out;
     try {
         const EngineController::Mode m = EngineController::Mode(mode);
         const bool rewind = m != EngineController::Mode::Send && !d->turns.isEmpty();
         if (rewind) d->turns.removeLast();
-        if (d->conversation) {
-            moe::Conversation& conv = *d->conversation;
+        if (runner.tokenizer()) {
             const std::string sys = s.systemPrompt.toStdString();
             if (d->turns.isEmpty() && !rewind) {
                 // A new conversation takes the system prompt as it is now.
-                conv.clear();
-                conv.set_system_prompt(sys);
+                runner.new_conversation();
+                runner.set_system_prompt(sys);
             } else if (rewind) {
                 // Drop the last turn; the KV cache keeps the common prefix.
                 std::vector<moe::ChatMessage> msgs;
                 if (!sys.empty()) msgs.push_back({"system", sys});
-                for (const auto& t : d->turns) {
+                for (const auto& t : std::as_const(d->turns)) {
                     msgs.push_back({"user", t.first.toStdString()});
                     msgs.push_back({"assistant", t.second.toStdString()});
                 }
-                conv.set_messages(std::move(msgs));
+                runner.set_chat_messages(std::move(msgs));
             }
-            moe::TurnResult r = conv.reply(text.toStdString(), go, [&](const std::string& piece, int32_t id) {
+            cb.on_text = [&](const std::string& piece, int32_t id) {
                 d->onToken(id, QString::fromUtf8(piece));
                 return !m_stop.load();
-            });
-            promptIds = std::move(r.prompt);
-            gen = std::move(r.gen);
-            output = QString::fromStdString(r.text);
+            };
+            moe::ChatTurnRequest req;
+            req.message = text.toStdString();
+            req.options = go;
+            out = runner.chat_turn(req, cb);
         } else {
-            moe::Session& session = *d->session;
-            if (rewind || d->turns.isEmpty()) {
-                session.reset();
-                d->frameCount = 0;
-                d->turns.clear(); // token-id mode keeps no transcript to replay
-            }
-            promptIds = idsFromText(text, d->model->config().n_vocab);
-            gen = session.generate(promptIds, go, [&](int32_t id) {
-                const QString t = d->tokenText(id);
-                output += t;
-                d->onToken(id, t);
+            // A model without a tokenizer takes token ids, and each message starts afresh.
+            d->frameCount = 0;
+            d->turns.clear();
+            cb.on_token = [&](int32_t id) {
+                d->onToken(id, d->tokenText(id));
                 return !m_stop.load();
-            });
+            };
+            moe::GenerateRequest req;
+            req.prompt.ids = moe::parse_token_ids(text.toStdString());
+            req.options = go;
+            out = runner.generate(req, cb);
         }
         d->flush();
-        d->turns.append({text, output});
     } catch (const std::exception& e) {
         d->flush();
         Q_EMIT turnFailed(job, QString::fromUtf8(e.what()));
         return;
     }
+    auto record = std::make_shared<moe::RunRecord>(std::move(out.record));
+    const QString output = record->output_text.empty() && !runner.tokenizer()
+                               ? QString() : QString::fromStdString(record->output_text);
+    d->turns.append({text, output});
 
-    // Record the turn as moe-cli records a chat turn (one transaction, on
-    // this thread). A store that cannot be written keeps the run in memory
-    // and as JSON for `moe-cli runs import`; the GUI says so.
-    const moe::RunContext ctx{d->options.threads, 0, d->options.expertsPerToken, d->identity, d->hardware};
-    const moe::RunRecord rec =
-        moe::make_generate_record(moe::RunKind::chat, *d->model, d->activeSession()->backend(), ctx, go, promptIds, gen,
-                                  d->turnTrace, text.toStdString(), output.toStdString());
-    // The window's summary is the record's, as History reads it back, plus
-    // what only the window knows.
-    RunSummary run = summaryFromRecord(rec);
-    run.id = QUuid::createUuid().toString(QUuid::WithoutBraces); // until the store gives one
-    run.when = QDateTime::currentDateTime();
-    run.settings = s; // with the system prompt
-    run.modelPath = d->card.path;
-    run.deviceBandwidth = d->card.deviceBandwidth;
-    QString notSaved;
-    if (moe::RunStore* store = d->openStore(d->storePathWanted)) {
-        try {
-            run.id = QString::number(store->save(rec));
-        } catch (const std::exception& e) {
-            notSaved = QString::fromUtf8(e.what());
-        }
+    // Recorded as moe-cli records a chat turn; a store that cannot be written
+    // keeps the run in memory and as JSON for `moe-cli runs import`, and says so.
+    const moe::RecordOutcome kept = d->runRecorder().record(*record);
+    if (kept.saved()) {
+        record->id = *kept.id;
+    } else if (!kept.lost()) {
+        Q_EMIT storeMessage(tr("The run was not recorded (%1); it is kept in %2 for `moe-cli runs import`.")
+                                .arg(QString::fromStdString(kept.error), QString::fromStdString(kept.kept_path)));
     } else {
-        notSaved = tr("the run store could not be opened");
+        Q_EMIT storeMessage(tr("The run was not recorded and could not be kept: %1").arg(QString::fromStdString(kept.error)));
     }
-    if (!notSaved.isEmpty()) {
-        try {
-            const QString file = QString::fromStdString(moe::keep_run_as_json(rec));
-            Q_EMIT storeMessage(tr("The run was not recorded (%1); it is kept in %2 for `moe-cli runs import`.")
-                                    .arg(notSaved, file));
-        } catch (const std::exception& e) {
-            Q_EMIT storeMessage(tr("The run was not recorded (%1), and could not be kept as a file either: %2")
-                                    .arg(notSaved, QString::fromUtf8(e.what())));
-        }
-    }
+    RunView run = viewFromRecord(record);
+    if (!kept.saved()) run.id = QUuid::createUuid().toString(QUuid::WithoutBraces);  // until a store takes it
+    run.when = QDateTime::currentDateTime();
+    run.settings = s;  // with the system prompt
+    run.modelPath = QFileInfo(QString::fromStdString(runner.model().path())).absoluteFilePath();
+    run.deviceBandwidth = d->deviceBandwidth;
     Q_EMIT turnFinished(job, run);
 }
 
-
 void EngineWorker::setStorePath(const QString& path) {
     d->storePathWanted = path;
+    d->recorder.reset();
+    d->storeError.clear();
 }
 
 void EngineWorker::listRuns() {
-    QVector<RunSummary> out;
-    if (moe::RunStore* store = d->openStore(d->storePathWanted)) {
+    QVector<RunView> out;
+    if (moe::RunStore* store = d->openStore()) {
         try {
-            for (const moe::RunSummary& s : store->list()) {
-                RunSummary r;
-                r.fromStore = true;
-                r.id = QString::number(s.id);
-                r.when = timeFromIso(s.created_at);
-                r.model = QString::fromStdString(s.model_name);
-                r.modelPath = QString::fromStdString(s.model_file);
-                r.modelHash = QString::fromStdString(s.model_hash);
-                r.quant = QString::fromStdString(s.quant_mix);
-                r.backend = QString::fromStdString(s.backend);
-                r.prompt = QString::fromStdString(s.prompt_preview);
-                r.nPrompt = s.n_prompt;
-                r.nGenerated = s.n_output;
-                r.ttftMs = s.ttft_ms;
-                r.decodeTps = s.decode_tokens_per_s;
-                r.stopReason = QString::fromLatin1(moe::run_status_name(s.status));
-                out.append(r);
-            }
+            for (const moe::RunSummary& s : store->list()) out.append(viewFromListing(s));
         } catch (const std::exception& e) {
             Q_EMIT storeMessage(tr("Could not list the runs: %1").arg(QString::fromUtf8(e.what())));
         }
@@ -508,14 +286,14 @@ void EngineWorker::listRuns() {
 }
 
 void EngineWorker::loadRuns(const QStringList& ids) {
-    QVector<RunSummary> out;
-    if (moe::RunStore* store = d->openStore(d->storePathWanted)) {
+    QVector<RunView> out;
+    if (moe::RunStore* store = d->openStore()) {
         for (const QString& id : ids) {
             bool ok = false;
             const qint64 n = id.toLongLong(&ok);
             if (!ok) continue;
             try {
-                out.append(summaryFromRecord(store->load(n)));
+                out.append(viewFromRecord(std::make_shared<const moe::RunRecord>(store->load(n))));
             } catch (const std::exception& e) {
                 Q_EMIT storeMessage(tr("Could not load run %1: %2").arg(id, QString::fromUtf8(e.what())));
             }
@@ -539,11 +317,11 @@ EngineController::EngineController(QObject* parent) : QObject(parent) {
     connect(m_worker, &EngineWorker::turnFinished, this, &EngineController::onTurnFinished);
     connect(m_worker, &EngineWorker::turnFailed, this, &EngineController::onTurnFailed);
     connect(m_worker, &EngineWorker::storeMessage, this, &EngineController::storeMessage);
-    connect(m_worker, &EngineWorker::runsLoaded, this, [this](const QVector<RunSummary>& loaded) {
+    connect(m_worker, &EngineWorker::runsLoaded, this, [this](const QVector<RunView>& loaded) {
         // In the order asked for.
-        QVector<RunSummary> all = m_pendingKnown + loaded, ordered;
+        QVector<RunView> all = m_pendingKnown + loaded, ordered;
         for (const QString& id : std::as_const(m_pendingOrder))
-            for (const RunSummary& r : all)
+            for (const RunView& r : all)
                 if (r.id == id) {
                     ordered.append(r);
                     break;
@@ -551,13 +329,13 @@ EngineController::EngineController(QObject* parent) : QObject(parent) {
         m_pendingKnown.clear();
         Q_EMIT runsLoaded(ordered);
     });
-    connect(m_worker, &EngineWorker::runsListed, this, [this](const QVector<RunSummary>& stored) {
+    connect(m_worker, &EngineWorker::runsListed, this, [this](const QVector<RunView>& stored) {
         // Stored runs, with this session's fuller record of the same run where
         // there is one; then this session's runs the store does not hold.
-        QVector<RunSummary> all = stored;
-        for (const RunSummary& r : std::as_const(m_runs)) {
+        QVector<RunView> all = stored;
+        for (const RunView& r : std::as_const(m_runs)) {
             bool known = false;
-            for (RunSummary& s : all)
+            for (RunView& s : all)
                 if (s.id == r.id) {
                     s = r;
                     s.fromStore = true;
@@ -593,8 +371,7 @@ void EngineController::setStorePath(const QString& path) {
 void EngineController::loadModel(const QString& path, const LoadOptions& options) {
     if (m_genJob) stop();
     if (m_loadJob) m_worker->requestStop();
-    m_loadJob = m_nextJob++;
-    m_hasModel = false;
+    m_loadJob = m_nextJob++;  // the model in use stays until the new one is loaded
     const quint64 job = m_loadJob;
     Q_EMIT loadStarted(path);
     Q_EMIT busyChanged(true);
@@ -622,6 +399,10 @@ void EngineController::send(const QString& text, const GenerationSettings& setti
         return;
     }
     if (m_genJob) return; // one turn at a time; Stop first
+    if (m_loadJob) {
+        Q_EMIT generationFailed(tr("A model is being opened; send again when it is ready."));
+        return;
+    }
     m_genJob = m_nextJob++;
     const quint64 job = m_genJob;
     Q_EMIT generationStarted();
@@ -648,11 +429,11 @@ void EngineController::refreshRuns() {
 
 void EngineController::loadRuns(const QStringList& ids) {
     // Runs of this session are at hand; the rest come from the store.
-    QVector<RunSummary> known;
+    QVector<RunView> known;
     QStringList missing;
     for (const QString& id : ids) {
         bool found = false;
-        for (const RunSummary& r : std::as_const(m_runs))
+        for (const RunView& r : std::as_const(m_runs))
             if (r.id == id && r.routing) {
                 known.append(r);
                 found = true;
@@ -696,7 +477,7 @@ void EngineController::onBatch(const StreamBatch& b) {
     Q_EMIT batchAvailable(b);
 }
 
-void EngineController::onTurnFinished(quint64 job, const RunSummary& run) {
+void EngineController::onTurnFinished(quint64 job, const RunView& run) {
     if (job != m_genJob) return;
     m_genJob = 0;
     m_runs.append(run);

@@ -38,7 +38,7 @@ public:
     bool isGenerating() const { return m_genJob != 0; }
     bool hasModel() const { return m_hasModel; }
     const ModelCard& modelCard() const { return m_card; }
-    const QVector<RunSummary>& runs() const { return m_runs; }
+    const QVector<RunView>& runs() const { return m_runs; }
     // Minimum interval between two stream batches, in ms (33: ~30 Hz).
     void setBatchInterval(int ms);
     // Sleeps this long after every token on the worker: tests of Stop use it
@@ -69,12 +69,12 @@ Q_SIGNALS:
     void loadCancelled();
     void generationStarted();
     void batchAvailable(const StreamBatch& batch);
-    void generationFinished(const RunSummary& run);
+    void generationFinished(const RunView& run);
     void generationFailed(const QString& message);
     void conversationCleared();
-    void runsAvailable(const QVector<RunSummary>& runs);
-    void runsLoaded(const QVector<RunSummary>& runs);
-    void runRecorded(const RunSummary& run);
+    void runsAvailable(const QVector<RunView>& runs);
+    void runsLoaded(const QVector<RunView>& runs);
+    void runRecorded(const RunView& run);
     void storeMessage(const QString& message);
     void busyChanged(bool busy);
 
@@ -83,7 +83,7 @@ private:
     void onLoadFailed(quint64 job, const QString& message);
     void onLoadProgress(quint64 job, double f, const QString& stage);
     void onBatch(const StreamBatch& b);
-    void onTurnFinished(quint64 job, const RunSummary& run);
+    void onTurnFinished(quint64 job, const RunView& run);
     void onTurnFailed(quint64 job, const QString& message);
 
     QThread m_thread;
@@ -94,9 +94,9 @@ private:
     bool m_hasModel = false;
     int m_tokensAtStop = -1;
     ModelCard m_card;
-    QVector<RunSummary> m_runs;
+    QVector<RunView> m_runs;
     QString m_storePath;
-    QVector<RunSummary> m_pendingKnown;
+    QVector<RunView> m_pendingKnown;
     QStringList m_pendingOrder;
 };
 
@@ -129,10 +129,10 @@ Q_SIGNALS:
     void loaded(quint64 job, const ModelCard& card);
     void loadFailed(quint64 job, const QString& message);
     void batch(const StreamBatch& batch);
-    void turnFinished(quint64 job, const RunSummary& run);
+    void turnFinished(quint64 job, const RunView& run);
     void turnFailed(quint64 job, const QString& message);
-    void runsListed(const QVector<RunSummary>& runs);
-    void runsLoaded(const QVector<RunSummary>& runs);
+    void runsListed(const QVector<RunView>& runs);
+    void runsLoaded(const QVector<RunView>& runs);
     void storeMessage(const QString& message);
 
 private:

@@ -1,5 +1,7 @@
 #include "types.h"
 
+#include "common/units.h"
+
 #include "enginecontroller.h"
 
 #include <QCoreApplication>
@@ -46,21 +48,11 @@ void registerUiMetaTypes() {
     qRegisterMetaType<ModelCard>();
     qRegisterMetaType<GenerationSettings>();
     qRegisterMetaType<StreamBatch>();
-    qRegisterMetaType<RunSummary>();
-    qRegisterMetaType<QVector<RunSummary>>();
+    qRegisterMetaType<RunView>();
+    qRegisterMetaType<QVector<RunView>>();
     qRegisterMetaType<LoadOptions>();
 }
 
-QString formatBytes(double v) {
-    if (v >= double(1ull << 30)) return QStringLiteral("%1 GiB").arg(v / double(1ull << 30), 0, 'f', 2);
-    if (v >= double(1ull << 20)) return QStringLiteral("%1 MiB").arg(v / double(1ull << 20), 0, 'f', 1);
-    if (v >= 1024.0) return QStringLiteral("%1 KiB").arg(v / 1024.0, 0, 'f', 1);
-    return QStringLiteral("%1 B").arg(v, 0, 'f', 0);
-}
+QString formatBytes(double v) { return QString::fromStdString(moe::format_bytes(v)); }
 
-QString formatCount(double v) {
-    if (v >= 1e9) return QStringLiteral("%1 B").arg(v / 1e9, 0, 'f', 1);
-    if (v >= 1e6) return QStringLiteral("%1 M").arg(v / 1e6, 0, 'f', 1);
-    if (v >= 1e3) return QStringLiteral("%1 K").arg(v / 1e3, 0, 'f', 1);
-    return QString::number(v, 'f', 0);
-}
+QString formatCount(double v) { return QString::fromStdString(moe::format_count(v)); }

@@ -15,6 +15,7 @@
 
 namespace moe {
 class RoutingTrace;
+struct RunRecord;
 }
 
 // What a person wants to know about a loaded model (the model card).
@@ -103,7 +104,7 @@ struct StreamBatch {
 Q_DECLARE_METATYPE(StreamBatch)
 
 // One recorded run (a chat turn): what History lists and Compare overlays.
-struct RunSummary {
+struct RunView {
     QString id;
     QDateTime when;
     QString model;
@@ -137,13 +138,16 @@ struct RunSummary {
     int k = 0;
     std::shared_ptr<const moe::RoutingTrace> routing;
     bool fromStore = false;         // listed from the run store (routing loaded on demand)
+    // The whole run as the engine recorded it (null for a run only listed
+    // from the store): what Compare hands to moe::compare_runs.
+    std::shared_ptr<const moe::RunRecord> record;
     QVector<double> layerImbalance;
     QVector<double> layerEntropy;
     double meanImbalance = 0.0;
     double meanEntropy = 0.0;
     double meanStability = 0.0;
 };
-Q_DECLARE_METATYPE(RunSummary)
+Q_DECLARE_METATYPE(RunView)
 
 // Registers the types above for queued connections; call once before use.
 void registerUiMetaTypes();

@@ -1,10 +1,12 @@
 #include "views.h"
 
+#include "store/compare.h"
+
 #include "heatmaps.h"
 #include "models.h"
 #include "panels.h"
 #include "routingdata.h"
-#include "runsummary.h"
+#include "runview.h"
 
 #include "telemetry/metrics.h"
 
@@ -23,6 +25,7 @@
 #include <QLineSeries>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QSplitter>
@@ -66,6 +69,33 @@ private:
     int m_rows = 0, m_cols = 0;
     QVector<double> m_v;
     QString m_rowName, m_colName;
+};
+
+// A table as wide as its columns: its minimum width is theirs, so a layout
+// never hides the last ones behind a scroll bar.
+class FitTable : public QTableView {
+public:
+    using QTableView::QTableView;
+    void fitColumns() {
+        resizeColumnsToContents();
+        // The columns' own widths (the header's length includes the stretched last one).
+        m_columns = 0;
+        for (int c = 0; model() && c < model()->columnCount(); ++c)
+            m_columns += std::max(horizontalHeader()->sectionSizeHint(c), sizeHintForColumn(c));
+        updateGeometry();
+    }
+    QSize minimumSizeHint() const override {
+        return {m_columns + 2 * frameWidth() + verticalScrollBar()->sizeHint().width(), QTableView::minimumSizeHint().height()};
+    }
+
+private:
+    int m_columns = 0;
+
+protected:
+    void showEvent(QShowEvent* e) override {
+        QTableView::showEvent(e);
+        fitColumns(); // the style's fonts are known now
+    }
 };
 
 namespace {
@@ -132,15 +162,25 @@ ExpertsView::ExpertsView(RoutingData* data, QWidget* parent) : QWidget(parent), 
     m_window->addItem(tr("the last 64 tokens"), 64);
     m_window->addItem(tr("the last 256 tokens"), 256);
     bar->addWidget(m_window);
-    bar->addStretch();
-    m_hover = new QLabel(this);
-    m_hover->setTextFormat(Qt::RichText);
-    bar->addWidget(m_hover, 2);
+    bar->addSpacing(16);
+    bar->addWidget(new QLabel(tr("Token columns"), this));
+    m_columns = new QComboBox(this);
+    m_columns->addItem(tr("with their text"), 14);
+    m_columns->addItem(tr("wide"), 24);
+    m_columns->addItem(tr("narrow (more tokens)"), 6);
+    bar->addWidget(m_columns);
+    bar->addSpacing(16);
+    // What the mouse is over, in one elided line: it never widens the window.
+    m_hover = new ElidedLabel(this);
+    bar->addWidget(m_hover, 1);
     lay->addLayout(bar);
 
     m_tokens = new TokenHeatmap(data, this);
     m_tokenData = new TokenModel(data, this); // the heatmap's data, for CSV: every token's experts in the layer
     m_tokensPanel = new ChartPanel(tr("Tokens \u00d7 experts (gate weight)"), m_tokens, m_tokenData, this);
+    // Exported whole: every token of the conversation, not the scrolled view.
+    m_tokensPanel->setExportPainter([this] { return m_tokens->exportSize(); }, [this](QPainter& p) { m_tokens->paintExport(p); });
+    connect(m_columns, &QComboBox::currentIndexChanged, this, [this] { m_tokens->setCellWidth(m_columns->currentData().toInt()); });
     m_loadData = new MatrixTableModel(this);
     m_load = new MatrixHeatmap(this);
     m_load->setAxisTitles(tr("layer"), tr("expert"));
@@ -161,6 +201,7 @@ ExpertsView::ExpertsView(RoutingData* data, QWidget* parent) : QWidget(parent), 
     fl->setContentsMargins(0, 0, 0, 0);
     m_frameLabel = new QLabel(tr("Click a token in the chat or in the heatmap to see its routing across all layers."), frameBox);
     m_frameLabel->setWordWrap(true);
+    m_frameLabel->setTextFormat(Qt::PlainText); // token texts are shown as they are ("&", "<b>")
     m_frame = new MatrixHeatmap(frameBox);
     m_frame->setAxisTitles(tr("layer"), tr("expert"));
     m_frame->setToolTipFormatter([](int l, int e, double w) {
@@ -192,7 +233,7 @@ ExpertsView::ExpertsView(RoutingData* data, QWidget* parent) : QWidget(parent), 
     connect(m_tokens, &TokenHeatmap::expertHovered, this, [this](int l, int e) {
         const QVector<int> frames = m_data->framesOfExpert(l, e, 8);
         QStringList toks;
-        for (int f : frames) toks << QStringLiteral("\u201c%1\u201d").arg(m_data->text(f).toHtmlEscaped());
+        for (int f : frames) toks << QStringLiteral("\u201c%1\u201d").arg(TokenHeatmap::columnLabel(m_data->text(f)));
         m_hover->setText(tr("Expert %1 (layer %2): %3 tokens, recent %4")
                              .arg(e)
                              .arg(l)
@@ -204,8 +245,13 @@ ExpertsView::ExpertsView(RoutingData* data, QWidget* parent) : QWidget(parent), 
 
 QList<ChartPanel*> ExpertsView::panels() const { return {m_tokensPanel, m_loadPanel, m_framePanel}; }
 
+QString ExpertsView::frameCaption() const { return m_frameLabel->text(); }
+QString ExpertsView::hoverText() const { return m_hover->text(); }
+
 void ExpertsView::onCleared() {
     m_layer->setRange(0, std::max(0, m_data->nLayers() - 1));
+    m_hover->clear();
+    if (m_shownFrame >= 0) Q_EMIT frameSelected(-1);
     m_shownFrame = -1;
     m_frame->setMatrix(0, 0, {});
     m_frameLabel->setText(tr("Click a token in the chat or in the heatmap to see its routing across all layers."));
@@ -230,9 +276,9 @@ void ExpertsView::refresh() {
                 const int e = m_data->ids(f, l)[j];
                 if (e >= 0 && e < E) w[l * E + e] = m_data->weights(f, l)[j];
             }
-        m_frame->setMatrix(L, E, w, 1.0);
+        m_frame->setMatrix(L, E, w);
         m_frameData->setMatrix(L, E, w, tr("layer"), tr("expert"));
-        m_frameLabel->setText(tr("Latest token %1 \u201c%2\u201d").arg(f).arg(m_data->text(f).toHtmlEscaped()));
+        m_frameLabel->setText(tr("Latest token %1 \u201c%2\u201d").arg(f).arg(TokenHeatmap::columnLabel(m_data->text(f))));
     }
 }
 
@@ -250,12 +296,13 @@ void ExpertsView::showFrame(int frame) {
             const int e = m_data->ids(frame, l)[j];
             if (e >= 0 && e < E) w[l * E + e] = m_data->weights(frame, l)[j];
         }
-    m_frame->setMatrix(L, E, w, 1.0);
+    m_frame->setMatrix(L, E, w);
     m_frameData->setMatrix(L, E, w, tr("layer"), tr("expert"));
     m_frameLabel->setText(tr("Token %1 \u201c%2\u201d (%3): its experts in every layer, gate weight as colour")
                               .arg(frame)
-                              .arg(m_data->text(frame).toHtmlEscaped())
+                              .arg(TokenHeatmap::columnLabel(m_data->text(frame)))
                               .arg(m_data->isPrompt(frame) ? tr("prompt") : tr("generated")));
+    Q_EMIT frameSelected(frame);
 }
 
 // ---- BalanceView ----------------------------------------------------------------------
@@ -294,20 +341,24 @@ BalanceView::BalanceView(RoutingData* data, QWidget* parent) : QWidget(parent), 
     mapper->setSeries(bars);
     mapper->setModel(m_load);
     m_loadChart->addSeries(bars);
-    auto* cat = new QBarCategoryAxis;
-    cat->setTitleText(tr("expert"));
+    // A value axis under the bars (bar i at x = i): with 64 or 128 experts a
+    // category axis would squeeze every number into "…"; this one labels
+    // every 1, 2, 4, 8 or 16 experts, as the width allows.
+    auto* experts = valueAxis(tr("expert"));
+    experts->setTickType(QValueAxis::TicksDynamic);
+    experts->setTickAnchor(0);
     m_loadY = valueAxis(tr("tokens"));
-    m_loadChart->addAxis(cat, Qt::AlignBottom);
+    m_loadChart->addAxis(experts, Qt::AlignBottom);
     m_loadChart->addAxis(m_loadY, Qt::AlignLeft);
-    bars->attachAxis(cat);
+    bars->attachAxis(experts);
     bars->attachAxis(m_loadY);
     bars->setBarWidth(0.9);
     m_loadChart->legend()->hide();
-    connect(data, &RoutingData::cleared, this, [this, cat, bars] {
-        QStringList cats;
-        for (int e = 0; e < m_data->nExperts(); ++e) cats << QString::number(e);
-        cat->setCategories(cats);
-        cat->setLabelsVisible(m_data->nExperts() <= 32);
+    m_loadX = experts;
+    connect(m_loadChart, &QChart::plotAreaChanged, this, &BalanceView::updateExpertTicks);
+    connect(data, &RoutingData::cleared, this, [this, bars] {
+        m_loadX->setRange(-0.5, std::max(1, m_data->nExperts()) - 0.5);
+        updateExpertTicks();
         m_layer->setRange(0, std::max(0, m_data->nLayers() - 1));
         for (QBarSet* s : bars->barSets()) s->setColor(QColor(49, 104, 142));
     });
@@ -339,16 +390,20 @@ BalanceView::BalanceView(RoutingData* data, QWidget* parent) : QWidget(parent), 
         s->attachAxis(col == BalanceTimeModel::ImbalanceColumn ? m_timeImbalance : unit);
     }
 
-    auto* table = new QTableView(this);
+    auto* table = new FitTable(this);
     table->setModel(m_layers);
     table->verticalHeader()->hide();
     // Sized to the contents when the layers change, not on every update: a
     // ResizeToContents header measures every cell each time the data moves.
+    // Sized to the contents when the layers change, not on every update: a
+    // ResizeToContents header measures every cell each time the data moves.
+    // The table then asks for the width of all its columns, so no metric
+    // hides behind a horizontal scroll bar.
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     table->horizontalHeader()->setStretchLastSection(true);
+    table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    connect(m_layers, &QAbstractItemModel::modelReset, table, &FitTable::fitColumns);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    connect(m_layers, &QAbstractItemModel::modelReset, table, &QTableView::resizeColumnsToContents);
-    connect(m_layers, &QAbstractItemModel::rowsInserted, table, &QTableView::resizeColumnsToContents);
     connect(table, &QTableView::clicked, this, [this](const QModelIndex& i) { m_layer->setValue(i.row()); });
 
     m_coact = new MatrixHeatmap(this);
@@ -364,16 +419,25 @@ BalanceView::BalanceView(RoutingData* data, QWidget* parent) : QWidget(parent), 
                 new ChartPanel(tr("Balance over time"), chartView(m_timeChart), m_time, this),
                 new ChartPanel(tr("Metrics per layer"), table, m_layers, this),
                 new ChartPanel(tr("Co-activation"), m_coact, m_coactData, this)};
-    // Five names do not fit under a half-width chart: list them at the side.
+    // Three rows: the load bars across the whole width (64 or 128 experts
+    // need it), the metrics table (as wide as its columns) beside the
+    // co-activation square, and the metrics over time across the width with
+    // its five names at the side. Splitters let a person give any of them more room.
     m_timeChart->legend()->setAlignment(Qt::AlignRight);
-    auto* grid = new QGridLayout;
-    grid->addWidget(m_panels[0], 0, 0);
-    grid->addWidget(m_panels[1], 0, 1);
-    grid->addWidget(m_panels[2], 1, 0);
-    grid->addWidget(m_panels[3], 1, 1);
-    grid->setColumnStretch(0, 1);
-    grid->setColumnStretch(1, 1);
-    lay->addLayout(grid, 1);
+    auto* middle = new QSplitter(Qt::Horizontal, this);
+    middle->addWidget(m_panels[2]);
+    middle->addWidget(m_panels[3]);
+    middle->setStretchFactor(0, 1);
+    middle->setStretchFactor(1, 1);
+    middle->setChildrenCollapsible(false);
+    auto* rows = new QSplitter(Qt::Vertical, this);
+    rows->addWidget(m_panels[0]);
+    rows->addWidget(middle);
+    rows->addWidget(m_panels[1]);
+    for (int i = 0; i < 3; ++i) rows->setStretchFactor(i, 1);
+    rows->setSizes({1000, 1000, 1000}); // a third each to start with
+    rows->setChildrenCollapsible(false);
+    lay->addWidget(rows, 1);
 
     connect(m_layer, &QSpinBox::valueChanged, this, [this](int l) {
         m_load->setLayer(l);
@@ -383,6 +447,17 @@ BalanceView::BalanceView(RoutingData* data, QWidget* parent) : QWidget(parent), 
 }
 
 QList<ChartPanel*> BalanceView::panels() const { return m_panels; }
+
+void BalanceView::updateExpertTicks() {
+    // One label per step of experts such that labels are ~40 px apart.
+    const int E = std::max(1, m_data->nExperts());
+    const double plotW = m_loadChart->plotArea().width() > 0 ? m_loadChart->plotArea().width() : 400.0;
+    int step = 1;
+    for (int s : {1, 2, 4, 8, 16, 32, 64})
+        if (step = s; plotW * s / E >= 32) break;
+    if (m_loadX->tickInterval() != step) m_loadX->setTickInterval(step);
+}
+
 
 void BalanceView::refresh() {
     m_layers->recompute();
@@ -516,16 +591,22 @@ void ThroughputView::refresh() {
     }
 }
 
-void ThroughputView::setRun(const RunSummary& r) {
+void ThroughputView::setRun(const RunView& r) {
     m_final = true;
-    m_decode->setText(QString::number(r.decodeTps, 'f', 1));
-    m_ttft->setText(tr("%1 ms").arg(r.ttftMs, 0, 'f', 1));
-    m_prefill->setText(QString::number(r.prefillTps, 'f', 1));
-    m_latency->setText(tr("%1 / %2 ms").arg(r.p50Ms, 0, 'f', 1).arg(r.p99Ms, 0, 'f', 1));
-    m_bytes->setText(formatBytes(r.bytesPerToken));
-    m_bandwidth->setText(r.deviceBandwidth > 0 ? tr("%1 of %2 GB/s").arg(r.achievedBandwidth / 1e9, 0, 'f', 2).arg(r.deviceBandwidth / 1e9, 0, 'f', 1)
-                                               : tr("%1 GB/s").arg(r.achievedBandwidth / 1e9, 0, 'f', 2));
-    if (r.deviceBandwidth > 0) m_share->setValue(int(std::min(1000.0, 1000.0 * r.achievedBandwidth / r.deviceBandwidth)));
+    // A figure the run did not reach (stopped while reading the prompt, or
+    // after one token: no decode speed) is a dash, never a made-up 0.
+    const QString none = QStringLiteral("\u2014");
+    const bool decoded = r.nGenerated >= 2 && r.decodeTps > 0;
+    m_decode->setText(decoded ? QString::number(r.decodeTps, 'f', 1) : none);
+    m_ttft->setText(r.nGenerated >= 1 && r.ttftMs > 0 ? tr("%1 ms").arg(r.ttftMs, 0, 'f', 1) : none);
+    m_prefill->setText(r.prefillTps > 0 ? QString::number(r.prefillTps, 'f', 1) : none);
+    m_latency->setText(r.nGenerated >= 1 && r.p50Ms > 0 ? tr("%1 / %2 ms").arg(r.p50Ms, 0, 'f', 1).arg(r.p99Ms, 0, 'f', 1) : none);
+    m_bytes->setText(r.bytesPerToken > 0 ? formatBytes(r.bytesPerToken) : none);
+    if (!decoded || r.achievedBandwidth <= 0) m_bandwidth->setText(none);
+    else if (r.deviceBandwidth > 0)
+        m_bandwidth->setText(tr("%1 of %2 GB/s").arg(r.achievedBandwidth / 1e9, 0, 'f', 2).arg(r.deviceBandwidth / 1e9, 0, 'f', 1));
+    else m_bandwidth->setText(tr("%1 GB/s").arg(r.achievedBandwidth / 1e9, 0, 'f', 2));
+    m_share->setValue(decoded && r.deviceBandwidth > 0 ? int(std::min(1000.0, 1000.0 * r.achievedBandwidth / r.deviceBandwidth)) : 0);
 }
 
 QString ThroughputView::summaryText() const {
@@ -549,7 +630,7 @@ HistoryView::HistoryView(RunsModel* model, QWidget* parent) : QWidget(parent), m
     bar->addWidget(refresh);
     bar->addWidget(compare);
     lay->addLayout(bar);
-    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy = new RunsSortProxy(this);
     m_proxy->setSourceModel(model);
     m_proxy->setSortRole(RawValueRole);
     m_proxy->setFilterKeyColumn(-1);
@@ -557,7 +638,7 @@ HistoryView::HistoryView(RunsModel* model, QWidget* parent) : QWidget(parent), m
     m_table = new QTableView(this);
     m_table->setModel(m_proxy);
     m_table->setSortingEnabled(true);
-    m_table->sortByColumn(RunsModel::WhenColumn, Qt::DescendingOrder);
+    m_table->sortByColumn(RunsModel::WhenColumn, Qt::AscendingOrder); // newest first, under a down arrow (RunsSortProxy)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->verticalHeader()->hide();
@@ -634,22 +715,32 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
 
 QString CompareView::agreementText() const { return m_agreement->text(); }
 
-void CompareView::setRuns(const QVector<RunSummary>& runs) {
+QString CompareView::warningText() const { return m_warning->text(); }
+
+void CompareView::setRuns(const QVector<RunView>& runs) {
     m_runs = runs;
-    // Settings side by side; rows that differ are marked.
-    const QVector<SettingRow> rows = compareSettings(runs);
+    // Settings and results side by side, as `moe-cli runs compare` shows them
+    // (moe::compare_runs: one comparison for both); rows that differ are marked.
+    std::vector<moe::RunRecord> records;
+    for (const RunView& r : runs) {
+        if (r.record) records.push_back(*r.record);
+    }
+    const bool whole = records.size() == size_t(runs.size()) && records.size() >= 2;
+    const moe::RunComparison cmp = whole ? moe::compare_runs(records) : moe::RunComparison{};
     m_settings->clear();
     m_settings->setColumnCount(int(runs.size()) + 1);
-    m_settings->setRowCount(int(rows.size()));
+    m_settings->setRowCount(int(cmp.rows.size()));
     QStringList header{tr("Setting")};
     for (int i = 0; i < runs.size(); ++i) header << tr("Run %1").arg(runs[i].id.left(8));
     m_settings->setHorizontalHeaderLabels(header);
-    for (int r = 0; r < rows.size(); ++r) {
-        auto* name = new QTableWidgetItem(rows[r].name);
+    for (int r = 0; r < int(cmp.rows.size()); ++r) {
+        const moe::CompareRow& row = cmp.rows[size_t(r)];
+        const QString label = QStringLiteral("%1: %2").arg(QString::fromStdString(row.section), QString::fromStdString(row.label));
+        auto* name = new QTableWidgetItem(row.differs ? QStringLiteral("\u25cf ") + label : label);
         m_settings->setItem(r, 0, name);
-        for (int c = 0; c < rows[r].values.size(); ++c) {
-            auto* item = new QTableWidgetItem(rows[r].values[c]);
-            if (rows[r].differs) {
+        for (int c = 0; c < int(row.values.size()); ++c) {
+            auto* item = new QTableWidgetItem(QString::fromStdString(row.values[size_t(c)]));
+            if (row.differs) {
                 item->setBackground(QColor(0xff, 0xf1, 0xc1));
                 QFont f = item->font();
                 f.setBold(true);
@@ -657,7 +748,6 @@ void CompareView::setRuns(const QVector<RunSummary>& runs) {
             }
             m_settings->setItem(r, c + 1, item);
         }
-        if (rows[r].differs) name->setText(QStringLiteral("\u25cf ") + rows[r].name);
     }
     // Every run's column visible side by side; long values are elided, full in the tooltip.
     m_settings->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
@@ -696,16 +786,16 @@ void CompareView::setRuns(const QVector<RunSummary>& runs) {
     m_latencyData->clear();
     m_layerData->clear();
     QStringList latHeader{tr("token")}, layerHeader{tr("layer")};
-    for (const RunSummary& r : runs) maxLayers = std::max(maxLayers, int(r.layerImbalance.size()));
+    for (const RunView& r : runs) maxLayers = std::max(maxLayers, int(r.layerImbalance.size()));
     int maxTokens = 0;
-    for (const RunSummary& r : runs) maxTokens = std::max(maxTokens, int(r.tokenMs.size()));
+    for (const RunView& r : runs) maxTokens = std::max(maxTokens, int(r.tokenMs.size()));
     m_latencyData->setRowCount(maxTokens);
     m_layerData->setRowCount(maxLayers);
     for (int t = 0; t < maxTokens; ++t) m_latencyData->setItem(t, 0, new QStandardItem(QString::number(t)));
     for (int l = 0; l < maxLayers; ++l) m_layerData->setItem(l, 0, new QStandardItem(QString::number(l)));
     QStringList agreeLines;
     for (int i = 0; i < runs.size(); ++i) {
-        const RunSummary& r = runs[i];
+        const RunView& r = runs[i];
         const QColor color = runColors()[i % runColors().size()];
         const QString name = tr("run %1").arg(r.id.left(8));
         auto* lat = new QLineSeries;
@@ -736,38 +826,47 @@ void CompareView::setRuns(const QVector<RunSummary>& runs) {
         imb->attachAxis(ix);
         imb->attachAxis(iy);
     }
-    // Agreement of every other run with the first.
+    // Agreement of every later run with the first, from the same comparison.
     for (int i = 1; i < runs.size(); ++i) {
-        const RunAgreement g = runAgreement(runs[0], runs[i]);
-        const QColor color = runColors()[i % runColors().size()];
         const QString name = tr("run %1 vs %2").arg(runs[i].id.left(8), runs[0].id.left(8));
         layerHeader << tr("%1 overlap").arg(name);
-        if (!g.comparable) {
+        const auto g = std::find_if(cmp.agreements.begin(), cmp.agreements.end(),
+                                    [&](const moe::RunAgreement& a) { return a.b == records[size_t(i)].id; });
+        if (!whole || g == cmp.agreements.end() || g->agreement.n_compared == 0) {
             agreeLines << tr("%1: no tokens in common to compare (different prompts or no routing recorded)").arg(name);
             continue;
         }
         auto* s = new QLineSeries;
         s->setName(name);
-        s->setColor(color);
+        s->setColor(runColors()[i % runColors().size()]);
         s->setPointsVisible(true);
-        for (int l = 0; l < g.overlap.size(); ++l) {
-            s->append(l, g.overlap[l]);
-            m_layerData->setItem(l, int(runs.size()) + i, new QStandardItem(QString::number(g.overlap[l], 'f', 4)));
+        double meanOverlap = 0;
+        for (const moe::LayerAgreement& l : g->agreement.layers) {
+            s->append(l.layer, l.overlap);
+            m_layerData->setItem(l.layer, int(runs.size()) + i, new QStandardItem(QString::number(l.overlap, 'f', 4)));
+            meanOverlap += l.overlap;
         }
+        if (!g->agreement.layers.empty()) meanOverlap /= double(g->agreement.layers.size());
         m_agreementChart->addSeries(s);
         s->attachAxis(ax);
         s->attachAxis(ay);
-        double meanOverlap = 0;
-        for (double o : g.overlap) meanOverlap += o;
-        if (!g.overlap.isEmpty()) meanOverlap /= double(g.overlap.size());
-        agreeLines << tr("%1: mean top-k overlap %2, identical expert sets in %3 % of (token, layer) pairs over %4 "
-                         "common tokens%5")
-                          .arg(name)
-                          .arg(meanOverlap, 0, 'f', 2)
-                          .arg(100.0 * g.setMatch, 0, 'f', 1)
-                          .arg(g.compared)
-                          .arg(g.firstDivergence >= 0 ? tr(", first divergence at token %1").arg(g.firstDivergence)
-                                                      : tr(", never diverging"));
+        if (g->sets_apply) {
+            agreeLines << tr("%1: mean top-k overlap %2, identical expert sets in %3 % of (token, layer) pairs over %4 "
+                             "common tokens%5")
+                              .arg(name)
+                              .arg(meanOverlap, 0, 'f', 2)
+                              .arg(100.0 * g->agreement.set_match, 0, 'f', 1)
+                              .arg(g->agreement.n_compared)
+                              .arg(g->agreement.first_divergence >= 0
+                                       ? tr(", first divergence at token %1").arg(g->agreement.first_divergence)
+                                       : tr(", never diverging"));
+        } else {
+            agreeLines << tr("%1: mean overlap of the experts chosen %2 over %3 common tokens (the runs use different "
+                             "numbers of experts per token, so identical sets do not apply)")
+                              .arg(name)
+                              .arg(meanOverlap, 0, 'f', 2)
+                              .arg(g->agreement.n_compared);
+        }
     }
     latHeader.resize(std::min<qsizetype>(latHeader.size(), m_latencyData->columnCount()));
     m_latencyData->setHorizontalHeaderLabels(latHeader);
@@ -789,12 +888,9 @@ void CompareView::setRuns(const QVector<RunSummary>& runs) {
         m_agreement->setText(tr("<b>Routing agreement</b><br>%1").arg(agreeLines.join(QStringLiteral("<br>"))));
     }
     QStringList warn;
-    for (const RunSummary& r : runs) {
-        if (!r.modelHash.isEmpty() && !runs[0].modelHash.isEmpty() && r.modelHash != runs[0].modelHash)
-            warn << tr("run %1 used a different model file").arg(r.id.left(8));
-        if (r.prompt != runs[0].prompt) warn << tr("run %1 had a different prompt").arg(r.id.left(8));
-    }
+    for (const std::string& w : cmp.warnings) warn << QString::fromStdString(w);
+    if (!whole && runs.size() >= 2) warn << tr("some runs could not be loaded whole");
     warn.removeDuplicates();
-    m_warning->setText(warn.isEmpty() ? QString() : tr("Not like for like: %1.").arg(warn.join(QStringLiteral("; "))));
+    m_warning->setText(warn.isEmpty() ? QString() : tr("Not like for like: %1.").arg(warn.join(QStringLiteral("; ")).toHtmlEscaped()));
     m_warning->setVisible(!warn.isEmpty());
 }

@@ -10,6 +10,7 @@
 
 class BalanceTimeModel;
 class ChartPanel;
+class ElidedLabel;
 class ExpertLoadModel;
 class TokenModel;
 class LayerBalanceModel;
@@ -47,18 +48,25 @@ public:
     MatrixHeatmap* loadHeatmap() const { return m_load; }
     MatrixHeatmap* frameHeatmap() const { return m_frame; }
     QList<ChartPanel*> panels() const;
+    QString frameCaption() const;  // the caption over one token's routing
+    QString hoverText() const;     // the expert under the mouse, in words
+    int shownFrame() const { return m_shownFrame; }
+
+Q_SIGNALS:
+    void frameSelected(int frame); // a token picked here or in the chat (-1: none)
 
 private:
     void onCleared();
     RoutingData* m_data;
     QSpinBox* m_layer;
     QComboBox* m_window;
+    QComboBox* m_columns;
     TokenHeatmap* m_tokens;
     TokenModel* m_tokenData;
     MatrixHeatmap* m_load;
     MatrixHeatmap* m_frame;
     QLabel* m_frameLabel;
-    QLabel* m_hover;
+    ElidedLabel* m_hover;
     MatrixTableModel* m_loadData;
     MatrixTableModel* m_frameData;
     ChartPanel* m_tokensPanel;
@@ -79,8 +87,10 @@ public:
     QChart* loadChart() const { return m_loadChart; }
     QChart* timeChart() const { return m_timeChart; }
     QList<ChartPanel*> panels() const;
+    QValueAxis* expertAxis() const { return m_loadX; }
 
 private:
+    void updateExpertTicks();
     RoutingData* m_data;
     QSpinBox* m_layer;
     QComboBox* m_window;
@@ -89,6 +99,7 @@ private:
     BalanceTimeModel* m_time;
     QChart* m_loadChart;
     QChart* m_timeChart;
+    QValueAxis* m_loadX;
     QValueAxis* m_loadY;
     QValueAxis* m_timeX;
     QValueAxis* m_timeImbalance;
@@ -103,7 +114,7 @@ public:
     ThroughputView(RoutingData* data, ThroughputModel* model, QWidget* parent = nullptr);
     void refresh();
     void setModelCard(const ModelCard& card);
-    void setRun(const RunSummary& run); // the finished turn's exact figures
+    void setRun(const RunView& run); // the finished turn's exact figures
     void clear();
     QChart* speedChart() const { return m_speedChart; }
     QString summaryText() const;
@@ -155,17 +166,18 @@ class CompareView : public QWidget {
     Q_OBJECT
 public:
     explicit CompareView(QWidget* parent = nullptr);
-    void setRuns(const QVector<RunSummary>& runs);
-    const QVector<RunSummary>& runs() const { return m_runs; }
+    void setRuns(const QVector<RunView>& runs);
+    const QVector<RunView>& runs() const { return m_runs; }
     QTableWidget* settingsTable() const { return m_settings; }
     QChart* latencyChart() const { return m_latencyChart; }
     QChart* imbalanceChart() const { return m_imbalanceChart; }
     QChart* agreementChart() const { return m_agreementChart; }
     QString agreementText() const;
+    QString warningText() const;  // "Not like for like: ..." or empty
     QList<ChartPanel*> panels() const { return m_panels; }
 
 private:
-    QVector<RunSummary> m_runs;
+    QVector<RunView> m_runs;
     QTableWidget* m_settings;
     QLabel* m_agreement;
     QLabel* m_warning;

@@ -42,7 +42,8 @@ int bench(const BenchArgs& a) {
                                                           {"median_gb_per_s", bw.median_gb_per_s},
                                                           {"repetitions", bw.repetitions}, {"what", bw.what},
                                                           {"busy", bw.busy()}}}};
-        for (const auto& [key, value] : moe::figures_to_json(f).items()) j[key] = value;
+        const nlohmann::ordered_json figures = moe::figures_to_json(f);
+        for (const auto& [key, value] : figures.items()) j[key] = value;
         if (out.gpu) {
             const moe::GpuInfo& g = *out.gpu;
             j["gpu"] = {{"name", g.name}, {"sm_count", g.sm_count}, {"total_bytes", g.total_bytes},
