@@ -22,6 +22,14 @@
 // like the GGUF format; a big-endian port would need byte swaps here.
 static_assert(std::endian::native == std::endian::little, "engine/quant assumes a little-endian host");
 
+// The decoders and quantizers reproduce ggml's float results, which were
+// computed without fused multiply-adds: no contraction here even where the
+// compiler would allow it (GCC in ISO mode never contracts; clang does by
+// default, and would once -march enables FMA).
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#endif
+
 // Decoders are forced inline so that each decode-then-dot loop gets its own
 // copy, compiled for that loop's target (AVX2 or baseline).
 #define MOE_DECODE [[gnu::always_inline]] inline
@@ -131,8 +139,15 @@ MOE_DECODE void codebook_nibbles(const int8_t* table, const uint8_t* qs, i8x16* 
     u8x16 q;
     std::memcpy(&t, table, 16);
     std::memcpy(&q, qs, 16);
+#if defined(__clang__) // clang has no variable-index vector shuffle builtin
+    for (int j = 0; j < 16; ++j) {
+        (*lo)[j] = t[q[j] & 15];
+        (*hi)[j] = t[q[j] >> 4];
+    }
+#else
     *lo = __builtin_shuffle(t, i8x16(q & 15));
     *hi = __builtin_shuffle(t, i8x16(q >> 4));
+#endif
 }
 
 template <int Block, size_t Bytes, void (*Decode)(const uint8_t*, float*)>
@@ -155,6 +170,38 @@ float dot_decoded(const uint8_t* row, const float* x, int64_t n) {
         sum += dot_f32_scalar(buf, x + b * Block, Block);
     }
     return sum;
+}
+
+// A block unpacked to what it means: int8 levels and a float scale per 16
+// weights, weight i = scale[i / 16] * q[i]. For the formats that fit this
+// form (the lattice and codebook formats) the unpacker is the one home of the
+// layout: the decoder multiplies it out, which is exactly ggml's product
+// where ggml multiplies the scale by the level, and the AVX2 dot multiplies
+// the levels into x without the float buffer.
+template <int Block>
+struct Levels {
+    alignas(32) int8_t q[Block];
+    float scale[Block / 16];
+};
+
+// Byte j of k_sign_masks[s]: 0xFF where bit j of s is set (sign bytes and
+// bit-per-weight formats expand to 8 levels at once through it).
+constexpr std::array<uint64_t, 256> make_sign_masks() {
+    std::array<uint64_t, 256> m{};
+    for (int s = 0; s < 256; ++s) {
+        for (int j = 0; j < 8; ++j) m[size_t(s)] |= uint64_t((s >> j) & 1 ? 0xFF : 0) << (8 * j);
+    }
+    return m;
+}
+inline constexpr std::array<uint64_t, 256> k_sign_masks = make_sign_masks();
+
+template <int Block, void (*Unpack)(const uint8_t*, Levels<Block>&)>
+MOE_DECODE void decode_levels(const uint8_t* __restrict b, float* __restrict y) {
+    Levels<Block> L;
+    Unpack(b, L);
+    for (int g = 0; g < Block / 16; ++g) {
+        for (int j = 0; j < 16; ++j) y[16 * g + j] = L.scale[g] * float(L.q[16 * g + j]);
+    }
 }
 
 #if defined(MOE_QUANT_X86)
@@ -191,38 +238,6 @@ MOE_AVX2 inline __m256 levels_ps(const int8_t* q) { return load_i8x8_ps(reinterp
 // sum q[i]*x[i] over 16 elements
 MOE_AVX2 inline __m256 dot16(const int8_t* q, const float* x) {
     return _mm256_fmadd_ps(levels_ps(q + 8), _mm256_loadu_ps(x + 8), _mm256_mul_ps(levels_ps(q), _mm256_loadu_ps(x)));
-}
-
-// A block unpacked to what it means: int8 levels and a float scale per 16
-// weights, weight i = scale[i / 16] * q[i]. For the formats that fit this
-// form (the lattice and codebook formats) the unpacker is the one home of the
-// layout: the decoder multiplies it out, which is exactly ggml's product
-// where ggml multiplies the scale by the level, and the AVX2 dot multiplies
-// the levels into x without the float buffer.
-template <int Block>
-struct Levels {
-    alignas(32) int8_t q[Block];
-    float scale[Block / 16];
-};
-
-// Byte j of k_sign_masks[s]: 0xFF where bit j of s is set (sign bytes and
-// bit-per-weight formats expand to 8 levels at once through it).
-constexpr std::array<uint64_t, 256> make_sign_masks() {
-    std::array<uint64_t, 256> m{};
-    for (int s = 0; s < 256; ++s) {
-        for (int j = 0; j < 8; ++j) m[size_t(s)] |= uint64_t((s >> j) & 1 ? 0xFF : 0) << (8 * j);
-    }
-    return m;
-}
-inline constexpr std::array<uint64_t, 256> k_sign_masks = make_sign_masks();
-
-template <int Block, void (*Unpack)(const uint8_t*, Levels<Block>&)>
-MOE_DECODE void decode_levels(const uint8_t* __restrict b, float* __restrict y) {
-    Levels<Block> L;
-    Unpack(b, L);
-    for (int g = 0; g < Block / 16; ++g) {
-        for (int j = 0; j < 16; ++j) y[16 * g + j] = L.scale[g] * float(L.q[16 * g + j]);
-    }
 }
 
 // AVX2 dot for the formats without a Levels form (Q4_1, Q5_1: affine): the
