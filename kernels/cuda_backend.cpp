@@ -133,6 +133,7 @@ private:
     DevMatrix m_tok_embd, m_output;
     const float* m_output_norm = nullptr;
     DeviceRunState m_s;
+    size_t m_gemm_floats = 0;
 
     // pinned host mirrors
     int32_t* m_h_io = nullptr;  // [pos0, tokens...]
@@ -224,6 +225,7 @@ CudaBackend::CudaBackend(std::shared_ptr<const Model> model, const BackendOption
     m_n_moe = bs.n_moe_layers;
     m_k_eff = c.is_moe ? m_top_k : 1;
     m_n_exp = c.is_moe ? c.n_expert : 1;
+    if (m_k_eff > 32) throw Error(fmt::format("the CUDA router takes at most top-32; asked for top-{}", m_k_eff));
 
     std::string why;
     const auto gpu = cuda_device_info(&why);
@@ -254,6 +256,7 @@ CudaBackend::CudaBackend(std::shared_ptr<const Model> model, const BackendOption
         shape.gemm_floats = std::max<size_t>(kGemmScratchFloats, std::max({shape.D, shape.q_dim, shape.SF}));
     }
     shape.cublas_ws_bytes = kCublasWorkspace;
+    m_gemm_floats = shape.gemm_floats;
 
     // ---- plan every device buffer: weights, KV cache, run state ----------------------
     Arena plan;
@@ -328,16 +331,8 @@ void CudaBackend::release() noexcept {
 void CudaBackend::mm(const DevMatrix& w, const float* x, int n, int ldx, float* y, int ldy) {
     if (n < kGemmMinTokens || !m_s.gemm) {
         launch_matvec(w, x, n, ldx, y, ldy, m_stream);
-        return;
-    }
-    const int slab = int(std::max<size_t>(1, kGemmScratchFloats / size_t(w.cols)));
-    const float one = 1.0f, zero = 0.0f;
-    for (int r0 = 0; r0 < w.rows; r0 += slab) {
-        const int nr = std::min(slab, w.rows - r0);
-        launch_dequant_rows(w, r0, nr, m_s.gemm, m_stream);
-        // column-major view: Yᵀ (nr, n) = (Wslab)ᵀ… i.e. op(A) = slab (nr, cols) from A (cols, nr), B = Xᵀ (cols, n)
-        CUBLAS_CHECK(cublasSgemm(m_cublas, CUBLAS_OP_T, CUBLAS_OP_N, nr, n, w.cols, &one, m_s.gemm, w.cols, x, ldx, &zero,
-                                 y + r0, ldy));
+    } else {
+        launch_gemm(m_cublas, w, x, n, ldx, y, ldy, m_s.gemm, m_gemm_floats, m_stream);
     }
 }
 

@@ -1,6 +1,10 @@
 #include "matmul.cuh"
 #include "matvec_core.cuh"
 
+#include <cublas_v2.h>
+
+#include <algorithm>
+
 namespace moe::cuda {
 
 namespace {
@@ -70,6 +74,21 @@ void launch_matvec(const DevMatrix& w, const float* x, int n, int ldx, float* y,
         }
     });
     CUDA_CHECK_LAUNCH();
+}
+
+void launch_gemm(cublasContext* cublas, const DevMatrix& w, const float* x, int n, int ldx, float* y, int ldy,
+                 float* scratch, size_t scratch_floats, cudaStream_t s) {
+    if (n <= 0) return;
+    const int slab = int(std::max<size_t>(1, scratch_floats / size_t(w.cols)));
+    const float one = 1.0f, zero = 0.0f;
+    CUBLAS_CHECK(cublasSetStream(cublas, s));
+    for (int r0 = 0; r0 < w.rows; r0 += slab) {
+        const int nr = std::min(slab, w.rows - r0);
+        launch_dequant_rows(w, r0, nr, scratch, s);
+        // column-major view: Yᵀ (nr, n) = op(A) · B with A = the slab read as (cols, nr), op = transpose, B = Xᵀ (cols, n)
+        CUBLAS_CHECK(cublasSgemm(cublas, CUBLAS_OP_T, CUBLAS_OP_N, nr, n, w.cols, &one, scratch, w.cols, x, ldx, &zero,
+                                 y + r0, ldy));
+    }
 }
 
 void launch_dequant_rows(const DevMatrix& w, int row0, int nrows, float* out, cudaStream_t s) {

@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <cstdint>
 
+struct cublasContext;  // cublasHandle_t is cublasContext*
+
 namespace moe::cuda {
 
 // A weight (rows, cols) in device memory, rows `row_bytes` apart.
@@ -25,6 +27,12 @@ bool matmul_type_supported(uint32_t type);
 // Y (n, w.rows), rows ldy floats apart = X (n, w.cols), rows ldx floats apart, · Wᵀ.
 // ldx must be a multiple of 4 and X 16-byte aligned.
 void launch_matvec(const DevMatrix& w, const float* x, int n, int ldx, float* y, int ldy, cudaStream_t s);
+
+// The same product through cuBLAS, for prefill batches: rows of W dequantized
+// into `scratch` (scratch_floats floats, at least one row) slab by slab, each
+// slab multiplied with SGEMM (FP32 math) on the handle's stream.
+void launch_gemm(cublasContext* cublas, const DevMatrix& w, const float* x, int n, int ldx, float* y, int ldy,
+                 float* scratch, size_t scratch_floats, cudaStream_t s);
 
 // out (nrows, w.cols) = dequantized rows [row0, row0 + nrows) of W.
 void launch_dequant_rows(const DevMatrix& w, int row0, int nrows, float* out, cudaStream_t s);

@@ -10,6 +10,8 @@
 #include "cpu/op_checks.h"
 #include "error.h"
 
+#include <cublas_v2.h>
+
 #include <algorithm>
 #include <vector>
 
@@ -32,6 +34,7 @@ public:
         CUDA_CHECK(cudaEventCreate(&m_t1));
     }
     ~CudaOpDevice() override {
+        if (m_cublas) cublasDestroy(m_cublas);
         for (void* p : m_blocks) cudaFree(p);
         cudaEventDestroy(m_t0);
         cudaEventDestroy(m_t1);
@@ -93,6 +96,13 @@ public:
     void matvec(const Matrix& w, const float* x, int n, int ldx, float* y, int ldy) override {
         launch_matvec(dev(w), x, n, ldx, y, ldy, m_s);
     }
+    void gemm(const Matrix& w, const float* x, int n, int ldx, float* y, int ldy) override {
+        if (!m_cublas) {
+            CUBLAS_CHECK(cublasCreate(&m_cublas));
+            m_scratch = static_cast<float*>(alloc(kScratchFloats * sizeof(float)));
+        }
+        launch_gemm(m_cublas, dev(w), x, n, ldx, y, ldy, m_scratch, kScratchFloats, m_s);
+    }
     void dequant_rows(const Matrix& w, int row0, int nrows, float* out) override {
         launch_dequant_rows(dev(w), row0, nrows, out, m_s);
     }
@@ -120,6 +130,10 @@ public:
     }
 
 private:
+    // small on purpose: the checks' matrices then take several slabs, as large ones do in the backend
+    static constexpr size_t kScratchFloats = 64 * 1024;
+    cublasHandle_t m_cublas = nullptr;
+    float* m_scratch = nullptr;
     cudaStream_t m_s = nullptr;
     cudaEvent_t m_t0 = nullptr, m_t1 = nullptr;
     std::vector<void*> m_blocks;

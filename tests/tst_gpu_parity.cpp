@@ -90,6 +90,7 @@ private slots:
             void matvec(const moe::Matrix& w, const float* x, int n, int ldx, float* y, int ldy) override {
                 cpu->matvec(w, x, n - 1, ldx, y, ldy);  // forgets the last token
             }
+            void gemm(const moe::Matrix& w, const float* x, int n, int ldx, float* y, int ldy) override { cpu->gemm(w, x, n, ldx, y, ldy); }
             void dequant_rows(const moe::Matrix& w, int r0, int n, float* o) override { cpu->dequant_rows(w, r0, n, o); }
             void embed(const moe::Matrix& w, const int32_t* t, int n, float* o) override { cpu->embed(w, t, n, o); }
             void route(float* l, int n, int E, int K, bool s, bool nt, int32_t* i, float* w, int st, const moe::MoeGroups* g) override { cpu->route(l, n, E, K, s, nt, i, w, st, g); }

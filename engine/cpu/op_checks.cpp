@@ -77,6 +77,9 @@ public:
     void matvec(const Matrix& w, const float* x, int n, int ldx, float* y, int ldy) override {
         cpu::matvec(w, x, n, ldx, y, ldy, &m_pool);
     }
+    void gemm(const Matrix& w, const float* x, int n, int ldx, float* y, int ldy) override {
+        cpu::matvec(w, x, n, ldx, y, ldy, &m_pool);
+    }
     void dequant_rows(const Matrix& w, int row0, int nrows, float* out) override { cpu::dequant_rows(w, row0, nrows, out); }
     void embed(const Matrix& w, const int32_t* tokens, int n, float* out) override { cpu::embed(w, tokens, n, out); }
     void route(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, int32_t* ids_out, float* w_out,
@@ -298,6 +301,25 @@ void check_matvec(OpDevice& d, Rng& rng, std::vector<OpCheck>& out) {
                 out.push_back(make(fmt::format("matvec {} {}x{} n={}", type_name(type), rows, cols, n),
                                    rel_err(get(d, y, ref.size()), ref), 1e-5));
             }
+        }
+    }
+}
+
+// Prefill products (16 tokens and more), W dequantized in several slabs on the GPU.
+void check_gemm(OpDevice& d, Rng& rng, std::vector<OpCheck>& out) {
+    for (uint32_t type : check_types()) {
+        const HostWeight w = random_weight(type, 200, 2816, rng);
+        const Matrix m = on_device(d, w);
+        for (int n : {16, 33}) {
+            const int ldx = w.cols + 4, ldy = w.rows + 3;
+            const auto x = rng.normal(size_t(n) * size_t(ldx));
+            std::vector<float> ref(size_t(n) * size_t(ldy), 0.0f);
+            cpu::matvec(w.matrix(), x.data(), n, ldx, ref.data(), ldy, nullptr);
+            float* y = put(d, ref);
+            for (int t = 0; t < n; ++t) d.upload(y + size_t(t) * size_t(ldy), std::vector<float>(size_t(w.rows), kNaN).data(), size_t(w.rows) * 4);
+            d.gemm(m, put(d, x), n, ldx, y, ldy);
+            out.push_back(make(fmt::format("gemm {} {}x{} n={}", type_name(type), w.rows, w.cols, n),
+                               rel_err(get(d, y, ref.size()), ref), 1e-5));
         }
     }
 }
@@ -576,7 +598,7 @@ void time_attention(OpDevice& d, Rng& rng, int reps, std::vector<OpTiming>& out)
 std::unique_ptr<OpDevice> cpu_op_device() { return std::make_unique<CpuOpDevice>(); }
 
 std::vector<std::string> op_families() {
-    return {"dequant", "embed", "matvec", "norm", "elementwise", "rope", "attention", "route", "group",
+    return {"dequant", "embed", "matvec", "gemm", "norm", "elementwise", "rope", "attention", "route", "group",
             "expert_gate_up", "expert_down", "combine"};
 }
 
@@ -586,6 +608,7 @@ std::vector<OpCheck> run_op_checks(OpDevice& dev, const std::string& family, uin
     if (family == "dequant") check_dequant(dev, rng, out);
     else if (family == "embed") check_embed(dev, rng, out);
     else if (family == "matvec") check_matvec(dev, rng, out);
+    else if (family == "gemm") check_gemm(dev, rng, out);
     else if (family == "norm") check_norm(dev, rng, out);
     else if (family == "elementwise") check_elementwise(dev, rng, out);
     else if (family == "rope") check_rope(dev, rng, out);

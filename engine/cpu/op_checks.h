@@ -51,6 +51,8 @@ public:
     virtual void attention(const float* q, const float* k_cache, const float* v_cache, float* out,
                            const int32_t* d_pos0, int n, int n_head, int n_kv, int hd, int n_ctx) = 0;
     virtual void matvec(const Matrix& w, const float* x, int n, int ldx, float* y, int ldy) = 0;
+    // matvec for prefill batches (the GPU: dequantized slabs through cuBLAS; the CPU: matvec)
+    virtual void gemm(const Matrix& w, const float* x, int n, int ldx, float* y, int ldy) = 0;
     virtual void dequant_rows(const Matrix& w, int row0, int nrows, float* out) = 0;
     virtual void embed(const Matrix& w, const int32_t* tokens, int n, float* out) = 0;
     virtual void route(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, int32_t* ids_out,

@@ -62,8 +62,11 @@ class Check:
         os.makedirs(self.out, exist_ok=True)
         self.logs = tempfile.mkdtemp(prefix="moe-gpu-check-logs-")
         self.home = tempfile.mkdtemp(prefix="moe-gpu-check-home-")
+        global BUNDLE
+        BUNDLE = os.path.abspath(args.bundle)
         self.cli = os.path.join(BUNDLE, "moe-cli")
         self.steps = []
+        # the only environment moe-cli gets: nothing from the caller's shell
         self.env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": self.home, "XDG_DATA_HOME": self.home,
                     "TMPDIR": tempfile.gettempdir(), "LD_LIBRARY_PATH": os.path.join(BUNDLE, "lib")}
         self.device = {}
@@ -139,7 +142,7 @@ class Check:
         if not sonames:
             return None
         want = sonames[0]
-        dirs = ["/usr/local/cuda/lib64", "/usr/local/cuda/targets/x86_64-linux/lib"]
+        dirs = ["/usr/local/cuda/lib64", "/usr/local/cuda/lib", "/usr/local/cuda/targets/x86_64-linux/lib"]
         dirs += sorted(d + "/lib64" for d in (os.path.join("/usr/local", n) for n in os.listdir("/usr/local"))
                        if os.path.basename(d).startswith("cuda-"))
         import site
@@ -240,7 +243,7 @@ class Check:
             argv = [self.cli, "make-model", "--preset", preset, "--quant", quant, "-t", str(os.cpu_count() or 4),
                     "-o", path]
             if arch:
-                argv[3:3] = ["--arch", arch]
+                argv[2:2] = ["--arch", arch]
             t = now()
             with open(os.path.join(self.logs, f"make-model_{key.replace(' ', '_')}.log"), "w") as log:
                 try:
@@ -374,8 +377,9 @@ def summary(r):
     lines.append(f"- backend under test: {r['backend']} ({dev.get('mode', '?')})")
     if b.get("ok"):
         libs = sorted(n for n, w in b.get("libraries", {}).items() if w == "bundle")
+        cublas = sorted(f"{n} ({w})" for n, w in b.get("libraries", {}).items() if n.startswith("libcublas"))
         lines.append(f"- bundle: {b.get('version', '?')}, {b.get('bytes', 0) / 1e6:.1f} MB; from the bundle: "
-                     f"{', '.join(libs) or 'none'}; cuBLAS: {b.get('cublas_dir', 'system')}")
+                     f"{', '.join(libs) or 'none'}; from the machine: {', '.join(cublas) or 'no cuBLAS'}")
     else:
         lines.append(f"- bundle: {b.get('error', '?')}")
     lines.append(f"- time: {r['seconds']:.0f} s of {r['deadline_s']} s")
@@ -485,6 +489,7 @@ def main():
     ap.add_argument("--out", default=os.environ.get("OUT") or os.path.join(ROOT, "gpu-results"),
                     help="results folder (default: $OUT, else gpu-results/)")
     ap.add_argument("--deadline", type=int, default=DEADLINE_S, help="seconds for the whole run")
+    ap.add_argument("--bundle", default=BUNDLE, help="the bundle folder (default: gpu-bundle/)")
     ap.add_argument("--summary", metavar="RESULTS_JSON", help="only print the summary of an earlier run")
     args = ap.parse_args()
     if args.summary:

@@ -42,7 +42,7 @@ done
 strip --strip-unneeded "$BUNDLE"/lib/*.so* "$BUNDLE"/lib/fallback/*.so* 2>/dev/null || true
 
 {
-    echo "moe-cli $("$BUNDLE/moe-cli" --version 2>/dev/null | head -n1)"
+    "$BUNDLE/moe-cli" --version 2>/dev/null | head -n1
     echo "built $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(uname -m), nvcc $(nvcc --version | sed -n 's/.*release \([0-9.]*\).*/\1/p'), sm_90, Release"
     echo "git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
     echo "libraries: $(cd "$BUNDLE/lib" && ls *.so* 2>/dev/null | tr '\n' ' ')"
