@@ -180,12 +180,17 @@ void TestStoreCli::exportCsvAndJson() {
     QCOMPARE(run["routing"].toObject()["tokens"].toArray().size(), int(in.routing.size()));
     QCOMPARE(run["layers"].toArray().size(), 3);
 
-    // what export wrote, import takes back as a new run
+    // what export wrote, import takes back: the store it came from already
+    // holds it (issue 15: no duplicates), another store gets it as a new run
     r = runs({"import", out});
     QVERIFY2(r.code == 0, qPrintable(r.err));
-    QVERIFY(r.out.contains("imported run 1 as run 3"));
+    QVERIFY2(r.out.contains("run 1 is already in the store as run 1; skipped"), qPrintable(r.out));
+    m_db = m_dir->filePath("other.sqlite");
+    r = runs({"import", out});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.out.contains("imported run 1 as run 1"));
     RunStore s(m_db.toStdString());
-    QCOMPARE(s.load(3).output_ids, in.output_ids);
+    QCOMPARE(s.load(1).output_ids, in.output_ids);
 }
 
 void TestStoreCli::errors() {
@@ -245,12 +250,16 @@ void TestStoreCli::saveOrKeepNeverThrows() {
     const QDir kept(kept_dir);
     const QStringList files = kept.entryList({"run-*.json"}, QDir::Files);
     QCOMPARE(files.size(), 1);
-    // and the kept file imports into a working store
+    // and the kept file imports into a working store (the one holding the
+    // same run already recognises it: issue 15, no duplicates)
     Result r = runs({"import", kept.filePath(files[0])});
+    QVERIFY2(r.code == 0 && r.out.contains("already in the store"), qPrintable(r.out + r.err));
+    m_db = m_dir->filePath("fresh.sqlite");
+    r = runs({"import", kept.filePath(files[0])});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     RunStore s(m_db.toStdString());
-    QCOMPARE(s.list().size(), size_t(2));
-    QCOMPARE(s.load(2).routing.size(), rec.routing.size());
+    QCOMPARE(s.list().size(), size_t(1));
+    QCOMPARE(s.load(1).routing.size(), rec.routing.size());
 
     // a folder planted as a link to somewhere else is refused, and the run is reported lost
     const QString other = m_dir->filePath("other");
