@@ -15,6 +15,8 @@ packages=(
   xvfb xauth
   # independent references for the correctness tests
   python3 python3-numpy python3-torch
+  # llama.cpp from the npm registry (tests/llamacpp/setup.sh)
+  npm
 )
 
 missing=()

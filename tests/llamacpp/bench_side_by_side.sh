@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# moe-cli and llama.cpp side by side on the same GGUF files, in one run (a benchmark, not a test).
+#
+#   tests/llamacpp/bench_side_by_side.sh [--cli PATH/TO/moe-cli] [-p 128] [-n 64] [-r 2] MODEL.gguf...
+#
+# For each file, alternating which goes first: `moe-cli bench -p P -n N -r R --no-record`
+# and llama.cpp's `llama-bench -p P -n N -r R -t $(nproc)` (built by setup.sh from the
+# npm release), both on all cores. Prints one markdown table (file, test, moe-cli tok/s,
+# llama.cpp tok/s, ratio) with the CPU model and the read bandwidth moe-cli measures.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+cli=""
+P=128 N=64 R=2
+models=()
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --cli) cli=$2; shift 2 ;;
+        -p) P=$2; shift 2 ;;
+        -n) N=$2; shift 2 ;;
+        -r) R=$2; shift 2 ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        *) models+=("$1"); shift ;;
+    esac
+done
+[[ ${#models[@]} -gt 0 ]] || { echo "usage: $0 [--cli moe-cli] [-p P] [-n N] [-r R] MODEL.gguf..." >&2; exit 2; }
+if [[ -z $cli ]]; then
+    for c in "$repo/build/app/cli/moe-cli" "$repo"/build-*/app/cli/moe-cli; do
+        [[ -x $c ]] && { cli=$c; break; }
+    done
+fi
+[[ -x $cli ]] || { echo "bench_side_by_side: no moe-cli found; pass --cli PATH" >&2; exit 2; }
+
+bin=$("$here/setup.sh" | tail -1)
+threads=$(nproc)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+run_moe() {  # file index
+    "$cli" bench "$1" -p "$P" -n "$N" -r "$R" -t "$threads" --no-record --json >"$tmp/moe-$2.json" 2>"$tmp/moe-$2.err" ||
+        { echo "moe-cli bench failed on $1:" >&2; tail -5 "$tmp/moe-$2.err" >&2; exit 1; }
+}
+run_llama() {
+    "$bin/llama-bench" -m "$1" -p "$P" -n "$N" -r "$R" -t "$threads" -o json >"$tmp/llama-$2.json" 2>"$tmp/llama-$2.err" ||
+        { echo "llama-bench failed on $1:" >&2; tail -5 "$tmp/llama-$2.err" >&2; exit 1; }
+}
+
+i=0
+for m in "${models[@]}"; do
+    echo "bench_side_by_side: $(basename "$m") ($(( $(stat -c %s "$m") / 1000000 )) MB)" >&2
+    if (( i % 2 == 0 )); then run_moe "$m" $i; run_llama "$m" $i; else run_llama "$m" $i; run_moe "$m" $i; fi
+    i=$((i + 1))
+done
+
+python3 - "$tmp" "$P" "$N" "$R" "${models[@]}" <<'EOF'
+import json, os, re, sys
+tmp, P, N, R, models = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5:]
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
+bw = []
+rows = []
+for i, m in enumerate(models):
+    moe = json.load(open(f"{tmp}/moe-{i}.json"))
+    lla = json.load(open(f"{tmp}/llama-{i}.json"))
+    bw.append(moe["memory_bandwidth"]["gb_per_s"])
+    ll = {}
+    for r in lla:
+        if r.get("n_prompt") and not r.get("n_gen"):
+            ll[f"pp{r['n_prompt']}"] = r["avg_ts"]
+        elif r.get("n_gen") and not r.get("n_prompt"):
+            ll[f"tg{r['n_gen']}"] = r["avg_ts"]
+    size = os.path.getsize(m) / 1e9
+    name = f"{os.path.basename(m)} ({size:.2f} GB)" if size >= 0.1 else f"{os.path.basename(m)} ({size * 1000:.0f} MB)"
+    for test, ours in ((f"pp{P}", moe["prompt_tokens_per_s"]["mean"]), (f"tg{N}", moe["gen_tokens_per_s"]["mean"])):
+        theirs = ll.get(test)
+        ratio = f"{ours / theirs:.2f}" if theirs else "n/a"
+        share = ""
+        if test.startswith("tg"):
+            share = f" ({100 * moe['bandwidth_share']:.0f} % of bandwidth)"
+        rows.append(f"| {name} | {test} | {ours:.1f}{share} | {theirs:.1f} | {ratio} |" if theirs else
+                    f"| {name} | {test} | {ours:.1f}{share} | n/a | n/a |")
+        name = '"'
+print(f"CPU: {cpu}, {os.cpu_count()} threads; read bandwidth measured by moe-cli bench: "
+      f"{max(bw):.1f} GB/s (best of the runs). llama.cpp v0.5.0 (npm @node-llama-cpp/linux-x64@3.22.1, "
+      f"llama-bench -r {R}); moe-cli bench -r {R}; alternating per file.\n")
+print("| file | test | moe-cli tok/s | llama.cpp tok/s | ratio |")
+print("|---|---|---|---|---|")
+print("\n".join(rows))
+EOF
