@@ -69,6 +69,8 @@ TokenHeatmap::TokenHeatmap(RoutingData* data, QWidget* parent) : QWidget(parent)
         m_follow = true;
         m_layer = std::min(m_layer, std::max(0, m_data->nLayers() - 1));
         m_layerMax = QVector<float>(m_data->nLayers(), 0.0f);
+        m_upright = false;
+        if (m_data->frameCount() > 0) onAppended(0, m_data->frameCount() - 1); // frames kept by a truncation
         updateScrollBar();
         update();
     });
@@ -92,6 +94,8 @@ void TokenHeatmap::setSelectedFrame(int frame) {
 
 void TokenHeatmap::setCellWidth(int px) {
     m_cellWidth = std::max(1, px);
+    m_upright = false;
+    measureLabels(0, m_data->frameCount() - 1);
     updateScrollBar();
     if (m_selected >= 0) setSelectedFrame(m_selected);
     update();
@@ -106,7 +110,19 @@ QFont TokenHeatmap::labelFont() const {
 bool TokenHeatmap::showsTokenText() const { return m_cellWidth >= QFontMetrics(labelFont()).height() - 3; }
 
 int TokenHeatmap::bottomBand(double cellWidth) const {
-    return kBottom + (cellWidth >= QFontMetrics(labelFont()).height() - 3 ? kTextBand : 0);
+    // Texts across their columns take a line; upright, a band as tall as a short word.
+    const QFontMetrics fm(labelFont());
+    if (cellWidth < fm.height() - 3) return kBottom;
+    return kBottom + (m_upright || cellWidth < m_cellWidth ? kTextBand : fm.height() + 2);
+}
+
+void TokenHeatmap::measureLabels(int first, int last) {
+    // Once one label does not fit across its column, all stand upright (for
+    // this conversation): the plot does not jump as the view scrolls.
+    if (m_upright) return;
+    const QFontMetrics fm(labelFont());
+    for (int f = std::max(0, first); f <= last && !m_upright; ++f)
+        m_upright = fm.horizontalAdvance(columnLabel(m_data->text(f))) > m_cellWidth - 1;
 }
 
 QString TokenHeatmap::columnLabel(const QString& t) {
@@ -159,6 +175,7 @@ void TokenHeatmap::onAppended(int first, int last) {
             const float* w = m_data->weights(f, l);
             for (int j = 0; j < K; ++j) m_layerMax[l] = std::max(m_layerMax[l], w[j]);
         }
+    if (showsTokenText()) measureLabels(first, last);
     updateScrollBar();
     update(); // coalesced by Qt: at most one paint per event-loop pass
 }
@@ -267,6 +284,7 @@ void TokenHeatmap::paintHeatmap(QPainter& p, const HeatmapMapping& m, const QRec
         p.setFont(labelFont());
         const QFontMetrics lfm = p.fontMetrics();
         const double y0 = m.plot.bottom() + kBottom - 4;
+        const double band = bottomBand(m.cellWidth()) - kBottom;
         QVector<QString> labels;
         bool across = true;
         for (int f = m.firstColumn; f < last; ++f) {
@@ -287,8 +305,9 @@ void TokenHeatmap::paintHeatmap(QPainter& p, const HeatmapMapping& m, const QRec
                 p.save();
                 p.translate(c.center().x(), y0);
                 p.rotate(-90);
-                const QRectF box(-kTextBand + 2, -c.width() / 2.0, kTextBand - 4, c.width());
-                p.drawText(box, Qt::AlignRight | Qt::AlignVCenter, lfm.elidedText(label, Qt::ElideRight, int(box.width())));
+                const QRectF box(-band + 2, -c.width() / 2.0, band - 4, c.width());
+                p.drawText(box, Qt::AlignRight | Qt::AlignVCenter,
+                           QFontMetrics(lf).elidedText(label, Qt::ElideRight, int(box.width())));
                 p.restore();
             }
         }

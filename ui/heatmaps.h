@@ -57,6 +57,7 @@ protected:
 
 private:
     void onAppended(int first, int last);
+    void measureLabels(int first, int last);
     void updateScrollBar();
     QRectF plotRect() const;
     int bottomBand(double cellWidth) const;
@@ -70,6 +71,7 @@ private:
     int m_cellWidth = 14;
     bool m_follow = true;
     QVector<float> m_layerMax; // largest gate weight per layer so far
+    bool m_upright = false;    // some token's text is wider than its column: labels turned upright
 };
 
 class MatrixHeatmap : public QWidget {

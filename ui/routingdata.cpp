@@ -21,6 +21,41 @@ void RoutingData::reset(int nLayers, int nExperts, int k) {
 
 void RoutingData::clear() { reset(m_nLayers, m_nExperts, m_k); }
 
+void RoutingData::truncate(int frames) {
+    if (frames >= frameCount()) return;
+    if (frames <= 0) {
+        clear();
+        return;
+    }
+    // Keep the first `frames`: the trace has no truncation, so it is rebuilt
+    // (once per Regenerate or Edit, not per token).
+    Q_EMIT aboutToClear();
+    auto kept = std::make_unique<moe::RoutingTrace>();
+    kept->reserve(size_t(frames), m_nLayers, m_k);
+    for (int i = 0; i < frames; ++i) {
+        moe::RoutingFrame f;
+        f.pos = m_trace->pos(size_t(i));
+        f.token = m_trace->token(size_t(i));
+        f.n_layers = m_nLayers;
+        f.k = m_k;
+        f.ids = m_trace->ids(size_t(i), 0);
+        f.weights = m_trace->weights(size_t(i), 0);
+        kept->on_routing(f);
+    }
+    m_trace = std::move(kept);
+    m_text.resize(frames);
+    m_prompt.resize(frames);
+    m_bytes.resize(frames);
+    m_counts.fill(0);
+    for (int i = 0; i < frames; ++i)
+        for (int l = 0; l < m_nLayers; ++l)
+            for (int j = 0; j < m_k; ++j) {
+                const int e = ids(i, l)[j];
+                if (e >= 0 && e < m_nExperts) ++m_counts[qsizetype(l) * m_nExperts + e];
+            }
+    Q_EMIT cleared();
+}
+
 int RoutingData::frameCount() const { return int(m_trace->size()); }
 
 qint32 RoutingData::token(int frame) const { return m_trace->token(size_t(frame)); }
@@ -42,8 +77,10 @@ void RoutingData::append(const StreamBatch& b) {
     if (n == 0) return;
     // A batch whose shape disagrees (an override applied mid-way) starts over.
     if (b.nLayers != m_nLayers || b.k != m_k) reset(b.nLayers, m_nExperts, b.k);
-    // The worker started the transcript over (regenerate, edit, new conversation).
-    if (b.firstFrame == 0 && frameCount() > 0) clear();
+    // Frames are numbered by their position in the context. A batch that
+    // starts before the end replaces what follows: a new conversation (0), or
+    // a regenerated or edited last turn, whose discarded reply leaves the views.
+    if (b.firstFrame < frameCount()) truncate(b.firstFrame);
     const int first = frameCount();
     Q_EMIT aboutToAppend(first, first + n - 1);
     const qsizetype stride = qsizetype(b.nLayers) * b.k;

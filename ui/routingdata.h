@@ -23,6 +23,9 @@ public:
     void reset(int nLayers, int nExperts, int k);
     // A new conversation: clears the frames, keeps the shape.
     void clear();
+    // Keeps the first `frames` frames (the rest were a discarded reply);
+    // signalled as a clear, after which the views read the frames kept.
+    void truncate(int frames);
     void append(const StreamBatch& batch);
 
     int frameCount() const;
