@@ -80,8 +80,9 @@ for i, m in enumerate(models):
         rows.append(f"| {name} | {test} | {ours:.1f}{share} | {theirs:.1f} | {ratio} |" if theirs else
                     f"| {name} | {test} | {ours:.1f}{share} | n/a | n/a |")
         name = '"'
-print(f"CPU: {cpu}, {os.cpu_count()} threads; read bandwidth measured by moe-cli bench: "
-      f"{max(bw):.1f} GB/s (best of the runs). llama.cpp v0.5.0 (npm @node-llama-cpp/linux-x64@3.22.1, "
+load = os.getloadavg()[0]
+print(f"CPU: {cpu}, {os.cpu_count()} threads (load average {load:.1f} at the end); read bandwidth measured by "
+      f"moe-cli bench: {max(bw):.1f} GB/s (best of the runs). llama.cpp v0.5.0 (npm @node-llama-cpp/linux-x64@3.22.1, "
       f"llama-bench -r {R}); moe-cli bench -r {R}; alternating per file.\n")
 print("| file | test | moe-cli tok/s | llama.cpp tok/s | ratio |")
 print("|---|---|---|---|---|")
