@@ -1,8 +1,11 @@
 // Takes the README's screenshots of the real window (not a test):
-//   xvfb-run -s "-screen 0 1600x1000x24" bench_ui_screenshots MODEL OUTDIR
+//   xvfb-run -s "-screen 0 1600x1000x24" bench_ui_screenshots MODEL OUTDIR [MODEL64]
 // (or QT_QPA_PLATFORM=offscreen). Chats with the model, then saves
 // chat-experts.png, balance.png, throughput.png and compare.png (the same
-// prompt at the model's top-k and at twice that).
+// prompt at the model's top-k and at twice that) and history.png. With a
+// third model (one with many experts, e.g. `moe-cli make-model --preset
+// olmoe-1b-7b --quant Q4_K`), a short chat with it too: experts-64.png and
+// balance-64.png.
 #include "enginecontroller.h"
 #include "mainwindow.h"
 #include "panels.h"
@@ -100,6 +103,32 @@ int main(int argc, char** argv) {
     w.tabs()->setCurrentWidget(w.history());
     settle(300);
     w.grab().save(out.filePath(QStringLiteral("history.png")));
+
+    if (argc > 3) {
+        // A model with many experts: the views at 64 experts a layer.
+        const QString many = QString::fromLocal8Bit(argv[3]);
+        w.settingsPanel()->setSettings(s); // its own experts per token
+        w.openModel(many);
+        if (!waitFor(c, &EngineController::modelLoaded, 600000)) {
+            std::fprintf(stderr, "the model did not load: %s\n", qPrintable(w.lastWarning()));
+            return 1;
+        }
+        GenerationSettings s64 = s;
+        s64.maxTokens = 48;
+        w.settingsPanel()->setSettings(s64);
+        Q_EMIT w.chat()->sendRequested(QStringLiteral("The experts of a mixture each learn a part of the language."));
+        if (!waitFor(c, &EngineController::generationFinished, 900000)) return 1;
+        settle(300);
+        w.tabs()->setCurrentWidget(w.experts());
+        w.experts()->setLayer(3);
+        w.experts()->showFrame(w.routingData()->frameCount() - 6);
+        w.experts()->refresh();
+        settle(300);
+        w.grab().save(out.filePath(QStringLiteral("experts-64.png")));
+        w.tabs()->setCurrentWidget(w.balance());
+        settle(400);
+        w.grab().save(out.filePath(QStringLiteral("balance-64.png")));
+    }
     std::printf("screenshots in %s\n", qPrintable(out.absolutePath()));
     return 0;
 }

@@ -105,7 +105,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         info.hardware = m_controller->modelCard().cpuModel;
         if (!m_compare->runs().isEmpty() && m_tabs->currentWidget() == m_compare) {
             QStringList ids;
-            for (const RunSummary& r : m_compare->runs()) ids << r.id;
+            for (const RunView& r : m_compare->runs()) ids << r.id;
             info.runId = ids.join(QStringLiteral(", "));
         } else {
             info.runId = m_lastRunId;
@@ -130,20 +130,28 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         m_progress->hide();
         m_cancelLoad->hide();
     };
-    connect(m_controller, &EngineController::loadCancelled, this, [this, loadEnded] {
+    // A cancelled or failed open leaves the model in use as it was: its card,
+    // its conversation and Send.
+    auto keptModel = [this] {
+        const bool kept = m_controller->hasModel();
+        m_chat->setReady(kept);
+        return kept ? tr("%1 is still loaded.").arg(m_controller->modelCard().name) : QString();
+    };
+    connect(m_controller, &EngineController::loadCancelled, this, [this, loadEnded, keptModel] {
         loadEnded();
-        setStatus(tr("Loading cancelled"));
+        setStatus(QStringLiteral("%1 %2").arg(tr("Loading cancelled."), keptModel()).trimmed());
     });
-    connect(m_controller, &EngineController::loadFailed, this, [this, loadEnded](const QString& message) {
+    connect(m_controller, &EngineController::loadFailed, this, [this, loadEnded, keptModel](const QString& message) {
         loadEnded();
-        m_card->clear();
-        setStatus(tr("The model could not be opened"));
-        warn(tr("Could not open the model"), message);
+        const QString kept = keptModel();
+        if (kept.isEmpty()) m_card->clear();
+        setStatus(QStringLiteral("%1 %2").arg(tr("The model could not be opened."), kept).trimmed());
+        warn(tr("Could not open the model"), kept.isEmpty() ? message : QStringLiteral("%1\n\n%2").arg(message, kept));
     });
     connect(m_controller, &EngineController::modelLoaded, this, [this, loadEnded](const ModelCard& card) {
         loadEnded();
         m_card->setCard(card);
-        m_settings->setModelTopK(card.expertsUsedModel, card.experts);
+        const bool lowered = m_settings->setModel(card);
         m_throughputView->setModelCard(card);
         m_routing->reset(card.moeLayers, card.experts, card.expertsUsed);
         m_throughput->clear();
@@ -151,13 +159,24 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         m_chat->clearTranscript();
         m_chat->setReady(true);
         addRecent(card.path);
-        setWindowTitle(tr("%1 \u2014 MoE Workbench").arg(card.name));
-        setStatus(tr("%1 loaded on %2").arg(card.name, card.backend));
+        setWindowTitle(windowTitleFor(card));
+        QString status = tr("%1 loaded on %2").arg(card.name, card.backend);
+        if (lowered)
+            status += QLatin1String(". ") + tr("Max tokens lowered to %1: the context holds %2 positions, and the next "
+                                               "message needs room too")
+                                                .arg(m_settings->settings().maxTokens)
+                                                .arg(card.contextInUse);
+        setStatus(status);
         m_controller->refreshRuns();
     });
     connect(m_controller, &EngineController::batchAvailable, this, &MainWindow::onBatch);
-    connect(m_controller, &EngineController::generationStarted, this, [this] { m_chat->setBusy(true); });
-    connect(m_controller, &EngineController::generationFinished, this, [this](const RunSummary& run) {
+    connect(m_controller, &EngineController::generationStarted, this, [this] {
+        m_chat->setBusy(true);
+        // Until the first token: the prompt is being read (seconds on a large model).
+        m_chat->setWaiting(true);
+        m_speed->setText(tr("Reading the prompt\u2026"));
+    });
+    connect(m_controller, &EngineController::generationFinished, this, [this](const RunView& run) {
         applyPending(); // the last tokens before the run's summary
         m_chat->setBusy(false);
         m_lastRunId = run.id;
@@ -167,7 +186,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         m_throughputView->setRun(run);
         m_runs->addRun(run);
         m_controller->refreshRuns(); // the store's view, once the run is written
-        m_speed->setText(tr("%1 tokens at %2 tokens/s").arg(run.nGenerated).arg(run.decodeTps, 0, 'f', 1));
+        if (run.nGenerated == 0) m_speed->setText(tr("stopped while reading the prompt"));
+        else if (run.nGenerated == 1 || run.decodeTps <= 0) m_speed->setText(tr("1 token"));
+        else m_speed->setText(tr("%1 tokens at %2 tokens/s").arg(run.nGenerated).arg(run.decodeTps, 0, 'f', 1));
         refreshVisible();
     });
     connect(m_controller, &EngineController::generationFailed, this, [this](const QString& message) {
@@ -177,7 +198,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         setStatus(message);
     });
     connect(m_controller, &EngineController::runsAvailable, m_runs, &RunsModel::setRuns);
-    connect(m_controller, &EngineController::runsLoaded, this, [this](const QVector<RunSummary>& runs) {
+    connect(m_controller, &EngineController::runsLoaded, this, [this](const QVector<RunView>& runs) {
         m_compare->setRuns(runs);
         m_tabs->setCurrentWidget(m_compare);
     });
@@ -199,14 +220,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         m_experts->showFrame(frame);
         m_tabs->setCurrentWidget(m_experts);
     });
+    // The token picked (in the chat or the heatmap) is marked in both.
+    connect(m_experts, &ExpertsView::frameSelected, m_chat, &ChatPanel::setSelectedFrame);
     connect(m_settings, &SettingsPanel::changed, this, [this] { m_settings->save(); });
-    connect(m_settings, &SettingsPanel::expertsPerTokenChanged, this, [this](int k) {
-        if (!m_controller->hasModel()) return;
-        LoadOptions o;
-        o.expertsPerToken = k;
-        o.measureBandwidth = m_measureBandwidth;
-        m_controller->loadModel(m_controller->modelCard().path, o);
-    });
+    connect(m_settings, &SettingsPanel::reloadRequested, this, &MainWindow::applyModelOptions);
     connect(m_history, &HistoryView::refreshRequested, m_controller, &EngineController::refreshRuns);
     connect(m_history, &HistoryView::compareRequested, this, &MainWindow::compareRuns);
 
@@ -264,6 +281,7 @@ void MainWindow::buildMenus() {
         m_routing->clear();
         m_throughput->clear();
         m_throughputView->clear();
+        m_chat->focusInput(); // ready to type the first message
     });
     fresh->setShortcut(QKeySequence::New);
     QAction* stop = chat->addAction(tr("&Stop"), m_controller, &EngineController::stop);
@@ -328,13 +346,27 @@ QString MainWindow::startupModel(const QString& argument) {
 }
 
 void MainWindow::openModel(const QString& path) {
+    // The experts-per-token and context overrides belong to the model they
+    // were set on: another model opens with its own.
     LoadOptions o;
-    o.expertsPerToken = m_settings->settings().expertsPerToken;
+    const bool same = m_controller->hasModel() &&
+                      QFileInfo(path).absoluteFilePath() == QFileInfo(m_controller->modelCard().path).absoluteFilePath();
+    o.expertsPerToken = same ? m_settings->expertsPerToken() : 0;
+    o.context = same ? m_settings->context() : 0;
     o.measureBandwidth = m_measureBandwidth;
     m_controller->loadModel(path, o);
 }
 
+QString MainWindow::windowTitleFor(const ModelCard& card) {
+    // The name may carry the file's own top-k ("8x top-2"): an override is said after it.
+    if (card.expertsUsed != card.expertsUsedModel)
+        return tr("%1 at top-%2 of %3 experts \u2014 MoE Workbench").arg(card.name).arg(card.expertsUsed).arg(card.experts);
+    return tr("%1 \u2014 MoE Workbench").arg(card.name);
+}
+
 void MainWindow::setRefreshInterval(int ms) { m_refresh->setInterval(ms); }
+
+QString MainWindow::speedText() const { return m_speed->text(); }
 
 void MainWindow::compareRuns(const QStringList& ids) { m_controller->loadRuns(ids); }
 
@@ -346,6 +378,37 @@ void MainWindow::send(const QString& text, EngineController::Mode mode) {
     m_throughput->clear();
     m_throughputView->clear();
     m_controller->send(text, m_settings->settings(), mode);
+    m_chat->focusInput(); // the next message, whichever button sent this one
+}
+
+void MainWindow::applyModelOptions(int k, int context) {
+    if (!m_controller->hasModel()) return;
+    auto reload = [this, k, context] {
+        LoadOptions o;
+        o.expertsPerToken = k;
+        o.context = context;
+        o.measureBandwidth = m_measureBandwidth;
+        m_controller->loadModel(m_controller->modelCard().path, o);
+    };
+    if (!m_chat->hasTurns()) {
+        reload();
+        return;
+    }
+    // The reload starts a new conversation: ask first (window-modal, the event loop keeps running).
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Reload the model"),
+                                tr("Applying %1 experts per token and a context of %2 reloads the model and starts a "
+                                   "new conversation; the current one stays in History. Continue?")
+                                    .arg(k > 0 ? QString::number(k) : tr("the model's own number of"))
+                                    .arg(context > 0 ? QString::number(context) : tr("the model's default")),
+                                QMessageBox::Ok | QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("confirmReload"));
+    box->button(QMessageBox::Ok)->setText(tr("Reload"));
+    box->setDefaultButton(QMessageBox::Ok);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::buttonClicked, this, [box, reload](QAbstractButton* b) {
+        if (b == box->button(QMessageBox::Ok)) reload();
+    });
+    box->open();
 }
 
 void MainWindow::onBatch(const StreamBatch& b) {

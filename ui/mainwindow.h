@@ -33,6 +33,8 @@ public:
     // The model to open at start: the argument, else the last used, else the bundled demo model.
     static QString startupModel(const QString& argument);
     static QString bundledModel();
+    // "name — MoE Workbench", with the experts per token when overridden.
+    static QString windowTitleFor(const ModelCard& card);
 
     void openModel(const QString& path);
     EngineController* controller() const { return m_controller; }
@@ -54,6 +56,7 @@ public:
     // Measure the memory bandwidth at load (about a second); tests turn it off.
     void setMeasureBandwidth(bool on) { m_measureBandwidth = on; }
     QString lastWarning() const { return m_lastWarning; }
+    QString speedText() const; // the status bar's speed readout
 
 public Q_SLOTS:
     // The benchmark's synthetic source feeds batches here as the controller would.
@@ -73,6 +76,7 @@ private:
     void applyBatch(const StreamBatch& b);
     void refreshVisible();
     void send(const QString& text, EngineController::Mode mode);
+    void applyModelOptions(int expertsPerToken, int context);
     void setStatus(const QString& text);
     void warn(const QString& title, const QString& message);
 

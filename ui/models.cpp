@@ -31,6 +31,14 @@ QVariant number(double v, int prec, int role) {
     return {};
 }
 
+// A figure that does not exist: a dash to read, `raw` to sort by.
+QVariant dash(double raw, int role) {
+    if (role == Qt::DisplayRole) return QStringLiteral("\u2014");
+    if (role == RawValueRole || role == Qt::EditRole) return raw;
+    if (role == Qt::TextAlignmentRole) return int(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
 } // namespace
 
 // ---- TokenModel --------------------------------------------------------------
@@ -287,6 +295,7 @@ BalanceTimeModel::BalanceTimeModel(RoutingData* data, int window, QObject* paren
         m_values.clear();
         m_done = 0;
         endResetModel();
+        if (m_data->frameCount() > 0) onAppended(0, m_data->frameCount() - 1); // frames kept by a truncation
     });
 }
 
@@ -332,16 +341,31 @@ QVariant BalanceTimeModel::headerData(int section, Qt::Orientation o, int role) 
 
 // ---- RunsModel ------------------------------------------------------------------------
 
+QString RunsModel::stopReasonText(const QString& id) {
+    // Why a run ended (session stop reasons and stored run statuses), in words.
+    if (id == QLatin1String("length")) return tr("max tokens reached");
+    if (id == QLatin1String("stop_token")) return tr("end of reply");
+    if (id == QLatin1String("context_full")) return tr("context full");
+    if (id == QLatin1String("cancelled")) return tr("stopped");
+    if (id == QLatin1String("complete")) return tr("complete");
+    if (id == QLatin1String("failed")) return tr("failed");
+    return id;
+}
+
+bool RunsSortProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const {
+    return QSortFilterProxyModel::lessThan(right, left);
+}
+
 RunsModel::RunsModel(QObject* parent) : QAbstractTableModel(parent) {}
 
-void RunsModel::setRuns(const QVector<RunSummary>& runs) {
+void RunsModel::setRuns(const QVector<RunView>& runs) {
     beginResetModel();
     m_runs = runs;
     endResetModel();
 }
 
-void RunsModel::addRun(const RunSummary& run) {
-    for (const RunSummary& r : m_runs)
+void RunsModel::addRun(const RunView& run) {
+    for (const RunView& r : m_runs)
         if (r.id == run.id) return;
     beginInsertRows({}, int(m_runs.size()), int(m_runs.size()));
     m_runs.append(run);
@@ -353,8 +377,8 @@ int RunsModel::columnCount(const QModelIndex& parent) const { return parent.isVa
 
 QVariant RunsModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
-    const RunSummary& r = m_runs[index.row()];
-    if (role == Qt::ToolTipRole) return r.prompt.left(400);
+    const RunView& r = m_runs[index.row()];
+    if (role == Qt::ToolTipRole && index.column() != StopColumn) return r.prompt.left(400);
     auto text = [&](const QVariant& display, const QVariant& raw) -> QVariant {
         if (role == Qt::DisplayRole) return display;
         if (role == RawValueRole) return raw;
@@ -369,12 +393,16 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
     case PromptColumn: return text(r.prompt.simplified().left(80), r.prompt);
     case PromptTokensColumn: return text(r.nPrompt, r.nPrompt);
     case GeneratedColumn: return text(r.nGenerated, r.nGenerated);
-    case DecodeColumn: return number(r.decodeTps, 1, role);
-    case PrefillColumn: return number(r.prefillTps, 1, role);
-    case TtftColumn: return number(r.ttftMs, 1, role);
-    case BandwidthColumn: return number(r.achievedBandwidth / 1e9, 2, role);
+    // Figures a stopped run never reached read as a dash (and sort as 0).
+    case DecodeColumn: return r.nGenerated >= 2 && r.decodeTps > 0 ? number(r.decodeTps, 1, role) : dash(0.0, role);
+    case PrefillColumn: return r.prefillTps > 0 ? number(r.prefillTps, 1, role) : dash(0.0, role);
+    case TtftColumn: return r.nGenerated >= 1 && r.ttftMs > 0 ? number(r.ttftMs, 1, role) : dash(0.0, role);
+    case BandwidthColumn:
+        return r.nGenerated >= 2 && r.achievedBandwidth > 0 ? number(r.achievedBandwidth / 1e9, 2, role) : dash(0.0, role);
     case ImbalanceColumn: return number(r.meanImbalance, 2, role);
-    case StopColumn: return text(r.stopReason, r.stopReason);
+    case StopColumn:
+        if (role == Qt::ToolTipRole) return r.stopReason; // the id as stored
+        return text(stopReasonText(r.stopReason), r.stopReason);
     }
     return {};
 }

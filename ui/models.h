@@ -6,6 +6,7 @@
 
 #include <QAbstractTableModel>
 #include <QPointer>
+#include <QSortFilterProxyModel>
 
 class RoutingData;
 
@@ -137,10 +138,12 @@ public:
                   GeneratedColumn, DecodeColumn, PrefillColumn, TtftColumn, BandwidthColumn, ImbalanceColumn, StopColumn,
                   ColumnCount };
     explicit RunsModel(QObject* parent = nullptr);
-    void setRuns(const QVector<RunSummary>& runs);
-    void addRun(const RunSummary& run);
-    const RunSummary& run(int row) const { return m_runs[row]; }
-    const QVector<RunSummary>& runs() const { return m_runs; }
+    // "context full" for "context_full": a stop reason or run status as a person reads it.
+    static QString stopReasonText(const QString& id);
+    void setRuns(const QVector<RunView>& runs);
+    void addRun(const RunView& run);
+    const RunView& run(int row) const { return m_runs[row]; }
+    const QVector<RunView>& runs() const { return m_runs; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -148,5 +151,19 @@ public:
     QVariant headerData(int section, Qt::Orientation o, int role = Qt::DisplayRole) const override;
 
 private:
-    QVector<RunSummary> m_runs;
+    QVector<RunView> m_runs;
+};
+
+// History's sorting. Qt's header draws an up arrow for descending order and a
+// down arrow for ascending, the reverse of what most people read (a down
+// arrow: largest, newest first). This proxy sorts the other way round, so the
+// arrow shown matches the order: Qt::AscendingOrder here lists the largest
+// (newest) first under a down arrow.
+class RunsSortProxy : public QSortFilterProxyModel {
+    Q_OBJECT
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+
+protected:
+    bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
 };

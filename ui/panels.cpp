@@ -44,10 +44,17 @@ void ElidedLabel::setText(const QString& text) {
 QSize ElidedLabel::sizeHint() const { return {fontMetrics().averageCharWidth() * 40, fontMetrics().height()}; }
 QSize ElidedLabel::minimumSizeHint() const { return {0, fontMetrics().height()}; }
 
+void ElidedLabel::setPlaceholder(const QString& text) {
+    m_placeholder = text;
+    update();
+}
+
 void ElidedLabel::paintEvent(QPaintEvent*) {
     QPainter p(this);
-    p.setPen(palette().color(QPalette::WindowText));
-    p.drawText(rect(), Qt::AlignLeft | Qt::AlignVCenter, fontMetrics().elidedText(m_text, Qt::ElideRight, width()));
+    const bool empty = m_text.isEmpty();
+    p.setPen(palette().color(empty ? QPalette::PlaceholderText : QPalette::WindowText));
+    p.drawText(rect(), Qt::AlignLeft | Qt::AlignVCenter,
+               fontMetrics().elidedText(empty ? m_placeholder : m_text, Qt::ElideRight, width()));
 }
 
 // ---- DefaultSpinBox -----------------------------------------------------------------
@@ -288,21 +295,28 @@ SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
     sampling->addRow(tr("Max tokens"), m_maxTokens);
 
     QFormLayout* model = group(tr("Model (applying reloads it)"));
-    auto* experts = new QWidget(this);
-    auto* el = new QHBoxLayout(experts);
-    el->setContentsMargins(0, 0, 0, 0);
-    m_experts = new DefaultSpinBox(experts);
+    m_experts = new DefaultSpinBox(this);
     ispin(m_experts, 0, 512);
     m_experts->setSpecialValueText(tr("model's own"));
-    m_experts->setToolTip(tr("Experts each token is routed to in every MoE layer (the router's top-k). Apply or Enter "
-                             "reloads the model with it and starts a new conversation."));
-    m_applyExperts = new QPushButton(tr("Apply"), experts);
-    el->addWidget(m_experts, 1);
-    el->addWidget(m_applyExperts);
-    auto apply = [this] { Q_EMIT expertsPerTokenChanged(m_experts->value()); };
-    connect(m_applyExperts, &QPushButton::clicked, this, apply);
+    m_experts->setToolTip(tr("Experts each token is routed to in every MoE layer (the router's top-k), for this model"));
+    model->addRow(tr("Experts per token"), m_experts);
+    m_context = new DefaultSpinBox(this);
+    m_context->setRange(0, 1 << 20);
+    m_context->setSingleStep(256);
+    m_context->setSpecialValueText(tr("model's default"));
+    m_context->setToolTip(tr("Positions the KV cache holds: prompt, replies and every earlier turn of the conversation"));
+    model->addRow(tr("Context"), m_context);
+    m_kvCost = new QLabel(this);
+    m_kvCost->setWordWrap(true);
+    model->addRow(QString(), m_kvCost);
+    m_applyModel = new QPushButton(tr("Apply"), this);
+    m_applyModel->setToolTip(tr("Reload the model with these; the conversation starts over (Enter in a box does the same)"));
+    model->addRow(QString(), m_applyModel);
+    auto apply = [this] { Q_EMIT reloadRequested(m_experts->value(), m_context->value()); };
+    connect(m_applyModel, &QPushButton::clicked, this, apply);
     connect(m_experts, &DefaultSpinBox::returnPressed, this, apply);
-    model->addRow(tr("Experts per token"), experts);
+    connect(m_context, &DefaultSpinBox::returnPressed, this, apply);
+    connect(m_context, &QSpinBox::valueChanged, this, &SettingsPanel::updateKvCost);
     lay->addStretch(1);
     connect(m_system, &QPlainTextEdit::textChanged, this, &SettingsPanel::changed);
 }
@@ -343,10 +357,50 @@ void SettingsPanel::save() const {
     settings.setValue(QStringLiteral("generation"), this->settings().toMap());
 }
 
-void SettingsPanel::setModelTopK(int modelTopK, int experts) {
-    m_experts->setMaximum(std::max(1, experts));
-    m_experts->setDefaultValue(modelTopK);
-    m_experts->setSpecialValueText(tr("model's own (%1)").arg(modelTopK));
+bool SettingsPanel::setModel(const ModelCard& c) {
+    m_experts->setMaximum(std::max(1, c.experts));
+    m_experts->setDefaultValue(c.expertsUsedModel);
+    m_experts->setSpecialValueText(tr("model's own (%1)").arg(c.expertsUsedModel));
+    m_experts->setValue(c.expertsUsed != c.expertsUsedModel ? c.expertsUsed : 0);
+    // The context: what the model runs with by default, at most what it was
+    // trained for and what the memory left after the weights can hold.
+    m_kvBytesPerPosition = c.contextInUse > 0 ? double(c.kvCacheBytes) / c.contextInUse : 0.0;
+    // The window opens another model with its default context (the override
+    // belongs to the model it was set on), and reloads this one with the box's
+    // value: loaded with the box at its default, the context in use is the default.
+    if (c.path != m_modelPath || m_context->value() == 0) m_contextDefault = c.contextInUse;
+    m_modelPath = c.path;
+    int cap = c.contextTrain > 0 ? c.contextTrain : c.contextInUse;
+    if (m_kvBytesPerPosition > 0 && c.availableBytes > c.weightBytes)
+        cap = int(std::min<double>(cap, double(c.availableBytes - c.weightBytes) / m_kvBytesPerPosition));
+    cap = std::max(cap, 1);
+    m_context->setMaximum(cap);
+    m_context->setDefaultValue(m_contextDefault);
+    m_context->setSpecialValueText(tr("model's default (%1)").arg(m_contextDefault));
+    m_context->setValue(c.contextInUse != m_contextDefault ? c.contextInUse : 0);
+    updateKvCost();
+    // A reply may not fill the whole context: the next message needs room.
+    if (c.contextInUse > 1 && m_maxTokens->value() >= c.contextInUse) {
+        m_maxTokens->setValue(std::max(1, c.contextInUse / 2));
+        return true;
+    }
+    return false;
+}
+
+int SettingsPanel::expertsPerToken() const { return m_experts->value(); }
+int SettingsPanel::context() const { return m_context->value(); }
+QString SettingsPanel::kvCostText() const { return m_kvCost->text(); }
+
+void SettingsPanel::updateKvCost() {
+    if (m_kvBytesPerPosition <= 0) {
+        m_kvCost->setText(QString());
+        return;
+    }
+    const int n = m_context->value() > 0 ? m_context->value() : m_contextDefault;
+    m_kvCost->setText(tr("KV cache: %1 for %2 positions (at most %3 fit in memory and training)")
+                          .arg(formatBytes(m_kvBytesPerPosition * n))
+                          .arg(n)
+                          .arg(m_context->maximum()));
 }
 
 // ---- ChatPanel ---------------------------------------------------------------------------------

@@ -34,6 +34,8 @@ public:
     void setText(const QString& text);
     QString text() const { return m_text; }
     void clear() { setText(QString()); }
+    // Shown, greyed, while there is no text.
+    void setPlaceholder(const QString& text);
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
@@ -42,6 +44,7 @@ protected:
 
 private:
     QString m_text;
+    QString m_placeholder;
 };
 
 // A spin box whose lowest value stands for a default shown in words ("model's
@@ -119,15 +122,26 @@ public:
     void setSettings(const GenerationSettings& s);
     void load();  // from QSettings
     void save() const;
-    void setModelTopK(int modelTopK, int experts);
+    // The loaded model's limits and what is in effect: the experts-per-token
+    // and context boxes show the model's own values as their defaults, the
+    // context is capped by the memory its KV cache needs, and a max tokens at
+    // or above the context is brought below it (returns true when it was).
+    bool setModel(const ModelCard& card);
+    // 0: the model's own (the boxes' special values).
+    int expertsPerToken() const;
+    int context() const;
     DefaultSpinBox* expertsBox() const { return m_experts; }   // for tests
-    QPushButton* applyButton() const { return m_applyExperts; } // for tests
+    DefaultSpinBox* contextBox() const { return m_context; }   // for tests
+    QPushButton* applyButton() const { return m_applyModel; }  // for tests
+    QString kvCostText() const;                                // for tests
 
 Q_SIGNALS:
     void changed();
-    void expertsPerTokenChanged(int k); // needs a reload of the backend
+    // Experts per token and context (0: the model's own): needs a reload.
+    void reloadRequested(int expertsPerToken, int context);
 
 private:
+    void updateKvCost();
     QPlainTextEdit* m_system;
     QDoubleSpinBox* m_temperature;
     QSpinBox* m_topK;
@@ -137,7 +151,12 @@ private:
     QSpinBox* m_seed;
     QSpinBox* m_maxTokens;
     DefaultSpinBox* m_experts;
-    QPushButton* m_applyExperts;
+    DefaultSpinBox* m_context;
+    QLabel* m_kvCost;
+    QPushButton* m_applyModel;
+    double m_kvBytesPerPosition = 0.0;
+    int m_contextDefault = 0;
+    QString m_modelPath;
 };
 
 // The transcript and the input. Generated tokens are anchors ("f:<frame>")

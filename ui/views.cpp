@@ -169,11 +169,14 @@ ExpertsView::ExpertsView(RoutingData* data, QWidget* parent) : QWidget(parent), 
     m_columns->addItem(tr("wide"), 24);
     m_columns->addItem(tr("narrow (more tokens)"), 6);
     bar->addWidget(m_columns);
-    bar->addSpacing(16);
-    // What the mouse is over, in one elided line: it never widens the window.
-    m_hover = new ElidedLabel(this);
-    bar->addWidget(m_hover, 1);
+    bar->addStretch(1);
     lay->addLayout(bar);
+    // What the mouse is over, on a line of its own under the controls (the
+    // tab is narrow beside the chat), elided: it never widens the window.
+    m_hover = new ElidedLabel(this);
+    m_hover->setPlaceholder(tr("Point at the heatmap: the expert under the mouse and the tokens it handled last "
+                               "appear here. Click a column to see that token in every layer."));
+    lay->addWidget(m_hover);
 
     m_tokens = new TokenHeatmap(data, this);
     m_tokenData = new TokenModel(data, this); // the heatmap's data, for CSV: every token's experts in the layer
