@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
     GenerationSettings s;
     s.temperature = 0.7;
     s.seed = 42;
+    s.randomSeed = false;
     s.maxTokens = 160;
     w.settingsPanel()->setSettings(s);
     const QString prompt = QStringLiteral("ROMEO:\nBut soft, what light");

@@ -12,6 +12,8 @@
 #include "views.h"
 
 #include "model/synth.h"
+#include "store/run.h"
+#include "telemetry/routing.h"
 #include "quant/quant.h"
 
 #include <QAction>
@@ -441,6 +443,39 @@ private Q_SLOTS:
         m_w->settingsPanel()->applyButton()->click();
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 2, 30000);
         QCOMPARE(m_w->controller()->modelCard().contextInUse, card.contextInUse);
+    }
+
+    // Item 5: Regenerate samples anew (a random seed per reply, the one used
+    // recorded) and the discarded reply leaves the routing views.
+    void regenerateSamplesAnewAndForgetsTheOldReply() {
+        load(m_model);
+        QAction* fresh = menuAction(m_w.get(), QStringLiteral("New conversation"));
+        fresh->trigger();
+        GenerationSettings s = m_w->settingsPanel()->settings();
+        QVERIFY(s.randomSeed); // the default
+        s.temperature = 1.0;
+        s.maxTokens = 16;
+        m_w->settingsPanel()->setSettings(s);
+        QSignalSpy done(m_w->controller(), &EngineController::generationFinished);
+        Q_EMIT m_w->chat()->sendRequested(QStringLiteral("Roll the dice"));
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
+        const RunView first = done.last().first().value<RunView>();
+        const int framesBefore = m_w->routingData()->frameCount();
+        Q_EMIT m_w->chat()->regenerateRequested();
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 60000);
+        const RunView second = done.last().first().value<RunView>();
+        QVERIFY(second.settings.seed != first.settings.seed);
+        QCOMPARE(second.record->settings.seed, second.settings.seed); // the seed used is the one stored
+        // Frames of the discarded reply are gone: the count moved by the replies' difference.
+        RoutingData* data = m_w->routingData();
+        QCOMPARE(data->frameCount(), framesBefore - first.nGenerated + second.nGenerated);
+        for (int f = 0; f < data->frameCount(); ++f) QCOMPARE(data->trace().pos(size_t(f)), f);
+        qint64 routed = 0;
+        for (int e = 0; e < data->nExperts(); ++e) routed += data->count(0, e);
+        QCOMPARE(routed, qint64(data->frameCount()) * data->k()); // "the whole conversation" load counts the kept frames only
+        s.temperature = 0.0;
+        s.randomSeed = false;
+        m_w->settingsPanel()->setSettings(s);
     }
 
     // Item 14 and 9: History lists the newest first under a down arrow, and says why runs stopped in words.

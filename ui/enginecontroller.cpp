@@ -12,6 +12,7 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QRandomGenerator>
 #include <QUuid>
 
 #include <memory>
@@ -64,6 +65,9 @@ struct EngineWorker::State final : moe::RoutingObserver {
     void on_routing(const moe::RoutingFrame& f) override {
         // Stop between tokens even when no text piece came out of the last one.
         if (q->m_stop.load()) runner->cancel();
+        // A frame's index is its position in the context: after Regenerate or
+        // Edit, the new turn's frames replace the discarded reply's.
+        frameCount = f.pos;
         if (pending.frameTokens.isEmpty()) pending.firstFrame = frameCount;
         pending.nLayers = f.n_layers;
         pending.k = f.k;
@@ -183,7 +187,9 @@ void EngineWorker::generate(quint64 job, const QString& text, const GenerationSe
     go.sampler.top_p = float(s.topP);
     go.sampler.min_p = float(s.minP);
     go.sampler.repeat_penalty = float(s.repeatPenalty);
-    go.sampler.seed = s.seed;
+    // A random seed is drawn per reply (so Regenerate gives another reply)
+    // and kept in the run, where it can be typed back in to repeat it.
+    go.sampler.seed = s.randomSeed ? QRandomGenerator::global()->bounded(2147483647u) : s.seed;
 
     m_tokens.store(0);
     d->job = job;
@@ -262,6 +268,7 @@ void EngineWorker::generate(quint64 job, const QString& text, const GenerationSe
     if (!kept.saved()) run.id = QUuid::createUuid().toString(QUuid::WithoutBraces);  // until a store takes it
     run.when = QDateTime::currentDateTime();
     run.settings = s;  // with the system prompt
+    run.settings.seed = go.sampler.seed;  // the seed used
     run.modelPath = QFileInfo(QString::fromStdString(runner.model().path())).absoluteFilePath();
     run.deviceBandwidth = d->deviceBandwidth;
     Q_EMIT turnFinished(job, run);

@@ -289,7 +289,9 @@ SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
     sampling->addRow(tr("Min-p"), m_minP);
     m_repeat = dspin(0.5, 3.0, 0.05, 2);
     sampling->addRow(tr("Repetition penalty"), m_repeat);
-    m_seed = ispin(new QSpinBox(this), 0, 2147483647);
+    m_seed = ispin(new QSpinBox(this), -1, 2147483647);
+    m_seed->setSpecialValueText(tr("random"));
+    m_seed->setToolTip(tr("random: a new seed each reply (History shows the one used); a number repeats a reply"));
     sampling->addRow(tr("Seed"), m_seed);
     m_maxTokens = ispin(new QSpinBox(this), 1, 32768);
     sampling->addRow(tr("Max tokens"), m_maxTokens);
@@ -329,7 +331,8 @@ GenerationSettings SettingsPanel::settings() const {
     s.topP = m_topP->value();
     s.minP = m_minP->value();
     s.repeatPenalty = m_repeat->value();
-    s.seed = quint64(m_seed->value());
+    s.randomSeed = m_seed->value() < 0;
+    s.seed = quint64(std::max(0, m_seed->value()));
     s.maxTokens = m_maxTokens->value();
     s.expertsPerToken = m_experts->value();
     return s;
@@ -342,7 +345,7 @@ void SettingsPanel::setSettings(const GenerationSettings& s) {
     m_topP->setValue(s.topP);
     m_minP->setValue(s.minP);
     m_repeat->setValue(s.repeatPenalty);
-    m_seed->setValue(int(s.seed));
+    m_seed->setValue(s.randomSeed ? -1 : int(std::min<quint64>(s.seed, 2147483647u)));
     m_maxTokens->setValue(s.maxTokens);
     m_experts->setValue(s.expertsPerToken);
 }

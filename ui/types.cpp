@@ -25,6 +25,7 @@ QVariantMap GenerationSettings::toMap() const {
             {QStringLiteral("minP"), minP},
             {QStringLiteral("repeatPenalty"), repeatPenalty},
             {QStringLiteral("seed"), seed},
+            {QStringLiteral("randomSeed"), randomSeed},
             {QStringLiteral("maxTokens"), maxTokens},
             {QStringLiteral("expertsPerToken"), expertsPerToken},
             {QStringLiteral("systemPrompt"), systemPrompt}};
@@ -38,6 +39,7 @@ GenerationSettings GenerationSettings::fromMap(const QVariantMap& m) {
     s.minP = m.value(QStringLiteral("minP"), s.minP).toDouble();
     s.repeatPenalty = m.value(QStringLiteral("repeatPenalty"), s.repeatPenalty).toDouble();
     s.seed = m.value(QStringLiteral("seed"), s.seed).toULongLong();
+    s.randomSeed = m.value(QStringLiteral("randomSeed"), s.randomSeed).toBool();
     s.maxTokens = m.value(QStringLiteral("maxTokens"), s.maxTokens).toInt();
     s.expertsPerToken = m.value(QStringLiteral("expertsPerToken"), s.expertsPerToken).toInt();
     s.systemPrompt = m.value(QStringLiteral("systemPrompt"), s.systemPrompt).toString();

@@ -62,6 +62,7 @@ struct GenerationSettings {
     double minP = 0.05;
     double repeatPenalty = 1.0;
     quint64 seed = 0;
+    bool randomSeed = true;  // a new seed each reply (Regenerate gives another); the one used is recorded
     int maxTokens = 256;
     int expertsPerToken = 0; // 0: the model's own (applied when the model is loaded)
     QString systemPrompt;
