@@ -224,6 +224,10 @@ private Q_SLOTS:
         QCOMPARE(cv->runs().size(), 2);
         QCOMPARE(cv->runs()[0].id, a.id);
         QCOMPARE(cv->settingsTable()->columnCount(), 3);
+        // The generated texts side by side, first.
+        QCOMPARE(cv->settingsTable()->item(0, 0)->text(), QStringLiteral("Reply"));
+        QCOMPARE(cv->settingsTable()->item(0, 1)->text(), a.output.trimmed());
+        QCOMPARE(cv->settingsTable()->item(0, 2)->text(), b.output.trimmed());
         QCOMPARE(cv->latencyChart()->series().size(), 2);
         QCOMPARE(cv->imbalanceChart()->series().size(), 2);
         // Experts per token differ, and the row says so.

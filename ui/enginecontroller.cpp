@@ -146,6 +146,9 @@ void EngineWorker::loadModel(quint64 job, const QString& path, const LoadOptions
             Q_EMIT loadProgress(job, 0.9, tr("Measuring memory bandwidth"));
             const moe::BandwidthMeasurement bw = moe::device_bandwidth(next->backend(), options.threads);
             card.deviceBandwidth = bw.gb_per_s * 1e9;
+            card.bandwidthLowest = bw.min_gb_per_s * 1e9;
+            card.bandwidthRepetitions = bw.repetitions;
+            card.bandwidthBusy = bw.busy();
             next->set_memory_bandwidth(bw.gb_per_s);
         }
         if (m_stop.load()) return;

@@ -229,8 +229,17 @@ void ModelCardView::setCard(const ModelCard& c) {
     m_fields[QStringLiteral("memory")]->setText(mem);
     m_fields[QStringLiteral("backend")]->setText(c.backendNote.isEmpty() ? c.backend
                                                                           : QStringLiteral("%1 (%2)").arg(c.backend, c.backendNote));
+    // Measured once per program start: the best repetition, the spread, and whether the machine was busy.
+    QString bw = tr("%1 GB/s read, best of %2 (lowest %3), measured once at start, %4")
+                     .arg(c.deviceBandwidth / 1e9, 0, 'f', 1)
+                     .arg(c.bandwidthRepetitions)
+                     .arg(c.bandwidthLowest / 1e9, 0, 'f', 1)
+                     .arg(c.cpuModel);
+    if (c.bandwidthBusy)
+        bw += QStringLiteral("<br><span style='color:#b9770e'>%1</span>")
+                  .arg(tr("The repetitions spread widely: the machine was busy, so shares of it are rough."));
     m_fields[QStringLiteral("bandwidth")]->setText(c.deviceBandwidth > 0
-                                                       ? tr("%1 GB/s read (measured), %2").arg(c.deviceBandwidth / 1e9, 0, 'f', 1).arg(c.cpuModel)
+                                                       ? bw
                                                        : tr("not measured"));
     m_fields[QStringLiteral("chat")]->setText(c.chatTemplate);
     m_fields[QStringLiteral("file")]->setText(c.path);

@@ -47,7 +47,10 @@ struct ModelCard {
     QList<QPair<QString, quint64>> quantMix; // ggml type name -> bytes
     QString cpuModel;
     int threads = 0;
-    double deviceBandwidth = 0.0; // bytes/s measured at load (0: not measured)
+    double deviceBandwidth = 0.0; // bytes/s, the best of the repetitions measured once per program start (0: not measured)
+    double bandwidthLowest = 0.0; // bytes/s, the slowest repetition
+    int bandwidthRepetitions = 0;
+    bool bandwidthBusy = false;   // the repetitions spread widely: something else used memory meanwhile
 
     double deactivatedShare() const { return totalParams ? 1.0 - double(activeParams) / double(totalParams) : 0.0; }
     QString quantSummary() const;

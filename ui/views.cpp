@@ -33,6 +33,7 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QVBarModelMapper>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QVXYModelMapper>
 #include <QValueAxis>
@@ -711,9 +712,15 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     grid->addWidget(m_panels[1], 0, 1);
     grid->addWidget(m_panels[2], 1, 1);
     grid->addWidget(m_panels[3], 2, 1);
-    grid->setColumnStretch(0, 1);
-    grid->setColumnStretch(1, 1);
+    // The table (replies and values in full, wrapped) gets the larger share.
+    grid->setColumnStretch(0, 3);
+    grid->setColumnStretch(1, 2);
     lay->addLayout(grid, 1);
+    // Rows grow to their wrapped values whenever the columns change width.
+    connect(m_settings->horizontalHeader(), &QHeaderView::sectionResized, m_settings, [this] {
+        QTimer::singleShot(0, m_settings, &QTableWidget::resizeRowsToContents);
+    });
+    m_settings->setTextElideMode(Qt::ElideNone);
 }
 
 QString CompareView::agreementText() const { return m_agreement->text(); }
@@ -732,7 +739,10 @@ void CompareView::setRuns(const QVector<RunView>& runs) {
     const moe::RunComparison cmp = whole ? moe::compare_runs(records) : moe::RunComparison{};
     m_settings->clear();
     m_settings->setColumnCount(int(runs.size()) + 1);
-    m_settings->setRowCount(int(cmp.rows.size()));
+    // The replies first, side by side; then the rows of moe::compare_runs.
+    m_settings->setRowCount(int(cmp.rows.size()) + 1);
+    m_settings->setItem(0, 0, new QTableWidgetItem(tr("Reply")));
+    for (int i = 0; i < runs.size(); ++i) m_settings->setItem(0, i + 1, new QTableWidgetItem(runs[i].output.trimmed()));
     QStringList header{tr("Setting")};
     for (int i = 0; i < runs.size(); ++i) header << tr("Run %1").arg(runs[i].id.left(8));
     m_settings->setHorizontalHeaderLabels(header);
@@ -740,7 +750,7 @@ void CompareView::setRuns(const QVector<RunView>& runs) {
         const moe::CompareRow& row = cmp.rows[size_t(r)];
         const QString label = QStringLiteral("%1: %2").arg(QString::fromStdString(row.section), QString::fromStdString(row.label));
         auto* name = new QTableWidgetItem(row.differs ? QStringLiteral("\u25cf ") + label : label);
-        m_settings->setItem(r, 0, name);
+        m_settings->setItem(r + 1, 0, name);
         for (int c = 0; c < int(row.values.size()); ++c) {
             auto* item = new QTableWidgetItem(QString::fromStdString(row.values[size_t(c)]));
             if (row.differs) {
@@ -749,7 +759,7 @@ void CompareView::setRuns(const QVector<RunView>& runs) {
                 f.setBold(true);
                 item->setFont(f);
             }
-            m_settings->setItem(r, c + 1, item);
+            m_settings->setItem(r + 1, c + 1, item);
         }
     }
     // Every run's column visible side by side; long values are elided, full in the tooltip.
@@ -777,7 +787,7 @@ void CompareView::setRuns(const QVector<RunView>& runs) {
     auto* ix = valueAxis(tr("layer"));
     auto* iy = valueAxis(tr("imbalance"), QStringLiteral("%.1f"));
     auto* ax = valueAxis(tr("layer"));
-    auto* ay = valueAxis(tr("top-k overlap"), QStringLiteral("%.1f"));
+    auto* ay = valueAxis(tr("overlap"), QStringLiteral("%.1f"));
     m_latencyChart->addAxis(lx, Qt::AlignBottom);
     m_latencyChart->addAxis(ly, Qt::AlignLeft);
     m_imbalanceChart->addAxis(ix, Qt::AlignBottom);
