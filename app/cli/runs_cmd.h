@@ -8,6 +8,8 @@
 //   runs import FILE...        (runs kept as JSON when the store could not take them)
 //   runs check                 (PRAGMA integrity_check)
 // Every subcommand takes --db PATH.
+#include "store/store.h"
+
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
@@ -46,3 +48,14 @@ CLI::App* add_runs_command(CLI::App& app, RunsArgs& a);
 
 // Runs the chosen subcommand. Throws moe::Error (the caller prints it and exits 1).
 int run_runs_command(const RunsArgs& a);
+
+// Shared by the runs subcommands (runs_cmd.cpp, runs_compare.cpp).
+namespace runs {
+std::string store_path(const RunsArgs& a);
+moe::RunStore open_store(const RunsArgs& a, bool write);
+std::string fixed(double v, int digits = 1);
+std::string clip(const std::string& s, size_t n);      // at most n bytes, UTF-8 kept whole, "..." when cut
+size_t width(const std::string& s);                    // display width of UTF-8 text (code points)
+std::string pad(const std::string& s, size_t w);
+int compare(const RunsArgs& a);                        // `runs compare`
+} // namespace runs

@@ -1,5 +1,7 @@
 #include "selftest_cmd.h"
 
+#include "child_process.h"
+
 #include "cpu/op_checks.h"
 #include "error.h"
 #include "model/model.h"
@@ -18,53 +20,13 @@
 #include <iostream>
 #include <random>
 
-#include <poll.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char** environ;
 
 using json = nlohmann::ordered_json;
 
 namespace selftest {
 
 namespace {
-
-constexpr double kNllTol = 1e-2;
-constexpr float kGateTie = 1e-3f;
-constexpr float kLogitTie = 1e-4f;
-
-std::unique_ptr<moe::Backend> make(const std::string& backend, std::shared_ptr<moe::Model> m, int n_ctx, int batch) {
-    moe::BackendOptions o;
-    o.n_ctx = n_ctx;
-    o.max_batch = batch;
-    if (backend == "cuda") return moe::make_cuda_backend(std::move(m), o);
-    return moe::make_backend(moe::BackendKind::cpu, std::move(m), o);
-}
-
-// -log softmax(logits)[target]
-double nll_of(const float* logits, int n_vocab, int target) {
-    double mx = -INFINITY;
-    for (int i = 0; i < n_vocab; ++i) mx = std::max(mx, double(logits[i]));
-    double s = 0.0;
-    for (int i = 0; i < n_vocab; ++i) s += std::exp(double(logits[i]) - mx);
-    return -(double(logits[target]) - mx - std::log(s));
-}
-
-int argmax(const float* v, int n, float* gap) {
-    int best = 0, second = -1;
-    for (int i = 1; i < n; ++i) {
-        if (v[i] > v[best]) {
-            second = best;
-            best = i;
-        } else if (second < 0 || v[i] > v[second]) {
-            second = i;
-        }
-    }
-    if (gap) *gap = second < 0 ? INFINITY : v[best] - v[second];
-    return best;
-}
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -121,72 +83,6 @@ json model_check(const std::string& arch, const std::string& type, const Selftes
             {"greedy_near_tie", r.greedy_near_tie}};
 }
 
-// ---- one check per child process ---------------------------------------------------------
-
-struct ChildResult {
-    std::string out, err;
-    int status = 0;
-    bool timed_out = false;
-};
-
-// Runs this executable with `args`, collecting stdout and stderr; killed after timeout_s.
-ChildResult run_child(const std::vector<std::string>& args, int timeout_s) {
-    ChildResult r;
-    int out_pipe[2], err_pipe[2];
-    if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw moe::Error("selftest: cannot create a pipe");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
-    posix_spawn_file_actions_addclose(&fa, out_pipe[0]);
-    posix_spawn_file_actions_addclose(&fa, err_pipe[0]);
-    std::vector<char*> argv;
-    std::string self = "/proc/self/exe";
-    argv.push_back(self.data());
-    std::vector<std::string> copy = args;
-    for (auto& s : copy) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, "/proc/self/exe", &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(out_pipe[1]);
-    close(err_pipe[1]);
-    if (rc != 0) {
-        close(out_pipe[0]);
-        close(err_pipe[0]);
-        throw moe::Error(fmt::format("selftest: cannot start a child process ({})", strerror(rc)));
-    }
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-    std::string* sinks[2] = {&r.out, &r.err};
-    int open_fds = 2;
-    while (open_fds > 0) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-            kill(pid, SIGKILL);
-            r.timed_out = true;
-            break;
-        }
-        if (poll(fds, 2, int(std::min<int64_t>(left.count(), 1000))) < 0 && errno != EINTR) break;
-        for (int i = 0; i < 2; ++i) {
-            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-            char buf[4096];
-            const ssize_t n = read(fds[i].fd, buf, sizeof buf);
-            if (n > 0) {
-                sinks[i]->append(buf, size_t(n));
-            } else {
-                close(fds[i].fd);
-                fds[i].fd = -1;
-                --open_fds;
-            }
-        }
-    }
-    for (auto& f : fds)
-        if (f.fd >= 0) close(f.fd);
-    waitpid(pid, &r.status, 0);
-    return r;
-}
-
 // The check's JSON line from a child, or a failed one saying how the child ended.
 json child_check(const std::string& id, const SelftestArgs& a) {
     std::vector<std::string> args = {"selftest", "--check", id, "--backend", a.backend, "--seed", std::to_string(a.seed),
@@ -216,61 +112,6 @@ json child_check(const std::string& id, const SelftestArgs& a) {
             {"error", tail.empty() ? how : how + ": " + tail}};
 }
 
-// ---- the table ---------------------------------------------------------------------------
-
-std::string fmt_err(const json& e) { return e.is_number() ? fmt::format("{:.3g}", e.get<double>()) : e.dump(); }
-
-void print_table(const std::vector<json>& results, const std::string& backend) {
-    bool op_header = false, model_header = false;
-    for (const json& r : results) {
-        const std::string id = r.value("check", "");
-        const std::string error = r.value("error", "");
-        if (id.rfind("op:", 0) == 0) {
-            if (!op_header) {
-                fmt::print("\n| op | error | tolerance | result |\n|---|---|---|---|\n");
-                op_header = true;
-            }
-            if (!error.empty()) {
-                fmt::print("| {} | error: {} | | FAIL |\n", id.substr(3), error);
-                continue;
-            }
-            for (const json& c : r["ops"]) {
-                const bool ok = c.value("ok", false);
-                const std::string note = c.value("note", "");
-                fmt::print("| {} | {} | {:.3g} | {}{} |\n", c.value("op", ""), fmt_err(c["error"]), c.value("tol", 0.0),
-                           ok ? "ok" : "FAIL", ok || note.empty() ? "" : " (" + note + ")");
-            }
-        } else if (id.rfind("model:", 0) == 0) {
-            if (!model_header) {
-                fmt::print("\n| arch | type | NLL cpu | NLL {} | abs diff | top-k sets differing (near-ties) | greedy | "
-                           "result |\n|---|---|---|---|---|---|---|---|\n",
-                           backend);
-                model_header = true;
-            }
-            const std::string rest = id.substr(6);
-            const std::string arch = rest.substr(0, rest.find(':')), type = rest.substr(rest.find(':') + 1);
-            if (!error.empty()) {
-                fmt::print("| {} | {} | error: {} | | | | | FAIL |\n", arch, type, error);
-                continue;
-            }
-            const int gs = r.value("greedy_steps", 0);
-            const std::string greedy = gs == 0 ? "-"
-                                               : fmt::format("{}/{}{}", r.value("greedy_match", 0), gs,
-                                                             r.value("greedy_near_tie", false) ? " (near-tie)" : "");
-            const double a = r.value("nll_cpu", 0.0), b = r.value("nll_test", 0.0);
-            fmt::print("| {} | {} | {:.5f} | {:.5f} | {:.2e} | {} of {} ({}) | {} | {} |\n", arch, type, a, b,
-                       std::fabs(a - b), r.value("routing_mismatch", 0), r.value("routing_frames", 0),
-                       r.value("routing_near_ties", 0), greedy, r.value("ok", false) ? "ok" : "FAIL");
-        } else {
-            for (const json& t : r.value("timings", json::array())) {
-                fmt::print("| {} | {:.4f} ms | {:.1f} GB/s |\n", t.value("op", ""), t.value("ms", 0.0),
-                           t.value("gb_per_s", 0.0));
-            }
-            if (!error.empty()) fmt::print("| {} | error: {} | |\n", id, error);
-        }
-    }
-}
-
 } // namespace
 
 std::vector<std::string> all_archs() { return {"qwen3moe", "qwen2moe", "llama", "olmoe", "qwen3"}; }
@@ -291,117 +132,6 @@ std::vector<std::string> check_ids(const std::vector<std::string>& archs, const 
     if (timings)
         for (const auto& f : moe::timing_families()) ids.push_back("time:" + f);
     return ids;
-}
-
-std::vector<int32_t> greedy_tokens(moe::Backend& b, int n_vocab, const std::vector<int32_t>& prompt, int steps,
-                                   std::vector<float>* gaps) {
-    std::vector<int32_t> out;
-    const int n = int(prompt.size());
-    b.forward(prompt.data(), n, 0, false);
-    int row = n - 1;  // without all_logits only the last token's row is valid
-    for (int s = 0; s < steps; ++s) {
-        float gap = 0.0f;
-        const int32_t tok = argmax(b.logits(row), n_vocab, &gap);
-        out.push_back(tok);
-        if (gaps) gaps->push_back(gap);
-        if (s + 1 == steps || n + s >= b.n_ctx()) break;
-        b.forward(&tok, 1, n + s, false);
-        row = 0;
-    }
-    return out;
-}
-
-ParityResult check_model(const std::string& backend, const std::string& arch, const std::string& type,
-                         const std::string& dir, int greedy_steps, uint64_t seed) {
-    ParityResult r;
-    r.arch = arch;
-    r.type = type;
-    try {
-        moe::SynthOptions so;
-        so.arch = arch;
-        so.preset = "small";  // rows of 256: every block format holds every tensor
-        so.seed = seed;
-        if (!moe::type_from_name(type.c_str(), &so.quant)) throw moe::Error(fmt::format("unknown type {}", type));
-        const std::string path = fmt::format("{}/{}-{}.gguf", dir, arch, type);
-        moe::write_synthetic_model(so, path);
-        auto model = std::shared_ptr<moe::Model>(moe::Model::load(path));
-        const int V = model->config().n_vocab;
-        const int n_ctx = 256, batch = 32;
-        auto ref = make("cpu", model, n_ctx, batch);
-        auto test = make(backend, model, n_ctx, batch);
-
-        // a 48-token sequence: the first 32 as one prefill batch, the rest one by one (decode path)
-        std::mt19937_64 rng(seed * 7919 + std::hash<std::string>{}(arch + type));
-        std::vector<int32_t> toks(48);
-        for (auto& t : toks) t = int32_t(rng() % uint64_t(V));
-        const int n_pre = 32;
-        double nll_a = 0, nll_b = 0;
-        int n_nll = 0;
-        const int L = ref->n_moe_layers(), K = ref->top_k();
-        auto compare_routing = [&](int i) {
-            for (int l = 0; l < L; ++l) {
-                ++r.routing_frames;
-                const int32_t* ia = ref->routing_ids(i, l);
-                const int32_t* ib = test->routing_ids(i, l);
-                const float* wa = ref->routing_weights(i, l);
-                const float* wb = test->routing_weights(i, l);
-                std::vector<int32_t> sa(ia, ia + K), sb(ib, ib + K);
-                std::sort(sa.begin(), sa.end());
-                std::sort(sb.begin(), sb.end());
-                if (sa == sb) continue;
-                // near-tie: the weakest expert of the reference set and the expert that replaced it had gates within 1e-3
-                const float weakest_a = *std::min_element(wa, wa + K);
-                bool tie = true;
-                for (int j = 0; j < K; ++j) {
-                    if (!std::binary_search(sa.begin(), sa.end(), ib[j]) && std::fabs(wb[j] - weakest_a) > kGateTie) {
-                        tie = false;
-                    }
-                }
-                (tie ? r.routing_near_ties : r.routing_mismatch) += 1;
-            }
-        };
-        ref->forward(toks.data(), n_pre, 0, true);
-        test->forward(toks.data(), n_pre, 0, true);
-        for (int i = 0; i < n_pre; ++i) {
-            nll_a += nll_of(ref->logits(i), V, toks[size_t(i) + 1]);
-            nll_b += nll_of(test->logits(i), V, toks[size_t(i) + 1]);
-            ++n_nll;
-            compare_routing(i);
-        }
-        for (int p = n_pre; p + 1 < int(toks.size()); ++p) {
-            ref->forward(&toks[size_t(p)], 1, p, false);
-            test->forward(&toks[size_t(p)], 1, p, false);
-            nll_a += nll_of(ref->logits(0), V, toks[size_t(p) + 1]);
-            nll_b += nll_of(test->logits(0), V, toks[size_t(p) + 1]);
-            ++n_nll;
-            compare_routing(0);
-        }
-        r.nll_ref = nll_a / n_nll;
-        r.nll_test = nll_b / n_nll;
-
-        // greedy decoding from the first 8 tokens, each backend on its own output (F32 only)
-        if (type == "F32" && greedy_steps > 0) {
-            r.greedy_steps = greedy_steps;
-            const std::vector<int32_t> prompt(toks.begin(), toks.begin() + 8);
-            std::vector<float> gaps;
-            const auto ga = greedy_tokens(*ref, V, prompt, greedy_steps, &gaps);
-            const auto gb = greedy_tokens(*test, V, prompt, greedy_steps);
-            r.greedy_steps = int(ga.size());
-            while (r.greedy_match < int(std::min(ga.size(), gb.size())) &&
-                   ga[size_t(r.greedy_match)] == gb[size_t(r.greedy_match)]) {
-                ++r.greedy_match;
-            }
-            // a first difference where the reference's top two logits were within 1e-4 is a near-tie
-            if (r.greedy_match < r.greedy_steps) r.greedy_near_tie = gaps[size_t(r.greedy_match)] < kLogitTie;
-        }
-        r.ok = std::fabs(r.nll_ref - r.nll_test) <= kNllTol && r.routing_mismatch == 0 &&
-               (r.greedy_steps == 0 || r.greedy_match == r.greedy_steps || r.greedy_near_tie);
-        std::filesystem::remove(path);
-    } catch (const std::exception& e) {
-        r.error = e.what();
-        r.ok = false;
-    }
-    return r;
 }
 
 std::string run_check(const std::string& id, const SelftestArgs& a) {

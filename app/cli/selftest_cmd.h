@@ -20,6 +20,7 @@
 #include "runtime/backend.h"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -82,5 +83,8 @@ std::vector<int32_t> greedy_tokens(moe::Backend& b, int n_vocab, const std::vect
 
 // Runs one check in this process: its JSON line (never throws: errors are in "error").
 std::string run_check(const std::string& id, const SelftestArgs& a);
+
+// Prints the results of the checks (JSON objects, one per check) as tables.
+void print_table(const std::vector<nlohmann::ordered_json>& results, const std::string& backend);
 
 } // namespace selftest
