@@ -10,8 +10,7 @@ constexpr int kAttThreads = 128;
 
 // grid (n): threads over (head, pair) of q and k, then over the k/v row copy.
 __global__ void rope_store_kernel(float* q, float* k, const float* __restrict__ v, float* k_cache, float* v_cache,
-                                  const float* __restrict__ inv_freq, const int32_t* __restrict__ d_pos0, int n_head,
-                                  int n_kv, int hd, bool neox) {
+    const float* __restrict__ inv_freq, const int32_t* __restrict__ d_pos0, int n_head, int n_kv, int hd, bool neox) {
     const int t = blockIdx.x;
     const int pos = *d_pos0 + t;
     const int half = hd / 2;
@@ -45,15 +44,16 @@ __device__ float block_reduce(float v, bool is_max, float* red) {
     if ((threadIdx.x & 31) == 0) red[threadIdx.x >> 5] = v;
     __syncthreads();
     float r = red[0];
-    for (int i = 1; i < int(blockDim.x / 32); ++i) r = is_max ? fmaxf(r, red[i]) : r + red[i];
+    for (int i = 1; i < int(blockDim.x / 32); ++i)
+        r = is_max ? fmaxf(r, red[i]) : r + red[i];
     __syncthreads();
     return r;
 }
 
 // grid (n_head, n), kAttThreads threads; dynamic shared memory: hd + n_ctx floats.
 __global__ void __launch_bounds__(kAttThreads)
-attention_kernel(const float* __restrict__ q, const float* __restrict__ k_cache, const float* __restrict__ v_cache,
-                 float* __restrict__ out, const int32_t* __restrict__ d_pos0, int n_head, int n_kv, int hd) {
+    attention_kernel(const float* __restrict__ q, const float* __restrict__ k_cache, const float* __restrict__ v_cache,
+        float* __restrict__ out, const int32_t* __restrict__ d_pos0, int n_head, int n_kv, int hd) {
     extern __shared__ float smem[];
     __shared__ float red[kAttThreads / 32];
     const int h = blockIdx.x, t = blockIdx.y;
@@ -63,7 +63,8 @@ attention_kernel(const float* __restrict__ q, const float* __restrict__ k_cache,
     float* qs = smem;
     float* sc = smem + hd;
     const float* qt = q + size_t(t) * size_t(q_dim) + size_t(h) * hd;
-    for (int i = threadIdx.x; i < hd; i += blockDim.x) qs[i] = qt[i];
+    for (int i = threadIdx.x; i < hd; i += blockDim.x)
+        qs[i] = qt[i];
     __syncthreads();
 
     // scores: one warp per position
@@ -73,7 +74,8 @@ attention_kernel(const float* __restrict__ q, const float* __restrict__ k_cache,
     for (int p = warp; p < n_pos; p += n_warps) {
         const float* kp = k_cache + size_t(p) * size_t(kv_dim) + size_t(kvh) * hd;
         float d = 0.0f;
-        for (int i = lane; i < hd; i += 32) d += qs[i] * kp[i];
+        for (int i = lane; i < hd; i += 32)
+            d += qs[i] * kp[i];
         d = warp_sum(d) * scale;
         if (lane == 0) sc[p] = d;
         mx = fmaxf(mx, d);
@@ -86,7 +88,7 @@ attention_kernel(const float* __restrict__ q, const float* __restrict__ k_cache,
         sc[p] = e;
         sum += e;
     }
-    sum = block_reduce(sum, false, red);  // its __syncthreads also publishes sc[]
+    sum = block_reduce(sum, false, red); // its __syncthreads also publishes sc[]
 
     // weighted sum of values: threads over the head's dimensions
     float* ot = out + size_t(t) * size_t(q_dim) + size_t(h) * hd;
@@ -94,7 +96,8 @@ attention_kernel(const float* __restrict__ q, const float* __restrict__ k_cache,
     for (int i = threadIdx.x; i < hd; i += blockDim.x) {
         float acc = 0.0f;
         const float* vp = v_cache + size_t(kvh) * hd + i;
-        for (int p = 0; p < n_pos; ++p) acc += (sc[p] * inv) * vp[size_t(p) * size_t(kv_dim)];
+        for (int p = 0; p < n_pos; ++p)
+            acc += (sc[p] * inv) * vp[size_t(p) * size_t(kv_dim)];
         ot[i] = acc;
     }
 }
@@ -109,7 +112,7 @@ int max_dynamic_smem() {
 } // namespace
 
 void launch_rope_store(float* q, float* k, const float* v, float* k_cache, float* v_cache, const float* inv_freq,
-                       const int32_t* d_pos0, int n, int n_head, int n_kv, int hd, bool neox, cudaStream_t s) {
+    const int32_t* d_pos0, int n, int n_head, int n_kv, int hd, bool neox, cudaStream_t s) {
     if (n <= 0) return;
     rope_store_kernel<<<n, 256, 0, s>>>(q, k, v, k_cache, v_cache, inv_freq, d_pos0, n_head, n_kv, hd, neox);
     CUDA_CHECK_LAUNCH();
@@ -128,7 +131,7 @@ void attention_prepare(int hd, int n_ctx) {
 }
 
 void launch_attention(const float* q, const float* k_cache, const float* v_cache, float* out, const int32_t* d_pos0,
-                      int n, int n_head, int n_kv, int hd, int n_ctx, cudaStream_t s) {
+    int n, int n_head, int n_kv, int hd, int n_ctx, cudaStream_t s) {
     if (n <= 0) return;
     const size_t smem = size_t(hd + n_ctx) * sizeof(float);
     attention_kernel<<<dim3(n_head, n), kAttThreads, smem, s>>>(q, k_cache, v_cache, out, d_pos0, n_head, n_kv, hd);

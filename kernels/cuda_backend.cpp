@@ -33,12 +33,14 @@ namespace {
 
 using namespace moe::cuda;
 
-constexpr int kGemmMinTokens = 16;               // from this batch size on, dense products go through cuBLAS
-constexpr size_t kGemmScratchFloats = 16u << 20;  // 64 MiB of dequantized weight rows per cuBLAS call
+constexpr int kGemmMinTokens = 16; // from this batch size on, dense products go through cuBLAS
+constexpr size_t kGemmScratchFloats = 16u << 20; // 64 MiB of dequantized weight rows per cuBLAS call
 constexpr size_t kCublasWorkspace = 32u << 20;
-constexpr uint64_t kReserve = 512ull << 20;       // CUDA context, cuBLAS handles, fragmentation
+constexpr uint64_t kReserve = 512ull << 20; // CUDA context, cuBLAS handles, fragmentation
 
-std::string gib(uint64_t b) { return fmt::format("{:.2f} GiB", double(b) / double(1ull << 30)); }
+std::string gib(uint64_t b) {
+    return fmt::format("{:.2f} GiB", double(b) / double(1ull << 30));
+}
 
 struct DevLayer {
     const float *attn_norm = nullptr, *ffn_norm = nullptr;
@@ -61,30 +63,33 @@ struct Upload {
 void check_supported(const ModelConfig& c, const ModelWeights& w) {
     auto check = [](const Matrix& m, const std::string& what) {
         if (!m) return;
-        if (!matmul_type_supported(m.type)) throw Error(fmt::format("the CUDA backend has no {} kernel yet", type_name(m.type)));
+        if (!matmul_type_supported(m.type))
+            throw Error(fmt::format("the CUDA backend has no {} kernel yet", type_name(m.type)));
         const TypeTraits* tt = type_traits(m.type);
         if (m.cols % 32 != 0 || (tt && m.cols % tt->block_size != 0) || m.rows > INT32_MAX) {
-            throw Error(fmt::format("the CUDA backend needs rows of a multiple of 32 elements; {} has {}", what, m.cols));
+            throw Error(
+                fmt::format("the CUDA backend needs rows of a multiple of 32 elements; {} has {}", what, m.cols));
         }
     };
     check(w.tok_embd, "token_embd");
     check(w.output, "output");
     for (size_t il = 0; il < w.layers.size(); ++il) {
         const LayerWeights& l = w.layers[il];
-        for (const Matrix* m : {&l.wq, &l.wk, &l.wv, &l.wo, &l.gate_inp, &l.gate_inp_shexp, &l.gate_shexp, &l.up_shexp,
-                                &l.down_shexp}) {
+        for (const Matrix* m :
+            { &l.wq, &l.wk, &l.wv, &l.wo, &l.gate_inp, &l.gate_inp_shexp, &l.gate_shexp, &l.up_shexp, &l.down_shexp }) {
             check(*m, fmt::format("a matrix of layer {}", il));
         }
-        for (const auto* ex : {&l.gate_exp, &l.up_exp, &l.down_exp})
-            for (const Matrix& m : *ex) check(m, fmt::format("an expert of layer {}", il));
+        for (const auto* ex : { &l.gate_exp, &l.up_exp, &l.down_exp })
+            for (const Matrix& m : *ex)
+                check(m, fmt::format("an expert of layer {}", il));
     }
     if (c.head_dim % 2 != 0 || c.n_head % c.n_head_kv != 0) {
-        throw Error(fmt::format("the CUDA backend does not take head_dim {} with {} / {} heads", c.head_dim, c.n_head,
-                                c.n_head_kv));
+        throw Error(fmt::format(
+            "the CUDA backend does not take head_dim {} with {} / {} heads", c.head_dim, c.n_head, c.n_head_kv));
     }
     if (c.is_moe && c.n_expert > route_max_experts()) {
-        throw Error(fmt::format("the CUDA router takes at most {} experts; the model has {}", route_max_experts(),
-                                c.n_expert));
+        throw Error(
+            fmt::format("the CUDA router takes at most {} experts; the model has {}", route_max_experts(), c.n_expert));
     }
 }
 
@@ -113,7 +118,7 @@ private:
     };
     Placed place(Arena& a, std::vector<Upload>* uploads, const RunShape& shape);
     void release() noexcept;
-    void run(int n, bool all_logits);  // every kernel of one forward pass, on m_stream
+    void run(int n, bool all_logits); // every kernel of one forward pass, on m_stream
     void layer(int il, int n);
     void mm(const DevMatrix& w, const float* x, int n, int ldx, float* y, int ldy);
 
@@ -123,7 +128,7 @@ private:
     bool m_failed = false;
     std::string m_fail_msg;
 
-    uint8_t* m_base = nullptr;  // the one device allocation: weights, KV cache, run state
+    uint8_t* m_base = nullptr; // the one device allocation: weights, KV cache, run state
     cudaStream_t m_stream = nullptr;
     cublasHandle_t m_cublas = nullptr;
     cudaGraphExec_t m_graph = nullptr;
@@ -136,7 +141,7 @@ private:
     size_t m_gemm_floats = 0;
 
     // pinned host mirrors
-    int32_t* m_h_io = nullptr;  // [pos0, tokens...]
+    int32_t* m_h_io = nullptr; // [pos0, tokens...]
     float* m_h_logits = nullptr;
     int32_t* m_h_ids = nullptr;
     float* m_h_w = nullptr;
@@ -145,9 +150,9 @@ private:
 CudaBackend::Placed CudaBackend::place(Arena& a, std::vector<Upload>* uploads, const RunShape& shape) {
     const ModelConfig& c = m_c;
     const ModelWeights& w = m_model->weights();
-    std::map<const void*, uint8_t*> placed;  // host tensor -> device bytes (tied embeddings are uploaded once)
+    std::map<const void*, uint8_t*> placed; // host tensor -> device bytes (tied embeddings are uploaded once)
     auto copy = [&](const void* src, size_t bytes, uint8_t* dst) {
-        if (uploads) uploads->push_back({src, bytes, dst});
+        if (uploads) uploads->push_back({ src, bytes, dst });
     };
     auto put_matrix = [&](const Matrix& m, DevMatrix* dst) {
         if (!m) return;
@@ -159,7 +164,7 @@ CudaBackend::Placed CudaBackend::place(Arena& a, std::vector<Upload>* uploads, c
             placed[m.data] = d;
             copy(m.data, m.bytes(), d);
         }
-        *dst = DevMatrix{d, m.type, int(m.rows), int(m.cols), m.row_bytes};
+        *dst = DevMatrix { d, m.type, int(m.rows), int(m.cols), m.row_bytes };
     };
     auto put_vector = [&](const Vector& v, const float** dst) {
         if (!v) return;
@@ -169,7 +174,8 @@ CudaBackend::Placed CudaBackend::place(Arena& a, std::vector<Upload>* uploads, c
     };
     // the experts of one tensor back to back, a fixed stride apart, so a kernel indexes them by id
     auto put_experts = [&](const std::vector<Matrix>& ms, int n_use, DevExperts* dst, const char* what) {
-        if (int(ms.size()) < n_use) throw Error(fmt::format("the model has {} {} experts, expected {}", ms.size(), what, n_use));
+        if (int(ms.size()) < n_use)
+            throw Error(fmt::format("the model has {} {} experts, expected {}", ms.size(), what, n_use));
         const Matrix& m0 = ms[0];
         const size_t stride = (m0.bytes() + Arena::kAlign - 1) / Arena::kAlign * Arena::kAlign;
         uint8_t* d = a.take_bytes(stride * size_t(n_use));
@@ -180,10 +186,10 @@ CudaBackend::Placed CudaBackend::place(Arena& a, std::vector<Upload>* uploads, c
             }
             copy(m.data, m.bytes(), d ? d + size_t(e) * stride : nullptr);
         }
-        *dst = DevExperts{d, m0.type, int(m0.rows), int(m0.cols), m0.row_bytes, stride};
+        *dst = DevExperts { d, m0.type, int(m0.rows), int(m0.cols), m0.row_bytes, stride };
     };
 
-    m_layers.assign(size_t(c.n_layer), DevLayer{});
+    m_layers.assign(size_t(c.n_layer), DevLayer {});
     put_matrix(w.tok_embd, &m_tok_embd);
     put_vector(w.output_norm, &m_output_norm);
     put_matrix(w.output, &m_output);
@@ -211,11 +217,12 @@ CudaBackend::Placed CudaBackend::place(Arena& a, std::vector<Upload>* uploads, c
         put_experts(l.down_exp, m_n_exp, &d.down_exp, "ffn_down");
     }
     const size_t weight_bytes = a.size();
-    return {weight_bytes, m_s.layout(a, shape)};
+    return { weight_bytes, m_s.layout(a, shape) };
 }
 
 CudaBackend::CudaBackend(std::shared_ptr<const Model> model, const BackendOptions& opts)
-    : m_model(std::move(model)), m_c(m_model->config()) {
+    : m_model(std::move(model))
+    , m_c(m_model->config()) {
     const ModelConfig& c = m_c;
     check_supported(c, m_model->weights());
     const BackendShape bs = backend_shape(c, opts);
@@ -233,8 +240,8 @@ CudaBackend::CudaBackend(std::shared_ptr<const Model> model, const BackendOption
     CUDA_CHECK(cudaSetDevice(gpu->device));
     const int max_ctx = attention_max_ctx();
     if (m_ctx > max_ctx) {
-        throw Error(fmt::format("the CUDA backend's attention takes at most {} positions; use --ctx {} or less", max_ctx,
-                                max_ctx));
+        throw Error(fmt::format(
+            "the CUDA backend's attention takes at most {} positions; use --ctx {} or less", max_ctx, max_ctx));
     }
 
     RunShape shape;
@@ -253,7 +260,7 @@ CudaBackend::CudaBackend(std::shared_ptr<const Model> model, const BackendOption
     shape.n_route = shape.B * size_t(std::max(m_n_moe, 1)) * size_t(m_top_k);
     // room for at least one row of the widest dense matrix
     if (m_batch >= kGemmMinTokens) {
-        shape.gemm_floats = std::max<size_t>(kGemmScratchFloats, std::max({shape.D, shape.q_dim, shape.SF}));
+        shape.gemm_floats = std::max<size_t>(kGemmScratchFloats, std::max({ shape.D, shape.q_dim, shape.SF }));
     }
     shape.cublas_ws_bytes = kCublasWorkspace;
     m_gemm_floats = shape.gemm_floats;
@@ -270,9 +277,8 @@ CudaBackend::CudaBackend(std::shared_ptr<const Model> model, const BackendOption
         throw Error(fmt::format("the model needs {} of GPU memory (weights {}, KV cache for {} positions {}, "
                                 "buffers {}, plus {} for CUDA itself) but only {} of {} is free on {}; use a "
                                 "smaller --ctx or --batch, a smaller quantization, or --backend cpu",
-                                gib(total + kReserve), gib(weight_bytes), m_ctx, gib(kv_bytes),
-                                gib(total - weight_bytes - kv_bytes), gib(kReserve), gib(free_b), gib(total_b),
-                                gpu->name));
+            gib(total + kReserve), gib(weight_bytes), m_ctx, gib(kv_bytes), gib(total - weight_bytes - kv_bytes),
+            gib(kReserve), gib(free_b), gib(total_b), gpu->name));
     }
 
     const size_t B = shape.B, V = shape.V, n_route = shape.n_route;
@@ -289,7 +295,8 @@ CudaBackend::CudaBackend(std::shared_ptr<const Model> model, const BackendOption
         CUDA_CHECK(cudaMallocHost(&m_h_logits, B * V * sizeof(float)));
         CUDA_CHECK(cudaMallocHost(&m_h_ids, n_route * sizeof(int32_t)));
         CUDA_CHECK(cudaMallocHost(&m_h_w, n_route * sizeof(float)));
-        for (const Upload& u : uploads) CUDA_CHECK(cudaMemcpy(u.dst, u.src, u.bytes, cudaMemcpyHostToDevice));
+        for (const Upload& u : uploads)
+            CUDA_CHECK(cudaMemcpy(u.dst, u.src, u.bytes, cudaMemcpyHostToDevice));
 
         // RoPE frequencies exactly as the CPU twin computes them
         std::vector<float> inv_freq(shape.half_hd);
@@ -303,7 +310,7 @@ CudaBackend::CudaBackend(std::shared_ptr<const Model> model, const BackendOption
         attention_prepare(c.head_dim, m_ctx);
         CUDA_CHECK(cudaDeviceSynchronize());
     } catch (...) {
-        release();  // nothing half-loaded is left behind
+        release(); // nothing half-loaded is left behind
         throw;
     }
     if (const char* g = std::getenv("MOE_CUDA_GRAPHS"); g && std::strcmp(g, "0") == 0) m_use_graph = false;
@@ -366,8 +373,8 @@ void CudaBackend::layer(int il, int n) {
     // RoPE, then append k and v to the cache
     float* kc = m_s.k_cache + size_t(il) * size_t(m_ctx) * size_t(kvd);
     float* vc = m_s.v_cache + size_t(il) * size_t(m_ctx) * size_t(kvd);
-    launch_rope_store(m_s.q, m_s.k, m_s.v, kc, vc, m_s.inv_freq, m_s.io, n, c.n_head, c.n_head_kv, hd,
-                      c.rope == RopeStyle::neox, s);
+    launch_rope_store(
+        m_s.q, m_s.k, m_s.v, kc, vc, m_s.inv_freq, m_s.io, n, c.n_head, c.n_head_kv, hd, c.rope == RopeStyle::neox, s);
     // causal attention over the cache (GQA)
     launch_attention(m_s.q, kc, vc, m_s.att, m_s.io, n, c.n_head, c.n_head_kv, hd, m_ctx, s);
     // output projection, residual
@@ -387,7 +394,7 @@ void CudaBackend::layer(int il, int n) {
         launch_route(m_s.router, n, E, K, c.gating == Gating::sigmoid, c.norm_topk, ids, wts, stride, &m_s.groups, s);
         if (n > 1) launch_group(ids, wts, stride, n, K, E, m_s.groups, s);
     } else {
-        launch_group(m_s.dense_ids, m_s.dense_w, 1, n, 1, 1, m_s.groups, s);  // dense: one expert of weight 1
+        launch_group(m_s.dense_ids, m_s.dense_w, 1, n, 1, 1, m_s.groups, s); // dense: one expert of weight 1
     }
     // mix w2(silu(w1 x) * w3 x), only for the experts some token was routed to
     const int n_pairs = n * K;
@@ -406,7 +413,7 @@ void CudaBackend::layer(int il, int n) {
     }
     // weighted sum of the expert outputs (+ shared expert), residual
     launch_combine(m_s.x, m_s.y, m_s.groups, n, K, D, shared ? m_s.sh_y : nullptr, m_s.sh_gate,
-                   shared && c.shexp_gated && l.gate_inp_shexp.data, s);
+        shared && c.shexp_gated && l.gate_inp_shexp.data, s);
 }
 
 void CudaBackend::run(int n, bool all_logits) {
@@ -414,18 +421,20 @@ void CudaBackend::run(int n, bool all_logits) {
     const int D = c.n_embd;
     // token embeddings (ids at m_s.io + 1)
     launch_embed(m_tok_embd, m_s.io + 1, n, m_s.x, m_stream);
-    for (int il = 0; il < c.n_layer; ++il) layer(il, n);
+    for (int il = 0; il < c.n_layer; ++il)
+        layer(il, n);
     // final rmsnorm and classifier, for every token or only the last
     const int first = all_logits ? 0 : n - 1;
-    launch_rmsnorm(m_s.x + size_t(first) * D, D, m_output_norm, m_s.xn + size_t(first) * D, D, n - first, D, c.rms_eps,
-                   m_stream);
+    launch_rmsnorm(
+        m_s.x + size_t(first) * D, D, m_output_norm, m_s.xn + size_t(first) * D, D, n - first, D, c.rms_eps, m_stream);
     mm(m_output, m_s.xn + size_t(first) * D, n - first, D, m_s.logits + size_t(first) * size_t(c.n_vocab), c.n_vocab);
 }
 
 void CudaBackend::forward(const int32_t* tokens, int n, int pos0, bool all_logits) {
     const ModelConfig& c = m_c;
     if (m_failed) {
-        throw Error(fmt::format("the GPU backend stopped after an earlier error ({}); load the model again", m_fail_msg));
+        throw Error(
+            fmt::format("the GPU backend stopped after an earlier error ({}); load the model again", m_fail_msg));
     }
     if (n <= 0 || n > m_batch) throw Error(fmt::format("batch of {} tokens; the backend takes 1 to {}", n, m_batch));
     if (pos0 < 0 || pos0 + n > m_ctx) {
@@ -475,7 +484,7 @@ void CudaBackend::forward(const int32_t* tokens, int n, int pos0, bool all_logit
         const int first = all_logits ? 0 : n - 1;
         const size_t V = size_t(c.n_vocab);
         CUDA_CHECK(cudaMemcpyAsync(m_h_logits + size_t(first) * V, m_s.logits + size_t(first) * V,
-                                   size_t(n - first) * V * sizeof(float), cudaMemcpyDeviceToHost, m_stream));
+            size_t(n - first) * V * sizeof(float), cudaMemcpyDeviceToHost, m_stream));
         if (m_n_moe > 0) {
             const size_t nr = size_t(n) * size_t(m_n_moe) * size_t(m_top_k);
             CUDA_CHECK(cudaMemcpyAsync(m_h_ids, m_s.route_ids, nr * sizeof(int32_t), cudaMemcpyDeviceToHost, m_stream));
@@ -496,6 +505,8 @@ std::unique_ptr<Backend> make_cuda_backend(std::shared_ptr<const Model> model, c
     return std::make_unique<CudaBackend>(std::move(model), opts);
 }
 
-bool cuda_built() { return true; }
+bool cuda_built() {
+    return true;
+}
 
 } // namespace moe

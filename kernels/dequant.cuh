@@ -20,14 +20,17 @@ __device__ __forceinline__ void dequant_chunk(const uint8_t* __restrict__ row, i
 #pragma unroll
         for (int i = 0; i < 8; ++i) {
             const float4 f = __ldg(p + i);
-            v[4 * i] = f.x; v[4 * i + 1] = f.y; v[4 * i + 2] = f.z; v[4 * i + 3] = f.w;
+            v[4 * i] = f.x;
+            v[4 * i + 1] = f.y;
+            v[4 * i + 2] = f.z;
+            v[4 * i + 3] = f.w;
         }
     } else if constexpr (T == T_F16 || T == T_BF16) {
         const uint4* p = reinterpret_cast<const uint4*>(row + size_t(chunk) * 64);
 #pragma unroll
         for (int i = 0; i < 4; ++i) {
             const uint4 u = __ldg(p + i);
-            const uint32_t w[4] = {u.x, u.y, u.z, u.w};
+            const uint32_t w[4] = { u.x, u.y, u.z, u.w };
 #pragma unroll
             for (int k = 0; k < 4; ++k) {
                 const uint16_t lo = uint16_t(w[k] & 0xFFFFu), hi = uint16_t(w[k] >> 16);
@@ -45,7 +48,8 @@ __device__ __forceinline__ void dequant_chunk(const uint8_t* __restrict__ row, i
         const float d = load_half(b);
         const int8_t* q = reinterpret_cast<const int8_t*>(b + 2);
 #pragma unroll
-        for (int j = 0; j < 32; ++j) v[j] = __fmul_rn(float(q[j]), d);
+        for (int j = 0; j < 32; ++j)
+            v[j] = __fmul_rn(float(q[j]), d);
     } else if constexpr (T == T_Q4_0) {
         const uint8_t* b = row + size_t(chunk) * 18;
         const float d = load_half(b);
@@ -58,7 +62,7 @@ __device__ __forceinline__ void dequant_chunk(const uint8_t* __restrict__ row, i
         }
     } else if constexpr (T == T_Q4_K || T == T_Q5_K) {
         const uint8_t* b = row + size_t(chunk >> 3) * TypeInfo<T>::block_bytes;
-        const int j = chunk & 7;  // sub-block: 64-element run c = j/2, low (j even) or high nibbles
+        const int j = chunk & 7; // sub-block: 64-element run c = j/2, low (j even) or high nibbles
         const float d = load_half(b);
         const float dmin = load_half(b + 2);
         int sc, mn;
@@ -68,20 +72,21 @@ __device__ __forceinline__ void dequant_chunk(const uint8_t* __restrict__ row, i
         if constexpr (T == T_Q4_K) {
             const uint8_t* q = b + 16 + 32 * c;
 #pragma unroll
-            for (int l = 0; l < 32; ++l) v[l] = __fsub_rn(__fmul_rn(d1, float((q[l] >> shift) & 0x0F)), m1);
+            for (int l = 0; l < 32; ++l)
+                v[l] = __fsub_rn(__fmul_rn(d1, float((q[l] >> shift) & 0x0F)), m1);
         } else {
             const uint8_t* qh = b + 16;
             const uint8_t* q = b + 48 + 32 * c;
 #pragma unroll
             for (int l = 0; l < 32; ++l) {
-                const int h = (qh[l] >> j) & 1;  // bit 2c (low half) or 2c+1 (high half) = bit j
+                const int h = (qh[l] >> j) & 1; // bit 2c (low half) or 2c+1 (high half) = bit j
                 v[l] = __fsub_rn(__fmul_rn(d1, float(((q[l] >> shift) & 0x0F) + 16 * h)), m1);
             }
         }
     } else if constexpr (T == T_Q6_K) {
         const uint8_t* b = row + size_t(chunk >> 3) * 210;
         const int j = chunk & 7;
-        const int half = j >> 2, qq = j & 3;  // elements 128*half + 32*qq + l
+        const int half = j >> 2, qq = j & 3; // elements 128*half + 32*qq + l
         const uint8_t* ql = b + 64 * half;
         const uint8_t* qh = b + 128 + 32 * half;
         const int8_t* sc = reinterpret_cast<const int8_t*>(b + 192) + 8 * half;

@@ -86,7 +86,7 @@ std::optional<GpuInfo> cuda_device_info(std::string* why) {
             if (e == cudaErrorInsufficientDriver) {
                 *why = fmt::format("no usable NVIDIA driver: the driver is missing or older than CUDA {}.{} that this "
                                    "build needs",
-                                   runtime / 1000, runtime % 1000 / 10);
+                    runtime / 1000, runtime % 1000 / 10);
             } else if (e == cudaErrorNoDevice) {
                 *why = "no CUDA GPU found";
             } else {
@@ -101,7 +101,7 @@ std::optional<GpuInfo> cuda_device_info(std::string* why) {
     }
     GpuInfo g;
     g.device = 0;
-    cudaDeviceProp p{};
+    cudaDeviceProp p {};
     if (cudaGetDeviceProperties(&p, 0) != cudaSuccess) {
         (void)cudaGetLastError();
         if (why) *why = "the CUDA GPU could not be queried";
@@ -129,7 +129,7 @@ std::optional<double> cuda_copy_bandwidth(size_t bytes, int reps) {
     double best = 0.0;
     size_t free_b = 0, total_b = 0;
     CUDA_CHECK(cudaMemGetInfo(&free_b, &total_b));
-    bytes = std::min(bytes, free_b / 4);  // leave the rest alone
+    bytes = std::min(bytes, free_b / 4); // leave the rest alone
     if (bytes < (1u << 20)) return std::nullopt;
     try {
         CUDA_CHECK(cudaMalloc(&a, bytes));
@@ -137,7 +137,7 @@ std::optional<double> cuda_copy_bandwidth(size_t bytes, int reps) {
         CUDA_CHECK(cudaMemset(a, 1, bytes));
         CUDA_CHECK(cudaEventCreate(&e0));
         CUDA_CHECK(cudaEventCreate(&e1));
-        CUDA_CHECK(cudaMemcpy(b, a, bytes, cudaMemcpyDeviceToDevice));  // warm-up
+        CUDA_CHECK(cudaMemcpy(b, a, bytes, cudaMemcpyDeviceToDevice)); // warm-up
         for (int r = 0; r < std::max(1, reps); ++r) {
             CUDA_CHECK(cudaEventRecord(e0));
             CUDA_CHECK(cudaMemcpy(b, a, bytes, cudaMemcpyDeviceToDevice));
@@ -145,7 +145,7 @@ std::optional<double> cuda_copy_bandwidth(size_t bytes, int reps) {
             CUDA_CHECK(cudaEventSynchronize(e1));
             float ms = 0.0f;
             CUDA_CHECK(cudaEventElapsedTime(&ms, e0, e1));
-            if (ms > 0.0f) best = std::max(best, 2.0 * double(bytes) / (double(ms) * 1e-3));  // read + write
+            if (ms > 0.0f) best = std::max(best, 2.0 * double(bytes) / (double(ms) * 1e-3)); // read + write
         }
     } catch (...) {
         if (a) cudaFree(a);

@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
-struct cublasContext;  // cublasHandle_t is cublasContext*
+struct cublasContext; // cublasHandle_t is cublasContext*
 
 namespace moe::cuda {
 
@@ -32,7 +32,7 @@ void launch_matvec(const DevMatrix& w, const float* x, int n, int ldx, float* y,
 // into `scratch` (scratch_floats floats, at least one row) slab by slab, each
 // slab multiplied with SGEMM (FP32 math) on the handle's stream.
 void launch_gemm(cublasContext* cublas, const DevMatrix& w, const float* x, int n, int ldx, float* y, int ldy,
-                 float* scratch, size_t scratch_floats, cudaStream_t s);
+    float* scratch, size_t scratch_floats, cudaStream_t s);
 
 // out (nrows, w.cols) = dequantized rows [row0, row0 + nrows) of W.
 void launch_dequant_rows(const DevMatrix& w, int row0, int nrows, float* out, cudaStream_t s);

@@ -20,11 +20,12 @@ template <uint32_t T> constexpr int stage_words() {
 // acc[t] = row · xs[t] for t < nt (NT at most), reduced over the warp: every
 // lane holds the result. stage: this warp's stage_words<T>() words of shared memory.
 template <uint32_t T, int NT>
-__device__ __forceinline__ void warp_row_dot(const uint8_t* __restrict__ wrow, int n_chunks,
-                                             const float* const* xs, int nt, float* acc, uint4* stage) {
+__device__ __forceinline__ void warp_row_dot(
+    const uint8_t* __restrict__ wrow, int n_chunks, const float* const* xs, int nt, float* acc, uint4* stage) {
     const int lane = threadIdx.x & 31;
 #pragma unroll
-    for (int t = 0; t < NT; ++t) acc[t] = 0.0f;
+    for (int t = 0; t < NT; ++t)
+        acc[t] = 0.0f;
     if constexpr (!kStaged<T>) {
         // F32/F16/BF16: each lane reads its chunks with 16-byte loads directly
         for (int c = lane; c < n_chunks; c += 32) {
@@ -51,7 +52,8 @@ __device__ __forceinline__ void warp_row_dot(const uint8_t* __restrict__ wrow, i
         for (int tile = 0; tile < n_tiles; ++tile) {
             const TileSpan sp = tile_span<T>(wrow, tile, n_chunks);
             const uint4* src = reinterpret_cast<const uint4*>(sp.aligned);
-            for (int i = lane; i < sp.words; i += 32) stage[i] = __ldg(src + i);
+            for (int i = lane; i < sp.words; i += 32)
+                stage[i] = __ldg(src + i);
             __syncwarp();
             if (lane < sp.chunks) {
                 Chunk ch;
@@ -61,26 +63,43 @@ __device__ __forceinline__ void warp_row_dot(const uint8_t* __restrict__ wrow, i
                 for (int t = 0; t < NT; ++t)
                     if (t < nt) acc[t] += chunk_dot(ch, xs[t] + c * 32);
             }
-            __syncwarp();  // the next tile overwrites the stage
+            __syncwarp(); // the next tile overwrites the stage
         }
     }
 #pragma unroll
-    for (int t = 0; t < NT; ++t) acc[t] = warp_sum(acc[t]);
+    for (int t = 0; t < NT; ++t)
+        acc[t] = warp_sum(acc[t]);
 }
 
 // Calls f.template operator()<T>() with the compile-time type; false when unsupported.
-template <typename F>
-__host__ bool dispatch_type(uint32_t type, F&& f) {
+template <typename F> __host__ bool dispatch_type(uint32_t type, F&& f) {
     switch (type) {
-    case T_F32: f.template operator()<T_F32>(); return true;
-    case T_F16: f.template operator()<T_F16>(); return true;
-    case T_BF16: f.template operator()<T_BF16>(); return true;
-    case T_Q8_0: f.template operator()<T_Q8_0>(); return true;
-    case T_Q4_0: f.template operator()<T_Q4_0>(); return true;
-    case T_Q4_K: f.template operator()<T_Q4_K>(); return true;
-    case T_Q5_K: f.template operator()<T_Q5_K>(); return true;
-    case T_Q6_K: f.template operator()<T_Q6_K>(); return true;
-    default: return false;
+    case T_F32:
+        f.template operator()<T_F32>();
+        return true;
+    case T_F16:
+        f.template operator()<T_F16>();
+        return true;
+    case T_BF16:
+        f.template operator()<T_BF16>();
+        return true;
+    case T_Q8_0:
+        f.template operator()<T_Q8_0>();
+        return true;
+    case T_Q4_0:
+        f.template operator()<T_Q4_0>();
+        return true;
+    case T_Q4_K:
+        f.template operator()<T_Q4_K>();
+        return true;
+    case T_Q5_K:
+        f.template operator()<T_Q5_K>();
+        return true;
+    case T_Q6_K:
+        f.template operator()<T_Q6_K>();
+        return true;
+    default:
+        return false;
     }
 }
 

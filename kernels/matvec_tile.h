@@ -31,23 +31,54 @@ namespace moe::cuda {
 
 // ggml type ids (engine/quant/quant.h), repeated so device code needs no engine header.
 enum : uint32_t {
-    T_F32 = 0, T_F16 = 1, T_Q4_0 = 2, T_Q8_0 = 8, T_Q4_K = 12, T_Q5_K = 13, T_Q6_K = 14, T_BF16 = 30,
+    T_F32 = 0,
+    T_F16 = 1,
+    T_Q4_0 = 2,
+    T_Q8_0 = 8,
+    T_Q4_K = 12,
+    T_Q5_K = 13,
+    T_Q6_K = 14,
+    T_BF16 = 30,
 };
 
 // Bytes of a block, and 32-element chunks per block.
 template <uint32_t T> struct TypeInfo;
-template <> struct TypeInfo<T_F32>  { static constexpr int block_bytes = 128; static constexpr int chunks = 1; };
-template <> struct TypeInfo<T_F16>  { static constexpr int block_bytes = 64;  static constexpr int chunks = 1; };
-template <> struct TypeInfo<T_BF16> { static constexpr int block_bytes = 64;  static constexpr int chunks = 1; };
-template <> struct TypeInfo<T_Q8_0> { static constexpr int block_bytes = 34;  static constexpr int chunks = 1; };
-template <> struct TypeInfo<T_Q4_0> { static constexpr int block_bytes = 18;  static constexpr int chunks = 1; };
-template <> struct TypeInfo<T_Q4_K> { static constexpr int block_bytes = 144; static constexpr int chunks = 8; };
-template <> struct TypeInfo<T_Q5_K> { static constexpr int block_bytes = 176; static constexpr int chunks = 8; };
-template <> struct TypeInfo<T_Q6_K> { static constexpr int block_bytes = 210; static constexpr int chunks = 8; };
+template <> struct TypeInfo<T_F32> {
+    static constexpr int block_bytes = 128;
+    static constexpr int chunks = 1;
+};
+template <> struct TypeInfo<T_F16> {
+    static constexpr int block_bytes = 64;
+    static constexpr int chunks = 1;
+};
+template <> struct TypeInfo<T_BF16> {
+    static constexpr int block_bytes = 64;
+    static constexpr int chunks = 1;
+};
+template <> struct TypeInfo<T_Q8_0> {
+    static constexpr int block_bytes = 34;
+    static constexpr int chunks = 1;
+};
+template <> struct TypeInfo<T_Q4_0> {
+    static constexpr int block_bytes = 18;
+    static constexpr int chunks = 1;
+};
+template <> struct TypeInfo<T_Q4_K> {
+    static constexpr int block_bytes = 144;
+    static constexpr int chunks = 8;
+};
+template <> struct TypeInfo<T_Q5_K> {
+    static constexpr int block_bytes = 176;
+    static constexpr int chunks = 8;
+};
+template <> struct TypeInfo<T_Q6_K> {
+    static constexpr int block_bytes = 210;
+    static constexpr int chunks = 8;
+};
 
 // Whether rows of this type are staged in tiles (block formats) or read
 // directly with 16-byte loads per lane (F32/F16/BF16).
-template <uint32_t T> constexpr bool kStaged = T != T_F32 && T != T_F16 && T != T_BF16;
+template <uint32_t T> constexpr bool kStaged = T != T_F32&& T != T_F16&& T != T_BF16;
 
 // Tile geometry: 32 chunks, their bytes, and the 16-byte words staged for
 // them (one more for the alignment shift).
@@ -85,7 +116,7 @@ MOE_HD float half_bits_to_float(uint16_t h) {
     uint32_t exp = (h >> 10) & 0x1Fu, mant = h & 0x3FFu, bits;
     if (exp == 0 && mant == 0) {
         bits = sign;
-    } else if (exp == 0) {  // subnormal: normalise
+    } else if (exp == 0) { // subnormal: normalise
         exp = 113;
         while (!(mant & 0x400u)) {
             mant <<= 1;
@@ -103,7 +134,9 @@ MOE_HD float half_bits_to_float(uint16_t h) {
 #endif
 }
 
-MOE_HD float load_half_le(const uint8_t* p) { return half_bits_to_float(uint16_t(p[0] | (p[1] << 8))); }
+MOE_HD float load_half_le(const uint8_t* p) {
+    return half_bits_to_float(uint16_t(p[0] | (p[1] << 8)));
+}
 
 // The 6-bit scale and min of sub-block j of a Q4_K/Q5_K super-block (scales at s).
 MOE_HD void k_scale_min(const uint8_t* s, int j, int* sc, int* mn) {
@@ -127,12 +160,13 @@ template <uint32_t T> MOE_HD void decode_chunk(const uint8_t* blk, int j, Chunk&
     if constexpr (T == T_Q8_0) {
         c.a = c.b = load_half_le(blk);
         c.m = 0.0f;
-MOE_UNROLL
-        for (int l = 0; l < 32; ++l) c.q[l] = float(int8_t(blk[2 + l]));
+        MOE_UNROLL
+        for (int l = 0; l < 32; ++l)
+            c.q[l] = float(int8_t(blk[2 + l]));
     } else if constexpr (T == T_Q4_0) {
         c.a = c.b = load_half_le(blk);
         c.m = 0.0f;
-MOE_UNROLL
+        MOE_UNROLL
         for (int l = 0; l < 16; ++l) {
             const int q = blk[2 + l];
             c.q[l] = float((q & 0x0F) - 8);
@@ -147,13 +181,15 @@ MOE_UNROLL
         const int run = j >> 1, shift = (j & 1) * 4;
         if constexpr (T == T_Q4_K) {
             const uint8_t* q = blk + 16 + 32 * run;
-MOE_UNROLL
-            for (int l = 0; l < 32; ++l) c.q[l] = float((q[l] >> shift) & 0x0F);
+            MOE_UNROLL
+            for (int l = 0; l < 32; ++l)
+                c.q[l] = float((q[l] >> shift) & 0x0F);
         } else {
             const uint8_t* qh = blk + 16;
             const uint8_t* q = blk + 48 + 32 * run;
-MOE_UNROLL
-            for (int l = 0; l < 32; ++l) c.q[l] = float(((q[l] >> shift) & 0x0F) + 16 * ((qh[l] >> j) & 1));
+            MOE_UNROLL
+            for (int l = 0; l < 32; ++l)
+                c.q[l] = float(((q[l] >> shift) & 0x0F) + 16 * ((qh[l] >> j) & 1));
         }
     } else if constexpr (T == T_Q6_K) {
         // elements 128*half + 32*qq + l: low 4 bits from ql, high 2 from qh, 16 elements per scale
@@ -166,8 +202,9 @@ MOE_UNROLL
         c.b = d * float(sc[2 * qq + 1]);
         c.m = 0.0f;
         const int nshift = (qq >> 1) * 4, hshift = 2 * qq;
-MOE_UNROLL
-        for (int l = 0; l < 32; ++l) c.q[l] = float((((ql[l] >> nshift) & 0x0F) | (((qh[l] >> hshift) & 3) << 4)) - 32);
+        MOE_UNROLL
+        for (int l = 0; l < 32; ++l)
+            c.q[l] = float((((ql[l] >> nshift) & 0x0F) | (((qh[l] >> hshift) & 3) << 4)) - 32);
     }
 }
 
@@ -176,7 +213,7 @@ MOE_HD float chunk_dot(const Chunk& c, const float* x) {
     float s0 = 0.0f, s1 = 0.0f, sx = 0.0f;
 #if defined(__CUDA_ARCH__)
     const float4* xp = reinterpret_cast<const float4*>(x);
-MOE_UNROLL
+    MOE_UNROLL
     for (int i = 0; i < 8; ++i) {
         const float4 f = xp[i];
         const float d = c.q[4 * i] * f.x + c.q[4 * i + 1] * f.y + c.q[4 * i + 2] * f.z + c.q[4 * i + 3] * f.w;

@@ -1,5 +1,5 @@
-#include "moe.cuh"
 #include "matvec_core.cuh"
+#include "moe.cuh"
 #include "norm.cuh"
 
 #include "error.h"
@@ -11,7 +11,7 @@ namespace moe::cuda {
 namespace {
 
 constexpr int kWarps = 4;
-constexpr int kRouteMaxPerLane = 16;  // experts per lane held in registers: E <= 512
+constexpr int kRouteMaxPerLane = 16; // experts per lane held in registers: E <= 512
 constexpr int kGroupThreads = 256;
 constexpr unsigned kFull = 0xffffffffu;
 
@@ -19,12 +19,11 @@ constexpr unsigned kFull = 0xffffffffu;
 // (loads coalesced), softmax/sigmoid by warp reductions, then K rounds of
 // warp argmax; lane j keeps the j-th pick. NPL = experts per lane.
 template <int NPL>
-__global__ void __launch_bounds__(kWarps * 32)
-route_kernel(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, int32_t* ids_out, float* w_out,
-             int stride, MoeGroups g, bool write_groups) {
+__global__ void __launch_bounds__(kWarps * 32) route_kernel(float* logits, int n, int E, int K, bool sigmoid,
+    bool norm_topk, int32_t* ids_out, float* w_out, int stride, MoeGroups g, bool write_groups) {
     const int t = int(blockIdx.x) * kWarps + int(threadIdx.x >> 5);
     const int lane = int(threadIdx.x & 31);
-    if (t >= n) return;  // whole warps leave together: the shuffles below see full warps
+    if (t >= n) return; // whole warps leave together: the shuffles below see full warps
     float* p = logits + size_t(t) * size_t(E);
     float v[NPL];
 #pragma unroll
@@ -35,7 +34,8 @@ route_kernel(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, i
     if (!sigmoid) {
         float mx = -INFINITY;
 #pragma unroll
-        for (int i = 0; i < NPL; ++i) mx = fmaxf(mx, v[i]);
+        for (int i = 0; i < NPL; ++i)
+            mx = fmaxf(mx, v[i]);
         mx = warp_max(mx);
         float sum = 0.0f;
 #pragma unroll
@@ -56,11 +56,11 @@ route_kernel(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, i
     }
 #pragma unroll
     for (int i = 0; i < NPL; ++i)
-        if (32 * i + lane < E) p[32 * i + lane] = v[i];  // the probabilities, as the CPU twin leaves them
+        if (32 * i + lane < E) p[32 * i + lane] = v[i]; // the probabilities, as the CPU twin leaves them
 
     // top-k: each round every lane offers its best untaken expert, the warp
     // keeps the largest (ties to the lower id, as the CPU twin), its lane marks it taken
-    uint32_t taken = 0;  // bit i: v[i] taken
+    uint32_t taken = 0; // bit i: v[i] taken
     float my_w = 0.0f, wsum = 0.0f;
     int my_id = 0;
     for (int j = 0; j < K; ++j) {
@@ -87,7 +87,7 @@ route_kernel(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, i
             my_w = bv;
             my_id = bi;
         }
-        wsum += bv;  // in pick order, as the CPU twin sums
+        wsum += bv; // in pick order, as the CPU twin sums
     }
     if (norm_topk) my_w = my_w / wsum;
     if (lane < K) {
@@ -120,21 +120,23 @@ route_kernel(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, i
 // same expert before it (token order within an expert, as the CPU twin).
 // Dynamic shared memory: (2E + 1 + n*K) ints when SMEM, (2E + 1) otherwise.
 template <bool SMEM>
-__global__ void __launch_bounds__(kGroupThreads)
-group_kernel(const int32_t* __restrict__ ids, const float* __restrict__ w, int stride, int n, int K, int E,
-             MoeGroups g) {
+__global__ void __launch_bounds__(kGroupThreads) group_kernel(
+    const int32_t* __restrict__ ids, const float* __restrict__ w, int stride, int n, int K, int E, MoeGroups g) {
     extern __shared__ int32_t sm[];
-    int32_t* cnt = sm;            // (E)
-    int32_t* start = sm + E;      // (E + 1)
-    int32_t* pid = sm + 2 * E + 1;  // (n*K) expert of pair p, when SMEM
+    int32_t* cnt = sm; // (E)
+    int32_t* start = sm + E; // (E + 1)
+    int32_t* pid = sm + 2 * E + 1; // (n*K) expert of pair p, when SMEM
     const int P = n * K;
     const int tid = int(threadIdx.x);
     auto id_of = [&](int p) { return SMEM ? pid[p] : ids[size_t(p / K) * size_t(stride) + size_t(p % K)]; };
-    for (int e = tid; e < E; e += blockDim.x) cnt[e] = 0;
+    for (int e = tid; e < E; e += blockDim.x)
+        cnt[e] = 0;
     if (SMEM)
-        for (int p = tid; p < P; p += blockDim.x) pid[p] = ids[size_t(p / K) * size_t(stride) + size_t(p % K)];
+        for (int p = tid; p < P; p += blockDim.x)
+            pid[p] = ids[size_t(p / K) * size_t(stride) + size_t(p % K)];
     __syncthreads();
-    for (int p = tid; p < P; p += blockDim.x) atomicAdd(&cnt[id_of(p)], 1);
+    for (int p = tid; p < P; p += blockDim.x)
+        atomicAdd(&cnt[id_of(p)], 1);
     __syncthreads();
     if (tid < 32) {
         const int lane = tid;
@@ -143,7 +145,7 @@ group_kernel(const int32_t* __restrict__ ids, const float* __restrict__ w, int s
             const int e = e0 + lane;
             const int c = e < E ? cnt[e] : 0;
             const int a = c > 0 ? 1 : 0;
-            int sc = c, sa = a;  // inclusive scans over the lanes
+            int sc = c, sa = a; // inclusive scans over the lanes
 #pragma unroll
             for (int o = 1; o < 32; o <<= 1) {
                 const int yc = __shfl_up_sync(kFull, sc, o);
@@ -172,7 +174,8 @@ group_kernel(const int32_t* __restrict__ ids, const float* __restrict__ w, int s
     for (int p = tid; p < P; p += blockDim.x) {
         const int e = id_of(p);
         int rank = 0;
-        for (int q = 0; q < p; ++q) rank += id_of(q) == e;
+        for (int q = 0; q < p; ++q)
+            rank += id_of(q) == e;
         const int slot = start[e] + rank;
         g.slot_token[slot] = p / K;
         g.slot_weight[slot] = w[size_t(p / K) * size_t(stride) + size_t(p % K)];
@@ -185,14 +188,14 @@ enum class XMode { by_token, by_slot };
 // grid (ceil(rows/kWarps), max_groups): block y handles active expert y, one warp per row.
 // TWO: gate and up fused, out = silu(gate·x) * (up·x); else out = w·x.
 template <uint32_t T, int NT, bool TWO, XMode XM>
-__global__ void __launch_bounds__(kWarps * 32)
-expert_kernel(DevExperts a, DevExperts b, const float* __restrict__ x, int ldx, MoeGroups g, float* __restrict__ out) {
+__global__ void __launch_bounds__(kWarps * 32) expert_kernel(
+    DevExperts a, DevExperts b, const float* __restrict__ x, int ldx, MoeGroups g, float* __restrict__ out) {
     __shared__ uint4 stage[kWarps * stage_words<T>()];
     const int i = blockIdx.y;
     if (i >= *g.n_active) return;
     const int warp = threadIdx.x >> 5;
     const int r = blockIdx.x * kWarps + warp;
-    if (r >= a.rows) return;  // the whole warp
+    if (r >= a.rows) return; // the whole warp
     uint4* my_stage = stage + warp * stage_words<T>();
     const int e = g.act[i];
     const int s0 = g.act_start[i], s1 = g.act_start[i + 1];
@@ -213,7 +216,8 @@ expert_kernel(DevExperts a, DevExperts b, const float* __restrict__ x, int ldx, 
             float accb[NT];
             warp_row_dot<T, NT>(wb, n_chunks, xs, nt, accb, my_stage);
 #pragma unroll
-            for (int t = 0; t < NT; ++t) acc[t] = acc[t] / (1.0f + expf(-acc[t])) * accb[t];
+            for (int t = 0; t < NT; ++t)
+                acc[t] = acc[t] / (1.0f + expf(-acc[t])) * accb[t];
         }
         if ((threadIdx.x & 31) == 0) {
 #pragma unroll
@@ -226,10 +230,10 @@ expert_kernel(DevExperts a, DevExperts b, const float* __restrict__ x, int ldx, 
 
 template <bool TWO, XMode XM>
 void launch_expert(const DevExperts& a, const DevExperts& b, const float* x, int ldx, const MoeGroups& g,
-                   int max_groups, int n_pairs, float* out, cudaStream_t s) {
+    int max_groups, int n_pairs, float* out, cudaStream_t s) {
     const dim3 grid((a.rows + kWarps - 1) / kWarps, max_groups);
     const dim3 block(kWarps * 32);
-    const bool single = n_pairs <= max_groups;  // decode: (almost) one slot per expert
+    const bool single = n_pairs <= max_groups; // decode: (almost) one slot per expert
     dispatch_type(a.type, [&]<uint32_t T>() {
         if (single) {
             expert_kernel<T, 1, TWO, XM><<<grid, block, 0, s>>>(a, b, x, ldx, g, out);
@@ -241,7 +245,7 @@ void launch_expert(const DevExperts& a, const DevExperts& b, const float* x, int
 }
 
 __global__ void combine_kernel(float* x, const float* __restrict__ y, MoeGroups g, int K, int D,
-                               const float* __restrict__ sh_y, const float* __restrict__ sh_gate, bool gated) {
+    const float* __restrict__ sh_y, const float* __restrict__ sh_gate, bool gated) {
     const int t = blockIdx.x;
     float gt = 1.0f;
     if (sh_y && gated) gt = 1.0f / (1.0f + expf(-sh_gate[t]));
@@ -258,17 +262,19 @@ __global__ void combine_kernel(float* x, const float* __restrict__ y, MoeGroups 
 
 } // namespace
 
-int route_max_experts() { return 32 * kRouteMaxPerLane; }
+int route_max_experts() {
+    return 32 * kRouteMaxPerLane;
+}
 
 void launch_route(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, int32_t* ids_out, float* w_out,
-                  int stride, const MoeGroups* single, cudaStream_t s) {
+    int stride, const MoeGroups* single, cudaStream_t s) {
     if (n <= 0) return;
     if (E > route_max_experts() || K > 32 || K > E) {
-        throw Error("the CUDA router takes at most " + std::to_string(route_max_experts()) +
-                    " experts and top-32 (asked: " + std::to_string(E) + " experts, top-" + std::to_string(K) + ")");
+        throw Error("the CUDA router takes at most " + std::to_string(route_max_experts())
+            + " experts and top-32 (asked: " + std::to_string(E) + " experts, top-" + std::to_string(K) + ")");
     }
     const bool groups = single && n == 1;
-    const MoeGroups g = groups ? *single : MoeGroups{};
+    const MoeGroups g = groups ? *single : MoeGroups {};
     const dim3 grid((n + kWarps - 1) / kWarps), block(kWarps * 32);
     const int npl = (E + 31) / 32;
     if (npl <= 1) {
@@ -285,8 +291,8 @@ void launch_route(float* logits, int n, int E, int K, bool sigmoid, bool norm_to
     CUDA_CHECK_LAUNCH();
 }
 
-void launch_group(const int32_t* ids, const float* w, int stride, int n, int K, int E, const MoeGroups& g,
-                  cudaStream_t s) {
+void launch_group(
+    const int32_t* ids, const float* w, int stride, int n, int K, int E, const MoeGroups& g, cudaStream_t s) {
     if (n <= 0) return;
     const size_t base = size_t(2 * E + 1) * sizeof(int32_t);
     const size_t pairs = size_t(n) * size_t(K) * sizeof(int32_t);
@@ -299,7 +305,7 @@ void launch_group(const int32_t* ids, const float* w, int stride, int n, int K, 
 }
 
 void launch_expert_gate_up(const DevExperts& gate, const DevExperts& up, const float* xn, int ldx, const MoeGroups& g,
-                           int max_groups, int n_pairs, float* h, float* u_scratch, cudaStream_t s) {
+    int max_groups, int n_pairs, float* h, float* u_scratch, cudaStream_t s) {
     if (gate.type == up.type) {
         launch_expert<true, XMode::by_token>(gate, up, xn, ldx, g, max_groups, n_pairs, h, s);
         return;
@@ -310,13 +316,13 @@ void launch_expert_gate_up(const DevExperts& gate, const DevExperts& up, const f
     launch_silu_mul(h, u_scratch, size_t(n_pairs) * size_t(gate.rows), s);
 }
 
-void launch_expert_down(const DevExperts& down, const float* h, const MoeGroups& g, int max_groups, int n_pairs,
-                        float* y, cudaStream_t s) {
+void launch_expert_down(
+    const DevExperts& down, const float* h, const MoeGroups& g, int max_groups, int n_pairs, float* y, cudaStream_t s) {
     launch_expert<false, XMode::by_slot>(down, down, h, down.cols, g, max_groups, n_pairs, y, s);
 }
 
 void launch_combine(float* x, const float* y, const MoeGroups& g, int n, int K, int D, const float* sh_y,
-                    const float* sh_gate, bool gated, cudaStream_t s) {
+    const float* sh_gate, bool gated, cudaStream_t s) {
     if (n <= 0) return;
     combine_kernel<<<n, 256, 0, s>>>(x, y, g, K, D, sh_y, sh_gate, gated);
     CUDA_CHECK_LAUNCH();

@@ -22,13 +22,13 @@ namespace moe::cuda {
 // (what launch_group would), so a decode step needs no grouping pass.
 // E <= route_max_experts(), K <= 32.
 void launch_route(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, int32_t* ids_out, float* w_out,
-                  int stride, const MoeGroups* single, cudaStream_t s);
+    int stride, const MoeGroups* single, cudaStream_t s);
 int route_max_experts();
 
 // Groups the n*K pairs by expert (token order kept within an expert), in one
 // block. ids/w of token t at + t*stride.
-void launch_group(const int32_t* ids, const float* w, int stride, int n, int K, int E, const MoeGroups& g,
-                  cudaStream_t s);
+void launch_group(
+    const int32_t* ids, const float* w, int stride, int n, int K, int E, const MoeGroups& g, cudaStream_t s);
 
 // Expert weights of one layer: E matrices (rows, cols) stored back to back, `expert_stride` bytes apart.
 struct DevExperts {
@@ -43,14 +43,14 @@ struct DevExperts {
 // max_groups = min(n*K, E): the grid's bound on active experts. u_scratch (slots, F) is used
 // only when gate and up have different types.
 void launch_expert_gate_up(const DevExperts& gate, const DevExperts& up, const float* xn, int ldx, const MoeGroups& g,
-                           int max_groups, int n_pairs, float* h, float* u_scratch, cudaStream_t s);
+    int max_groups, int n_pairs, float* h, float* u_scratch, cudaStream_t s);
 // y (slots, D) = down_e · h[slot].
-void launch_expert_down(const DevExperts& down, const float* h, const MoeGroups& g, int max_groups, int n_pairs,
-                        float* y, cudaStream_t s);
+void launch_expert_down(
+    const DevExperts& down, const float* h, const MoeGroups& g, int max_groups, int n_pairs, float* y, cudaStream_t s);
 
 // x[t] += sum_j w(t,j) * y[pair_slot(t,j)] + g_t * sh_y[t] (sh_y null: no shared expert;
 // g_t = sigmoid(sh_gate[t]) when gated, else 1).
 void launch_combine(float* x, const float* y, const MoeGroups& g, int n, int K, int D, const float* sh_y,
-                    const float* sh_gate, bool gated, cudaStream_t s);
+    const float* sh_gate, bool gated, cudaStream_t s);
 
 } // namespace moe::cuda

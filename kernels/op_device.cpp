@@ -21,9 +21,11 @@ namespace {
 
 using namespace moe::cuda;
 
-DevMatrix dev(const Matrix& m) { return DevMatrix{m.data, m.type, int(m.rows), int(m.cols), m.row_bytes}; }
+DevMatrix dev(const Matrix& m) {
+    return DevMatrix { m.data, m.type, int(m.rows), int(m.cols), m.row_bytes };
+}
 DevExperts dev(const ExpertsView& v) {
-    return DevExperts{v.data, v.type, v.rows, v.cols, v.row_bytes, v.expert_stride};
+    return DevExperts { v.data, v.type, v.rows, v.cols, v.row_bytes, v.expert_stride };
 }
 
 class CudaOpDevice final : public OpDevice {
@@ -35,7 +37,8 @@ public:
     }
     ~CudaOpDevice() override {
         if (m_cublas) cublasDestroy(m_cublas);
-        for (void* p : m_blocks) cudaFree(p);
+        for (void* p : m_blocks)
+            cudaFree(p);
         cudaEventDestroy(m_t0);
         cudaEventDestroy(m_t1);
         cudaStreamDestroy(m_s);
@@ -61,13 +64,14 @@ public:
     }
     void download(void* dst, const void* src, size_t bytes) override {
         CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, m_s));
-        CUDA_CHECK(cudaStreamSynchronize(m_s));  // also surfaces a kernel fault of the ops before it
+        CUDA_CHECK(cudaStreamSynchronize(m_s)); // also surfaces a kernel fault of the ops before it
     }
     double time_ms(const std::function<void()>& f, int reps) override {
         f();
         CUDA_CHECK(cudaStreamSynchronize(m_s));
         CUDA_CHECK(cudaEventRecord(m_t0, m_s));
-        for (int i = 0; i < reps; ++i) f();
+        for (int i = 0; i < reps; ++i)
+            f();
         CUDA_CHECK(cudaEventRecord(m_t1, m_s));
         CUDA_CHECK(cudaEventSynchronize(m_t1));
         float ms = 0.0f;
@@ -75,8 +79,8 @@ public:
         return double(ms) / std::max(reps, 1);
     }
 
-    void rmsnorm(const float* x, int ld_in, const float* w, float* out, int ld_out, int rows, int width,
-                 float eps) override {
+    void rmsnorm(
+        const float* x, int ld_in, const float* w, float* out, int ld_out, int rows, int width, float eps) override {
         launch_rmsnorm(x, ld_in, w, out, ld_out, rows, width, eps, m_s);
     }
     void add_bias(float* y, int ld, const float* b, int rows, int width) override {
@@ -85,11 +89,11 @@ public:
     void add(float* x, const float* y, size_t n) override { launch_add(x, y, n, m_s); }
     void silu_mul(float* a, const float* b, size_t n) override { launch_silu_mul(a, b, n, m_s); }
     void rope_store(float* q, float* k, const float* v, float* k_cache, float* v_cache, const float* inv_freq,
-                    const int32_t* d_pos0, int n, int n_head, int n_kv, int hd, bool neox) override {
+        const int32_t* d_pos0, int n, int n_head, int n_kv, int hd, bool neox) override {
         launch_rope_store(q, k, v, k_cache, v_cache, inv_freq, d_pos0, n, n_head, n_kv, hd, neox, m_s);
     }
-    void attention(const float* q, const float* k_cache, const float* v_cache, float* out, const int32_t* d_pos0,
-                   int n, int n_head, int n_kv, int hd, int n_ctx) override {
+    void attention(const float* q, const float* k_cache, const float* v_cache, float* out, const int32_t* d_pos0, int n,
+        int n_head, int n_kv, int hd, int n_ctx) override {
         attention_prepare(hd, n_ctx);
         launch_attention(q, k_cache, v_cache, out, d_pos0, n, n_head, n_kv, hd, n_ctx, m_s);
     }
@@ -110,22 +114,22 @@ public:
         launch_embed(dev(w), tokens, n, out, m_s);
     }
     void route(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, int32_t* ids_out, float* w_out,
-               int stride, const MoeGroups* single) override {
+        int stride, const MoeGroups* single) override {
         launch_route(logits, n, E, K, sigmoid, norm_topk, ids_out, w_out, stride, single, m_s);
     }
     void group(const int32_t* ids, const float* w, int stride, int n, int K, int E, const MoeGroups& g) override {
         launch_group(ids, w, stride, n, K, E, g, m_s);
     }
     void expert_gate_up(const ExpertsView& gate, const ExpertsView& up, const float* xn, int ldx, const MoeGroups& g,
-                        int max_groups, int n_pairs, float* h, float* u_scratch) override {
+        int max_groups, int n_pairs, float* h, float* u_scratch) override {
         launch_expert_gate_up(dev(gate), dev(up), xn, ldx, g, max_groups, n_pairs, h, u_scratch, m_s);
     }
-    void expert_down(const ExpertsView& down, const float* h, const MoeGroups& g, int max_groups, int n_pairs,
-                     float* y) override {
+    void expert_down(
+        const ExpertsView& down, const float* h, const MoeGroups& g, int max_groups, int n_pairs, float* y) override {
         launch_expert_down(dev(down), h, g, max_groups, n_pairs, y, m_s);
     }
     void combine(float* x, const float* y, const MoeGroups& g, int n, int K, int D, const float* sh_y,
-                 const float* sh_gate, bool gated) override {
+        const float* sh_gate, bool gated) override {
         launch_combine(x, y, g, n, K, D, sh_y, sh_gate, gated, m_s);
     }
 

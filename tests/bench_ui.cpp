@@ -39,7 +39,7 @@ double pct(std::vector<double> v, double q) {
 }
 
 double threadCpuMs() {
-    timespec ts{};
+    timespec ts {};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
 }
@@ -76,11 +76,12 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("moe-workbench-bench"));
     QCommandLineParser p;
-    p.addOptions({{QStringLiteral("rate"), QStringLiteral("tokens per second"), QStringLiteral("n"), QStringLiteral("2000")},
-                  {QStringLiteral("seconds"), QStringLiteral("seconds per tab"), QStringLiteral("n"), QStringLiteral("6")},
-                  {QStringLiteral("layers"), QStringLiteral("MoE layers"), QStringLiteral("n"), QStringLiteral("48")},
-                  {QStringLiteral("experts"), QStringLiteral("experts"), QStringLiteral("n"), QStringLiteral("128")},
-                  {QStringLiteral("k"), QStringLiteral("experts per token"), QStringLiteral("n"), QStringLiteral("8")}});
+    p.addOptions(
+        { { QStringLiteral("rate"), QStringLiteral("tokens per second"), QStringLiteral("n"), QStringLiteral("2000") },
+            { QStringLiteral("seconds"), QStringLiteral("seconds per tab"), QStringLiteral("n"), QStringLiteral("6") },
+            { QStringLiteral("layers"), QStringLiteral("MoE layers"), QStringLiteral("n"), QStringLiteral("48") },
+            { QStringLiteral("experts"), QStringLiteral("experts"), QStringLiteral("n"), QStringLiteral("128") },
+            { QStringLiteral("k"), QStringLiteral("experts per token"), QStringLiteral("n"), QStringLiteral("8") } });
     p.process(app);
     const int rate = p.value(QStringLiteral("rate")).toInt();
     const int seconds = p.value(QStringLiteral("seconds")).toInt();
@@ -98,17 +99,18 @@ int main(int argc, char** argv) {
 
     // Probe: posted from another thread every 5 ms; the GUI records the delay.
     std::vector<double> latency;
-    std::atomic<bool> running{true};
+    std::atomic<bool> running { true };
     QThread* probe = QThread::create([&] {
         while (running.load()) {
             const qint64 sent = g_clock.nsecsElapsed();
-            QMetaObject::invokeMethod(&w, [&latency, sent] { latency.push_back((g_clock.nsecsElapsed() - sent) / 1e6); },
-                                      Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                &w, [&latency, sent] { latency.push_back((g_clock.nsecsElapsed() - sent) / 1e6); },
+                Qt::QueuedConnection);
             QThread::msleep(5);
         }
     });
     // Source: `rate` tokens a second in batches every 33 ms, like the worker.
-    std::atomic<long> produced{0};
+    std::atomic<long> produced { 0 };
     QThread* source = QThread::create([&] {
         std::mt19937 rng(1);
         std::uniform_int_distribution<int> expert(0, E - 1);
@@ -142,14 +144,16 @@ int main(int argc, char** argv) {
                         do {
                             e = std::min(expert(rng), expert(rng)); // biased to low ids
                             dup = false;
-                            for (int q = 0; q < j; ++q) dup = dup || chosen[q] == e;
+                            for (int q = 0; q < j; ++q)
+                                dup = dup || chosen[q] == e;
                         } while (dup);
                         chosen[j] = e;
                         b.ids << e;
                         b.weights << float(1.0 / (j + 2));
                     }
                 }
-                b.tokens << StreamToken{frame % 32000, QStringLiteral(" tok%1").arg(frame % 1000), 1000.0 / rate, frame + 1};
+                b.tokens << StreamToken { frame % 32000, QStringLiteral(" tok%1").arg(frame % 1000), 1000.0 / rate,
+                    frame + 1 };
             }
             produced.fetch_add(n);
             Q_EMIT c->batchAvailable(b); // queued to the GUI thread
@@ -165,14 +169,15 @@ int main(int argc, char** argv) {
         QString tab;
         QWidget* widget;
     };
-    const QList<Phase> phases = {{QStringLiteral("Experts"), w.experts()},
-                                 {QStringLiteral("Balance"), w.balance()},
-                                 {QStringLiteral("Throughput"), w.throughput()}};
+    const QList<Phase> phases = { { QStringLiteral("Experts"), w.experts() },
+        { QStringLiteral("Balance"), w.balance() }, { QStringLiteral("Throughput"), w.throughput() } };
     std::printf("bench_ui: %d tokens/s, %d layers x %d experts x top-%d, %d s per tab\n", rate, L, E, K, seconds);
     // The first frame after a tab switch paints and lays out the whole tab
     // once; it is reported on its own, the streaming frames after it together.
-    std::printf("| tab        | tokens | event latency p50 ms | p99 ms | max ms | frames | paint/frame p50 ms | p99 ms | paint CPU p50 ms | p99 ms | tab switch frame ms |\n");
-    std::printf("|------------|--------|----------------------|--------|--------|--------|--------------------|--------|------------------|--------|---------------------|\n");
+    std::printf("| tab        | tokens | event latency p50 ms | p99 ms | max ms | frames | paint/frame p50 ms | p99 ms "
+                "| paint CPU p50 ms | p99 ms | tab switch frame ms |\n");
+    std::printf("|------------|--------|----------------------|--------|--------|--------|--------------------|--------"
+                "|------------------|--------|---------------------|\n");
     probe->start();
     source->start();
     for (const Phase& ph : phases) {
@@ -183,13 +188,14 @@ int main(int argc, char** argv) {
         const long before = produced.load();
         QElapsedTimer t;
         t.start();
-        while (t.elapsed() < seconds * 1000) QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        while (t.elapsed() < seconds * 1000)
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
         const double first = frames.frames.empty() ? 0.0 : frames.frames.front();
         std::vector<double> wall(frames.frames.begin() + (frames.frames.empty() ? 0 : 1), frames.frames.end());
         std::vector<double> cpu(frames.cpu.begin() + (frames.cpu.empty() ? 0 : 1), frames.cpu.end());
         std::printf("| %-10s | %6ld | %20.2f | %6.2f | %6.2f | %6zu | %18.2f | %6.2f | %16.2f | %6.2f | %19.2f |\n",
-                    qPrintable(ph.tab), produced.load() - before, pct(latency, 0.5), pct(latency, 0.99), pct(latency, 1.0),
-                    wall.size(), pct(wall, 0.5), pct(wall, 0.99), pct(cpu, 0.5), pct(cpu, 0.99), first);
+            qPrintable(ph.tab), produced.load() - before, pct(latency, 0.5), pct(latency, 0.99), pct(latency, 1.0),
+            wall.size(), pct(wall, 0.5), pct(wall, 0.99), pct(cpu, 0.5), pct(cpu, 0.99), first);
         std::fflush(stdout);
     }
     running.store(false);

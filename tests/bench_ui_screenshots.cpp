@@ -23,8 +23,7 @@
 
 namespace {
 
-template <typename Signal>
-bool waitFor(EngineController* sender, Signal signal, int ms) {
+template <typename Signal> bool waitFor(EngineController* sender, Signal signal, int ms) {
     QEventLoop loop;
     QTimer::singleShot(ms, &loop, [&] { loop.exit(1); });
     QObject::connect(sender, signal, &loop, [&] { loop.exit(0); });
@@ -97,7 +96,7 @@ int main(int argc, char** argv) {
     if (!waitFor(c, &EngineController::modelLoaded, 120000)) return 1;
     if (!chat()) return 1;
     const QString second = c->runs().last().id;
-    w.compareRuns({first, second});
+    w.compareRuns({ first, second });
     if (!waitFor(c, &EngineController::runsLoaded, 60000)) return 1;
     settle(400);
     w.grab().save(out.filePath(QStringLiteral("compare.png")));

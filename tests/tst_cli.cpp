@@ -34,20 +34,21 @@ private:
 TestCli::Result TestCli::run(const QStringList& args) {
     QProcess p;
     p.start(QStringLiteral(MOE_CLI_PATH), args);
-    if (!p.waitForFinished(300000)) return {-1, {}, "timed out"};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(),
-            p.readAllStandardError()};
+    if (!p.waitForFinished(300000)) return { -1, {}, "timed out" };
+    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(),
+        p.readAllStandardError() };
 }
 
 void TestCli::initTestCase() {
     QVERIFY(m_dir.isValid());
     m_model = m_dir.filePath("olmoe.gguf");
-    Result r = run({"make-model", "--arch", "olmoe", "--preset", "tiny", "--quant", "Q8_0", "--seed", "3", "-o", m_model});
+    Result r
+        = run({ "make-model", "--arch", "olmoe", "--preset", "tiny", "--quant", "Q8_0", "--seed", "3", "-o", m_model });
     QVERIFY2(r.code == 0, r.err.constData());
 }
 
 void TestCli::info() {
-    Result r = run({"info", m_model});
+    Result r = run({ "info", m_model });
     QVERIFY2(r.code == 0, r.err.constData());
     const QString out = QString::fromUtf8(r.out);
     QVERIFY(out.contains("architecture    olmoe"));
@@ -58,7 +59,7 @@ void TestCli::info() {
 }
 
 void TestCli::infoJson() {
-    Result r = run({"info", m_model, "--json"});
+    Result r = run({ "info", m_model, "--json" });
     QVERIFY2(r.code == 0, r.err.constData());
     const QJsonObject o = QJsonDocument::fromJson(r.out).object();
     QCOMPARE(o["architecture"].toString(), QString("olmoe"));
@@ -70,12 +71,12 @@ void TestCli::infoJson() {
 }
 
 void TestCli::generateJson() {
-    Result r = run({"generate", m_model, "--tokens", "1,2,3", "-n", "8", "--temp", "0", "--json", "-t", "2"});
+    Result r = run({ "generate", m_model, "--tokens", "1,2,3", "-n", "8", "--temp", "0", "--json", "-t", "2" });
     QVERIFY2(r.code == 0, r.err.constData());
     const QJsonObject o = QJsonDocument::fromJson(r.out).object();
     QCOMPARE(o["tokens"].toArray().size(), 8);
     const QJsonArray routing = o["routing"].toArray();
-    QCOMPARE(routing.size(), 3 + 8 - 1);  // every token processed
+    QCOMPARE(routing.size(), 3 + 8 - 1); // every token processed
     const QJsonArray layers = routing[0].toArray();
     QCOMPARE(layers.size(), 2);
     QCOMPARE(layers[1].toObject()["layer"].toInt(), 1);
@@ -85,20 +86,22 @@ void TestCli::generateJson() {
     const QJsonArray balance = o["balance"].toArray();
     QCOMPARE(balance.size(), 2);
     double sum = 0;
-    for (const auto& c : balance[0].toObject()["loads"].toArray()) sum += c.toDouble();
+    for (const auto& c : balance[0].toObject()["loads"].toArray())
+        sum += c.toDouble();
     QCOMPARE(sum, 2.0 * routing.size());
     QVERIFY(balance[0].toObject()["imbalance"].toDouble() >= 1.0);
 }
 
 void TestCli::generateIsSeeded() {
-    const QStringList args = {"generate", m_model, "--tokens", "4,5", "-n", "16", "--temp", "1.0", "--seed", "7", "--json"};
+    const QStringList args
+        = { "generate", m_model, "--tokens", "4,5", "-n", "16", "--temp", "1.0", "--seed", "7", "--json" };
     Result a = run(args), b = run(args);
     QCOMPARE(a.code, 0);
     QCOMPARE(QJsonDocument::fromJson(a.out).object()["tokens"], QJsonDocument::fromJson(b.out).object()["tokens"]);
 }
 
 void TestCli::scoreJson() {
-    Result r = run({"score", m_model, "--tokens", "1,2,3,4,5,6", "--json", "--top-k", "3"});
+    Result r = run({ "score", m_model, "--tokens", "1,2,3,4,5,6", "--json", "--top-k", "3" });
     QVERIFY2(r.code == 0, r.err.constData());
     const QJsonObject o = QJsonDocument::fromJson(r.out).object();
     QCOMPARE(o["nll"].toArray().size(), 5);
@@ -110,13 +113,18 @@ void TestCli::scoreJson() {
 void TestCli::errors_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("missing file") << QStringList{"info", "/nonexistent/x.gguf"} << "/nonexistent/x.gguf";
-    QTest::newRow("not a gguf") << QStringList{"info", QStringLiteral(MOE_CLI_PATH)} << "magic";
-    QTest::newRow("bad token list") << QStringList{"generate", "MODEL", "--tokens", "1,x,3"} << "'x' is not a token id";
-    QTest::newRow("token past vocabulary") << QStringList{"score", "MODEL", "--tokens", "1,99999"} << "outside the vocabulary";
-    QTest::newRow("cuda in a cpu build") << QStringList{"generate", "MODEL", "--tokens", "1", "--backend", "cuda"} << "CUDA";
-    QTest::newRow("unknown preset") << QStringList{"make-model", "--preset", "gpt-5", "-o", "OUT"} << "unknown preset 'gpt-5'";
-    QTest::newRow("unknown quant") << QStringList{"make-model", "--quant", "Q3_X", "-o", "OUT"} << "unknown --quant 'Q3_X'";
+    QTest::newRow("missing file") << QStringList { "info", "/nonexistent/x.gguf" } << "/nonexistent/x.gguf";
+    QTest::newRow("not a gguf") << QStringList { "info", QStringLiteral(MOE_CLI_PATH) } << "magic";
+    QTest::newRow("bad token list") << QStringList { "generate", "MODEL", "--tokens", "1,x,3" }
+                                    << "'x' is not a token id";
+    QTest::newRow("token past vocabulary")
+        << QStringList { "score", "MODEL", "--tokens", "1,99999" } << "outside the vocabulary";
+    QTest::newRow("cuda in a cpu build") << QStringList { "generate", "MODEL", "--tokens", "1", "--backend", "cuda" }
+                                         << "CUDA";
+    QTest::newRow("unknown preset") << QStringList { "make-model", "--preset", "gpt-5", "-o", "OUT" }
+                                    << "unknown preset 'gpt-5'";
+    QTest::newRow("unknown quant") << QStringList { "make-model", "--quant", "Q3_X", "-o", "OUT" }
+                                   << "unknown --quant 'Q3_X'";
 }
 
 void TestCli::errors() {

@@ -35,7 +35,7 @@ moe::RunRecord base_run() {
 
 struct Pair {
     const char* name;
-    std::function<void(moe::RunRecord&)> change;  // applied to the second run
+    std::function<void(moe::RunRecord&)> change; // applied to the second run
     bool comparable;
 };
 
@@ -47,7 +47,8 @@ private Q_SLOTS:
     void sameVerdictInCliAndWindow_data() {
         QTest::addColumn<int>("row");
         const std::vector<Pair>& t = table();
-        for (size_t i = 0; i < t.size(); ++i) QTest::newRow(t[i].name) << int(i);
+        for (size_t i = 0; i < t.size(); ++i)
+            QTest::newRow(t[i].name) << int(i);
     }
     void sameVerdictInCliAndWindow() {
         QFETCH(int, row);
@@ -66,9 +67,9 @@ private Q_SLOTS:
         }
         // the command line, as a user runs it
         QProcess cli;
-        cli.start(QStringLiteral(RUNS_CLI_PATH), {QStringLiteral("runs"), QStringLiteral("compare"), QString::number(ia),
-                                                  QString::number(ib), QStringLiteral("--json"), QStringLiteral("--db"),
-                                                  QString::fromStdString(db)});
+        cli.start(QStringLiteral(RUNS_CLI_PATH),
+            { QStringLiteral("runs"), QStringLiteral("compare"), QString::number(ia), QString::number(ib),
+                QStringLiteral("--json"), QStringLiteral("--db"), QString::fromStdString(db) });
         QVERIFY(cli.waitForFinished(60000));
         QCOMPARE(cli.exitCode(), 0);
         const QJsonObject out = QJsonDocument::fromJson(cli.readAllStandardOutput()).object();
@@ -76,8 +77,8 @@ private Q_SLOTS:
         const QJsonArray cliWarnings = out[QStringLiteral("warnings")].toArray();
         // the Compare tab, on the same stored runs
         CompareView view;
-        view.setRuns({viewFromRecord(std::make_shared<moe::RunRecord>(a)),
-                      viewFromRecord(std::make_shared<moe::RunRecord>(b))});
+        view.setRuns({ viewFromRecord(std::make_shared<moe::RunRecord>(a)),
+            viewFromRecord(std::make_shared<moe::RunRecord>(b)) });
         const bool windowComparable = view.warningText().isEmpty();
         QCOMPARE(cliComparable, p.comparable);
         QCOMPARE(windowComparable, p.comparable);
@@ -89,21 +90,21 @@ private Q_SLOTS:
 private:
     static const std::vector<Pair>& table() {
         static const std::vector<Pair> t = {
-            {"identical", [](moe::RunRecord&) {}, true},
-            {"other hardware", [](moe::RunRecord& r) { r.hardware.cpu_model = "another CPU"; }, true},
-            {"other backend", [](moe::RunRecord& r) { r.backend = "cuda"; }, true},
-            {"other threads", [](moe::RunRecord& r) { r.settings.n_threads += 3; }, true},
-            {"other model", [](moe::RunRecord& r) { r.model.content_hash = "2222222222222222"; }, false},
-            {"other prompt text", [](moe::RunRecord& r) { r.prompt_text = "JULIET:"; }, false},
-            {"other prompt ids", [](moe::RunRecord& r) { r.prompt_ids[0] += 1; }, false},
-            {"other kind", [](moe::RunRecord& r) { r.kind = moe::RunKind::chat; }, false},
-            {"other seed", [](moe::RunRecord& r) { r.settings.seed = 8; }, false},
-            {"other experts per token", [](moe::RunRecord& r) { r.settings.experts_used = 4; }, false},
-            {"other temperature", [](moe::RunRecord& r) { r.settings.temperature = 0.0f; }, false},
-            {"other sampling top-k", [](moe::RunRecord& r) { r.settings.top_k += 7; }, false},
-            {"other top-p", [](moe::RunRecord& r) { r.settings.top_p = 0.5f; }, false},
-            {"other min-p", [](moe::RunRecord& r) { r.settings.min_p = 0.1f; }, false},
-            {"other repeat penalty", [](moe::RunRecord& r) { r.settings.repeat_penalty = 1.2f; }, false},
+            { "identical", [](moe::RunRecord&) {}, true },
+            { "other hardware", [](moe::RunRecord& r) { r.hardware.cpu_model = "another CPU"; }, true },
+            { "other backend", [](moe::RunRecord& r) { r.backend = "cuda"; }, true },
+            { "other threads", [](moe::RunRecord& r) { r.settings.n_threads += 3; }, true },
+            { "other model", [](moe::RunRecord& r) { r.model.content_hash = "2222222222222222"; }, false },
+            { "other prompt text", [](moe::RunRecord& r) { r.prompt_text = "JULIET:"; }, false },
+            { "other prompt ids", [](moe::RunRecord& r) { r.prompt_ids[0] += 1; }, false },
+            { "other kind", [](moe::RunRecord& r) { r.kind = moe::RunKind::chat; }, false },
+            { "other seed", [](moe::RunRecord& r) { r.settings.seed = 8; }, false },
+            { "other experts per token", [](moe::RunRecord& r) { r.settings.experts_used = 4; }, false },
+            { "other temperature", [](moe::RunRecord& r) { r.settings.temperature = 0.0f; }, false },
+            { "other sampling top-k", [](moe::RunRecord& r) { r.settings.top_k += 7; }, false },
+            { "other top-p", [](moe::RunRecord& r) { r.settings.top_p = 0.5f; }, false },
+            { "other min-p", [](moe::RunRecord& r) { r.settings.min_p = 0.1f; }, false },
+            { "other repeat penalty", [](moe::RunRecord& r) { r.settings.repeat_penalty = 1.2f; }, false },
         };
         return t;
     }

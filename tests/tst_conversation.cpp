@@ -53,10 +53,10 @@ void TestConversation::reuseEqualsFreshPrefill() {
     const TurnResult t2 = c.reply("second question", go);
     // the second turn prefilled only its own part of the transcript
     std::vector<ChatMessage> upto = c.messages();
-    upto.pop_back();  // the second reply
+    upto.pop_back(); // the second reply
     const std::vector<int32_t> full = c.chat_template().render(c.tokenizer(), upto, true);
     qInfo("turn 1 prefilled %zu, turn 2 prefilled %zu of a %zu-token transcript", t1.prompt.size(), t2.prompt.size(),
-          full.size());
+        full.size());
     QVERIFY(t2.prompt.size() + t1.prompt.size() <= full.size());
     QVERIFY(t2.prompt.size() > 0);
     // and a fresh session given the whole transcript generates the same reply
@@ -77,18 +77,18 @@ void TestConversation::systemPromptChange() {
     go.sampler.temperature = 0.0f;
     c.set_system_prompt("Be brief.");
     c.reply("hello", go);
-    c.set_system_prompt("Be verbose.");  // the transcript changes at its start
+    c.set_system_prompt("Be verbose."); // the transcript changes at its start
     const TurnResult t = c.reply("again", go);
     const std::vector<int32_t> full = c.chat_template().render(
         c.tokenizer(), std::vector<ChatMessage>(c.messages().begin(), c.messages().end() - 1), true);
     qInfo("after the system prompt changed: prefilled %zu of %zu", t.prompt.size(), full.size());
-    QVERIFY(t.prompt.size() + 12 >= full.size());  // re-prefilled from inside the system turn
+    QVERIFY(t.prompt.size() + 12 >= full.size()); // re-prefilled from inside the system turn
     Session fresh(m_model, backend());
     GenerateOptions fo = go;
     fo.stop_tokens = c.chat_template().stop_tokens(c.tokenizer());
     QCOMPARE(fresh.generate(full, fo).tokens, t.gen.tokens);
     c.clear();
-    QCOMPARE(c.messages().size(), size_t(1));  // the system prompt stays
+    QCOMPARE(c.messages().size(), size_t(1)); // the system prompt stays
     QCOMPARE(c.session().n_past(), 0);
 }
 
@@ -133,7 +133,7 @@ void TestConversation::regenerateWithSetMessages() {
     c.reply("one", go);
     const TurnResult first = c.reply("two", go);
     std::vector<ChatMessage> msgs = c.messages();
-    msgs.resize(msgs.size() - 2);  // without the last user turn and its reply
+    msgs.resize(msgs.size() - 2); // without the last user turn and its reply
     c.set_messages(msgs);
     const TurnResult again = c.reply("two", go);
     QCOMPARE(again.gen.tokens, first.gen.tokens);

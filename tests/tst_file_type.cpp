@@ -30,11 +30,34 @@ const struct {
     const char* type;
     uint32_t ftype;
 } k_expected[] = {
-    {"F32", 0},      {"F16", 1},      {"Q4_0", 2},     {"Q4_1", 3},     {"Q8_0", 7},    {"Q5_0", 8},
-    {"Q5_1", 9},     {"Q2_K", 10},    {"Q3_K", 12},    {"Q4_K", 15},    {"Q5_K", 17},   {"Q6_K", 18},
-    {"IQ2_XXS", 19}, {"IQ2_XS", 20},  {"IQ3_XXS", 23}, {"IQ1_S", 24},   {"IQ4_NL", 25}, {"IQ3_S", 26},
-    {"IQ2_S", 28},   {"IQ4_XS", 30},  {"IQ1_M", 31},   {"BF16", 32},    {"TQ1_0", 36},  {"TQ2_0", 37},
-    {"MXFP4", 38},   {"NVFP4", 39},   {"Q1_0", 40},    {"Q2_0", 41},
+    { "F32", 0 },
+    { "F16", 1 },
+    { "Q4_0", 2 },
+    { "Q4_1", 3 },
+    { "Q8_0", 7 },
+    { "Q5_0", 8 },
+    { "Q5_1", 9 },
+    { "Q2_K", 10 },
+    { "Q3_K", 12 },
+    { "Q4_K", 15 },
+    { "Q5_K", 17 },
+    { "Q6_K", 18 },
+    { "IQ2_XXS", 19 },
+    { "IQ2_XS", 20 },
+    { "IQ3_XXS", 23 },
+    { "IQ1_S", 24 },
+    { "IQ4_NL", 25 },
+    { "IQ3_S", 26 },
+    { "IQ2_S", 28 },
+    { "IQ4_XS", 30 },
+    { "IQ1_M", 31 },
+    { "BF16", 32 },
+    { "TQ1_0", 36 },
+    { "TQ2_0", 37 },
+    { "MXFP4", 38 },
+    { "NVFP4", 39 },
+    { "Q1_0", 40 },
+    { "Q2_0", 41 },
 };
 
 uint32_t type_id(const QString& name) {
@@ -48,7 +71,8 @@ uint32_t type_id(const QString& name) {
 void TestFileType::followsLlamaCpp_data() {
     QTest::addColumn<QString>("type");
     QTest::addColumn<uint32_t>("ftype");
-    for (const auto& e : k_expected) QTest::newRow(e.type) << QString(e.type) << e.ftype;
+    for (const auto& e : k_expected)
+        QTest::newRow(e.type) << QString(e.type) << e.ftype;
 }
 
 void TestFileType::followsLlamaCpp() {
@@ -71,7 +95,7 @@ void TestFileType::makeModelWritesIt() {
     const std::string path = dir.filePath("m.gguf").toStdString();
     SynthOptions o;
     o.arch = "qwen3moe";
-    o.preset = "small";  // rows of 256: no tensor falls back to another block format
+    o.preset = "small"; // rows of 256: no tensor falls back to another block format
     o.quant = t;
     try {
         write_synthetic_model(o, path);
@@ -87,7 +111,7 @@ void TestFileType::makeModelWritesIt() {
 
 void TestFileType::typesWithoutFileType() {
     // Q8_K and Q8_1 are ggml's activation formats: no model file is made of them.
-    for (uint32_t t : {uint32_t(GGML_TYPE_Q8_K), uint32_t(GGML_TYPE_Q8_1), 99u}) {
+    for (uint32_t t : { uint32_t(GGML_TYPE_Q8_K), uint32_t(GGML_TYPE_Q8_1), 99u }) {
         QVERIFY_THROWS_EXCEPTION(Error, llama_file_type(t));
     }
 }

@@ -17,7 +17,7 @@ RoutingTrace trace_of(const std::vector<std::array<int32_t, 2>>& rows) {
     RoutingTrace t;
     int pos = 0;
     for (const auto& r : rows) {
-        const float w[2] = {0.6f, 0.4f};
+        const float w[2] = { 0.6f, 0.4f };
         RoutingFrame f;
         f.pos = pos++;
         f.token = 0;
@@ -43,12 +43,12 @@ private slots:
 
 void TestMetrics::handComputed() {
     // 4 experts, 3 tokens: {0,1} {0,2} {0,1} -> c = [3, 2, 1, 0], kT = 6, mean 1.5
-    RoutingTrace t = trace_of({{0, 1}, {0, 2}, {0, 1}});
+    RoutingTrace t = trace_of({ { 0, 1 }, { 0, 2 }, { 0, 1 } });
     LayerBalance b = layer_balance(t, 0, 4, 0, t.size());
-    QCOMPARE(b.counts, (std::vector<int64_t>{3, 2, 1, 0}));
+    QCOMPARE(b.counts, (std::vector<int64_t> { 3, 2, 1, 0 }));
     QCOMPARE(b.share[0], 0.5);
-    QCOMPARE(b.imbalance, 2.0);               // 3 / 1.5
-    QCOMPARE(b.efficiency, 0.5);              // 1.5 / 3
+    QCOMPARE(b.imbalance, 2.0); // 3 / 1.5
+    QCOMPARE(b.efficiency, 0.5); // 1.5 / 3
     // population std of [3,2,1,0] = sqrt(1.25)
     QVERIFY(std::abs(b.cv - std::sqrt(1.25) / 1.5) < 1e-12);
     // H = -(1/2 ln 1/2 + 1/3 ln 1/3 + 1/6 ln 1/6), over ln 4
@@ -66,20 +66,20 @@ void TestMetrics::handComputed() {
 }
 
 void TestMetrics::perfectBalance() {
-    RoutingTrace t = trace_of({{0, 1}, {2, 3}, {1, 0}, {3, 2}});
+    RoutingTrace t = trace_of({ { 0, 1 }, { 2, 3 }, { 1, 0 }, { 3, 2 } });
     LayerBalance b = layer_balance(t, 0, 4, 0, t.size());
     QCOMPARE(b.imbalance, 1.0);
     QCOMPARE(b.efficiency, 1.0);
     QCOMPARE(b.cv, 0.0);
     QVERIFY(std::abs(b.entropy - 1.0) < 1e-12);
     QCOMPARE(b.coverage, 1.0);
-    QCOMPARE(b.stability, 0.0);  // no two consecutive tokens share an expert
+    QCOMPARE(b.stability, 0.0); // no two consecutive tokens share an expert
 }
 
 void TestMetrics::window() {
-    RoutingTrace t = trace_of({{0, 1}, {2, 3}, {2, 3}, {2, 3}});
-    LayerBalance b = layer_balance(t, 0, 4, 1, 4);  // last three tokens only
-    QCOMPARE(b.counts, (std::vector<int64_t>{0, 0, 3, 3}));
+    RoutingTrace t = trace_of({ { 0, 1 }, { 2, 3 }, { 2, 3 }, { 2, 3 } });
+    LayerBalance b = layer_balance(t, 0, 4, 1, 4); // last three tokens only
+    QCOMPARE(b.counts, (std::vector<int64_t> { 0, 0, 3, 3 }));
     QCOMPARE(b.stability, 1.0);
     QCOMPARE(b.coverage, 0.5);
     LayerBalance empty = layer_balance(t, 0, 4, 4, 4);
@@ -87,9 +87,9 @@ void TestMetrics::window() {
 }
 
 void TestMetrics::errors() {
-    RoutingTrace t = trace_of({{0, 5}});
-    QVERIFY_THROWS_EXCEPTION(moe::Error, layer_balance(t, 0, 4, 0, 1));  // expert 5 of 4
-    QVERIFY_THROWS_EXCEPTION(moe::Error, layer_balance(t, 3, 8, 0, 1));  // no layer 3
+    RoutingTrace t = trace_of({ { 0, 5 } });
+    QVERIFY_THROWS_EXCEPTION(moe::Error, layer_balance(t, 0, 4, 0, 1)); // expert 5 of 4
+    QVERIFY_THROWS_EXCEPTION(moe::Error, layer_balance(t, 3, 8, 0, 1)); // no layer 3
 }
 
 QTEST_GUILESS_MAIN(TestMetrics)

@@ -27,17 +27,26 @@ std::string make(const QTemporaryDir& dir, const std::string& arch, uint32_t qua
 
 // Writes a copy of a tiny model with one tensor left out or reshaped, or one key changed.
 std::string write_variant(const QTemporaryDir& dir, const std::string& src_path, const std::string& name,
-                          const std::function<bool(GgufWriter&, const GgufTensorInfo&)>& tensor_hook,
-                          const std::function<void(GgufWriter&)>& kv_hook) {
+    const std::function<bool(GgufWriter&, const GgufTensorInfo&)>& tensor_hook,
+    const std::function<void(GgufWriter&)>& kv_hook) {
     GgufFile src = GgufFile::open(src_path);
     GgufWriter w;
     for (const GgufKV& kv : src.kvs()) {
         switch (kv.type) {
-        case GgufValueType::STRING: w.set_string(kv.key, std::string(kv.str)); break;
-        case GgufValueType::UINT32: w.set_uint32(kv.key, uint32_t(kv.u)); break;
-        case GgufValueType::FLOAT32: w.set_float32(kv.key, float(kv.f)); break;
-        case GgufValueType::BOOL: w.set_bool(kv.key, kv.b); break;
-        default: break;  // tokenizer arrays are not needed to load the model
+        case GgufValueType::STRING:
+            w.set_string(kv.key, std::string(kv.str));
+            break;
+        case GgufValueType::UINT32:
+            w.set_uint32(kv.key, uint32_t(kv.u));
+            break;
+        case GgufValueType::FLOAT32:
+            w.set_float32(kv.key, float(kv.f));
+            break;
+        case GgufValueType::BOOL:
+            w.set_bool(kv.key, kv.b);
+            break;
+        default:
+            break; // tokenizer arrays are not needed to load the model
         }
     }
     kv_hook(w);
@@ -77,11 +86,14 @@ void TestModel::loadsEveryArchitecture_data() {
     QTest::addColumn<bool>("bias");
     QTest::addColumn<bool>("norm_topk");
     QTest::addColumn<int>("shared");
-    QTest::newRow("qwen3moe") << "qwen3moe" << true << int(RopeStyle::neox) << int(QkNorm::per_head) << false << true << 0;
+    QTest::newRow("qwen3moe") << "qwen3moe" << true << int(RopeStyle::neox) << int(QkNorm::per_head) << false << true
+                              << 0;
     QTest::newRow("qwen2moe") << "qwen2moe" << true << int(RopeStyle::neox) << int(QkNorm::none) << true << false << 1;
-    QTest::newRow("llama (mixtral)") << "llama" << true << int(RopeStyle::normal) << int(QkNorm::none) << false << true << 0;
+    QTest::newRow("llama (mixtral)") << "llama" << true << int(RopeStyle::normal) << int(QkNorm::none) << false << true
+                                     << 0;
     QTest::newRow("olmoe") << "olmoe" << true << int(RopeStyle::neox) << int(QkNorm::full) << false << false << 0;
-    QTest::newRow("qwen3 dense") << "qwen3" << false << int(RopeStyle::neox) << int(QkNorm::per_head) << false << true << 0;
+    QTest::newRow("qwen3 dense") << "qwen3" << false << int(RopeStyle::neox) << int(QkNorm::per_head) << false << true
+                                 << 0;
 }
 
 void TestModel::loadsEveryArchitecture() {
@@ -115,10 +127,10 @@ void TestModel::loadsEveryArchitecture() {
 void TestModel::activeParametersOfTinyQwen3Moe() {
     auto m = Model::load(make(m_dir, "qwen3moe"));
     // tiny: 2 layers, d=128, 4 heads × 32, 2 kv heads, 8 experts (ffn 64), top-2, vocab 512
-    const uint64_t attn = 128 * 128 + 2 * 128 * 64 + 128 * 128 + 32 + 32;  // q, k, v, o, q/k norms
+    const uint64_t attn = 128 * 128 + 2 * 128 * 64 + 128 * 128 + 32 + 32; // q, k, v, o, q/k norms
     const uint64_t expert = 3 * 128 * 64;
-    const uint64_t layer_total = attn + 128 * 8 + 8 * expert + 2 * 128;    // + router + 2 norms
-    const uint64_t total = 2 * layer_total + 2 * 512 * 128 + 128;           // + embd, output, output norm
+    const uint64_t layer_total = attn + 128 * 8 + 8 * expert + 2 * 128; // + router + 2 norms
+    const uint64_t total = 2 * layer_total + 2 * 512 * 128 + 128; // + embd, output, output norm
     QCOMPARE(m->stats().total_params, total);
     QCOMPARE(m->stats().active_params, total - 2 * 6 * expert);
 }
@@ -134,11 +146,17 @@ void TestModel::quantizedModelLoads() {
 void TestModel::errors_data() {
     QTest::addColumn<QString>("variant");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("missing expert tensor") << "missing" << "missing tensor blk.1.ffn_gate_exps.weight";
-    QTest::newRow("expert count disagrees with tensor") << "experts" << "blk.0.ffn_gate_inp.weight has shape [128, 8], expected [128, 16]";
-    QTest::newRow("unsupported architecture") << "arch" << "architecture 'mamba' is not supported (supported: qwen3moe";
-    QTest::newRow("missing block count") << "nokey" << "qwen3moe.block_count";
-    QTest::newRow("more used than experts") << "used" << "9 experts used per token but only 8 experts";
+    QTest::newRow("missing expert tensor") << "missing"
+                                           << "missing tensor blk.1.ffn_gate_exps.weight";
+    QTest::newRow("expert count disagrees with tensor")
+        << "experts"
+        << "blk.0.ffn_gate_inp.weight has shape [128, 8], expected [128, 16]";
+    QTest::newRow("unsupported architecture") << "arch"
+                                              << "architecture 'mamba' is not supported (supported: qwen3moe";
+    QTest::newRow("missing block count") << "nokey"
+                                         << "qwen3moe.block_count";
+    QTest::newRow("more used than experts") << "used"
+                                            << "9 experts used per token but only 8 experts";
 }
 
 void TestModel::errors() {
@@ -149,7 +167,8 @@ void TestModel::errors() {
     auto keep_all = [](GgufWriter&, const GgufTensorInfo&) { return true; };
     std::function<bool(GgufWriter&, const GgufTensorInfo&)> th = keep_all;
     std::function<void(GgufWriter&)> kh = [](GgufWriter&) {};
-    if (v == "missing") th = [](GgufWriter&, const GgufTensorInfo& t) { return t.name != "blk.1.ffn_gate_exps.weight"; };
+    if (v == "missing")
+        th = [](GgufWriter&, const GgufTensorInfo& t) { return t.name != "blk.1.ffn_gate_exps.weight"; };
     if (v == "experts") kh = [](GgufWriter& w) { w.set_uint32("qwen3moe.expert_count", 16); };
     if (v == "arch") kh = [](GgufWriter& w) { w.set_string("general.architecture", "mamba"); };
     if (v == "used") kh = [](GgufWriter& w) { w.set_uint32("qwen3moe.expert_used_count", 9); };

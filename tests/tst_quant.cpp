@@ -43,7 +43,8 @@ std::vector<float> gaussian(size_t n, uint64_t seed) {
 
 double rms(const std::vector<float>& v) {
     double s = 0;
-    for (float f : v) s += double(f) * f;
+    for (float f : v)
+        s += double(f) * f;
     return std::sqrt(s / double(v.size()));
 }
 
@@ -78,11 +79,10 @@ uint32_t float_to_bits(float f) {
 
 // The types quantize_row writes (the i-quants other than IQ4_* need an
 // importance matrix; their decoders are checked in tst_quant_ggml).
-const uint32_t k_supported[] = {GGML_TYPE_F32,   GGML_TYPE_F16,   GGML_TYPE_BF16,   GGML_TYPE_Q8_0,  GGML_TYPE_Q4_0,
-                                GGML_TYPE_Q4_1,  GGML_TYPE_Q5_0,  GGML_TYPE_Q5_1,   GGML_TYPE_Q2_K,  GGML_TYPE_Q3_K,
-                                GGML_TYPE_Q4_K,  GGML_TYPE_Q5_K,  GGML_TYPE_Q6_K,   GGML_TYPE_IQ4_NL, GGML_TYPE_IQ4_XS,
-                                GGML_TYPE_TQ1_0, GGML_TYPE_TQ2_0, GGML_TYPE_MXFP4, GGML_TYPE_NVFP4, GGML_TYPE_Q1_0,
-                                GGML_TYPE_Q2_0};
+const uint32_t k_supported[] = { GGML_TYPE_F32, GGML_TYPE_F16, GGML_TYPE_BF16, GGML_TYPE_Q8_0, GGML_TYPE_Q4_0,
+    GGML_TYPE_Q4_1, GGML_TYPE_Q5_0, GGML_TYPE_Q5_1, GGML_TYPE_Q2_K, GGML_TYPE_Q3_K, GGML_TYPE_Q4_K, GGML_TYPE_Q5_K,
+    GGML_TYPE_Q6_K, GGML_TYPE_IQ4_NL, GGML_TYPE_IQ4_XS, GGML_TYPE_TQ1_0, GGML_TYPE_TQ2_0, GGML_TYPE_MXFP4,
+    GGML_TYPE_NVFP4, GGML_TYPE_Q1_0, GGML_TYPE_Q2_0 };
 
 bool cpu_has_avx2() {
     set_simd_enabled(true);
@@ -100,9 +100,9 @@ __attribute__((target("f16c"))) uint16_t hw_fp32_to_fp16(float f) {
 //   bytes 0..3:  sc[0..3]  in bits 0-5, bits 4-5 of sc[4..7] in bits 6-7
 //   bytes 4..7:  mn[0..3]  in bits 0-5, bits 4-5 of mn[4..7] in bits 6-7
 //   bytes 8..11: low nibble of sc[4..7], low nibble of mn[4..7] on top
-const int k_sc[8] = {1, 2, 3, 63, 17, 33, 49, 62};
-const int k_mn[8] = {0, 5, 10, 40, 20, 60, 1, 31};
-const uint8_t k_packed_scales[12] = {0x41, 0x82, 0xC3, 0xFF, 0x40, 0xC5, 0x0A, 0x68, 0x41, 0xC1, 0x11, 0xFE};
+const int k_sc[8] = { 1, 2, 3, 63, 17, 33, 49, 62 };
+const int k_mn[8] = { 0, 5, 10, 40, 20, 60, 1, 31 };
+const uint8_t k_packed_scales[12] = { 0x41, 0x82, 0xC3, 0xFF, 0x40, 0xC5, 0x0A, 0x68, 0x41, 0xC1, 0x11, 0xFE };
 
 } // namespace
 
@@ -152,7 +152,9 @@ void TestQuant::initTestCase() {
     qInfo("AVX2/FMA/F16C fast paths %s", cpu_has_avx2() ? "available" : "not available (scalar only)");
 }
 
-void TestQuant::cleanup() { set_simd_enabled(true); }
+void TestQuant::cleanup() {
+    set_simd_enabled(true);
+}
 
 // ---------------------------------------------------------------------------
 // Type tables
@@ -165,26 +167,48 @@ void TestQuant::traits_data() {
     QTest::addColumn<bool>("supported");
     QTest::addColumn<bool>("can_quantize");
     // Ids from ggml.h and sizes from ggml-common.h's block structs (llama.cpp v0.5.0).
-    struct Row { uint32_t id; const char* name; qint64 block, bytes; bool supported, can_quantize; };
+    struct Row {
+        uint32_t id;
+        const char* name;
+        qint64 block, bytes;
+        bool supported, can_quantize;
+    };
     const Row rows[] = {
-        {0, "F32", 1, 4, true, true},          {1, "F16", 1, 2, true, true},
-        {2, "Q4_0", 32, 18, true, true},       {3, "Q4_1", 32, 20, true, true},
-        {6, "Q5_0", 32, 22, true, true},       {7, "Q5_1", 32, 24, true, true},
-        {8, "Q8_0", 32, 34, true, true},       {9, "Q8_1", 32, 36, false, false},
-        {10, "Q2_K", 256, 84, true, true},     {11, "Q3_K", 256, 110, true, true},
-        {12, "Q4_K", 256, 144, true, true},    {13, "Q5_K", 256, 176, true, true},
-        {14, "Q6_K", 256, 210, true, true},    {15, "Q8_K", 256, 292, false, false},
-        {16, "IQ2_XXS", 256, 66, true, false}, {17, "IQ2_XS", 256, 74, true, false},
-        {18, "IQ3_XXS", 256, 98, true, false}, {19, "IQ1_S", 256, 50, true, false},
-        {20, "IQ4_NL", 32, 18, true, true},    {21, "IQ3_S", 256, 110, true, false},
-        {22, "IQ2_S", 256, 82, true, false},   {23, "IQ4_XS", 256, 136, true, true},
-        {24, "I8", 1, 1, false, false},        {25, "I16", 1, 2, false, false},
-        {26, "I32", 1, 4, false, false},       {27, "I64", 1, 8, false, false},
-        {28, "F64", 1, 8, false, false},       {29, "IQ1_M", 256, 56, true, false},
-        {30, "BF16", 1, 2, true, true},        {34, "TQ1_0", 256, 54, true, true},
-        {35, "TQ2_0", 256, 66, true, true},    {39, "MXFP4", 32, 17, true, true},
-        {40, "NVFP4", 64, 36, true, true},     {41, "Q1_0", 128, 18, true, true},
-        {42, "Q2_0", 64, 18, true, true},
+        { 0, "F32", 1, 4, true, true },
+        { 1, "F16", 1, 2, true, true },
+        { 2, "Q4_0", 32, 18, true, true },
+        { 3, "Q4_1", 32, 20, true, true },
+        { 6, "Q5_0", 32, 22, true, true },
+        { 7, "Q5_1", 32, 24, true, true },
+        { 8, "Q8_0", 32, 34, true, true },
+        { 9, "Q8_1", 32, 36, false, false },
+        { 10, "Q2_K", 256, 84, true, true },
+        { 11, "Q3_K", 256, 110, true, true },
+        { 12, "Q4_K", 256, 144, true, true },
+        { 13, "Q5_K", 256, 176, true, true },
+        { 14, "Q6_K", 256, 210, true, true },
+        { 15, "Q8_K", 256, 292, false, false },
+        { 16, "IQ2_XXS", 256, 66, true, false },
+        { 17, "IQ2_XS", 256, 74, true, false },
+        { 18, "IQ3_XXS", 256, 98, true, false },
+        { 19, "IQ1_S", 256, 50, true, false },
+        { 20, "IQ4_NL", 32, 18, true, true },
+        { 21, "IQ3_S", 256, 110, true, false },
+        { 22, "IQ2_S", 256, 82, true, false },
+        { 23, "IQ4_XS", 256, 136, true, true },
+        { 24, "I8", 1, 1, false, false },
+        { 25, "I16", 1, 2, false, false },
+        { 26, "I32", 1, 4, false, false },
+        { 27, "I64", 1, 8, false, false },
+        { 28, "F64", 1, 8, false, false },
+        { 29, "IQ1_M", 256, 56, true, false },
+        { 30, "BF16", 1, 2, true, true },
+        { 34, "TQ1_0", 256, 54, true, true },
+        { 35, "TQ2_0", 256, 66, true, true },
+        { 39, "MXFP4", 32, 17, true, true },
+        { 40, "NVFP4", 64, 36, true, true },
+        { 41, "Q1_0", 128, 18, true, true },
+        { 42, "Q2_0", 64, 18, true, true },
     };
     for (const Row& r : rows) {
         QTest::newRow(r.name) << uint(r.id) << QString(r.name) << r.block << r.bytes << r.supported << r.can_quantize;
@@ -212,7 +236,7 @@ void TestQuant::traits() {
 }
 
 void TestQuant::unknown_types() {
-    for (uint32_t id : {4u, 5u, 31u, 32u, 33u, 36u, 37u, 38u, 43u, 99u, 1000u, 0xFFFFFFFFu}) {
+    for (uint32_t id : { 4u, 5u, 31u, 32u, 33u, 36u, 37u, 38u, 43u, 99u, 1000u, 0xFFFFFFFFu }) {
         QVERIFY2(type_traits(id) == nullptr, qPrintable(QString::number(id)));
     }
     QCOMPARE(QString(type_name(99)), QString("type 99"));
@@ -272,8 +296,8 @@ void TestQuant::unsupported_types_throw() {
     QVERIFY_THROWS_EXCEPTION(Error, dequantize_row(26, b.data(), f.data(), 32)); // I32
     QVERIFY_THROWS_EXCEPTION(Error, quantize_row(GGML_TYPE_Q8_K, f.data(), b.data(), 256));
     // decodable, but writing it needs an importance matrix
-    for (uint32_t t : {GGML_TYPE_IQ2_XXS, GGML_TYPE_IQ2_XS, GGML_TYPE_IQ2_S, GGML_TYPE_IQ3_XXS, GGML_TYPE_IQ3_S,
-                       GGML_TYPE_IQ1_S, GGML_TYPE_IQ1_M}) {
+    for (uint32_t t : { GGML_TYPE_IQ2_XXS, GGML_TYPE_IQ2_XS, GGML_TYPE_IQ2_S, GGML_TYPE_IQ3_XXS, GGML_TYPE_IQ3_S,
+             GGML_TYPE_IQ1_S, GGML_TYPE_IQ1_M }) {
         QVERIFY_THROWS_EXCEPTION(Error, quantize_row(t, f.data(), b.data(), 256));
         dequantize_row(t, b.data(), f.data(), 256);
     }
@@ -343,7 +367,9 @@ void TestQuant::fp16_all_halves_round_trip() {
             QCOMPARE(uint(back & 0x8000u), uint(h & 0x8000u));
             if (h & 0x200) QCOMPARE(uint(back), uint(h));
         } else if (back != h) {
-            QFAIL(qPrintable(QString("half 0x%1 -> %2 -> 0x%3").arg(h, 4, 16, QChar('0')).arg(double(f))
+            QFAIL(qPrintable(QString("half 0x%1 -> %2 -> 0x%3")
+                                 .arg(h, 4, 16, QChar('0'))
+                                 .arg(double(f))
                                  .arg(back, 4, 16, QChar('0'))));
         }
     }
@@ -373,7 +399,9 @@ void TestQuant::fp16_matches_f16c() {
         const float f = bits_to_float(u);
         const uint16_t mine = fp32_to_fp16(f), hw = hw_fp32_to_fp16(f);
         if (mine != hw) {
-            QFAIL(qPrintable(QString("0x%1: ours 0x%2, F16C 0x%3").arg(u, 8, 16, QChar('0')).arg(mine, 4, 16, QChar('0'))
+            QFAIL(qPrintable(QString("0x%1: ours 0x%2, F16C 0x%3")
+                                 .arg(u, 8, 16, QChar('0'))
+                                 .arg(mine, 4, 16, QChar('0'))
                                  .arg(hw, 4, 16, QChar('0'))));
         }
     }
@@ -419,9 +447,11 @@ void TestQuant::bf16_known() {
 void TestQuant::block_q8_0() {
     uint8_t blk[34];
     put_u16(blk, 0x3800); // d = 0.5
-    for (int j = 0; j < 32; ++j) blk[2 + j] = uint8_t(int8_t(j * 8 - 128));
+    for (int j = 0; j < 32; ++j)
+        blk[2 + j] = uint8_t(int8_t(j * 8 - 128));
     const std::vector<float> y = dequantized(GGML_TYPE_Q8_0, std::vector<uint8_t>(blk, blk + 34), 32);
-    for (int j = 0; j < 32; ++j) QCOMPARE(y[size_t(j)], 0.5f * float(j * 8 - 128));
+    for (int j = 0; j < 32; ++j)
+        QCOMPARE(y[size_t(j)], 0.5f * float(j * 8 - 128));
     QCOMPARE(y[0], -64.0f);
     QCOMPARE(y[31], 60.0f);
 }
@@ -430,7 +460,8 @@ void TestQuant::block_q4_0() {
     // Low nibbles are elements 0..15, high nibbles 16..31; value = (q - 8) * d.
     uint8_t blk[18];
     put_u16(blk, 0x4000); // d = 2
-    for (int j = 0; j < 16; ++j) blk[2 + j] = uint8_t(j | ((15 - j) << 4));
+    for (int j = 0; j < 16; ++j)
+        blk[2 + j] = uint8_t(j | ((15 - j) << 4));
     const std::vector<float> y = dequantized(GGML_TYPE_Q4_0, std::vector<uint8_t>(blk, blk + 18), 32);
     for (int j = 0; j < 16; ++j) {
         QCOMPARE(y[size_t(j)], float((j - 8) * 2));
@@ -448,7 +479,8 @@ void TestQuant::block_q4_k() {
     put_u16(&blk[2], 0x3800); // dmin = 0.5
     std::memcpy(&blk[4], k_packed_scales, 12);
     uint8_t* qs = &blk[16];
-    for (int i = 0; i < 128; ++i) qs[i] = uint8_t(i * 7 + 3);
+    for (int i = 0; i < 128; ++i)
+        qs[i] = uint8_t(i * 7 + 3);
     const std::vector<float> y = dequantized(GGML_TYPE_Q4_K, blk, 256);
     for (int e = 0; e < 256; ++e) {
         const int run = e / 64, within = e % 64, sub = e / 32;
@@ -457,10 +489,10 @@ void TestQuant::block_q4_k() {
         const float expect = 1.0f * float(k_sc[sub]) * float(q) - 0.5f * float(k_mn[sub]);
         QCOMPARE(y[size_t(e)], expect);
     }
-    QCOMPARE(y[0], 3.0f);     // qs[0]=3: low 3, sc 1, min 0
-    QCOMPARE(y[33], -2.5f);   // qs[1]=10: high 0, sc 2, min 5
+    QCOMPARE(y[0], 3.0f); // qs[0]=3: low 3, sc 1, min 0
+    QCOMPARE(y[33], -2.5f); // qs[1]=10: high 0, sc 2, min 5
     QCOMPARE(y[100], 925.0f); // qs[36]=0xFF: high 15, sc 63, min 40 -> 945 - 20
-    QCOMPARE(y[130], 7.0f);   // qs[66]=0xD1: low 1, sc 17, min 20 -> 17 - 10
+    QCOMPARE(y[130], 7.0f); // qs[66]=0xD1: low 1, sc 17, min 20 -> 17 - 10
     QCOMPARE(y[255], 418.5f); // qs[127]=0x7C: high 7, sc 62, min 31 -> 434 - 15.5
 }
 
@@ -473,8 +505,10 @@ void TestQuant::block_q5_k() {
     std::memcpy(&blk[4], k_packed_scales, 12);
     uint8_t* qh = &blk[16];
     uint8_t* qs = &blk[48];
-    for (int i = 0; i < 32; ++i) qh[i] = uint8_t(i * 37 + 11);
-    for (int i = 0; i < 128; ++i) qs[i] = uint8_t(i * 7 + 3);
+    for (int i = 0; i < 32; ++i)
+        qh[i] = uint8_t(i * 37 + 11);
+    for (int i = 0; i < 128; ++i)
+        qs[i] = uint8_t(i * 7 + 3);
     const std::vector<float> y = dequantized(GGML_TYPE_Q5_K, blk, 256);
     for (int e = 0; e < 256; ++e) {
         const int run = e / 64, within = e % 64, sub = e / 32, l = within % 32;
@@ -484,7 +518,7 @@ void TestQuant::block_q5_k() {
         const float expect = 0.5f * float(k_sc[sub]) * float(lo4 + 16 * bit) - 1.0f * float(k_mn[sub]);
         QCOMPARE(y[size_t(e)], expect);
     }
-    QCOMPARE(y[0], 9.5f);     // low 3 + 16 (qh[0]=0x0B bit 0), sc 1
+    QCOMPARE(y[0], 9.5f); // low 3 + 16 (qh[0]=0x0B bit 0), sc 1
     QCOMPARE(y[100], 936.5f); // high 15 + 16 (qh[4]=0x9F bit 3), sc 63, min 40
     QCOMPARE(y[130], 124.5f); // low 1 + 16 (qh[2]=0x55 bit 4), sc 17, min 20
     QCOMPARE(y[255], 682.0f); // high 7 + 16 (qh[31]=0x86 bit 7), sc 62, min 31
@@ -499,8 +533,10 @@ void TestQuant::block_q6_k() {
     uint8_t* ql = &blk[0];
     uint8_t* qh = &blk[128];
     int8_t scales[16];
-    for (int i = 0; i < 128; ++i) ql[i] = uint8_t(i * 5 + 1);
-    for (int i = 0; i < 64; ++i) qh[i] = uint8_t(i * 3 + 2);
+    for (int i = 0; i < 128; ++i)
+        ql[i] = uint8_t(i * 5 + 1);
+    for (int i = 0; i < 64; ++i)
+        qh[i] = uint8_t(i * 3 + 2);
     for (int j = 0; j < 16; ++j) {
         scales[j] = int8_t(j * 9 - 70);
         blk[size_t(192 + j)] = uint8_t(scales[j]);
@@ -515,8 +551,8 @@ void TestQuant::block_q6_k() {
         const float expect = 0.25f * float(scales[e / 16]) * float((lo4 | (hi2 << 4)) - 32);
         QCOMPARE(y[size_t(e)], expect);
     }
-    QCOMPARE(y[0], -17.5f);   // ql[0]=1, qh[0]=2 -> q=33-32=1, scale -70
-    QCOMPARE(y[45], -26.0f);  // ql[45]=0xE2 low 2, qh[13]=0x29 bits 2-3 = 2 -> 2, scale -52
+    QCOMPARE(y[0], -17.5f); // ql[0]=1, qh[0]=2 -> q=33-32=1, scale -70
+    QCOMPARE(y[45], -26.0f); // ql[45]=0xE2 low 2, qh[13]=0x29 bits 2-3 = 2 -> 2, scale -52
     QCOMPARE(y[200], 209.0f); // ql[72]=0x69 high 6, qh[40]=0x7A bits 4-5 = 3 -> 22, scale 38
     QCOMPARE(y[255], 113.75f); // ql[127]=0x7C high 7, qh[63]=0xBF bits 6-7 = 2 -> 7, scale 65
 }
@@ -524,7 +560,8 @@ void TestQuant::block_q6_k() {
 void TestQuant::quantize_q8_0_bytes() {
     // ggml: d = amax / 127, q = round(x / d).
     std::vector<float> x(32);
-    for (int j = 0; j < 32; ++j) x[size_t(j)] = float(j - 16) * 0.25f; // amax 4 at j = 0
+    for (int j = 0; j < 32; ++j)
+        x[size_t(j)] = float(j - 16) * 0.25f; // amax 4 at j = 0
     const std::vector<uint8_t> q = quantized(GGML_TYPE_Q8_0, x);
     QCOMPARE(q.size(), size_t(34));
     QCOMPARE(uint(q[0] | (q[1] << 8)), uint(fp32_to_fp16(4.0f / 127.0f)));
@@ -545,9 +582,11 @@ void TestQuant::quantize_q4_0_bytes() {
     const std::vector<uint8_t> q = quantized(GGML_TYPE_Q4_0, x);
     QCOMPARE(q.size(), size_t(18));
     QCOMPARE(uint(q[0] | (q[1] << 8)), 0x3C00u);
-    for (int j = 0; j < 16; ++j) QCOMPARE(uint(q[size_t(2 + j)]), uint(j | ((15 - j) << 4)));
+    for (int j = 0; j < 16; ++j)
+        QCOMPARE(uint(q[size_t(2 + j)]), uint(j | ((15 - j) << 4)));
     const std::vector<float> y = dequantized(GGML_TYPE_Q4_0, q, 32);
-    for (int j = 0; j < 32; ++j) QCOMPARE(y[size_t(j)], x[size_t(j)]);
+    for (int j = 0; j < 32; ++j)
+        QCOMPARE(y[size_t(j)], x[size_t(j)]);
 }
 
 // ---------------------------------------------------------------------------
@@ -589,7 +628,8 @@ void TestQuant::round_trip() {
     std::vector<float> x = gaussian(size_t(n), 7);
     // Vary the scale across the row, as real weight rows do, so the per-block
     // scales are exercised over a range rather than around one value.
-    for (int64_t i = 0; i < n; ++i) x[size_t(i)] *= 0.01f + 2.0f * float((i / 1024) % 8) / 8.0f;
+    for (int64_t i = 0; i < n; ++i)
+        x[size_t(i)] *= 0.01f + 2.0f * float((i / 1024) % 8) / 8.0f;
     const std::vector<float> y = dequantized(type, quantized(type, x), n);
     std::vector<float> err(static_cast<size_t>(n));
     for (size_t i = 0; i < size_t(n); ++i) {
@@ -608,7 +648,8 @@ void TestQuant::round_trip() {
 
 void TestQuant::zeros_and_constants_data() {
     QTest::addColumn<uint>("type");
-    for (uint32_t t : k_supported) QTest::newRow(type_name(t)) << uint(t);
+    for (uint32_t t : k_supported)
+        QTest::newRow(type_name(t)) << uint(t);
 }
 
 void TestQuant::zeros_and_constants() {
@@ -616,28 +657,31 @@ void TestQuant::zeros_and_constants() {
     const int64_t n = 512;
     // all zeros must come back as zeros (no NaN from 0/0 scales)
     std::vector<float> y = dequantized(type, quantized(type, std::vector<float>(size_t(n), 0.0f)), n);
-    for (float v : y) QCOMPARE(v, 0.0f);
+    for (float v : y)
+        QCOMPARE(v, 0.0f);
     // a constant row, positive then negative, must come back close
-    for (float c : {0.75f, -1.5f}) {
+    for (float c : { 0.75f, -1.5f }) {
         y = dequantized(type, quantized(type, std::vector<float>(size_t(n), c)), n);
-        for (float v : y) QVERIFY2(std::fabs(v - c) <= 0.01f * std::fabs(c), qPrintable(QString::number(v)));
+        for (float v : y)
+            QVERIFY2(std::fabs(v - c) <= 0.01f * std::fabs(c), qPrintable(QString::number(v)));
     }
     // large and tiny magnitudes side by side in separate blocks; the ternary
     // formats and Q1_0/Q2_0 have one magnitude per block, so they cannot hold
     // this data, and NVFP4's E4M3 scales flush blocks below ~1e-3 to zero
-    if (type == GGML_TYPE_TQ1_0 || type == GGML_TYPE_TQ2_0 || type == GGML_TYPE_Q1_0 || type == GGML_TYPE_Q2_0 ||
-        type == GGML_TYPE_NVFP4) {
+    if (type == GGML_TYPE_TQ1_0 || type == GGML_TYPE_TQ2_0 || type == GGML_TYPE_Q1_0 || type == GGML_TYPE_Q2_0
+        || type == GGML_TYPE_NVFP4) {
         return;
     }
     // FP4's levels are up to 50% apart (4, 6), and ggml's MXFP4 exponent can
     // leave the largest value just above the top level (1000 -> 768)
     const float tol = type == GGML_TYPE_MXFP4 ? 0.25f : 0.1f;
     std::vector<float> x(static_cast<size_t>(n));
-    for (int64_t i = 0; i < n; ++i) x[size_t(i)] = (i < 256 ? 1000.0f : 1e-3f) * (i % 2 ? 1.0f : -0.5f);
+    for (int64_t i = 0; i < n; ++i)
+        x[size_t(i)] = (i < 256 ? 1000.0f : 1e-3f) * (i % 2 ? 1.0f : -0.5f);
     y = dequantized(type, quantized(type, x), n);
     for (int64_t i = 0; i < n; ++i) {
         QVERIFY2(std::fabs(y[size_t(i)] - x[size_t(i)]) <= tol * std::fabs(x[size_t(i)]),
-                 qPrintable(QString("%1: %2 vs %3").arg(i).arg(double(y[size_t(i)])).arg(double(x[size_t(i)]))));
+            qPrintable(QString("%1: %2 vs %3").arg(i).arg(double(y[size_t(i)])).arg(double(x[size_t(i)]))));
     }
 }
 
@@ -648,11 +692,11 @@ void TestQuant::vec_dot_data() {
     QTest::addColumn<uint>("type");
     QTest::addColumn<qint64>("n");
     QTest::addColumn<bool>("simd");
-    for (bool simd : {true, false}) {
+    for (bool simd : { true, false }) {
         for (uint32_t t : k_supported) {
-            for (qint64 n : {256, 4096, 11008}) {
-                const QByteArray tag = QByteArray(type_name(t)) + " n=" + QByteArray::number(n) +
-                                       (simd ? " avx2" : " scalar");
+            for (qint64 n : { 256, 4096, 11008 }) {
+                const QByteArray tag
+                    = QByteArray(type_name(t)) + " n=" + QByteArray::number(n) + (simd ? " avx2" : " scalar");
                 QTest::newRow(tag.constData()) << uint(t) << n << simd;
             }
         }
@@ -669,7 +713,8 @@ void TestQuant::vec_dot() {
 
     const std::vector<float> w = gaussian(size_t(n), 11);
     std::vector<float> x = gaussian(size_t(n), 12);
-    for (float& v : x) v += 0.3f; // a non-zero mean exercises the K-quant min terms
+    for (float& v : x)
+        v += 0.3f; // a non-zero mean exercises the K-quant min terms
     const std::vector<uint8_t> q = quantized(type, w);
     const std::vector<float> wd = dequantized(type, q, n);
     double ref = 0, mag = 0;
@@ -689,18 +734,19 @@ void TestQuant::vec_dot() {
     // Float accumulation error grows with n but stays far below 1e-5 of the
     // sum of magnitudes; a mis-ordered element or wrong scale costs ~1e-2.
     QVERIFY2(std::fabs(got - ref) <= 1e-5 * mag,
-             qPrintable(QString("vec_dot %1, reference %2, |diff|/mag %3").arg(got).arg(ref).arg(std::fabs(got - ref) / mag)));
+        qPrintable(
+            QString("vec_dot %1, reference %2, |diff|/mag %3").arg(got).arg(ref).arg(std::fabs(got - ref) / mag)));
 }
 
 void TestQuant::vec_dot_float_tails_data() {
     QTest::addColumn<uint>("type");
     QTest::addColumn<qint64>("n");
     QTest::addColumn<bool>("simd");
-    for (bool simd : {true, false}) {
-        for (uint32_t t : {GGML_TYPE_F32, GGML_TYPE_F16, GGML_TYPE_BF16}) {
-            for (qint64 n : {1, 7, 8, 33, 63, 100}) {
-                const QByteArray tag = QByteArray(type_name(t)) + " n=" + QByteArray::number(n) +
-                                       (simd ? " avx2" : " scalar");
+    for (bool simd : { true, false }) {
+        for (uint32_t t : { GGML_TYPE_F32, GGML_TYPE_F16, GGML_TYPE_BF16 }) {
+            for (qint64 n : { 1, 7, 8, 33, 63, 100 }) {
+                const QByteArray tag
+                    = QByteArray(type_name(t)) + " n=" + QByteArray::number(n) + (simd ? " avx2" : " scalar");
                 QTest::newRow(tag.constData()) << uint(t) << n << simd;
             }
         }
@@ -730,12 +776,14 @@ void TestQuant::dequantize_simd_matches_scalar() {
     if (!cpu_has_avx2()) QSKIP("no AVX2 on this CPU");
     const int64_t n = 1027; // not a multiple of 8: covers the tail
     std::vector<uint8_t> h(static_cast<size_t>(2 * n));
-    for (int64_t i = 0; i < n; ++i) put_u16(&h[size_t(2 * i)], uint16_t(i * 63 + 17)); // includes inf/NaN patterns
+    for (int64_t i = 0; i < n; ++i)
+        put_u16(&h[size_t(2 * i)], uint16_t(i * 63 + 17)); // includes inf/NaN patterns
     set_simd_enabled(true);
     const std::vector<float> a = dequantized(GGML_TYPE_F16, h, n);
     set_simd_enabled(false);
     const std::vector<float> b = dequantized(GGML_TYPE_F16, h, n);
-    for (size_t i = 0; i < size_t(n); ++i) QCOMPARE(float_to_bits(a[i]), float_to_bits(b[i]));
+    for (size_t i = 0; i < size_t(n); ++i)
+        QCOMPARE(float_to_bits(a[i]), float_to_bits(b[i]));
 }
 
 QTEST_GUILESS_MAIN(TestQuant)

@@ -17,7 +17,9 @@ using namespace moe;
 
 namespace {
 
-QString golden_path(const QString& name) { return QStringLiteral(MOE_QUANT_GOLDENS "/") + name; }
+QString golden_path(const QString& name) {
+    return QStringLiteral(MOE_QUANT_GOLDENS "/") + name;
+}
 
 // A dequant_<TYPE>.bin file (layout in make_goldens.py).
 struct DequantGolden {
@@ -27,9 +29,8 @@ struct DequantGolden {
     std::vector<uint64_t> hashes; // FNV-1a 64 of ggml's output bytes, per block
 };
 
-template <typename T>
-T take(const QByteArray& data, qsizetype& at) {
-    T v{};
+template <typename T> T take(const QByteArray& data, qsizetype& at) {
+    T v {};
     if (at + qsizetype(sizeof v) > data.size()) throw Error("golden file truncated");
     std::memcpy(&v, data.constData() + at, sizeof v);
     at += sizeof v;
@@ -53,11 +54,14 @@ DequantGolden load_dequant(const QString& type_name) {
     g.n_blocks = take<uint32_t>(data, at);
     g.n_full = take<uint32_t>(data, at);
     g.blocks.resize(size_t(g.n_blocks) * g.type_size);
-    for (auto& b : g.blocks) b = take<uint8_t>(data, at);
+    for (auto& b : g.blocks)
+        b = take<uint8_t>(data, at);
     g.values.resize(size_t(g.n_full) * g.block);
-    for (auto& v : g.values) v = take<float>(data, at);
+    for (auto& v : g.values)
+        v = take<float>(data, at);
     g.hashes.resize(g.n_blocks);
-    for (auto& h : g.hashes) h = take<uint64_t>(data, at);
+    for (auto& h : g.hashes)
+        h = take<uint64_t>(data, at);
     if (at != data.size()) throw Error("trailing bytes in dequant_" + type_name.toStdString());
     return g;
 }
@@ -65,7 +69,8 @@ DequantGolden load_dequant(const QString& type_name) {
 uint64_t fnv1a64(const float* v, size_t n) {
     uint64_t h = 0xCBF29CE484222325ull;
     const auto* p = reinterpret_cast<const uint8_t*>(v);
-    for (size_t i = 0; i < n * sizeof(float); ++i) h = (h ^ p[i]) * 0x100000001B3ull;
+    for (size_t i = 0; i < n * sizeof(float); ++i)
+        h = (h ^ p[i]) * 0x100000001B3ull;
     return h;
 }
 
@@ -109,18 +114,40 @@ struct GoldenType {
     int scale_byte;
 };
 const GoldenType k_golden_types[] = {
-    {"Q4_0", 0},    {"Q4_1", 0},     {"Q5_0", 0},   {"Q5_1", 0},    {"Q8_0", 0},    {"Q2_K", 80},
-    {"Q3_K", 108},  {"Q4_K", 0},     {"Q5_K", 0},   {"Q6_K", 208},  {"IQ2_XXS", 0}, {"IQ2_XS", 0},
-    {"IQ3_XXS", 0}, {"IQ1_S", 0},    {"IQ4_NL", 0}, {"IQ3_S", 0},   {"IQ2_S", 0},   {"IQ4_XS", 0},
-    {"IQ1_M", 48},  {"TQ1_0", 52},   {"TQ2_0", 64}, {"MXFP4", 0},    {"NVFP4", 0},   {"Q1_0", 0},
-    {"Q2_0", 0},
+    { "Q4_0", 0 },
+    { "Q4_1", 0 },
+    { "Q5_0", 0 },
+    { "Q5_1", 0 },
+    { "Q8_0", 0 },
+    { "Q2_K", 80 },
+    { "Q3_K", 108 },
+    { "Q4_K", 0 },
+    { "Q5_K", 0 },
+    { "Q6_K", 208 },
+    { "IQ2_XXS", 0 },
+    { "IQ2_XS", 0 },
+    { "IQ3_XXS", 0 },
+    { "IQ1_S", 0 },
+    { "IQ4_NL", 0 },
+    { "IQ3_S", 0 },
+    { "IQ2_S", 0 },
+    { "IQ4_XS", 0 },
+    { "IQ1_M", 48 },
+    { "TQ1_0", 52 },
+    { "TQ2_0", 64 },
+    { "MXFP4", 0 },
+    { "NVFP4", 0 },
+    { "Q1_0", 0 },
+    { "Q2_0", 0 },
 };
 
-const char* const k_quantize_types[] = {"Q4_0", "Q8_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "IQ4_NL", "IQ4_XS", "MXFP4", "TQ1_0", "TQ2_0", "NVFP4", "Q1_0", "Q2_0"};
+const char* const k_quantize_types[] = { "Q4_0", "Q8_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "IQ4_NL", "IQ4_XS",
+    "MXFP4", "TQ1_0", "TQ2_0", "NVFP4", "Q1_0", "Q2_0" };
 
 void add_type_rows() {
     QTest::addColumn<QString>("type");
-    for (const GoldenType& t : k_golden_types) QTest::newRow(t.name) << QString(t.name);
+    for (const GoldenType& t : k_golden_types)
+        QTest::newRow(t.name) << QString(t.name);
 }
 
 int scale_byte(const QString& type) {
@@ -171,8 +198,9 @@ void TestQuantGgml::goldens_cover_every_supported_type() {
         if (tt->can_quantize && t != GGML_TYPE_Q4_K && t != GGML_TYPE_Q5_K && t != GGML_TYPE_Q6_K) {
             // all but Q4_K..Q6_K (our own scale search) follow ggml's quantizers
             QVERIFY2(std::find_if(std::begin(k_quantize_types), std::end(k_quantize_types),
-                                  [&](const char* n) { return QString(n) == tt->name; }) != std::end(k_quantize_types),
-                     tt->name);
+                         [&](const char* n) { return QString(n) == tt->name; })
+                    != std::end(k_quantize_types),
+                tt->name);
         }
     }
 }
@@ -185,20 +213,21 @@ void TestQuantGgml::dequantize_matches_ggml() {
     QCOMPARE(QString(t->name), type);
     QCOMPARE(uint32_t(t->block_size), g.block);
     QCOMPARE(uint32_t(t->type_size), g.type_size);
-    for (bool simd : {true, false}) {
+    for (bool simd : { true, false }) {
         set_simd_enabled(simd);
         double max_err = -1;
         const std::vector<uint32_t> bad = mismatching_blocks(g, g.blocks, &max_err);
-        QVERIFY2(bad.empty(), qPrintable(QString("%1 of %2 blocks differ from ggml, first %3; max |error| over the "
-                                                 "stored values %4")
-                                             .arg(bad.size())
-                                             .arg(g.n_blocks)
-                                             .arg(bad.empty() ? 0 : bad[0])
-                                             .arg(max_err)));
+        QVERIFY2(bad.empty(),
+            qPrintable(QString("%1 of %2 blocks differ from ggml, first %3; max |error| over the "
+                               "stored values %4")
+                           .arg(bad.size())
+                           .arg(g.n_blocks)
+                           .arg(bad.empty() ? 0 : bad[0])
+                           .arg(max_err)));
         QCOMPARE(max_err, 0.0);
     }
     qInfo("%s: %u random blocks equal ggml's to_float bit for bit (%u compared value by value, max |error| 0)",
-          qPrintable(type), g.n_blocks, g.n_full);
+        qPrintable(type), g.n_blocks, g.n_full);
 }
 
 void TestQuantGgml::flipped_scale_bit_is_caught() {
@@ -209,19 +238,20 @@ void TestQuantGgml::flipped_scale_bit_is_caught() {
     const DequantGolden g = load_dequant(type);
     const int at = scale_byte(type);
     QVERIFY(at >= 0 && uint32_t(at) < g.type_size);
-    for (uint32_t victim : {g.n_full - 1, g.n_blocks - 2}) {
+    for (uint32_t victim : { g.n_full - 1, g.n_blocks - 2 }) {
         std::vector<uint8_t> blocks = g.blocks;
         blocks[size_t(victim) * g.type_size + size_t(at)] ^= 1;
         double max_err = 0;
         const std::vector<uint32_t> bad = mismatching_blocks(g, blocks, &max_err);
-        QCOMPARE(bad, std::vector<uint32_t>{victim});
+        QCOMPARE(bad, std::vector<uint32_t> { victim });
         if (victim < g.n_full) QVERIFY(max_err > 0);
     }
 }
 
 void TestQuantGgml::quantize_matches_ggml_data() {
     QTest::addColumn<QString>("type");
-    for (const char* t : k_quantize_types) QTest::newRow(t) << QString(t);
+    for (const char* t : k_quantize_types)
+        QTest::newRow(t) << QString(t);
 }
 
 void TestQuantGgml::quantize_matches_ggml() {
@@ -231,7 +261,8 @@ void TestQuantGgml::quantize_matches_ggml() {
     qsizetype at = 8;
     const uint32_t n_rows = take<uint32_t>(in, at), n_per_row = take<uint32_t>(in, at);
     std::vector<float> x(size_t(n_rows) * n_per_row);
-    for (float& v : x) v = take<float>(in, at);
+    for (float& v : x)
+        v = take<float>(in, at);
 
     const QByteArray want = read_file(golden_path("quantize_" + type + ".bin"));
     QVERIFY(want.startsWith(QByteArray("MOEQQ1\0\0", 8)));
@@ -245,7 +276,8 @@ void TestQuantGgml::quantize_matches_ggml() {
     QCOMPARE(size_t(want.size() - at), rs * n_rows);
 
     std::vector<uint8_t> ours(rs * n_rows);
-    for (uint32_t r = 0; r < n_rows; ++r) quantize_row(t, x.data() + size_t(r) * n_per_row, ours.data() + r * rs, n_per_row);
+    for (uint32_t r = 0; r < n_rows; ++r)
+        quantize_row(t, x.data() + size_t(r) * n_per_row, ours.data() + r * rs, n_per_row);
     const auto* theirs = reinterpret_cast<const uint8_t*>(want.constData() + at);
     const size_t bytes = type_traits(t)->type_size;
     QStringList bad;
@@ -254,9 +286,9 @@ void TestQuantGgml::quantize_matches_ggml() {
             bad << QString("row %1 block %2").arg(b * bytes / rs).arg(b % (rs / bytes));
         }
     }
-    QVERIFY2(bad.isEmpty(), qPrintable(QString("%1 blocks differ from ggml_quantize_chunk: %2")
-                                           .arg(bad.size())
-                                           .arg(bad.mid(0, 8).join(", "))));
+    QVERIFY2(bad.isEmpty(),
+        qPrintable(
+            QString("%1 blocks differ from ggml_quantize_chunk: %2").arg(bad.size()).arg(bad.mid(0, 8).join(", "))));
     qInfo("%s: %u rows of %u quantized to the same bytes as ggml", qPrintable(type), n_rows, n_per_row);
 }
 
@@ -264,11 +296,11 @@ void TestQuantGgml::vec_dot_matches_dequantized_data() {
     QTest::addColumn<QString>("type");
     QTest::addColumn<int>("blocks");
     QTest::addColumn<bool>("simd");
-    for (bool simd : {true, false}) {
+    for (bool simd : { true, false }) {
         for (const GoldenType& t : k_golden_types) {
-            for (int blocks : {1, 7, 33}) { // odd counts: no pairing of blocks may be assumed
-                const QByteArray tag =
-                    QByteArray(t.name) + " x" + QByteArray::number(blocks) + (simd ? " avx2" : " portable");
+            for (int blocks : { 1, 7, 33 }) { // odd counts: no pairing of blocks may be assumed
+                const QByteArray tag
+                    = QByteArray(t.name) + " x" + QByteArray::number(blocks) + (simd ? " avx2" : " portable");
                 QTest::newRow(tag.constData()) << QString(t.name) << blocks << simd;
             }
         }
@@ -301,10 +333,10 @@ void TestQuantGgml::vec_dot_matches_dequantized() {
     // float accumulation error is ~1e-7 of the sum of magnitudes; one wrong
     // element or scale costs far more than 1e-5 of it
     QVERIFY2(std::fabs(got - ref) <= 1e-5 * mag + 1e-30,
-             qPrintable(QString("vec_dot %1, dequantize-then-multiply %2, |diff|/mag %3")
-                            .arg(got)
-                            .arg(ref)
-                            .arg(std::fabs(got - ref) / mag)));
+        qPrintable(QString("vec_dot %1, dequantize-then-multiply %2, |diff|/mag %3")
+                       .arg(got)
+                       .arg(ref)
+                       .arg(std::fabs(got - ref) / mag)));
 }
 
 QTEST_GUILESS_MAIN(TestQuantGgml)

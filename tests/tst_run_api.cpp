@@ -24,7 +24,7 @@ class TestRunApi : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
-        for (const char* arch : {"qwen3moe", "qwen2moe", "olmoe", "llama"}) {
+        for (const char* arch : { "qwen3moe", "qwen2moe", "olmoe", "llama" }) {
             SynthOptions so;
             so.arch = arch;
             so.preset = "tiny";
@@ -53,7 +53,7 @@ private Q_SLOTS:
         QVERIFY(d.active_params < d.total_params);
 
         GenerateRequest g;
-        g.prompt.ids = {1, 2, 3, 4, 5};
+        g.prompt.ids = { 1, 2, 3, 4, 5 };
         g.options.n_predict = 6;
         g.options.sampler.temperature = 0.0f;
         g.stop_at_end_of_text = false;
@@ -70,7 +70,7 @@ private Q_SLOTS:
         QCOMPARE(int(a.record.output_ids.size()), 6);
         QCOMPARE(tokens, 6);
         QCOMPARE(frames, int(a.record.routing.size()));
-        QCOMPARE(a.record.routing.size(), size_t(5 + 5));  // the prompt, then 5 decode steps fed back
+        QCOMPARE(a.record.routing.size(), size_t(5 + 5)); // the prompt, then 5 decode steps fed back
         QVERIFY(a.record.figures.weight_bytes_per_token > 0);
         QCOMPARE(a.record.settings.experts_used, d.experts_used);
 
@@ -86,14 +86,14 @@ private Q_SLOTS:
 
         // the same request again is comparable and routes identically (greedy)
         const RunOutcome b = runner->generate(g);
-        const RunComparison c = compare_runs({back, b.record});
+        const RunComparison c = compare_runs({ back, b.record });
         QVERIFY(c.warnings.empty());
         QCOMPARE(c.agreements.size(), size_t(1));
         QCOMPARE(c.agreements[0].agreement.set_match, 1.0);
 
         // a score has its typed figures too
         ScoreRequest s;
-        s.text.ids = {1, 2, 3, 4, 5, 6};
+        s.text.ids = { 1, 2, 3, 4, 5, 6 };
         const RunOutcome sc = runner->score(s);
         QCOMPARE(sc.record.figures.nll.size(), size_t(5));
         QVERIFY(sc.record.figures.perplexity.has_value() && *sc.record.figures.perplexity > 1.0);
@@ -111,13 +111,13 @@ private Q_SLOTS:
         req.options.n_ctx = 128;
         const auto runner = Runner::load(req);
         GenerateRequest g;
-        g.prompt.ids = {1, 2, 3};
+        g.prompt.ids = { 1, 2, 3 };
         g.options.n_predict = 50;
         g.stop_at_end_of_text = false;
         RunCallbacks cb;
         int n = 0;
         cb.on_token = [&](int32_t) {
-            if (++n == 4) runner->cancel();  // as another thread would, between tokens
+            if (++n == 4) runner->cancel(); // as another thread would, between tokens
             return true;
         };
         const RunOutcome o = runner->generate(g, cb);
@@ -145,7 +145,7 @@ private Q_SLOTS:
         req.options.n_ctx = 32;
         const auto runner = Runner::load(req);
         GenerateRequest g;
-        g.prompt.ids = {1, 2, 3};
+        g.prompt.ids = { 1, 2, 3 };
         g.options.n_predict = 2;
         const RunOutcome o = runner->generate(g);
         // a folder where the store should be: it cannot be opened, the run is kept
@@ -157,7 +157,10 @@ private Q_SLOTS:
         QVERIFY(!kept.lost());
         QVERIFY(!kept.error.empty());
         QVERIFY(QFile::exists(QString::fromStdString(kept.kept_path)));
-        if (old.isNull()) qunsetenv("XDG_DATA_HOME"); else qputenv("XDG_DATA_HOME", old);
+        if (old.isNull())
+            qunsetenv("XDG_DATA_HOME");
+        else
+            qputenv("XDG_DATA_HOME", old);
     }
 
     void figuresSurviveTheSchemaMigration() {
@@ -166,20 +169,21 @@ private Q_SLOTS:
         const std::string db = m_dir.filePath(QStringLiteral("v1.sqlite")).toStdString();
         RunRecord r;
         r.kind = RunKind::score;
-        r.prompt_ids = {1, 2, 3};
-        r.figures.perplexity = 7.5;  // to be replaced by the v1 JSON below
+        r.prompt_ids = { 1, 2, 3 };
+        r.figures.perplexity = 7.5; // to be replaced by the v1 JSON below
         { RunStore(db).save(r); }
         sqlite3* h = nullptr;
         QCOMPARE(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-        std::string sql = "ALTER TABLE runs ADD COLUMN figures_json TEXT NOT NULL DEFAULT '';"
-                          "UPDATE runs SET figures_json = '{\"perplexity\":4.87,\"mean_nll\":1.583,\"nll\":[1.5,1.666],"
-                          "\"weight_bytes_per_token\":1024,\"achieved_gb_per_s\":2.5,"
-                          "\"gen_tokens_per_s\":{\"mean\":41.5,\"sd\":0.5},\"repetitions\":3,\"n_prompt\":8,\"n_gen\":4}';"
-                          "ALTER TABLE run_data DROP COLUMN nll;";
-        for (const char* col : {"weight_bytes_per_token", "achieved_gb_per_s", "kv_cache_bytes_per_token",
-                                "memory_bandwidth_gb_per_s", "perplexity", "mean_nll", "bench_n_prompt", "bench_n_gen",
-                                "bench_n_gen_done", "bench_repetitions", "bench_pp_mean", "bench_pp_sd", "bench_tg_mean",
-                                "bench_tg_sd", "bench_ttft_mean", "bench_ttft_sd"}) {
+        std::string sql
+            = "ALTER TABLE runs ADD COLUMN figures_json TEXT NOT NULL DEFAULT '';"
+              "UPDATE runs SET figures_json = '{\"perplexity\":4.87,\"mean_nll\":1.583,\"nll\":[1.5,1.666],"
+              "\"weight_bytes_per_token\":1024,\"achieved_gb_per_s\":2.5,"
+              "\"gen_tokens_per_s\":{\"mean\":41.5,\"sd\":0.5},\"repetitions\":3,\"n_prompt\":8,\"n_gen\":4}';"
+              "ALTER TABLE run_data DROP COLUMN nll;";
+        for (const char* col :
+            { "weight_bytes_per_token", "achieved_gb_per_s", "kv_cache_bytes_per_token", "memory_bandwidth_gb_per_s",
+                "perplexity", "mean_nll", "bench_n_prompt", "bench_n_gen", "bench_n_gen_done", "bench_repetitions",
+                "bench_pp_mean", "bench_pp_sd", "bench_tg_mean", "bench_tg_sd", "bench_ttft_mean", "bench_ttft_sd" }) {
             sql += std::string("ALTER TABLE runs DROP COLUMN ") + col + ";";
         }
         sql += "PRAGMA user_version=1;";
@@ -191,7 +195,7 @@ private Q_SLOTS:
         const RunRecord back = store.load(1);
         QCOMPARE(*back.figures.perplexity, 4.87);
         QCOMPARE(*back.figures.mean_nll, 1.583);
-        QCOMPARE(back.figures.nll, (std::vector<double>{1.5, 1.666}));
+        QCOMPARE(back.figures.nll, (std::vector<double> { 1.5, 1.666 }));
         QCOMPARE(back.figures.weight_bytes_per_token, 1024.0);
         QVERIFY(back.figures.bench.has_value());
         QCOMPARE(back.figures.bench->gen_tokens_per_s.mean, 41.5);
@@ -202,17 +206,26 @@ private Q_SLOTS:
         QTest::addColumn<QString>("arch");
         QTest::addColumn<QString>("gating");
         QTest::addColumn<QString>("shared");
-        QTest::newRow("qwen3moe") << "qwen3moe" << "softmax, top-2, renormalised" << "none";
-        QTest::newRow("qwen2moe") << "qwen2moe" << "softmax, top-2, not renormalised" << "sigmoid-gated";
-        QTest::newRow("olmoe") << "olmoe" << "softmax, top-2, not renormalised" << "none";
-        QTest::newRow("mixtral") << "llama" << "softmax, top-2, renormalised" << "none";
+        QTest::newRow("qwen3moe") << "qwen3moe"
+                                  << "softmax, top-2, renormalised"
+                                  << "none";
+        QTest::newRow("qwen2moe") << "qwen2moe"
+                                  << "softmax, top-2, not renormalised"
+                                  << "sigmoid-gated";
+        QTest::newRow("olmoe") << "olmoe"
+                               << "softmax, top-2, not renormalised"
+                               << "none";
+        QTest::newRow("mixtral") << "llama"
+                                 << "softmax, top-2, renormalised"
+                                 << "none";
     }
     void infoSaysEachArchitecturesGating() {
         QFETCH(QString, arch);
         QFETCH(QString, gating);
         QFETCH(QString, shared);
         QProcess p;
-        p.start(QStringLiteral(MOE_CLI_PATH), {QStringLiteral("info"), QString::fromStdString(path(arch.toStdString()))});
+        p.start(
+            QStringLiteral(MOE_CLI_PATH), { QStringLiteral("info"), QString::fromStdString(path(arch.toStdString())) });
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 0);
         const QString out = QString::fromUtf8(p.readAllStandardOutput());
@@ -222,8 +235,9 @@ private Q_SLOTS:
             if (line.startsWith(QLatin1String("shared experts"))) sharedLine = line.mid(16).trimmed();
         }
         const auto model = Model::load(path(arch.toStdString()));
-        QCOMPARE(gatingLine.replace(QStringLiteral("top-%1").arg(model->config().n_expert_used), QStringLiteral("top-2")),
-                 gating);
+        QCOMPARE(
+            gatingLine.replace(QStringLiteral("top-%1").arg(model->config().n_expert_used), QStringLiteral("top-2")),
+            gating);
         QVERIFY2(sharedLine.contains(shared), qPrintable(sharedLine));
     }
 

@@ -28,7 +28,7 @@ void TestSampler::greedyPicksArgmax() {
     SamplerOptions o;
     o.temperature = 0.0f;
     Sampler s(o, 5);
-    const float logits[5] = {0.1f, 2.0f, -1.0f, 1.9f, 0.0f};
+    const float logits[5] = { 0.1f, 2.0f, -1.0f, 1.9f, 0.0f };
     QCOMPARE(s.sample(logits, {}), 1);
 }
 
@@ -36,7 +36,7 @@ void TestSampler::greedyTieGoesToLowerId() {
     SamplerOptions o;
     o.temperature = 0.0f;
     Sampler s(o, 4);
-    const float logits[4] = {0.0f, 3.0f, 3.0f, 1.0f};
+    const float logits[4] = { 0.0f, 3.0f, 3.0f, 1.0f };
     QCOMPARE(s.sample(logits, {}), 1);
 }
 
@@ -48,7 +48,8 @@ void TestSampler::sameSeedSameTokens() {
     o.min_p = 0.0f;
     o.seed = 42;
     std::vector<float> logits(100);
-    for (int i = 0; i < 100; ++i) logits[size_t(i)] = float((i * 37) % 11) * 0.3f;
+    for (int i = 0; i < 100; ++i)
+        logits[size_t(i)] = float((i * 37) % 11) * 0.3f;
     Sampler a(o, 100), b(o, 100);
     std::vector<int32_t> ta, tb;
     for (int i = 0; i < 200; ++i) {
@@ -62,7 +63,8 @@ void TestSampler::sameSeedSameTokens() {
     o.seed = 43;
     Sampler c(o, 100);
     std::vector<int32_t> tc;
-    for (int i = 0; i < 200; ++i) tc.push_back(c.sample(logits.data(), {}));
+    for (int i = 0; i < 200; ++i)
+        tc.push_back(c.sample(logits.data(), {}));
     QVERIFY(tc != tb);
 }
 
@@ -71,8 +73,9 @@ void TestSampler::topKOneIsGreedy() {
     o.temperature = 5.0f;
     o.top_k = 1;
     Sampler s(o, 6);
-    const float logits[6] = {0.0f, 0.5f, 0.4f, 3.0f, 0.1f, 2.9f};
-    for (int i = 0; i < 50; ++i) QCOMPARE(s.sample(logits, {}), 3);
+    const float logits[6] = { 0.0f, 0.5f, 0.4f, 3.0f, 0.1f, 2.9f };
+    for (int i = 0; i < 50; ++i)
+        QCOMPARE(s.sample(logits, {}), 3);
 }
 
 void TestSampler::topPKeepsOnlyTheHead_data() {
@@ -94,9 +97,10 @@ void TestSampler::topPKeepsOnlyTheHead() {
     o.top_p = top_p;
     o.seed = 3;
     Sampler s(o, 4);
-    const float logits[4] = {3.0f, 2.0f, 1.0f, 0.0f};
+    const float logits[4] = { 3.0f, 2.0f, 1.0f, 0.0f };
     int seen_max = 0;
-    for (int i = 0; i < 400; ++i) seen_max = std::max(seen_max, int(s.sample(logits, {})));
+    for (int i = 0; i < 400; ++i)
+        seen_max = std::max(seen_max, int(s.sample(logits, {})));
     QCOMPARE(seen_max, max_id);
 }
 
@@ -105,10 +109,10 @@ void TestSampler::minPDropsTheTail() {
     o.temperature = 1.0f;
     o.top_k = 0;
     o.top_p = 1.0f;
-    o.min_p = 0.2f;  // keeps ids whose p >= 0.2 * p(best): ids 0 and 1 (0.37 ratio), not 2 (0.135)
+    o.min_p = 0.2f; // keeps ids whose p >= 0.2 * p(best): ids 0 and 1 (0.37 ratio), not 2 (0.135)
     o.seed = 9;
     Sampler s(o, 3);
-    const float logits[3] = {2.0f, 1.0f, 0.0f};
+    const float logits[3] = { 2.0f, 1.0f, 0.0f };
     bool saw1 = false;
     for (int i = 0; i < 400; ++i) {
         const int t = s.sample(logits, {});
@@ -123,9 +127,9 @@ void TestSampler::repetitionPenaltyChangesArgmax() {
     o.temperature = 0.0f;
     o.repeat_penalty = 2.0f;
     Sampler s(o, 3);
-    const float logits[3] = {2.0f, 1.5f, -1.0f};
-    const std::vector<int32_t> history = {0, 0, 2};
-    QCOMPARE(s.sample(logits, history), 1);  // 2.0 / 2 = 1.0 < 1.5
+    const float logits[3] = { 2.0f, 1.5f, -1.0f };
+    const std::vector<int32_t> history = { 0, 0, 2 };
+    QCOMPARE(s.sample(logits, history), 1); // 2.0 / 2 = 1.0 < 1.5
     QCOMPARE(s.sample(logits, {}), 0);
 }
 

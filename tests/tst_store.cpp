@@ -71,7 +71,7 @@ RunRecord full_run() {
     r.hardware.gpu_memory_bytes = 85'000'000'000ull;
     r.hardware.gpu_driver = "550.54.15";
     r.hardware.cuda_version = "12.4";
-    r.settings.seed = 0xFEDCBA9876543210ull;  // above INT64_MAX: must survive SQLite's signed integers
+    r.settings.seed = 0xFEDCBA9876543210ull; // above INT64_MAX: must survive SQLite's signed integers
     r.settings.top_k_override = 4;
     r.settings.experts_used = 4;
     r.prompt_text = "Explain mixture of experts — ünïcödé too";
@@ -82,10 +82,10 @@ RunRecord full_run() {
     r.prefill_tokens_per_s = 250.0;
     r.figures.perplexity = 7.5;
     r.figures.mean_nll = 2.01;
-    r.figures.nll = {2.5, 1.52};
+    r.figures.nll = { 2.5, 1.52 };
     r.figures.weight_bytes_per_token = 4096.0;
     r.figures.achieved_gb_per_s = 0.16384;
-    r.figures.bench = BenchFigures{8, 4, 3, 2, {250.0, 1.5}, {40.0, 0.5}, {31.0, 2.0}};
+    r.figures.bench = BenchFigures { 8, 4, 3, 2, { 250.0, 1.5 }, { 40.0, 0.5 }, { 31.0, 2.0 } };
     return r;
 }
 
@@ -120,7 +120,7 @@ void TestStore::init() {
 }
 
 void TestStore::schema() {
-    const std::string p = path("sub/dir/runs.sqlite");  // folders are created
+    const std::string p = path("sub/dir/runs.sqlite"); // folders are created
     {
         RunStore s(p);
         QCOMPARE(s.schema_version(), RunStore::k_schema_version);
@@ -129,11 +129,11 @@ void TestStore::schema() {
     }
     Raw raw(p);
     QCOMPARE(raw.one("PRAGMA user_version"), std::to_string(RunStore::k_schema_version));
-    QCOMPARE(raw.one("PRAGMA journal_mode"), std::string("wal"));  // WAL is a property of the file
+    QCOMPARE(raw.one("PRAGMA journal_mode"), std::string("wal")); // WAL is a property of the file
     QCOMPARE(raw.one("PRAGMA application_id"), std::to_string(0x4D6F4557));
-    for (const char* t : {"runs", "run_data", "run_routing", "run_layers"}) {
+    for (const char* t : { "runs", "run_data", "run_routing", "run_layers" }) {
         QCOMPARE(raw.one(fmt::format("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{}'", t)),
-                 std::string("1"));
+            std::string("1"));
     }
     // reopening a current file changes nothing and migrates nothing
     RunStore again(p);
@@ -145,12 +145,15 @@ void TestStore::defaultPath() {
     const QByteArray old_home = qgetenv("HOME");
     qputenv("XDG_DATA_HOME", "/data/xdg");
     QCOMPARE(RunStore::default_path(), std::string("/data/xdg/moe-workbench/runs.sqlite"));
-    qputenv("XDG_DATA_HOME", "relative/ignored");  // the spec says relative values are ignored
+    qputenv("XDG_DATA_HOME", "relative/ignored"); // the spec says relative values are ignored
     qputenv("HOME", "/home/someone");
     QCOMPARE(RunStore::default_path(), std::string("/home/someone/.local/share/moe-workbench/runs.sqlite"));
     qunsetenv("XDG_DATA_HOME");
     QCOMPARE(RunStore::default_path(), std::string("/home/someone/.local/share/moe-workbench/runs.sqlite"));
-    if (old_xdg.isNull()) qunsetenv("XDG_DATA_HOME"); else qputenv("XDG_DATA_HOME", old_xdg);
+    if (old_xdg.isNull())
+        qunsetenv("XDG_DATA_HOME");
+    else
+        qputenv("XDG_DATA_HOME", old_xdg);
     qputenv("HOME", old_home);
 }
 
@@ -205,7 +208,7 @@ void TestStore::roundTripEveryField() {
     QCOMPARE(out.prompt_ids, in.prompt_ids);
     QCOMPARE(out.output_text, in.output_text);
     QCOMPARE(out.output_ids, in.output_ids);
-    QCOMPARE(out.token_ms, in.token_ms);  // bit-exact: stored as doubles
+    QCOMPARE(out.token_ms, in.token_ms); // bit-exact: stored as doubles
     QCOMPARE(out.ttft_ms, in.ttft_ms);
     QCOMPARE(out.prefill_ms, in.prefill_ms);
     QCOMPARE(out.prefill_tokens_per_s, in.prefill_tokens_per_s);
@@ -226,7 +229,8 @@ void TestStore::roundTripEveryField() {
     float max_w = 0.0f;
     for (size_t i = 0; i < a.size(); ++i) {
         for (int l = 0; l < a.n_layers(); ++l) {
-            for (int j = 0; j < a.k(); ++j) max_w = std::max(max_w, a.weights(i, l)[j]);
+            for (int j = 0; j < a.k(); ++j)
+                max_w = std::max(max_w, a.weights(i, l)[j]);
         }
     }
     const float tol = max_w / 255.0f * 0.5f + 1e-6f;
@@ -248,7 +252,7 @@ void TestStore::roundTripEveryField() {
 
 void TestStore::emptyRun() {
     RunStore s(path("runs.sqlite"));
-    RunRecord r;  // nothing but defaults: no tokens, no trace
+    RunRecord r; // nothing but defaults: no tokens, no trace
     r.kind = RunKind::score;
     const int64_t id = s.save(r);
     const RunRecord out = s.load(id);
@@ -256,20 +260,18 @@ void TestStore::emptyRun() {
     QVERIFY(out.prompt_ids.empty());
     QVERIFY(out.token_ms.empty());
     QCOMPARE(out.routing.size(), size_t(0));
-    QVERIFY(!out.created_at.empty());  // filled in on save
+    QVERIFY(!out.created_at.empty()); // filled in on save
     QVERIFY(s.layer_balances(id).empty());
 }
 
 void TestStore::traceCodecSetAndRaw() {
     // set coding: ids outside the byte range (2-byte ids), k = 3 (a partial mask byte)
     RoutingTrace t;
-    const int32_t rows[4][2][3] = {{{300, 5, 1000}, {7, 8, 9}},
-                                   {{1000, 300, 6}, {9, 8, 7}},
-                                   {{1, 2, 3}, {9, 10, 11}},
-                                   {{3, 2, 1}, {11, 10, 9}}};
-    const float w[2][3] = {{0.5f, 0.3f, 0.2f}, {0.6f, 0.3f, 0.1f}};
+    const int32_t rows[4][2][3] = { { { 300, 5, 1000 }, { 7, 8, 9 } }, { { 1000, 300, 6 }, { 9, 8, 7 } },
+        { { 1, 2, 3 }, { 9, 10, 11 } }, { { 3, 2, 1 }, { 11, 10, 9 } } };
+    const float w[2][3] = { { 0.5f, 0.3f, 0.2f }, { 0.6f, 0.3f, 0.1f } };
     for (int i = 0; i < 4; ++i) {
-        RoutingFrame f{i * 2, 100 + i, 2, 3, &rows[i][0][0], &w[0][0]};  // positions step by 2
+        RoutingFrame f { i * 2, 100 + i, 2, 3, &rows[i][0][0], &w[0][0] }; // positions step by 2
         t.on_routing(f);
     }
     TraceCodecStats st;
@@ -282,15 +284,16 @@ void TestStore::traceCodecSetAndRaw() {
         QCOMPARE(back.token(i), int32_t(100 + i));
         for (int l = 0; l < 2; ++l) {
             // weights are distinct, so the original descending order comes back exactly
-            for (int j = 0; j < 3; ++j) QCOMPARE(back.ids(i, l)[j], rows[i][l][j]);
+            for (int j = 0; j < 3; ++j)
+                QCOMPARE(back.ids(i, l)[j], rows[i][l][j]);
         }
     }
 
     // raw coding: a repeated expert in one row and a negative weight are kept exactly
     RoutingTrace r;
-    const int32_t ids[2] = {4, 4};
-    const float ww[2] = {-0.25f, 1.5f};
-    RoutingFrame f{0, 1, 1, 2, ids, ww};
+    const int32_t ids[2] = { 4, 4 };
+    const float ww[2] = { -0.25f, 1.5f };
+    RoutingFrame f { 0, 1, 1, 2, ids, ww };
     r.on_routing(f);
     const std::vector<uint8_t> rb = encode_routing(r);
     const RoutingTrace rback = decode_routing(rb.data(), rb.size());
@@ -301,7 +304,7 @@ void TestStore::traceCodecSetAndRaw() {
     QCOMPARE(rback.weights(0, 0)[1], 1.5f);
 
     // an empty trace
-    const std::vector<uint8_t> eb = encode_routing(RoutingTrace{});
+    const std::vector<uint8_t> eb = encode_routing(RoutingTrace {});
     QCOMPARE(decode_routing(eb.data(), eb.size()).size(), size_t(0));
 }
 
@@ -325,7 +328,7 @@ void TestStore::traceCodecDamage() {
         }
     }
     QCOMPARE(refused, tried);
-    QVERIFY_THROWS_EXCEPTION(Error, decode_routing(good.data(), good.size() / 2));  // truncated
+    QVERIFY_THROWS_EXCEPTION(Error, decode_routing(good.data(), good.size() / 2)); // truncated
     QVERIFY_THROWS_EXCEPTION(Error, unpack_i32(good.data() + 32, 10));
 }
 
@@ -356,7 +359,8 @@ void TestStore::modelContentHash() {
     const std::string small = path("small.bin");
     {
         std::ofstream f(small, std::ios::binary);
-        for (int i = 0; i < 1000; ++i) f.put(char(i));
+        for (int i = 0; i < 1000; ++i)
+            f.put(char(i));
     }
     const std::string h1 = model_content_hash(small);
     QCOMPARE(h1.size(), size_t(16));
@@ -374,20 +378,21 @@ void TestStore::modelContentHash() {
     {
         std::ofstream f(big, std::ios::binary);
         std::vector<char> buf(size, 0);
-        for (size_t i = 0; i < size; ++i) buf[i] = char(i * 2654435761u >> 13);
+        for (size_t i = 0; i < size; ++i)
+            buf[i] = char(i * 2654435761u >> 13);
         f.write(buf.data(), std::streamsize(size));
     }
     const std::string hb = model_content_hash(big);
     {
         std::fstream f(big, std::ios::binary | std::ios::in | std::ios::out);
-        f.seekp(1000);  // in the first MiB: the GGUF header and metadata
+        f.seekp(1000); // in the first MiB: the GGUF header and metadata
         f.put('\x7f');
     }
     const std::string hb2 = model_content_hash(big);
     QVERIFY(hb2 != hb);
     {
         std::fstream f(big, std::ios::binary | std::ios::in | std::ios::out);
-        f.seekp(std::streamoff(size - 10));  // in the last chunk
+        f.seekp(std::streamoff(size - 10)); // in the last chunk
         f.put('\x11');
     }
     QVERIFY(model_content_hash(big) != hb2);
@@ -420,7 +425,7 @@ void TestStore::newerVersionRefused() {
         QCOMPARE(raw.exec("PRAGMA wal_checkpoint(TRUNCATE)"), SQLITE_OK);
     }
     const std::vector<char> before = file_bytes(p);
-    for (bool read_only : {false, true}) {
+    for (bool read_only : { false, true }) {
         RunStoreOptions o;
         o.read_only = read_only;
         try {
@@ -429,8 +434,9 @@ void TestStore::newerVersionRefused() {
         } catch (const StoreError& e) {
             QCOMPARE(e.fault(), StoreFault::newer_version);
             const std::string msg = e.what();
-            QVERIFY2(msg.find("written by a newer MoE Workbench (schema 3; this build reads up to 2)") != std::string::npos,
-                     msg.c_str());
+            QVERIFY2(
+                msg.find("written by a newer MoE Workbench (schema 3; this build reads up to 2)") != std::string::npos,
+                msg.c_str());
             QVERIFY(msg.find(p) != std::string::npos);
         }
     }
@@ -461,7 +467,7 @@ void TestStore::foreignDatabaseRefused() {
         Raw raw(q);
         QCOMPARE(raw.exec("PRAGMA application_id = 1234"), SQLITE_OK);
     }
-    QVERIFY_THROWS_EXCEPTION(StoreError, RunStore{q});
+    QVERIFY_THROWS_EXCEPTION(StoreError, RunStore { q });
 }
 
 void TestStore::listFilters() {
@@ -483,25 +489,26 @@ void TestStore::listFilters() {
 
     auto ids = [](const std::vector<RunSummary>& v) {
         std::vector<int64_t> out;
-        for (const RunSummary& r : v) out.push_back(r.id);
+        for (const RunSummary& r : v)
+            out.push_back(r.id);
         return out;
     };
-    QCOMPARE(ids(s.list()), (std::vector<int64_t>{ia, ib, ic}));
+    QCOMPARE(ids(s.list()), (std::vector<int64_t> { ia, ib, ic }));
     RunFilter f;
-    f.model = "qwen3";  // case-insensitive, name or file
-    QCOMPARE(ids(s.list(f)), (std::vector<int64_t>{ia, ib}));
+    f.model = "qwen3"; // case-insensitive, name or file
+    QCOMPARE(ids(s.list(f)), (std::vector<int64_t> { ia, ib }));
     f.model = "OLMOE.GGUF";
-    QCOMPARE(ids(s.list(f)), (std::vector<int64_t>{ic}));
+    QCOMPARE(ids(s.list(f)), (std::vector<int64_t> { ic }));
     f = {};
     f.since = "2025-02-20";
-    QCOMPARE(ids(s.list(f)), (std::vector<int64_t>{ib, ic}));
-    f.since = "2025-02-20T12:30:01";  // a second after b
-    QCOMPARE(ids(s.list(f)), (std::vector<int64_t>{ic}));
+    QCOMPARE(ids(s.list(f)), (std::vector<int64_t> { ib, ic }));
+    f.since = "2025-02-20T12:30:01"; // a second after b
+    QCOMPARE(ids(s.list(f)), (std::vector<int64_t> { ic }));
     f.since = "2025-02-20 12:30Z";
-    QCOMPARE(ids(s.list(f)), (std::vector<int64_t>{ib, ic}));
+    QCOMPARE(ids(s.list(f)), (std::vector<int64_t> { ib, ic }));
     f = {};
     f.kind = RunKind::bench;
-    QCOMPARE(ids(s.list(f)), (std::vector<int64_t>{ib}));
+    QCOMPARE(ids(s.list(f)), (std::vector<int64_t> { ib }));
     f = {};
     f.since = "last tuesday";
     QVERIFY_THROWS_EXCEPTION(Error, s.list(f));
@@ -522,7 +529,7 @@ void TestStore::removeCascades() {
         keep = s.save(full_run());
         gone = s.save(full_run());
         QVERIFY(s.remove(gone));
-        QVERIFY(!s.remove(gone));  // already gone
+        QVERIFY(!s.remove(gone)); // already gone
         QVERIFY(!s.remove(12345));
         try {
             s.load(gone);
@@ -534,7 +541,7 @@ void TestStore::removeCascades() {
     }
     // the trace, tokens and metrics went with the run (foreign keys are on)
     Raw raw(p);
-    for (const char* t : {"run_data", "run_routing", "run_layers"}) {
+    for (const char* t : { "run_data", "run_routing", "run_layers" }) {
         QCOMPARE(raw.one(fmt::format("SELECT count(*) FROM {} WHERE run_id = {}", t, gone)), std::string("0"));
         QVERIFY(raw.one(fmt::format("SELECT count(*) FROM {} WHERE run_id = {}", t, keep)) != "0");
     }

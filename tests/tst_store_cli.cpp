@@ -3,9 +3,9 @@
 // and the run it could not save is kept as JSON that `runs import` takes back.
 #include "model/synth.h"
 #include "run/recorder.h"
-#include "store/recording.h"
 #include "runtime/session.h"
 #include "store/export.h"
+#include "store/recording.h"
 #include "store/store.h"
 #include "store_child/synthetic_run.h"
 
@@ -33,7 +33,7 @@ RunRecord quant_run(const char* hash, const char* quant, uint64_t seed) {
     o.n_layers = 3;
     o.n_experts = 16;
     o.k = 2;
-    o.seed = seed;  // different routing per run, same tokens (the tokens do not depend on the seed's routing)
+    o.seed = seed; // different routing per run, same tokens (the tokens do not depend on the seed's routing)
     RunRecord r = moe_test::synthetic_run(o, 12);
     r.model.content_hash = hash;
     r.model.quant_mix = quant;
@@ -70,9 +70,9 @@ TestStoreCli::Result TestStoreCli::runs(QStringList args) {
     args << "--db" << m_db;
     QProcess p;
     p.start(QStringLiteral(RUNS_CLI_PATH), args);
-    if (!p.waitForFinished(120000)) return {-1, {}, "timed out"};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    if (!p.waitForFinished(120000)) return { -1, {}, "timed out" };
+    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
+        QString::fromUtf8(p.readAllStandardError()) };
 }
 
 void TestStoreCli::init() {
@@ -82,10 +82,10 @@ void TestStoreCli::init() {
 }
 
 void TestStoreCli::listShowDelete() {
-    Result r = runs({"list"});
+    Result r = runs({ "list" });
     QCOMPARE(r.code, 0);
     QVERIFY(r.out.contains("no runs yet"));
-    QVERIFY(!QFile::exists(m_db));  // listing does not create a store
+    QVERIFY(!QFile::exists(m_db)); // listing does not create a store
     {
         RunStore s(m_db.toStdString());
         RunRecord a = quant_run("1111111111111111", "Q8_0 100.0%", 1);
@@ -97,33 +97,33 @@ void TestStoreCli::listShowDelete() {
         s.save(a);
         s.save(b);
     }
-    r = runs({"list"});
+    r = runs({ "list" });
     QCOMPARE(r.code, 0);
     QVERIFY(r.out.contains("Alpha MoE") && r.out.contains("Beta MoE"));
-    r = runs({"list", "--model", "beta", "--json"});
+    r = runs({ "list", "--model", "beta", "--json" });
     QCOMPARE(r.code, 0);
     const QJsonArray listed = QJsonDocument::fromJson(r.out.toUtf8()).array();
     QCOMPARE(listed.size(), 1);
     QCOMPARE(listed[0].toObject()["model_name"].toString(), QString("Beta MoE"));
-    r = runs({"list", "--since", "2025-03-01", "--json"});
+    r = runs({ "list", "--since", "2025-03-01", "--json" });
     QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).array().size(), 1);
 
-    r = runs({"show", "1"});
+    r = runs({ "show", "1" });
     QCOMPARE(r.code, 0);
     QVERIFY(r.out.contains("Alpha MoE"));
-    QVERIFY(r.out.contains("layer  imbalance"));  // the stored load balance
-    r = runs({"show", "2", "--json"});
+    QVERIFY(r.out.contains("layer  imbalance")); // the stored load balance
+    r = runs({ "show", "2", "--json" });
     QCOMPARE(r.code, 0);
     QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object()["model"].toObject()["quant_mix"].toString(),
-             QString("Q4_K 100.0%"));
+        QString("Q4_K 100.0%"));
 
-    r = runs({"delete", "1"});
+    r = runs({ "delete", "1" });
     QCOMPARE(r.code, 0);
     QVERIFY(r.out.contains("deleted run 1"));
-    r = runs({"delete", "1"});
+    r = runs({ "delete", "1" });
     QCOMPARE(r.code, 1);
     QVERIFY(r.err.contains("there is no run 1"));
-    r = runs({"check"});
+    r = runs({ "check" });
     QCOMPARE(r.code, 0);
     QVERIFY(r.out.contains("ok (schema 2, 1 runs)"));
 }
@@ -133,9 +133,9 @@ void TestStoreCli::compareMarksDifferences() {
         RunStore s(m_db.toStdString());
         s.save(quant_run("1111111111111111", "Q8_0 100.0%", 1));
         s.save(quant_run("2222222222222222", "Q4_K 100.0%", 2));
-        s.save(quant_run("1111111111111111", "Q8_0 100.0%", 1));  // the same run again
+        s.save(quant_run("1111111111111111", "Q8_0 100.0%", 1)); // the same run again
     }
-    Result r = runs({"compare", "1", "2"});
+    Result r = runs({ "compare", "1", "2" });
     QVERIFY2(r.code == 0, qPrintable(r.err));
     // differing rows start with '*', equal ones do not
     bool quant_marked = false, backend_unmarked = false;
@@ -146,12 +146,12 @@ void TestStoreCli::compareMarksDifferences() {
     QVERIFY2(quant_marked && backend_unmarked, qPrintable(r.out));
     QVERIFY(r.out.contains("warning: run 2 is not comparable with run 1: different model file"));
     QVERIFY(r.out.contains("routing agreement, run 2 vs run 1: 60 tokens compared"));
-    r = runs({"compare", "1", "3", "--json"});
+    r = runs({ "compare", "1", "3", "--json" });
     QCOMPARE(r.code, 0);
     const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
     QCOMPARE(o["comparable"].toBool(), true);
     const QJsonObject ag = o["routing_agreement"].toArray()[0].toObject();
-    QCOMPARE(ag["set_match"].toDouble(), 1.0);  // identical routing
+    QCOMPARE(ag["set_match"].toDouble(), 1.0); // identical routing
     QCOMPARE(ag["first_divergence"].toInt(), -1);
     QCOMPARE(ag["layers"].toArray().size(), 3);
 }
@@ -163,7 +163,7 @@ void TestStoreCli::exportCsvAndJson() {
         s.save(in);
         s.save(in);
     }
-    Result r = runs({"export", "1", "2", "--format", "csv", "--table", "tokens"});
+    Result r = runs({ "export", "1", "2", "--format", "csv", "--table", "tokens" });
     QCOMPARE(r.code, 0);
     const QStringList rows = r.out.trimmed().split('\n');
     QCOMPARE(rows[0], QString("run_id,index,phase,token_id,ms"));
@@ -172,7 +172,7 @@ void TestStoreCli::exportCsvAndJson() {
     QVERIFY(rows.last().startsWith("2,"));
 
     const QString out = m_dir->filePath("export.json");
-    r = runs({"export", "1", "--format", "json", "-o", out});
+    r = runs({ "export", "1", "--format", "json", "-o", out });
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QFile f(out);
     QVERIFY(f.open(QIODevice::ReadOnly));
@@ -182,11 +182,11 @@ void TestStoreCli::exportCsvAndJson() {
 
     // what export wrote, import takes back: the store it came from already
     // holds it (issue 15: no duplicates), another store gets it as a new run
-    r = runs({"import", out});
+    r = runs({ "import", out });
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY2(r.out.contains("run 1 is already in the store as run 1; skipped"), qPrintable(r.out));
     m_db = m_dir->filePath("other.sqlite");
-    r = runs({"import", out});
+    r = runs({ "import", out });
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY(r.out.contains("imported run 1 as run 1"));
     RunStore s(m_db.toStdString());
@@ -198,12 +198,12 @@ void TestStoreCli::errors() {
         RunStore s(m_db.toStdString());
         s.save(quant_run("1111111111111111", "Q8_0 100.0%", 1));
     }
-    Result r = runs({"show", "99"});
+    Result r = runs({ "show", "99" });
     QCOMPARE(r.code, 1);
     QVERIFY(r.err.contains("there is no run 99"));
-    r = runs({"compare", "1"});
-    QVERIFY(r.code != 0);  // two ids at least
-    r = runs({"list", "--since", "yesterday"});
+    r = runs({ "compare", "1" });
+    QVERIFY(r.code != 0); // two ids at least
+    r = runs({ "list", "--since", "yesterday" });
     QCOMPARE(r.code, 1);
     QVERIFY(r.err.contains("is not a date"));
 }
@@ -238,24 +238,24 @@ void TestStoreCli::saveOrKeepNeverThrows() {
     QVERIFY(!kept_out.lost());
     QVERIFY(!kept_out.error.empty());
     std::ifstream check(bad, std::ios::binary);
-    QCOMPARE(std::string((std::istreambuf_iterator<char>(check)), std::istreambuf_iterator<char>()),
-             std::string(8192, 'x'));
+    QCOMPARE(
+        std::string((std::istreambuf_iterator<char>(check)), std::istreambuf_iterator<char>()), std::string(8192, 'x'));
     const QString kept_dir = data + "/moe-workbench/unsaved";
     QCOMPARE(QString::fromStdString(kept_out.kept_path).left(kept_dir.size()), kept_dir);
-    struct stat st {};
+    struct stat st { };
     QCOMPARE(::stat(kept_dir.toUtf8().constData(), &st), 0);
     QCOMPARE(int(st.st_mode & 0777), 0700);
     QCOMPARE(::stat(kept_out.kept_path.c_str(), &st), 0);
     QCOMPARE(int(st.st_mode & 0777), 0600);
     const QDir kept(kept_dir);
-    const QStringList files = kept.entryList({"run-*.json"}, QDir::Files);
+    const QStringList files = kept.entryList({ "run-*.json" }, QDir::Files);
     QCOMPARE(files.size(), 1);
     // and the kept file imports into a working store (the one holding the
     // same run already recognises it: issue 15, no duplicates)
-    Result r = runs({"import", kept.filePath(files[0])});
+    Result r = runs({ "import", kept.filePath(files[0]) });
     QVERIFY2(r.code == 0 && r.out.contains("already in the store"), qPrintable(r.out + r.err));
     m_db = m_dir->filePath("fresh.sqlite");
-    r = runs({"import", kept.filePath(files[0])});
+    r = runs({ "import", kept.filePath(files[0]) });
     QVERIFY2(r.code == 0, qPrintable(r.err));
     RunStore s(m_db.toStdString());
     QCOMPARE(s.list().size(), size_t(1));
@@ -270,7 +270,10 @@ void TestStoreCli::saveOrKeepNeverThrows() {
     QVERIFY(lost.lost());
     QVERIFY2(lost.error.find("not a folder of this user's") != std::string::npos, lost.error.c_str());
     QCOMPARE(QDir(other).entryList(QDir::Files).size(), 0);
-    if (old_xdg.isNull()) qunsetenv("XDG_DATA_HOME"); else qputenv("XDG_DATA_HOME", old_xdg);
+    if (old_xdg.isNull())
+        qunsetenv("XDG_DATA_HOME");
+    else
+        qputenv("XDG_DATA_HOME", old_xdg);
 }
 
 void TestStoreCli::recordFromARealGeneration() {
@@ -291,11 +294,11 @@ void TestStoreCli::recordFromARealGeneration() {
     GenerateOptions go;
     go.n_predict = 6;
     go.sampler.temperature = 0.0f;
-    const std::vector<int32_t> prompt = {1, 2, 3, 4};
+    const std::vector<int32_t> prompt = { 1, 2, 3, 4 };
     const GenerateResult res = session.generate(prompt, go);
     const size_t n_routed = trace.size();
-    const RunRecord rec = make_generate_record(RunKind::generate, *model, session.backend(), RunContext{2, 64, 0, {}, {}, 0.0}, go,
-                                               prompt, res, std::move(trace));
+    const RunRecord rec = make_generate_record(RunKind::generate, *model, session.backend(),
+        RunContext { 2, 64, 0, {}, {}, 0.0 }, go, prompt, res, std::move(trace));
     QCOMPARE(rec.model.content_hash, model_content_hash(model_path));
     QCOMPARE(rec.model.arch, std::string("qwen3moe"));
     QVERIFY(rec.model.quant_mix.find("F32") != std::string::npos);

@@ -19,9 +19,9 @@ namespace {
 // One layer... n layers, k = 2, weights 0.6/0.4, from rows of (layer 0 ids, layer 1 ids).
 RoutingTrace two_layer_trace(const std::vector<std::array<int32_t, 4>>& rows, const std::vector<int32_t>& tokens) {
     RoutingTrace t;
-    const float w[4] = {0.6f, 0.4f, 0.7f, 0.3f};
+    const float w[4] = { 0.6f, 0.4f, 0.7f, 0.3f };
     for (size_t i = 0; i < rows.size(); ++i) {
-        RoutingFrame f{int32_t(i), tokens[i], 2, 2, rows[i].data(), w};
+        RoutingFrame f { int32_t(i), tokens[i], 2, 2, rows[i].data(), w };
         t.on_routing(f);
     }
     return t;
@@ -42,7 +42,8 @@ std::vector<std::string> lines(const std::string& s) {
     std::vector<std::string> out;
     std::stringstream ss(s);
     std::string l;
-    while (std::getline(ss, l)) out.push_back(l);
+    while (std::getline(ss, l))
+        out.push_back(l);
     return out;
 }
 
@@ -63,34 +64,34 @@ private slots:
 
 void TestStoreCompare::percentiles() {
     // sorted 1 2 3 4 10: p50 = 3; p99: h = 0.99 * 4 = 3.96 -> 4 + 0.96 * (10 - 4) = 9.76
-    const std::vector<double> v = {10, 1, 3, 2, 4};
+    const std::vector<double> v = { 10, 1, 3, 2, 4 };
     QCOMPARE(percentile(v, 0.5), 3.0);
     QVERIFY(std::abs(percentile(v, 0.99) - 9.76) < 1e-12);
     QCOMPARE(percentile(v, 0.0), 1.0);
     QCOMPARE(percentile(v, 1.0), 10.0);
     // even count: p50 of 1 2 3 4 = 2.5
-    QCOMPARE(percentile({4, 3, 2, 1}, 0.5), 2.5);
+    QCOMPARE(percentile({ 4, 3, 2, 1 }, 0.5), 2.5);
     QCOMPARE(percentile({}, 0.5), 0.0);
-    QCOMPARE(percentile({7}, 0.99), 7.0);
+    QCOMPARE(percentile({ 7 }, 0.99), 7.0);
 }
 
 void TestStoreCompare::latencySummary() {
     // token 0 holds the prefill and is left out: decode steps 20 30 10 40
-    const LatencySummary s = latency_summary({500, 20, 30, 10, 40}, 100, 400.0);
-    QCOMPARE(s.p50_ms, 25.0);                        // between 20 and 30
-    QVERIFY(std::abs(s.p99_ms - (30 + 0.97 * 10)) < 1e-12);  // h = 2.97 over 10 20 30 40
-    QCOMPARE(s.decode_tokens_per_s, 4.0 / 0.1);       // 4 steps in 100 ms
-    QCOMPARE(s.prefill_tokens_per_s, 250.0);          // 100 tokens in 400 ms
-    const LatencySummary one = latency_summary({12}, 3, 0.0);
+    const LatencySummary s = latency_summary({ 500, 20, 30, 10, 40 }, 100, 400.0);
+    QCOMPARE(s.p50_ms, 25.0); // between 20 and 30
+    QVERIFY(std::abs(s.p99_ms - (30 + 0.97 * 10)) < 1e-12); // h = 2.97 over 10 20 30 40
+    QCOMPARE(s.decode_tokens_per_s, 4.0 / 0.1); // 4 steps in 100 ms
+    QCOMPARE(s.prefill_tokens_per_s, 250.0); // 100 tokens in 400 ms
+    const LatencySummary one = latency_summary({ 12 }, 3, 0.0);
     QCOMPARE(one.p50_ms, 0.0);
     QCOMPARE(one.decode_tokens_per_s, 0.0);
 }
 
 void TestStoreCompare::agreementByHand() {
     // layer 0 (ids 0..1 of each row) and layer 1 (ids 2..3), 4 tokens, same tokens in both
-    const std::vector<int32_t> toks = {5, 6, 7, 8};
-    const RoutingTrace a = two_layer_trace({{0, 1, 2, 3}, {1, 2, 3, 4}, {0, 5, 6, 7}, {2, 3, 4, 5}}, toks);
-    const RoutingTrace b = two_layer_trace({{1, 0, 2, 3}, {1, 3, 3, 4}, {0, 5, 7, 6}, {2, 3, 5, 6}}, toks);
+    const std::vector<int32_t> toks = { 5, 6, 7, 8 };
+    const RoutingTrace a = two_layer_trace({ { 0, 1, 2, 3 }, { 1, 2, 3, 4 }, { 0, 5, 6, 7 }, { 2, 3, 4, 5 } }, toks);
+    const RoutingTrace b = two_layer_trace({ { 1, 0, 2, 3 }, { 1, 3, 3, 4 }, { 0, 5, 7, 6 }, { 2, 3, 5, 6 } }, toks);
     const RoutingAgreement g = routing_agreement(a, b);
     QCOMPARE(g.n_compared, size_t(4));
     QCOMPARE(g.first_token_difference, int64_t(-1));
@@ -112,28 +113,28 @@ void TestStoreCompare::agreementByHand() {
 
 void TestStoreCompare::agreementStopsAtDifferentTokens() {
     // the runs generate different tokens from index 2: only the first two are compared
-    const RoutingTrace a = two_layer_trace({{0, 1, 2, 3}, {0, 1, 2, 3}, {0, 1, 2, 3}}, {1, 2, 3});
-    const RoutingTrace b = two_layer_trace({{0, 1, 2, 3}, {0, 2, 2, 3}, {4, 5, 6, 7}}, {1, 2, 9});
+    const RoutingTrace a = two_layer_trace({ { 0, 1, 2, 3 }, { 0, 1, 2, 3 }, { 0, 1, 2, 3 } }, { 1, 2, 3 });
+    const RoutingTrace b = two_layer_trace({ { 0, 1, 2, 3 }, { 0, 2, 2, 3 }, { 4, 5, 6, 7 } }, { 1, 2, 9 });
     const RoutingAgreement g = routing_agreement(a, b);
     QCOMPARE(g.n_compared, size_t(2));
     QCOMPARE(g.first_token_difference, int64_t(2));
     QCOMPARE(g.layers[0].set_match, 0.5);
-    QCOMPARE(g.layers[1].set_match, 1.0);  // token 2 (all different) is not counted
+    QCOMPARE(g.layers[1].set_match, 1.0); // token 2 (all different) is not counted
     QCOMPARE(g.layers[0].first_divergence, int64_t(1));
     QCOMPARE(g.layers[1].first_divergence, int64_t(-1));
 }
 
 void TestStoreCompare::comparability() {
-    const RoutingTrace t = two_layer_trace({{0, 1, 2, 3}}, {1});
-    RunRecord a = run_with(t, {1, 2, 3}, 1);
+    const RoutingTrace t = two_layer_trace({ { 0, 1, 2, 3 } }, { 1 });
+    RunRecord a = run_with(t, { 1, 2, 3 }, 1);
     RunRecord b = a;
     b.id = 2;
-    b.backend = "cuda";  // hardware and backend are what people compare: not a reason
+    b.backend = "cuda"; // hardware and backend are what people compare: not a reason
     b.hardware.gpu_name = "H100";
     b.settings.n_threads = 3;
     QVERIFY(comparability_issues(a, b).empty());
     b.model.content_hash = "bbbbbbbbbbbbbbbb";
-    b.prompt_ids = {1, 2, 4};
+    b.prompt_ids = { 1, 2, 4 };
     b.settings.seed = 9;
     b.settings.temperature = 0.5f;
     const std::vector<std::string> why = comparability_issues(a, b);
@@ -151,14 +152,16 @@ void TestStoreCompare::comparability() {
 }
 
 void TestStoreCompare::compareTable() {
-    const std::vector<int32_t> toks = {5, 6, 7, 8};
-    RunRecord a = run_with(two_layer_trace({{0, 1, 2, 3}, {1, 2, 3, 4}, {0, 5, 6, 7}, {2, 3, 4, 5}}, toks), {5, 6}, 7);
-    RunRecord b = run_with(two_layer_trace({{1, 0, 2, 3}, {1, 3, 3, 4}, {0, 5, 7, 6}, {2, 3, 5, 6}}, toks), {5, 6}, 9);
+    const std::vector<int32_t> toks = { 5, 6, 7, 8 };
+    RunRecord a = run_with(
+        two_layer_trace({ { 0, 1, 2, 3 }, { 1, 2, 3, 4 }, { 0, 5, 6, 7 }, { 2, 3, 4, 5 } }, toks), { 5, 6 }, 7);
+    RunRecord b = run_with(
+        two_layer_trace({ { 1, 0, 2, 3 }, { 1, 3, 3, 4 }, { 0, 5, 7, 6 }, { 2, 3, 5, 6 } }, toks), { 5, 6 }, 9);
     b.model.quant_mix = "Q4_K 100.0%";
     b.model.content_hash = "bbbbbbbbbbbbbbbb";
     b.figures.perplexity = 5.25;
-    const RunComparison c = compare_runs({a, b});
-    QCOMPARE(c.ids, (std::vector<int64_t>{7, 9}));
+    const RunComparison c = compare_runs({ a, b });
+    QCOMPARE(c.ids, (std::vector<int64_t> { 7, 9 }));
     auto find = [&](const char* label) -> const CompareRow* {
         for (const CompareRow& r : c.rows) {
             if (r.label == label) return &r;
@@ -177,38 +180,40 @@ void TestStoreCompare::compareTable() {
     QCOMPARE(c.agreements.size(), size_t(1));
     QCOMPARE(c.agreements[0].agreement.set_match, 0.75);
     // a different prompt: no agreement (routing of different text means nothing)
-    b.prompt_ids = {5, 7};
-    QCOMPARE(compare_runs({a, b}).agreements.size(), size_t(0));
-    QVERIFY_THROWS_EXCEPTION(Error, compare_runs({a}));
+    b.prompt_ids = { 5, 7 };
+    QCOMPARE(compare_runs({ a, b }).agreements.size(), size_t(0));
+    QVERIFY_THROWS_EXCEPTION(Error, compare_runs({ a }));
 }
 
 void TestStoreCompare::csvExport() {
-    RunRecord r = run_with(two_layer_trace({{0, 1, 2, 3}, {1, 2, 3, 4}}, {5, 6}), {5}, 3);
-    r.output_ids = {6, 9};
-    r.token_ms = {12.5, 3.25};
+    RunRecord r = run_with(two_layer_trace({ { 0, 1, 2, 3 }, { 1, 2, 3, 4 } }, { 5, 6 }), { 5 }, 3);
+    r.output_ids = { 6, 9 };
+    r.token_ms = { 12.5, 3.25 };
     r.model.name = "a, \"quoted\" name";
     std::ostringstream tokens, layers, routing, runs;
-    write_csv(tokens, {r}, CsvTable::tokens);
-    QCOMPARE(lines(tokens.str()), (std::vector<std::string>{"run_id,index,phase,token_id,ms", "3,0,prompt,5,",
-                                                            "3,0,output,6,12.5", "3,1,output,9,3.25"}));
-    write_csv(layers, {r}, CsvTable::layers);
+    write_csv(tokens, { r }, CsvTable::tokens);
+    QCOMPARE(lines(tokens.str()),
+        (std::vector<std::string> {
+            "run_id,index,phase,token_id,ms", "3,0,prompt,5,", "3,0,output,6,12.5", "3,1,output,9,3.25" }));
+    write_csv(layers, { r }, CsvTable::layers);
     const std::vector<std::string> l = lines(layers.str());
     QCOMPARE(l.size(), size_t(3));
-    QVERIFY(l[0].rfind("run_id,layer,imbalance,balance_efficiency,cv,normalised_entropy,coverage,routing_stability,load_e0",
-                       0) == 0);
+    QVERIFY(l[0].rfind(
+                "run_id,layer,imbalance,balance_efficiency,cv,normalised_entropy,coverage,routing_stability,load_e0", 0)
+        == 0);
     // layer 0: experts {0,1} then {1,2} of 8: loads 1 2 1 0 0 0 0 0; imbalance = 2 / 0.5 = 4
     QVERIFY2(l[1].rfind("3,0,4,0.25,", 0) == 0, l[1].c_str());
     QVERIFY2(l[1].find(",1,2,1,0,0,0,0,0") != std::string::npos, l[1].c_str());
-    write_csv(routing, {r}, CsvTable::routing);
+    write_csv(routing, { r }, CsvTable::routing);
     const std::vector<std::string> rt = lines(routing.str());
     QCOMPARE(rt.size(), size_t(1 + 2 * 2 * 2));
     QCOMPARE(rt[0], std::string("run_id,index,pos,token,layer,rank,expert,weight"));
     QCOMPARE(rt[1], std::string("3,0,0,5,0,0,0,0.6"));
     QCOMPARE(rt[4], std::string("3,0,0,5,1,1,3,0.3"));
-    write_csv(runs, {r}, CsvTable::runs);
+    write_csv(runs, { r }, CsvTable::runs);
     const std::vector<std::string> rr = lines(runs.str());
     QCOMPARE(rr.size(), size_t(2));
-    QVERIFY(rr[1].find("\"a, \"\"quoted\"\" name\"") != std::string::npos);  // RFC 4180 quoting
+    QVERIFY(rr[1].find("\"a, \"\"quoted\"\" name\"") != std::string::npos); // RFC 4180 quoting
     CsvTable t;
     QVERIFY(csv_table_from_name("layers", &t) && t == CsvTable::layers);
     QVERIFY(!csv_table_from_name("nope", &t));
@@ -223,10 +228,10 @@ void TestStoreCompare::jsonRoundTrip() {
     RunRecord r = moe_test::synthetic_run(o, 10);
     r.id = 12;
     r.prompt_text = "text with \"quotes\" and ünïcödé";
-    r.figures.bench = BenchFigures{};
-    r.figures.bench->gen_tokens_per_s = {41.5, 0.5};
+    r.figures.bench = BenchFigures {};
+    r.figures.bench->gen_tokens_per_s = { 41.5, 0.5 };
     r.figures.bench->repetitions = 2;
-    const nlohmann::ordered_json j = runs_to_json({r});
+    const nlohmann::ordered_json j = runs_to_json({ r });
     QCOMPARE(j["runs"].size(), size_t(1));
     const auto& one = j["runs"][0];
     QCOMPARE(one["routing"]["n_tokens"].get<size_t>(), size_t(50));

@@ -53,7 +53,9 @@ RunRecord small_run(uint64_t seed, int n_tokens = 400, int n_layers = 8) {
     return moe_test::synthetic_run(o, 20);
 }
 
-bool contains(const std::string& s, const char* what) { return s.find(what) != std::string::npos; }
+bool contains(const std::string& s, const char* what) {
+    return s.find(what) != std::string::npos;
+}
 
 } // namespace
 
@@ -152,7 +154,7 @@ void TestStoreFaults::readOnlyFile() {
         id = s.save(small_run(1));
     }
     QCOMPARE(::chmod(p.c_str(), 0444), 0);
-    RunStore s(p);  // asked for writing, given reading: SQLite opens it read-only
+    RunStore s(p); // asked for writing, given reading: SQLite opens it read-only
     QVERIFY(s.read_only());
     QCOMPARE(s.load(id).output_ids, small_run(1).output_ids);
     try {
@@ -178,7 +180,8 @@ void TestStoreFaults::corruptPage() {
     const std::string p = path("runs.sqlite");
     {
         RunStore s(p);
-        for (uint64_t seed = 1; seed <= 4; ++seed) s.save(small_run(seed, 1500, 8));
+        for (uint64_t seed = 1; seed <= 4; ++seed)
+            s.save(small_run(seed, 1500, 8));
     }
     int64_t page_size = 0, pages = 0;
     {
@@ -186,7 +189,7 @@ void TestStoreFaults::corruptPage() {
         QCOMPARE(raw.exec("PRAGMA wal_checkpoint(TRUNCATE)"), SQLITE_OK);
         page_size = raw.integer("PRAGMA page_size");
         pages = raw.integer("PRAGMA page_count");
-        QCOMPARE(raw.integer("PRAGMA freelist_count"), int64_t(0));  // every page is in use
+        QCOMPARE(raw.integer("PRAGMA freelist_count"), int64_t(0)); // every page is in use
     }
     QVERIFY(pages > 8);
     const int64_t page = which == "first" ? 1 : which == "second" ? 2 : which == "middle" ? pages / 2 : pages;
@@ -195,7 +198,8 @@ void TestStoreFaults::corruptPage() {
         std::fstream f(p, std::ios::binary | std::ios::in | std::ios::out);
         f.seekp((page - 1) * page_size);
         std::mt19937 rng(static_cast<uint32_t>(page));
-        for (int64_t i = 0; i < page_size; ++i) f.put(char(rng() & 0xFF));
+        for (int64_t i = 0; i < page_size; ++i)
+            f.put(char(rng() & 0xFF));
     }
     const std::vector<char> before = file_bytes(p);
 
@@ -205,7 +209,8 @@ void TestStoreFaults::corruptPage() {
         RunStore s(p);
         // open checks the structure; a page it could not judge must still fail when read
         if (!s.integrity_check().empty()) detected = true;
-        for (const RunSummary& r : s.list()) s.load(r.id);
+        for (const RunSummary& r : s.list())
+            s.load(r.id);
     } catch (const StoreError& e) {
         detected = true;
         message = e.what();
@@ -225,7 +230,8 @@ void TestStoreFaults::notADatabase() {
     const std::string p = path("notes.txt");
     {
         std::ofstream f(p, std::ios::binary);
-        for (int i = 0; i < 5000; ++i) f << "this is a text file, not a database\n";
+        for (int i = 0; i < 5000; ++i)
+            f << "this is a text file, not a database\n";
     }
     const std::vector<char> before = file_bytes(p);
     try {
@@ -265,8 +271,9 @@ void TestStoreFaults::diskFull() {
         } catch (const StoreError& e) {
             QCOMPARE(e.fault(), StoreFault::full);
             const std::string msg = e.what();
-            QVERIFY2(contains(msg, "is full") && contains(msg, "rolled back") && contains(msg, "earlier runs are intact"),
-                     msg.c_str());
+            QVERIFY2(
+                contains(msg, "is full") && contains(msg, "rolled back") && contains(msg, "earlier runs are intact"),
+                msg.c_str());
         }
         // the failed run left nothing behind, the earlier ones are whole
         QCOMPARE(s.list().size(), size_t(2));
@@ -282,10 +289,10 @@ void TestStoreFaults::diskFull() {
 
 void TestStoreFaults::killedMidWrite() {
     const std::string p = path("runs.sqlite");
-    std::vector<std::pair<int64_t, long>> reported;  // (id, seq) the child said it committed
+    std::vector<std::pair<int64_t, long>> reported; // (id, seq) the child said it committed
     for (int round = 0; round < 3; ++round) {
         QProcess child;
-        child.start(QStringLiteral(STORE_CHILD_PATH), {QString::fromStdString(p), "3000", "48"});
+        child.start(QStringLiteral(STORE_CHILD_PATH), { QString::fromStdString(p), "3000", "48" });
         QVERIFY2(child.waitForStarted(10000), "the helper did not start");
         // wait for a few commits, then kill it: it is then almost always inside a save
         int seen = 0;
@@ -304,7 +311,7 @@ void TestStoreFaults::killedMidWrite() {
             }
         }
         QVERIFY2(seen >= 3 + round, child.readAllStandardError().constData());
-        child.kill();  // SIGKILL: no destructors, no rollback, no checkpoint
+        child.kill(); // SIGKILL: no destructors, no rollback, no checkpoint
         QVERIFY(child.waitForFinished(10000));
         QCOMPARE(child.exitStatus(), QProcess::CrashExit);
     }
@@ -320,7 +327,8 @@ void TestStoreFaults::killedMidWrite() {
         return moe_test::synthetic_run(o, 16);
     }();
     std::vector<int64_t> present;
-    for (const RunSummary& r : s.list()) present.push_back(r.id);
+    for (const RunSummary& r : s.list())
+        present.push_back(r.id);
     for (const auto& [id, seq] : reported) {
         QVERIFY(std::find(present.begin(), present.end(), id) != present.end());
     }
@@ -332,7 +340,8 @@ void TestStoreFaults::killedMidWrite() {
         QCOMPARE(r.routing.n_layers(), 48);
         QCOMPARE(s.layer_balances(id).size(), size_t(48));
     }
-    for (const auto& [id, seq] : reported) QCOMPARE(s.load(id).notes, "seq " + std::to_string(seq));
+    for (const auto& [id, seq] : reported)
+        QCOMPARE(s.load(id).notes, "seq " + std::to_string(seq));
     QVERIFY(present.size() >= reported.size());
 }
 

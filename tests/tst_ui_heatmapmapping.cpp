@@ -23,7 +23,7 @@ private Q_SLOTS:
         QFETCH(double, x);
         QFETCH(int, firstColumn);
         QFETCH(int, expected);
-        HeatmapMapping m{QRectF(40, 10, 60, 128), 10, 128, firstColumn};
+        HeatmapMapping m { QRectF(40, 10, 60, 128), 10, 128, firstColumn };
         QCOMPARE(m.mapXToColumn(x), expected);
     }
 
@@ -41,14 +41,14 @@ private Q_SLOTS:
     void yToRow() {
         QFETCH(double, y);
         QFETCH(int, expected);
-        HeatmapMapping m{QRectF(0, 10, 100, 256), 10, 128, 0};
+        HeatmapMapping m { QRectF(0, 10, 100, 256), 10, 128, 0 };
         QCOMPARE(m.mapYToRow(y), expected);
     }
 
     void roundTrip() {
         // Every cell's centre maps back to that cell, scrolled or not.
-        for (int first : {0, 7, 1000}) {
-            HeatmapMapping m{QRectF(33.5, 7.25, 301, 211), 43, 37, first};
+        for (int first : { 0, 7, 1000 }) {
+            HeatmapMapping m { QRectF(33.5, 7.25, 301, 211), 43, 37, first };
             for (int c = first; c < first + m.columns; ++c)
                 for (int r = 0; r < m.rows; ++r) {
                     const QPointF p = m.cellRect(c, r).center();
@@ -74,7 +74,7 @@ private Q_SLOTS:
     }
 
     void emptyGrid() {
-        HeatmapMapping m{QRectF(0, 0, 100, 100), 0, 0, 0};
+        HeatmapMapping m { QRectF(0, 0, 100, 100), 0, 0, 0 };
         QCOMPARE(m.mapXToColumn(50), -1);
         QCOMPARE(m.mapYToRow(50), -1);
         QCOMPARE(m.cellWidth(), 0.0);

@@ -32,7 +32,7 @@ StreamBatch makeBatch(int first, int frames, int layers, int experts, int k, boo
                 b.ids << (t + j * (l + 1) + j) % experts;
                 b.weights << float(1.0 / (j + 2));
             }
-        if (!prompt) b.tokens << StreamToken{t % 50, QStringLiteral("t%1").arg(t), 10.0 + f, t + 1};
+        if (!prompt) b.tokens << StreamToken { t % 50, QStringLiteral("t%1").arg(t), 10.0 + f, t + 1 };
     }
     return b;
 }
@@ -53,8 +53,8 @@ private Q_SLOTS:
         data.append(makeBatch(0, 5, 3, 8, 2, true));
         data.append(makeBatch(5, 4, 3, 8, 2, false));
         QCOMPARE(model.rowCount(), 9);
-        QCOMPARE(inserts, 2);   // one insert per batch ...
-        QCOMPARE(resets, 0);    // ... and never a reset while streaming
+        QCOMPARE(inserts, 2); // one insert per batch ...
+        QCOMPARE(resets, 0); // ... and never a reset while streaming
         QCOMPARE(model.data(model.index(6, TokenModel::TextColumn)).toString(), QStringLiteral("t6"));
         QCOMPARE(model.data(model.index(6, TokenModel::PhaseColumn), RawValueRole).toInt(), 1);
         QCOMPARE(model.data(model.index(2, TokenModel::PhaseColumn), RawValueRole).toInt(), 0);
@@ -62,10 +62,11 @@ private Q_SLOTS:
         QCOMPARE(model.data(model.index(6, TokenModel::TopExpertColumn), RawValueRole).toInt(), data.ids(6, 2)[0]);
         // Every one of the k experts and weights of the layer, in gate order.
         QCOMPARE(model.columnCount(), TokenModel::FirstRouteColumn + 2 * 2);
-        QCOMPARE(model.headerData(TokenModel::FirstRouteColumn + 3, Qt::Horizontal).toString(), QStringLiteral("Weight 2"));
+        QCOMPARE(
+            model.headerData(TokenModel::FirstRouteColumn + 3, Qt::Horizontal).toString(), QStringLiteral("Weight 2"));
         QCOMPARE(model.data(model.index(6, TokenModel::FirstRouteColumn + 2), RawValueRole).toInt(), data.ids(6, 2)[1]);
         QCOMPARE(model.data(model.index(6, TokenModel::FirstRouteColumn + 3), RawValueRole).toDouble(),
-                 double(data.weights(6, 2)[1]));
+            double(data.weights(6, 2)[1]));
         // A restarted transcript (first frame 0 again) clears.
         data.append(makeBatch(0, 2, 3, 8, 2, true));
         QCOMPARE(model.rowCount(), 2);
@@ -76,11 +77,13 @@ private Q_SLOTS:
         data.reset(2, 4, 2);
         data.append(makeBatch(0, 10, 2, 4, 2, false));
         qint64 total = 0;
-        for (int e = 0; e < 4; ++e) total += data.count(1, e);
+        for (int e = 0; e < 4; ++e)
+            total += data.count(1, e);
         QCOMPARE(total, qint64(10 * 2));
         const QVector<qint64> last3 = data.loadMatrix(3);
         qint64 t3 = 0;
-        for (int e = 0; e < 4; ++e) t3 += last3[4 + e];
+        for (int e = 0; e < 4; ++e)
+            t3 += last3[4 + e];
         QCOMPARE(t3, qint64(3 * 2));
         QCOMPARE(data.weightOf(0, 0, data.ids(0, 0)[0]), data.weights(0, 0)[0]);
         const QVector<int> frames = data.framesOfExpert(0, data.ids(9, 0)[0], 100);
@@ -101,7 +104,8 @@ private Q_SLOTS:
         data.append(makeBatch(6, 10, 2, 4, 2, false));
         QCOMPARE(data.frameCount(), 16);
         StreamBatch again = makeBatch(6, 3, 2, 4, 2, false);
-        for (QString& t : again.frameText) t = QStringLiteral("new");
+        for (QString& t : again.frameText)
+            t = QStringLiteral("new");
         data.append(again);
         QCOMPARE(data.frameCount(), 9);
         QCOMPARE(tokens.rowCount(), 9);
@@ -110,7 +114,8 @@ private Q_SLOTS:
         QCOMPARE(data.trace().pos(8), 8);
         for (int l = 0; l < 2; ++l) {
             qint64 total = 0;
-            for (int e = 0; e < 4; ++e) total += data.count(l, e);
+            for (int e = 0; e < 4; ++e)
+                total += data.count(l, e);
             QCOMPARE(total, qint64(9 * 2));
         }
         QCOMPARE(time.rowCount(), 2); // windows of 4 over the 9 frames kept
@@ -138,14 +143,15 @@ private Q_SLOTS:
         QCOMPARE(time.value(2, BalanceTimeModel::FrameColumn), 12.0);
         load.setLayer(1);
         qint64 sum = 0;
-        for (int e = 0; e < 4; ++e) sum += load.data(load.index(e, ExpertLoadModel::CountColumn), RawValueRole).toLongLong();
+        for (int e = 0; e < 4; ++e)
+            sum += load.data(load.index(e, ExpertLoadModel::CountColumn), RawValueRole).toLongLong();
         QCOMPARE(sum, qint64(13 * 2));
     }
 
     void throughputModel() {
         ThroughputModel m;
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        m.append({StreamToken{1, QStringLiteral("a"), 10.0, 0}, StreamToken{2, QStringLiteral("b"), 30.0, 1}});
+        m.append({ StreamToken { 1, QStringLiteral("a"), 10.0, 0 }, StreamToken { 2, QStringLiteral("b"), 30.0, 1 } });
         QCOMPARE(m.rowCount(), 2);
         QCOMPARE(m.latency(1), 30.0);
         QCOMPARE(m.tokensPerSecond(1), 1000.0 * 2 / 40.0);
@@ -171,7 +177,7 @@ private Q_SLOTS:
         b.model = QStringLiteral("beta");
         b.decodeTps = 80.0;
         b.nGenerated = 20;
-        m.setRuns({a});
+        m.setRuns({ a });
         m.addRun(b);
         m.addRun(b); // same id: ignored
         QCOMPARE(m.rowCount(), 2);
@@ -186,7 +192,8 @@ private Q_SLOTS:
         c.id = QStringLiteral("3");
         c.stopReason = QStringLiteral("cancelled");
         m.addRun(c);
-        for (int col : {RunsModel::DecodeColumn, RunsModel::TtftColumn, RunsModel::PrefillColumn, RunsModel::BandwidthColumn})
+        for (int col :
+            { RunsModel::DecodeColumn, RunsModel::TtftColumn, RunsModel::PrefillColumn, RunsModel::BandwidthColumn })
             QCOMPARE(m.data(m.index(2, col)).toString(), QStringLiteral("\u2014"));
         QCOMPARE(m.data(m.index(2, RunsModel::StopColumn)).toString(), QStringLiteral("stopped"));
     }
@@ -194,7 +201,7 @@ private Q_SLOTS:
     void csvExport() {
         QTemporaryDir dir;
         ThroughputModel m;
-        m.append({StreamToken{1, QStringLiteral("a"), 12.5, 0}, StreamToken{2, QStringLiteral("b"), 7.5, 1}});
+        m.append({ StreamToken { 1, QStringLiteral("a"), 12.5, 0 }, StreamToken { 2, QStringLiteral("b"), 7.5, 1 } });
         const QString path = dir.filePath(QStringLiteral("t.csv"));
         QString error;
         QVERIFY2(ChartExporter::exportCsv(&m, path, &error), qPrintable(error));

@@ -12,9 +12,9 @@
 #include "views.h"
 
 #include "model/synth.h"
+#include "quant/quant.h"
 #include "store/run.h"
 #include "telemetry/routing.h"
-#include "quant/quant.h"
 
 #include <QAction>
 #include <QApplication>
@@ -40,7 +40,7 @@ namespace {
 // `frames` routing frames of `layers` x `k`, token texts from `texts` (cycled),
 // expert (t + 3j) % experts with weight weights[j].
 StreamBatch makeBatch(int first, int frames, int layers, int experts, int k, const QStringList& texts,
-                      const QVector<float>& weights, bool prompt = false) {
+    const QVector<float>& weights, bool prompt = false) {
     StreamBatch b;
     b.firstFrame = first;
     b.nLayers = layers;
@@ -92,7 +92,7 @@ private:
         QSignalSpy done(m_w->controller(), &EngineController::generationFinished);
         Q_EMIT m_w->chat()->sendRequested(text);
         [&] { QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000); }();
-        return done.count() ? done.first().first().value<RunView>() : RunView{};
+        return done.count() ? done.first().first().value<RunView>() : RunView {};
     }
     // Synthetic routing straight into the window's views, as the worker's batches arrive.
     void feed(const StreamBatch& b) {
@@ -128,9 +128,9 @@ private Q_SLOTS:
     // long the tokens under the mouse; the readout goes with a new conversation.
     void hoverNeverWidensTheWindow() {
         m_w->tabs()->setCurrentWidget(m_w->experts());
-        const QStringList longTokens = {QStringLiteral(" extraordinarily"), QStringLiteral(" incomprehensibilities"),
-                                        QStringLiteral(" counterrevolutionaries"), QStringLiteral(" uncharacteristically")};
-        feed(makeBatch(0, 120, 2, 8, 2, longTokens, {0.6f, 0.4f}));
+        const QStringList longTokens = { QStringLiteral(" extraordinarily"), QStringLiteral(" incomprehensibilities"),
+            QStringLiteral(" counterrevolutionaries"), QStringLiteral(" uncharacteristically") };
+        feed(makeBatch(0, 120, 2, 8, 2, longTokens, { 0.6f, 0.4f }));
         m_w->experts()->refresh();
         QApplication::processEvents();
         const int width = m_w->width();
@@ -141,13 +141,14 @@ private Q_SLOTS:
             QTest::mouseMove(heat, m.cellRect(m.firstColumn + 2, e).center().toPoint());
             QApplication::processEvents();
             QVERIFY2(m_w->minimumSizeHint().width() <= minWidth,
-                     qPrintable(QStringLiteral("minimum width %1 -> %2 after hovering expert %3")
-                                    .arg(minWidth)
-                                    .arg(m_w->minimumSizeHint().width())
-                                    .arg(e)));
+                qPrintable(QStringLiteral("minimum width %1 -> %2 after hovering expert %3")
+                               .arg(minWidth)
+                               .arg(m_w->minimumSizeHint().width())
+                               .arg(e)));
             QCOMPARE(m_w->width(), width);
         }
-        QVERIFY2(m_w->experts()->hoverText().contains(QLatin1String("Expert 7")), qPrintable(m_w->experts()->hoverText()));
+        QVERIFY2(
+            m_w->experts()->hoverText().contains(QLatin1String("Expert 7")), qPrintable(m_w->experts()->hoverText()));
         QAction* fresh = menuAction(m_w.get(), QStringLiteral("New conversation"));
         QVERIFY(fresh);
         fresh->trigger();
@@ -156,13 +157,14 @@ private Q_SLOTS:
 
     // Item 14: the One-token caption shows a token's text once, not its HTML escape.
     void captionShowsTheTokenAsItIs() {
-        feed(makeBatch(0, 6, 2, 8, 2, {QStringLiteral("a"), QStringLiteral("&"), QStringLiteral("<b>")}, {0.6f, 0.4f}));
+        feed(makeBatch(
+            0, 6, 2, 8, 2, { QStringLiteral("a"), QStringLiteral("&"), QStringLiteral("<b>") }, { 0.6f, 0.4f }));
         m_w->experts()->showFrame(4);
         QVERIFY2(m_w->experts()->frameCaption().startsWith(QStringLiteral("Token 4 \u201c&\u201d")),
-                 qPrintable(m_w->experts()->frameCaption()));
+            qPrintable(m_w->experts()->frameCaption()));
         m_w->experts()->showFrame(5);
         QVERIFY2(m_w->experts()->frameCaption().startsWith(QStringLiteral("Token 5 \u201c<b>\u201d")),
-                 qPrintable(m_w->experts()->frameCaption()));
+            qPrintable(m_w->experts()->frameCaption()));
     }
 
     // Item 10: columns carry their token's text where it fits; spaces and line breaks visible.
@@ -179,7 +181,8 @@ private Q_SLOTS:
         // The token axis tells which token a column is.
         const HeatmapMapping m = heat->mapping();
         const QPoint under(int(m.cellRect(m.firstColumn, 0).center().x()), int(m.plot.bottom()) + 30);
-        QVERIFY2(heat->describeAt(under).contains(QStringLiteral("Token %1").arg(m.firstColumn)), qPrintable(heat->describeAt(under)));
+        QVERIFY2(heat->describeAt(under).contains(QStringLiteral("Token %1").arg(m.firstColumn)),
+            qPrintable(heat->describeAt(under)));
     }
 
     // Item 10: the token picked is marked in the heatmap and in the chat.
@@ -188,7 +191,7 @@ private Q_SLOTS:
         m_w->chat()->clearTranscript();
         QVector<StreamToken> tokens;
         auto c = connect(m_w->controller(), &EngineController::batchAvailable, this,
-                         [&](const StreamBatch& b) { tokens += b.tokens; });
+            [&](const StreamBatch& b) { tokens += b.tokens; });
         const RunView run = chat(QStringLiteral("Mark my words"), 12);
         disconnect(c);
         QVERIFY(run.nGenerated > 2);
@@ -212,12 +215,13 @@ private Q_SLOTS:
 
     // Item 11: the colour scale runs from 0 to the largest weight seen, not to 1.
     void colourScaleFitsTheData() {
-        feed(makeBatch(0, 40, 2, 8, 2, {QStringLiteral("x")}, {0.2f, 0.05f}));
+        feed(makeBatch(0, 40, 2, 8, 2, { QStringLiteral("x") }, { 0.2f, 0.05f }));
         QCOMPARE(m_w->experts()->tokenHeatmap()->colourMax(), double(0.2f));
         m_w->experts()->showFrame(3);
         double mx = 0;
         for (int l = 0; l < 2; ++l)
-            for (int e = 0; e < 8; ++e) mx = std::max(mx, m_w->experts()->frameHeatmap()->value(l, e));
+            for (int e = 0; e < 8; ++e)
+                mx = std::max(mx, m_w->experts()->frameHeatmap()->value(l, e));
         QCOMPARE(mx, double(0.2f));
     }
 
@@ -225,16 +229,18 @@ private Q_SLOTS:
     // every metric column in view, the heatmap exported whole.
     void sixtyFourExpertsAreReadable() {
         m_w->routingData()->reset(2, 64, 8);
-        feed(makeBatch(0, 300, 2, 64, 8, {QStringLiteral("tok")}, {0.2f, 0.15f, 0.1f, 0.1f, 0.1f, 0.05f, 0.05f, 0.05f}));
+        feed(makeBatch(
+            0, 300, 2, 64, 8, { QStringLiteral("tok") }, { 0.2f, 0.15f, 0.1f, 0.1f, 0.1f, 0.05f, 0.05f, 0.05f }));
         m_w->tabs()->setCurrentWidget(m_w->balance());
         m_w->balance()->refresh();
         QTest::qWait(100);
         QVERIFY2(m_w->balance()->expertAxis()->tickInterval() >= 2,
-                 qPrintable(QString::number(m_w->balance()->expertAxis()->tickInterval())));
+            qPrintable(QString::number(m_w->balance()->expertAxis()->tickInterval())));
         auto* table = qobject_cast<QTableView*>(m_w->balance()->panels()[2]->content());
         QVERIFY(table);
         QVERIFY2(table->horizontalHeader()->length() <= table->viewport()->width(),
-                 qPrintable(QStringLiteral("%1 > %2").arg(table->horizontalHeader()->length()).arg(table->viewport()->width())));
+            qPrintable(
+                QStringLiteral("%1 > %2").arg(table->horizontalHeader()->length()).arg(table->viewport()->width())));
         QVERIFY(!table->horizontalScrollBar()->isVisible());
 
         // The exported heatmap holds every token, more than the view shows, and no scroll bar.
@@ -267,7 +273,8 @@ private Q_SLOTS:
                 sp->parentWidget()->show();
                 const QRect lg = label->geometry(), fg = field->geometry();
                 QVERIFY2(std::abs(lg.center().y() - fg.center().y()) <= std::max(fg.height(), lg.height()) / 2 + 2,
-                         qPrintable(QStringLiteral("label at y %1, its field at y %2").arg(lg.center().y()).arg(fg.center().y())));
+                    qPrintable(
+                        QStringLiteral("label at y %1, its field at y %2").arg(lg.center().y()).arg(fg.center().y())));
             }
         box->setValue(0);
         QCOMPARE(box->text(), QStringLiteral("model's own (2)"));
@@ -310,7 +317,8 @@ private Q_SLOTS:
         QAction* fresh = menuAction(m_w.get(), QStringLiteral("New conversation"));
         fresh->trigger();
         QString longText;
-        for (int i = 0; i < 300; ++i) longText += QStringLiteral("line %1 of a long message\n").arg(i);
+        for (int i = 0; i < 300; ++i)
+            longText += QStringLiteral("line %1 of a long message\n").arg(i);
         m_w->chat()->beginUser(longText);
         m_w->chat()->beginAssistant();
         m_w->chat()->transcript()->verticalScrollBar()->setValue(0);
@@ -344,7 +352,7 @@ private Q_SLOTS:
         QSignalSpy done(m_w->controller(), &EngineController::generationFinished);
         Q_EMIT m_w->chat()->sendRequested(QStringLiteral("Read me"));
         QVERIFY2(m_w->chat()->transcriptText().contains(QLatin1String("reading the prompt")),
-                 qPrintable(m_w->chat()->transcriptText()));
+            qPrintable(m_w->chat()->transcriptText()));
         QVERIFY(m_w->speedText().contains(QLatin1String("Reading the prompt")));
         QTRY_VERIFY_WITH_TIMEOUT(m_w->throughputModel()->rowCount() > 0, 30000);
         QTRY_VERIFY(!m_w->chat()->transcriptText().contains(QLatin1String("reading the prompt")));
@@ -429,7 +437,7 @@ private Q_SLOTS:
         QCOMPARE(ctx->value(), 0); // the model's default
         QVERIFY(ctx->maximum() <= std::max(card.contextTrain, card.contextInUse));
         QVERIFY2(m_w->settingsPanel()->kvCostText().contains(formatBytes(double(card.kvCacheBytes))),
-                 qPrintable(m_w->settingsPanel()->kvCostText()));
+            qPrintable(m_w->settingsPanel()->kvCostText()));
         QSignalSpy loaded(m_w->controller(), &EngineController::modelLoaded);
         m_w->chat()->clearTranscript();
         ctx->setValue(128);
@@ -469,10 +477,13 @@ private Q_SLOTS:
         // Frames of the discarded reply are gone: the count moved by the replies' difference.
         RoutingData* data = m_w->routingData();
         QCOMPARE(data->frameCount(), framesBefore - first.nGenerated + second.nGenerated);
-        for (int f = 0; f < data->frameCount(); ++f) QCOMPARE(data->trace().pos(size_t(f)), f);
+        for (int f = 0; f < data->frameCount(); ++f)
+            QCOMPARE(data->trace().pos(size_t(f)), f);
         qint64 routed = 0;
-        for (int e = 0; e < data->nExperts(); ++e) routed += data->count(0, e);
-        QCOMPARE(routed, qint64(data->frameCount()) * data->k()); // "the whole conversation" load counts the kept frames only
+        for (int e = 0; e < data->nExperts(); ++e)
+            routed += data->count(0, e);
+        QCOMPARE(routed,
+            qint64(data->frameCount()) * data->k()); // "the whole conversation" load counts the kept frames only
         s.temperature = 0.0;
         s.randomSeed = false;
         m_w->settingsPanel()->setSettings(s);
@@ -488,14 +499,15 @@ private Q_SLOTS:
         b.id = QStringLiteral("2");
         b.when = QDateTime::currentDateTime();
         b.stopReason = QStringLiteral("cancelled");
-        model.setRuns({a, b});
+        model.setRuns({ a, b });
         HistoryView view(&model);
         QCOMPARE(view.proxy()->data(view.proxy()->index(0, RunsModel::WhenColumn), RawValueRole).toDateTime(), b.when);
         // Qt draws a down arrow for "ascending" and an up arrow for "descending".
         QCOMPARE(view.table()->horizontalHeader()->sortIndicatorOrder(), Qt::AscendingOrder);
         QCOMPARE(model.data(model.index(0, RunsModel::StopColumn)).toString(), QStringLiteral("context full"));
         QCOMPARE(model.data(model.index(1, RunsModel::StopColumn)).toString(), QStringLiteral("stopped"));
-        QCOMPARE(model.data(model.index(0, RunsModel::StopColumn), RawValueRole).toString(), QStringLiteral("context_full"));
+        QCOMPARE(
+            model.data(model.index(0, RunsModel::StopColumn), RawValueRole).toString(), QStringLiteral("context_full"));
     }
 };
 

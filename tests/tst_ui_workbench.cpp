@@ -44,7 +44,7 @@ private:
         QSignalSpy done(m_w->controller(), &EngineController::generationFinished);
         Q_EMIT m_w->chat()->sendRequested(text);
         [&] { QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000); }();
-        return done.count() ? done.first().first().value<RunView>() : RunView{};
+        return done.count() ? done.first().first().value<RunView>() : RunView {};
     }
 
 private Q_SLOTS:
@@ -134,7 +134,8 @@ private Q_SLOTS:
         QCOMPARE(m_w->experts()->loadHeatmap()->rows(), 2);
         QCOMPARE(m_w->experts()->loadHeatmap()->columns(), 8);
         double sum = 0;
-        for (int e = 0; e < 8; ++e) sum += m_w->experts()->loadHeatmap()->value(0, e);
+        for (int e = 0; e < 8; ++e)
+            sum += m_w->experts()->loadHeatmap()->value(0, e);
         QCOMPARE(sum, double(data->frameCount() * 2));
         const HeatmapMapping m = m_w->experts()->tokenHeatmap()->mapping();
         const QPointF cell = m.cellRect(data->frameCount() - 1, data->ids(data->frameCount() - 1, 0)[0]).center();
@@ -143,7 +144,8 @@ private Q_SLOTS:
         m_w->experts()->showFrame(1);
         QCOMPARE(m_w->experts()->frameHeatmap()->rows(), 2);
         double w = 0;
-        for (int e = 0; e < 8; ++e) w += m_w->experts()->frameHeatmap()->value(1, e);
+        for (int e = 0; e < 8; ++e)
+            w += m_w->experts()->frameHeatmap()->value(1, e);
         QVERIFY(w > 0.0);
         // Balance and throughput charts read from their models.
         m_w->tabs()->setCurrentWidget(m_w->balance());
@@ -159,7 +161,8 @@ private Q_SLOTS:
         // The run is in History.
         QVERIFY(m_w->runsModel()->rowCount() >= 1);
         bool found = false;
-        for (const RunView& r : m_w->runsModel()->runs()) found = found || r.id == run.id;
+        for (const RunView& r : m_w->runsModel()->runs())
+            found = found || r.id == run.id;
         QVERIFY(found);
     }
 
@@ -170,7 +173,8 @@ private Q_SLOTS:
         const auto runs = listed.first().first().value<QVector<RunView>>();
         QVERIFY(!runs.isEmpty());
         bool stored = false;
-        for (const RunView& r : runs) stored = stored || r.fromStore;
+        for (const RunView& r : runs)
+            stored = stored || r.fromStore;
         QVERIFY2(stored, "the run was not read back from the run store");
         QCOMPARE(m_w->runsModel()->rowCount(), runs.size());
         m_w->history()->setFilterText(QStringLiteral("no such run anywhere"));
@@ -192,7 +196,8 @@ private Q_SLOTS:
         const RunView run = done.first().first().value<RunView>();
         QCOMPARE(run.stopReason, QStringLiteral("cancelled"));
         QVERIFY(atStop >= 3);
-        QVERIFY2(run.nGenerated <= atStop + 1, qPrintable(QStringLiteral("%1 tokens, %2 when stopped").arg(run.nGenerated).arg(atStop)));
+        QVERIFY2(run.nGenerated <= atStop + 1,
+            qPrintable(QStringLiteral("%1 tokens, %2 when stopped").arg(run.nGenerated).arg(atStop)));
     }
 
     void regenerateReplacesTheLastReply() {
@@ -218,7 +223,7 @@ private Q_SLOTS:
         QCOMPARE(m_w->routingData()->k(), 4);
         const RunView b = chat(QStringLiteral("Compare me"), 12);
         QSignalSpy compared(m_w->controller(), &EngineController::runsLoaded);
-        m_w->compareRuns({a.id, b.id});
+        m_w->compareRuns({ a.id, b.id });
         QTRY_COMPARE_WITH_TIMEOUT(compared.count(), 1, 20000);
         CompareView* cv = m_w->compare();
         QCOMPARE(cv->runs().size(), 2);
@@ -282,7 +287,8 @@ private Q_SLOTS:
         QVERIFY(heatCsv.open(QIODevice::ReadOnly));
         const QByteArray heatText = heatCsv.readAll();
         QByteArray header("#,Token,Id,Phase");
-        for (int j = 1; j <= m_w->routingData()->k(); ++j) header += ",Expert " + QByteArray::number(j) + ",Weight " + QByteArray::number(j);
+        for (int j = 1; j <= m_w->routingData()->k(); ++j)
+            header += ",Expert " + QByteArray::number(j) + ",Weight " + QByteArray::number(j);
         QVERIFY2(heatText.startsWith(header + '\n'), heatText.left(120).constData());
         int records = 0; // line ends outside quoted fields (token texts may hold line breaks)
         bool quoted = false;
@@ -315,9 +321,11 @@ private Q_SLOTS:
         QVERIFY(run.nGenerated > 0);
         QTRY_VERIFY_WITH_TIMEOUT(!said.isEmpty(), 10000);
         QString all;
-        for (const auto& args : said) all += args.first().toString() + QLatin1Char('\n');
+        for (const auto& args : said)
+            all += args.first().toString() + QLatin1Char('\n');
         QVERIFY2(all.contains(QLatin1String("not recorded")), qPrintable(all));
-        const QStringList kept = QDir(tmp + QStringLiteral("/moe-workbench/unsaved")).entryList({QStringLiteral("*.json")});
+        const QStringList kept
+            = QDir(tmp + QStringLiteral("/moe-workbench/unsaved")).entryList({ QStringLiteral("*.json") });
         QCOMPARE(kept.size(), 1);
         QVERIFY2(all.contains(kept.first()), qPrintable(all));
         QCOMPARE(m_w->runsModel()->rowCount(), before + 1);

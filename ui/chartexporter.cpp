@@ -60,12 +60,13 @@ QString ChartExporter::chartFilter() {
 }
 
 bool ChartExporter::exportWidget(QWidget* widget, const QString& path, const ExportInfo& info, QString* error) {
-    return exportPainted(widget->size(), [widget](QPainter& p) { widget->render(&p, QPoint(), QRegion(), QWidget::DrawChildren); },
-                         path, info, error);
+    return exportPainted(
+        widget->size(), [widget](QPainter& p) { widget->render(&p, QPoint(), QRegion(), QWidget::DrawChildren); }, path,
+        info, error);
 }
 
 bool ChartExporter::exportPainted(QSize picture, const std::function<void(QPainter&)>& paint, const QString& path,
-                                  const ExportInfo& info, QString* error) {
+    const ExportInfo& info, QString* error) {
     const QString suffix = QFileInfo(path).suffix().toLower();
     const QSize size(picture.width(), picture.height() + kCaptionHeight);
     auto fail = [&](const QString& why) {
@@ -77,7 +78,10 @@ bool ChartExporter::exportPainted(QSize picture, const std::function<void(QPaint
         // Crisp on high-density screens and in documents, unless that makes the file huge.
         const qreal dpr = qint64(size.width()) * size.height() * 4 <= kMaxPngPixels ? 2.0 : 1.0;
         QImage img(size * dpr, QImage::Format_ARGB32_Premultiplied);
-        if (img.isNull()) return fail(Tr::tr("The chart is too large to export as PNG (%1 x %2 pixels).").arg(size.width()).arg(size.height()));
+        if (img.isNull())
+            return fail(Tr::tr("The chart is too large to export as PNG (%1 x %2 pixels).")
+                            .arg(size.width())
+                            .arg(size.height()));
         img.setDevicePixelRatio(dpr);
         img.fill(Qt::white);
         {
@@ -103,7 +107,8 @@ bool ChartExporter::exportPainted(QSize picture, const std::function<void(QPaint
         if (!p.begin(&gen)) return fail(Tr::tr("Could not write %1.").arg(path));
         paintChart(p, picture, paint, info);
         p.end();
-        if (!QFileInfo(path).exists() || QFileInfo(path).size() == 0) return fail(Tr::tr("Could not write %1.").arg(path));
+        if (!QFileInfo(path).exists() || QFileInfo(path).size() == 0)
+            return fail(Tr::tr("Could not write %1.").arg(path));
         return true;
     }
     if (suffix == QLatin1String("pdf")) {
@@ -127,8 +132,8 @@ bool ChartExporter::exportPainted(QSize picture, const std::function<void(QPaint
 }
 
 QString ChartExporter::csvField(const QString& s) {
-    if (s.contains(QLatin1Char(',')) || s.contains(QLatin1Char('"')) || s.contains(QLatin1Char('\n')) ||
-        s.contains(QLatin1Char('\r'))) {
+    if (s.contains(QLatin1Char(',')) || s.contains(QLatin1Char('"')) || s.contains(QLatin1Char('\n'))
+        || s.contains(QLatin1Char('\r'))) {
         QString q = s;
         q.replace(QLatin1String("\""), QLatin1String("\"\""));
         return QLatin1Char('"') + q + QLatin1Char('"');
@@ -145,7 +150,8 @@ bool ChartExporter::exportCsv(const QAbstractItemModel* model, const QString& pa
     QTextStream out(&f);
     const int cols = model->columnCount();
     QStringList header;
-    for (int c = 0; c < cols; ++c) header << csvField(model->headerData(c, Qt::Horizontal).toString());
+    for (int c = 0; c < cols; ++c)
+        header << csvField(model->headerData(c, Qt::Horizontal).toString());
     out << header.join(QLatin1Char(',')) << '\n';
     for (int r = 0; r < model->rowCount(); ++r) {
         QStringList row;

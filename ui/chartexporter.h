@@ -12,7 +12,7 @@ class QPainter;
 class QWidget;
 
 struct ExportInfo {
-    QString title;    // chart title
+    QString title; // chart title
     QString runId;
     QString model;
     QString hardware;
@@ -24,7 +24,7 @@ namespace ChartExporter {
 bool exportWidget(QWidget* widget, const QString& path, const ExportInfo& info, QString* error = nullptr);
 // The same for a picture drawn by `paint` into a (size) area (a view larger than the screen).
 bool exportPainted(QSize size, const std::function<void(QPainter&)>& paint, const QString& path, const ExportInfo& info,
-                   QString* error = nullptr);
+    QString* error = nullptr);
 // Header row from headerData, then every row (RawValueRole, else DisplayRole).
 bool exportCsv(const QAbstractItemModel* model, const QString& path, QString* error = nullptr);
 QString csvField(const QString& s);

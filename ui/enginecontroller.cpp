@@ -26,7 +26,7 @@ struct EngineWorker::State final : moe::RoutingObserver {
     EngineWorker* q = nullptr;
     std::unique_ptr<moe::Runner> runner;
     LoadOptions options;
-    double deviceBandwidth = 0.0;     // bytes/s (0: not measured)
+    double deviceBandwidth = 0.0; // bytes/s (0: not measured)
     // The conversation as the GUI sees it (for regenerate / edit).
     QVector<QPair<QString, QString>> turns; // (user, assistant)
 
@@ -38,9 +38,9 @@ struct EngineWorker::State final : moe::RoutingObserver {
     bool decoding = false;
     int frameCount = 0; // frames in the conversation so far
 
-    QString storePathWanted;          // set by the controller (empty: the default file)
+    QString storePathWanted; // set by the controller (empty: the default file)
     std::unique_ptr<moe::RunRecorder> recorder;
-    QString storeError;               // said once, not on every retry
+    QString storeError; // said once, not on every retry
     // The store on this thread (one connection per thread); null when it
     // cannot be opened, which is said when the reason changes.
     moe::RunRecorder& runRecorder() {
@@ -108,13 +108,18 @@ struct EngineWorker::State final : moe::RoutingObserver {
         if (pending.isEmpty()) return;
         pending.job = job;
         Q_EMIT q->batch(pending);
-        pending = StreamBatch{};
+        pending = StreamBatch {};
     }
 };
 
-EngineWorker::EngineWorker() : d(new State) { d->q = this; }
+EngineWorker::EngineWorker()
+    : d(new State) {
+    d->q = this;
+}
 
-EngineWorker::~EngineWorker() { delete d; }
+EngineWorker::~EngineWorker() {
+    delete d;
+}
 
 void EngineWorker::shutdown() {
     // Drop the engine on its own thread before the thread ends.
@@ -127,9 +132,9 @@ void EngineWorker::loadModel(quint64 job, const QString& path, const LoadOptions
     m_stop.store(false);
     moe::LoadRequest req;
     req.path = path.toStdString();
-    req.backend = options.backend == QLatin1String("cpu")    ? moe::BackendKind::cpu
-                  : options.backend == QLatin1String("cuda") ? moe::BackendKind::cuda
-                                                             : moe::BackendKind::automatic;
+    req.backend = options.backend == QLatin1String("cpu") ? moe::BackendKind::cpu
+        : options.backend == QLatin1String("cuda")        ? moe::BackendKind::cuda
+                                                          : moe::BackendKind::automatic;
     req.options.n_ctx = options.context;
     req.options.n_threads = options.threads;
     req.options.top_k = options.expertsPerToken;
@@ -140,7 +145,7 @@ void EngineWorker::loadModel(quint64 job, const QString& path, const LoadOptions
             Q_EMIT loadProgress(job, f * 0.9, QString::fromStdString(stage));
             return !m_stop.load();
         });
-        if (!next) return;  // cancelled
+        if (!next) return; // cancelled
         ModelCard card = cardFromDescription(next->description());
         if (options.measureBandwidth) {
             Q_EMIT loadProgress(job, 0.9, tr("Measuring memory bandwidth"));
@@ -196,7 +201,7 @@ void EngineWorker::generate(quint64 job, const QString& text, const GenerationSe
 
     m_tokens.store(0);
     d->job = job;
-    d->pending = StreamBatch{};
+    d->pending = StreamBatch {};
     d->decoding = false;
     d->sinceFlush.start();
     d->sinceToken.start();
@@ -217,10 +222,10 @@ void EngineWorker::generate(quint64 job, const QString& text, const GenerationSe
             } else if (rewind) {
                 // Drop the last turn; the KV cache keeps the common prefix.
                 std::vector<moe::ChatMessage> msgs;
-                if (!sys.empty()) msgs.push_back({"system", sys});
+                if (!sys.empty()) msgs.push_back({ "system", sys });
                 for (const auto& t : std::as_const(d->turns)) {
-                    msgs.push_back({"user", t.first.toStdString()});
-                    msgs.push_back({"assistant", t.second.toStdString()});
+                    msgs.push_back({ "user", t.first.toStdString() });
+                    msgs.push_back({ "assistant", t.second.toStdString() });
                 }
                 runner.set_chat_messages(std::move(msgs));
             }
@@ -252,9 +257,9 @@ void EngineWorker::generate(quint64 job, const QString& text, const GenerationSe
         return;
     }
     auto record = std::make_shared<moe::RunRecord>(std::move(out.record));
-    const QString output = record->output_text.empty() && !runner.tokenizer()
-                               ? QString() : QString::fromStdString(record->output_text);
-    d->turns.append({text, output});
+    const QString output
+        = record->output_text.empty() && !runner.tokenizer() ? QString() : QString::fromStdString(record->output_text);
+    d->turns.append({ text, output });
 
     // Recorded as moe-cli records a chat turn; a store that cannot be written
     // keeps the run in memory and as JSON for `moe-cli runs import`, and says so.
@@ -265,13 +270,14 @@ void EngineWorker::generate(quint64 job, const QString& text, const GenerationSe
         Q_EMIT storeMessage(tr("The run was not recorded (%1); it is kept in %2 for `moe-cli runs import`.")
                                 .arg(QString::fromStdString(kept.error), QString::fromStdString(kept.kept_path)));
     } else {
-        Q_EMIT storeMessage(tr("The run was not recorded and could not be kept: %1").arg(QString::fromStdString(kept.error)));
+        Q_EMIT storeMessage(
+            tr("The run was not recorded and could not be kept: %1").arg(QString::fromStdString(kept.error)));
     }
     RunView run = viewFromRecord(record);
-    if (!kept.saved()) run.id = QUuid::createUuid().toString(QUuid::WithoutBraces);  // until a store takes it
+    if (!kept.saved()) run.id = QUuid::createUuid().toString(QUuid::WithoutBraces); // until a store takes it
     run.when = QDateTime::currentDateTime();
-    run.settings = s;  // with the system prompt
-    run.settings.seed = go.sampler.seed;  // the seed used
+    run.settings = s; // with the system prompt
+    run.settings.seed = go.sampler.seed; // the seed used
     run.modelPath = QFileInfo(QString::fromStdString(runner.model().path())).absoluteFilePath();
     run.deviceBandwidth = d->deviceBandwidth;
     Q_EMIT turnFinished(job, run);
@@ -287,7 +293,8 @@ void EngineWorker::listRuns() {
     QVector<RunView> out;
     if (moe::RunStore* store = d->openStore()) {
         try {
-            for (const moe::RunSummary& s : store->list()) out.append(viewFromListing(s));
+            for (const moe::RunSummary& s : store->list())
+                out.append(viewFromListing(s));
         } catch (const std::exception& e) {
             Q_EMIT storeMessage(tr("Could not list the runs: %1").arg(QString::fromUtf8(e.what())));
         }
@@ -315,7 +322,8 @@ void EngineWorker::loadRuns(const QStringList& ids) {
 // ---------------------------------------------------------------------------
 // Controller
 
-EngineController::EngineController(QObject* parent) : QObject(parent) {
+EngineController::EngineController(QObject* parent)
+    : QObject(parent) {
     registerUiMetaTypes();
     m_worker = new EngineWorker;
     m_worker->moveToThread(&m_thread);
@@ -368,25 +376,30 @@ EngineController::~EngineController() {
     m_thread.wait();
 }
 
-void EngineController::setBatchInterval(int ms) { m_worker->setBatchInterval(ms); }
+void EngineController::setBatchInterval(int ms) {
+    m_worker->setBatchInterval(ms);
+}
 
-void EngineController::setStepDelayForTesting(int ms) { m_worker->setStepDelay(ms); }
+void EngineController::setStepDelayForTesting(int ms) {
+    m_worker->setStepDelay(ms);
+}
 
 void EngineController::setStorePath(const QString& path) {
     m_storePath = path;
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, path] { w->setStorePath(path); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, path] { w->setStorePath(path); }, Qt::QueuedConnection);
     refreshRuns(); // History shows the store now in use
 }
 
 void EngineController::loadModel(const QString& path, const LoadOptions& options) {
     if (m_genJob) stop();
     if (m_loadJob) m_worker->requestStop();
-    m_loadJob = m_nextJob++;  // the model in use stays until the new one is loaded
+    m_loadJob = m_nextJob++; // the model in use stays until the new one is loaded
     const quint64 job = m_loadJob;
     Q_EMIT loadStarted(path);
     Q_EMIT busyChanged(true);
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, job, path, options] { w->loadModel(job, path, options); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, job, path, options] { w->loadModel(job, path, options); }, Qt::QueuedConnection);
 }
 
 void EngineController::cancelLoad() {
@@ -417,8 +430,9 @@ void EngineController::send(const QString& text, const GenerationSettings& setti
     const quint64 job = m_genJob;
     Q_EMIT generationStarted();
     Q_EMIT busyChanged(true);
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, job, text, settings, mode] { w->generate(job, text, settings, int(mode)); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, job, text, settings, mode] { w->generate(job, text, settings, int(mode)); },
+        Qt::QueuedConnection);
 }
 
 void EngineController::stop() {
@@ -453,7 +467,8 @@ void EngineController::loadRuns(const QStringList& ids) {
     }
     if (missing.isEmpty()) {
         // Answered from the event loop, like a store read, never inside the call.
-        QMetaObject::invokeMethod(this, [this, known] { Q_EMIT runsLoaded(known); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, known] { Q_EMIT runsLoaded(known); }, Qt::QueuedConnection);
         return;
     }
     QMetaObject::invokeMethod(

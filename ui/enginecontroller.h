@@ -138,8 +138,8 @@ Q_SIGNALS:
 private:
     struct State;
     State* d;
-    std::atomic<bool> m_stop{false};
-    std::atomic<int> m_batchIntervalMs{33};
-    std::atomic<int> m_tokens{0};
-    std::atomic<int> m_stepDelayMs{0};
+    std::atomic<bool> m_stop { false };
+    std::atomic<int> m_batchIntervalMs { 33 };
+    std::atomic<int> m_tokens { 0 };
+    std::atomic<int> m_stepDelayMs { 0 };
 };

@@ -9,10 +9,10 @@
 #include <cmath>
 
 struct HeatmapMapping {
-    QRectF plot;          // pixel area of the cells
-    int columns = 0;      // cells across the plot
-    int rows = 0;         // cells down the plot
-    int firstColumn = 0;  // data column drawn at the left edge
+    QRectF plot; // pixel area of the cells
+    int columns = 0; // cells across the plot
+    int rows = 0; // cells down the plot
+    int firstColumn = 0; // data column drawn at the left edge
 
     double cellWidth() const { return columns > 0 ? plot.width() / columns : 0.0; }
     double cellHeight() const { return rows > 0 ? plot.height() / rows : 0.0; }
@@ -34,7 +34,7 @@ struct HeatmapMapping {
         return std::clamp(r, 0, rows - 1);
     }
     QRectF cellRect(int column, int row) const {
-        return {mapColumnToX(column), mapRowToY(row), cellWidth(), cellHeight()};
+        return { mapColumnToX(column), mapRowToY(row), cellWidth(), cellHeight() };
     }
     // First data column so that the last of `total` columns is the rightmost visible one.
     static int followFirstColumn(int total, int visibleColumns) { return std::max(0, total - visibleColumns); }
@@ -48,8 +48,8 @@ inline double normaliseValue(double v, double lo, double hi) {
 
 // A perceptually ordered ramp (dark blue -> teal -> yellow, after viridis).
 inline QColor heatColor(double t) {
-    static const float stops[][3] = {{68, 1, 84},    {72, 40, 120},  {62, 73, 137},  {49, 104, 142}, {38, 130, 142},
-                                     {31, 158, 137}, {53, 183, 121}, {109, 205, 89}, {180, 222, 44}, {253, 231, 37}};
+    static const float stops[][3] = { { 68, 1, 84 }, { 72, 40, 120 }, { 62, 73, 137 }, { 49, 104, 142 },
+        { 38, 130, 142 }, { 31, 158, 137 }, { 53, 183, 121 }, { 109, 205, 89 }, { 180, 222, 44 }, { 253, 231, 37 } };
     constexpr int n = int(sizeof(stops) / sizeof(stops[0]));
     t = std::clamp(t, 0.0, 1.0) * (n - 1);
     const int i = std::min(int(t), n - 2);

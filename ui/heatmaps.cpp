@@ -20,7 +20,7 @@ const QColor kEmpty(0xf3, 0xf4, 0xf7);
 
 // Labels every `step` cells so that they are at least `minPx` apart.
 int labelStep(double cellPx, double minPx) {
-    static const int steps[] = {1, 2, 4, 5, 8, 10, 16, 20, 25, 32, 50, 64, 100, 128, 200, 250, 500, 1000, 2000, 5000};
+    static const int steps[] = { 1, 2, 4, 5, 8, 10, 16, 20, 25, 32, 50, 64, 100, 128, 200, 250, 500, 1000, 2000, 5000 };
     for (int s : steps)
         if (s * cellPx >= minPx) return s;
     return 10000;
@@ -28,15 +28,18 @@ int labelStep(double cellPx, double minPx) {
 
 // The hovered cell's description, or no tooltip outside the cells.
 void showCellToolTip(QWidget* w, const QHelpEvent* e, const QString& text) {
-    if (text.isEmpty()) QToolTip::hideText();
-    else QToolTip::showText(e->globalPos(), text, w);
+    if (text.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(e->globalPos(), text, w);
 }
 
 void drawLegend(QPainter& p, const QRectF& r, double lo, double hi, int prec) {
     const int h = int(r.height());
     if (h <= 0) return;
     QImage ramp(1, h, QImage::Format_RGB32);
-    for (int y = 0; y < h; ++y) ramp.setPixel(0, y, heatColor(1.0 - double(y) / std::max(1, h - 1)).rgb());
+    for (int y = 0; y < h; ++y)
+        ramp.setPixel(0, y, heatColor(1.0 - double(y) / std::max(1, h - 1)).rgb());
     const QRectF bar(r.left(), r.top(), 10, r.height());
     p.drawImage(bar, ramp);
     p.setPen(QColor(90, 90, 90));
@@ -51,11 +54,13 @@ void drawLegend(QPainter& p, const QRectF& r, double lo, double hi, int prec) {
 // ---- TokenHeatmap ---------------------------------------------------------------
 
 namespace {
-constexpr int kTextBand = 54;          // rotated token texts under the index labels
-constexpr int kMaxExportPlot = 16000;  // widest exported plot (px); more tokens share pixels
+constexpr int kTextBand = 54; // rotated token texts under the index labels
+constexpr int kMaxExportPlot = 16000; // widest exported plot (px); more tokens share pixels
 } // namespace
 
-TokenHeatmap::TokenHeatmap(RoutingData* data, QWidget* parent) : QWidget(parent), m_data(data) {
+TokenHeatmap::TokenHeatmap(RoutingData* data, QWidget* parent)
+    : QWidget(parent)
+    , m_data(data) {
     setMouseTracking(true);
     setAttribute(Qt::WA_OpaquePaintEvent);
     m_scroll = new QScrollBar(Qt::Horizontal, this);
@@ -107,7 +112,9 @@ QFont TokenHeatmap::labelFont() const {
     return f;
 }
 
-bool TokenHeatmap::showsTokenText() const { return m_cellWidth >= QFontMetrics(labelFont()).height() - 3; }
+bool TokenHeatmap::showsTokenText() const {
+    return m_cellWidth >= QFontMetrics(labelFont()).height() - 3;
+}
 
 int TokenHeatmap::bottomBand(double cellWidth) const {
     // Texts across their columns take a line; upright, a band as tall as a short word.
@@ -127,7 +134,9 @@ void TokenHeatmap::measureLabels(int first, int last) {
 
 QString TokenHeatmap::columnLabel(const QString& t) {
     QString s = t;
-    s.replace(QLatin1Char('\n'), QChar(0x21b5)).replace(QLatin1Char('\t'), QChar(0x2192)).replace(QLatin1Char('\r'), QString());
+    s.replace(QLatin1Char('\n'), QChar(0x21b5))
+        .replace(QLatin1Char('\t'), QChar(0x2192))
+        .replace(QLatin1Char('\r'), QString());
     if (s.trimmed().isEmpty()) return QString(s.size(), QChar(0x2423)); // only spaces: one open box each
     return s.trimmed();
 }
@@ -135,8 +144,8 @@ QString TokenHeatmap::columnLabel(const QString& t) {
 QRectF TokenHeatmap::plotRect() const {
     const int sb = m_scroll->isVisible() ? m_scroll->height() : 0;
     const int top = kTop + 6 + kPhaseKey;
-    return QRectF(kLeft, top, std::max(0, width() - kLeft - kLegend),
-                  std::max(0, height() - top - bottomBand(m_cellWidth) - sb));
+    return QRectF(
+        kLeft, top, std::max(0, width() - kLeft - kLegend), std::max(0, height() - top - bottomBand(m_cellWidth) - sb));
 }
 
 HeatmapMapping TokenHeatmap::mapping() const {
@@ -147,7 +156,8 @@ HeatmapMapping TokenHeatmap::mapping() const {
     r.setWidth(double(m.columns) * m_cellWidth);
     m.plot = r;
     const int total = m_data->frameCount();
-    m.firstColumn = m_follow ? HeatmapMapping::followFirstColumn(total, m.columns) : std::min(m_scroll->value(), std::max(0, total - 1));
+    m.firstColumn = m_follow ? HeatmapMapping::followFirstColumn(total, m.columns)
+                             : std::min(m_scroll->value(), std::max(0, total - 1));
     return m;
 }
 
@@ -173,7 +183,8 @@ void TokenHeatmap::onAppended(int first, int last) {
     for (int f = first; f <= last; ++f)
         for (int l = 0; l < L; ++l) {
             const float* w = m_data->weights(f, l);
-            for (int j = 0; j < K; ++j) m_layerMax[l] = std::max(m_layerMax[l], w[j]);
+            for (int j = 0; j < K; ++j)
+                m_layerMax[l] = std::max(m_layerMax[l], w[j]);
         }
     if (showsTokenText()) measureLabels(first, last);
     updateScrollBar();
@@ -197,7 +208,7 @@ QSize TokenHeatmap::exportSize() const {
     const int sb = m_scroll->isVisible() ? m_scroll->height() : 0;
     // The on-screen height (less the scroll bar), the text band where the export's columns carry text.
     const int h = height() - sb - bottomBand(m_cellWidth) + bottomBand(double(plotW) / frames);
-    return {kLeft + plotW + kLegend, std::max(h, 160)};
+    return { kLeft + plotW + kLegend, std::max(h, 160) };
 }
 
 void TokenHeatmap::paintExport(QPainter& p) const {
@@ -231,13 +242,15 @@ void TokenHeatmap::paintHeatmap(QPainter& p, const HeatmapMapping& m, const QRec
         const qint32* ids = m_data->ids(f, m_layer);
         const float* w = m_data->weights(f, m_layer);
         for (int j = 0; j < K; ++j)
-            if (ids[j] >= 0 && ids[j] < E) img.setPixel(f - m.firstColumn, ids[j], heatColor(normaliseValue(w[j], 0.0, hi)).rgb());
+            if (ids[j] >= 0 && ids[j] < E)
+                img.setPixel(f - m.firstColumn, ids[j], heatColor(normaliseValue(w[j], 0.0, hi)).rgb());
     }
     p.drawImage(m.plot, img);
     // Phase strip above the cells: prompt grey, generated blue, with its key.
     for (int f = m.firstColumn; f < last; ++f) {
         const QRectF c = m.cellRect(f, 0);
-        p.fillRect(QRectF(c.left(), m.plot.top() - 5, c.width(), 4), m_data->isPrompt(f) ? kPromptColor : kGeneratedColor);
+        p.fillRect(
+            QRectF(c.left(), m.plot.top() - 5, c.width(), 4), m_data->isPrompt(f) ? kPromptColor : kGeneratedColor);
     }
     {
         const QFontMetrics kfm = p.fontMetrics();
@@ -266,8 +279,8 @@ void TokenHeatmap::paintHeatmap(QPainter& p, const HeatmapMapping& m, const QRec
     const int ystep = labelStep(m.cellHeight(), fm.height() + 2);
     for (int e = 0; e < E; e += ystep) {
         const QRectF c = m.cellRect(m.firstColumn, e);
-        p.drawText(QRectF(0, c.center().y() - fm.height() / 2.0, kLeft - 6, fm.height()), Qt::AlignRight | Qt::AlignVCenter,
-                   QString::number(e));
+        p.drawText(QRectF(0, c.center().y() - fm.height() / 2.0, kLeft - 6, fm.height()),
+            Qt::AlignRight | Qt::AlignVCenter, QString::number(e));
     }
     const int xstep = labelStep(m.cellWidth(), fm.horizontalAdvance(QStringLiteral("00000")) + 8);
     const int x0 = (m.firstColumn + xstep - 1) / xstep * xstep;
@@ -307,7 +320,7 @@ void TokenHeatmap::paintHeatmap(QPainter& p, const HeatmapMapping& m, const QRec
                 p.rotate(-90);
                 const QRectF box(-band + 2, -c.width() / 2.0, band - 4, c.width());
                 p.drawText(box, Qt::AlignRight | Qt::AlignVCenter,
-                           QFontMetrics(lf).elidedText(label, Qt::ElideRight, int(box.width())));
+                    QFontMetrics(lf).elidedText(label, Qt::ElideRight, int(box.width())));
                 p.restore();
             }
         }
@@ -327,8 +340,8 @@ QString TokenHeatmap::describeAt(const QPoint& pos) const {
     if (E == 0) return {};
     const int row = m.mapYToRow(pos.y());
     const int f = m.mapXToColumn(pos.x());
-    if (row < 0 && f >= 0 && f < m_data->frameCount() && pos.y() >= m.plot.bottom() &&
-        pos.y() < m.plot.bottom() + bottomBand(m_cellWidth)) {
+    if (row < 0 && f >= 0 && f < m_data->frameCount() && pos.y() >= m.plot.bottom()
+        && pos.y() < m.plot.bottom() + bottomBand(m_cellWidth)) {
         // The token axis: the token under the label.
         return tr("<b>Token %1</b> \u201c%2\u201d (%3)")
             .arg(f)
@@ -340,7 +353,8 @@ QString TokenHeatmap::describeAt(const QPoint& pos) const {
         // Expert axis: the tokens this expert handled most recently.
         const QVector<int> frames = m_data->framesOfExpert(m_layer, row, 16);
         QStringList toks;
-        for (int fr : frames) toks << QStringLiteral("%1 \u201c%2\u201d").arg(fr).arg(m_data->text(fr).toHtmlEscaped());
+        for (int fr : frames)
+            toks << QStringLiteral("%1 \u201c%2\u201d").arg(fr).arg(m_data->text(fr).toHtmlEscaped());
         return tr("<b>Layer %1, expert %2</b>: %3 tokens routed here<br>recent: %4")
             .arg(m_layer)
             .arg(row)
@@ -384,7 +398,8 @@ bool TokenHeatmap::event(QEvent* e) {
 
 // ---- MatrixHeatmap -----------------------------------------------------------------
 
-MatrixHeatmap::MatrixHeatmap(QWidget* parent) : QWidget(parent) {
+MatrixHeatmap::MatrixHeatmap(QWidget* parent)
+    : QWidget(parent) {
     setMouseTracking(true);
     m_format = [](int r, int c, double v) { return QStringLiteral("%1, %2: %3").arg(r).arg(c).arg(v); };
 }
@@ -396,7 +411,8 @@ void MatrixHeatmap::setMatrix(int rows, int columns, QVector<double> values, dou
     m_max = maxValue;
     if (m_max < 0) {
         m_max = 0;
-        for (double v : m_values) m_max = std::max(m_max, v);
+        for (double v : m_values)
+            m_max = std::max(m_max, v);
     }
     m_image = QImage(std::max(1, columns), std::max(1, rows), QImage::Format_RGB32);
     m_image.fill(kEmpty);
@@ -442,7 +458,8 @@ void MatrixHeatmap::paintEvent(QPaintEvent*) {
     p.fillRect(rect(), palette().window());
     const QFontMetrics fm = p.fontMetrics();
     p.setPen(palette().color(QPalette::WindowText));
-    if (!m_title.isEmpty()) p.drawText(QRectF(kLeft, 2, width() - kLeft, fm.height() + 4), Qt::AlignLeft | Qt::AlignVCenter, m_title);
+    if (!m_title.isEmpty())
+        p.drawText(QRectF(kLeft, 2, width() - kLeft, fm.height() + 4), Qt::AlignLeft | Qt::AlignVCenter, m_title);
     if (m_rows == 0 || m_columns == 0) {
         p.setPen(palette().color(QPalette::PlaceholderText));
         p.drawText(rect(), Qt::AlignCenter, tr("No routing yet"));
@@ -460,7 +477,8 @@ void MatrixHeatmap::paintEvent(QPaintEvent*) {
     const int ystep = labelStep(m.cellHeight(), fm.height() + 2);
     for (int r = 0; r < m_rows; r += ystep) {
         const double y = m.mapRowToY(r) + m.cellHeight() / 2;
-        p.drawText(QRectF(0, y - fm.height() / 2.0, kLeft - 6, fm.height()), Qt::AlignRight | Qt::AlignVCenter, QString::number(r));
+        p.drawText(QRectF(0, y - fm.height() / 2.0, kLeft - 6, fm.height()), Qt::AlignRight | Qt::AlignVCenter,
+            QString::number(r));
     }
     const int xstep = labelStep(m.cellWidth(), fm.horizontalAdvance(QStringLiteral("0000")) + 6);
     for (int c = 0; c < m_columns; c += xstep) {
@@ -468,7 +486,8 @@ void MatrixHeatmap::paintEvent(QPaintEvent*) {
         p.drawText(QPointF(x + 1, m.plot.bottom() + fm.ascent() + 3), QString::number(c));
     }
     if (!m_columnTitle.isEmpty())
-        p.drawText(QRectF(m.plot.left(), height() - fm.height() - 1, m.plot.width(), fm.height()), Qt::AlignRight, m_columnTitle);
+        p.drawText(QRectF(m.plot.left(), height() - fm.height() - 1, m.plot.width(), fm.height()), Qt::AlignRight,
+            m_columnTitle);
     if (!m_rowTitle.isEmpty()) {
         p.save();
         p.translate(10, m.plot.center().y());

@@ -39,8 +39,8 @@ public:
     QSize exportSize() const;
     void paintExport(QPainter& p) const;
     bool following() const { return m_follow; }
-    QSize sizeHint() const override { return {640, 360}; }
-    QSize minimumSizeHint() const override { return {200, 120}; }
+    QSize sizeHint() const override { return { 640, 360 }; }
+    QSize minimumSizeHint() const override { return { 200, 120 }; }
     // Tooltip text at a widget position (empty: nothing there).
     QString describeAt(const QPoint& pos) const;
 
@@ -71,7 +71,7 @@ private:
     int m_cellWidth = 14;
     bool m_follow = true;
     QVector<float> m_layerMax; // largest gate weight per layer so far
-    bool m_upright = false;    // some token's text is wider than its column: labels turned upright
+    bool m_upright = false; // some token's text is wider than its column: labels turned upright
 };
 
 class MatrixHeatmap : public QWidget {
@@ -89,8 +89,8 @@ public:
     double value(int row, int column) const { return m_values[row * m_columns + column]; }
     int rows() const { return m_rows; }
     int columns() const { return m_columns; }
-    QSize sizeHint() const override { return {520, 320}; }
-    QSize minimumSizeHint() const override { return {160, 100}; }
+    QSize sizeHint() const override { return { 520, 320 }; }
+    QSize minimumSizeHint() const override { return { 160, 100 }; }
     QString describeAt(const QPoint& pos) const;
 
 Q_SIGNALS:

@@ -31,9 +31,12 @@
 
 #include <utility>
 
-static void initResources() { Q_INIT_RESOURCE(workbench); } // the .qrc lives in a static library
+static void initResources() {
+    Q_INIT_RESOURCE(workbench);
+} // the .qrc lives in a static library
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent) {
     initResources();
     setWindowTitle(tr("MoE Workbench"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/moe-workbench.svg")));
@@ -60,7 +63,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     split->addWidget(m_tabs);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
-    split->setSizes({420, 760});
+    split->setSizes({ 420, 760 });
     setCentralWidget(split);
 
     m_card = new ModelCardView(this);
@@ -105,7 +108,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         info.hardware = m_controller->modelCard().cpuModel;
         if (!m_compare->runs().isEmpty() && m_tabs->currentWidget() == m_compare) {
             QStringList ids;
-            for (const RunView& r : m_compare->runs()) ids << r.id;
+            for (const RunView& r : m_compare->runs())
+                ids << r.id;
             info.runId = ids.join(QStringLiteral(", "));
         } else {
             info.runId = m_lastRunId;
@@ -162,10 +166,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         setWindowTitle(windowTitleFor(card));
         QString status = tr("%1 loaded on %2").arg(card.name, card.backend);
         if (lowered)
-            status += QLatin1String(". ") + tr("Max tokens lowered to %1: the context holds %2 positions, and the next "
-                                               "message needs room too")
-                                                .arg(m_settings->settings().maxTokens)
-                                                .arg(card.contextInUse);
+            status += QLatin1String(". ")
+                + tr("Max tokens lowered to %1: the context holds %2 positions, and the next "
+                     "message needs room too")
+                      .arg(m_settings->settings().maxTokens)
+                      .arg(card.contextInUse);
         setStatus(status);
         m_controller->refreshRuns();
     });
@@ -180,15 +185,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         applyPending(); // the last tokens before the run's summary
         m_chat->setBusy(false);
         m_lastRunId = run.id;
-        m_chat->endAssistant(run.stopReason == QLatin1String("cancelled")
-                                 ? tr("stopped")
-                                 : run.stopReason == QLatin1String("length") ? tr("max tokens reached") : QString());
+        m_chat->endAssistant(run.stopReason == QLatin1String("cancelled") ? tr("stopped")
+                : run.stopReason == QLatin1String("length")               ? tr("max tokens reached")
+                                                                          : QString());
         m_throughputView->setRun(run);
         m_runs->addRun(run);
         m_controller->refreshRuns(); // the store's view, once the run is written
-        if (run.nGenerated == 0) m_speed->setText(tr("stopped while reading the prompt"));
-        else if (run.nGenerated == 1 || run.decodeTps <= 0) m_speed->setText(tr("1 token"));
-        else m_speed->setText(tr("%1 tokens at %2 tokens/s").arg(run.nGenerated).arg(run.decodeTps, 0, 'f', 1));
+        if (run.nGenerated == 0)
+            m_speed->setText(tr("stopped while reading the prompt"));
+        else if (run.nGenerated == 1 || run.decodeTps <= 0)
+            m_speed->setText(tr("1 token"));
+        else
+            m_speed->setText(tr("%1 tokens at %2 tokens/s").arg(run.nGenerated).arg(run.decodeTps, 0, 'f', 1));
         refreshVisible();
     });
     connect(m_controller, &EngineController::generationFailed, this, [this](const QString& message) {
@@ -240,7 +248,8 @@ void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open model\u2026"), this, [this] {
         const QString dir = QSettings().value(QStringLiteral("lastDir")).toString();
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open a GGUF model"), dir, tr("GGUF models (*.gguf);;All files (*)"));
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open a GGUF model"), dir, tr("GGUF models (*.gguf);;All files (*)"));
         if (!path.isEmpty()) openModel(path);
     });
     open->setShortcut(QKeySequence::Open);
@@ -256,20 +265,27 @@ void MainWindow::buildMenus() {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Export charts into"));
         if (dir.isEmpty()) return;
         QList<ChartPanel*> panels;
-        if (m_tabs->currentWidget() == m_experts) panels = m_experts->panels();
-        else if (m_tabs->currentWidget() == m_balance) panels = m_balance->panels();
-        else if (m_tabs->currentWidget() == m_throughputView) panels = m_throughputView->panels();
-        else if (m_tabs->currentWidget() == m_compare) panels = m_compare->panels();
+        if (m_tabs->currentWidget() == m_experts)
+            panels = m_experts->panels();
+        else if (m_tabs->currentWidget() == m_balance)
+            panels = m_balance->panels();
+        else if (m_tabs->currentWidget() == m_throughputView)
+            panels = m_throughputView->panels();
+        else if (m_tabs->currentWidget() == m_compare)
+            panels = m_compare->panels();
         QStringList failed;
         for (ChartPanel* p : panels) {
-            const QString base = QDir(dir).filePath(p->title().replace(QLatin1Char(' '), QLatin1Char('_')).replace(QChar(0xd7), QLatin1Char('x')));
+            const QString base = QDir(dir).filePath(
+                p->title().replace(QLatin1Char(' '), QLatin1Char('_')).replace(QChar(0xd7), QLatin1Char('x')));
             QString err;
-            for (const char* ext : {".png", ".svg", ".pdf"})
+            for (const char* ext : { ".png", ".svg", ".pdf" })
                 if (!p->exportChart(base + QLatin1String(ext), &err)) failed << err;
             if (p->dataModel() && !p->exportData(base + QStringLiteral(".csv"), &err)) failed << err;
         }
-        if (!failed.isEmpty()) warn(tr("Export failed"), failed.join(QLatin1Char('\n')));
-        else setStatus(tr("Exported %1 charts to %2").arg(panels.size()).arg(dir));
+        if (!failed.isEmpty())
+            warn(tr("Export failed"), failed.join(QLatin1Char('\n')));
+        else
+            setStatus(tr("Exported %1 charts to %2").arg(panels.size()).arg(dir));
     });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -298,16 +314,17 @@ void MainWindow::buildMenus() {
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About"), this, [this] {
         QMessageBox::about(this, tr("About MoE Workbench"),
-                           tr("<b>MoE Workbench %1</b><p>Chat with a mixture-of-experts model and watch its routing, load "
-                              "balance and speed as it runs.</p>")
-                               .arg(QStringLiteral(MOE_VERSION)));
+            tr("<b>MoE Workbench %1</b><p>Chat with a mixture-of-experts model and watch its routing, load "
+               "balance and speed as it runs.</p>")
+                .arg(QStringLiteral(MOE_VERSION)));
     });
 }
 
 void MainWindow::updateRecentMenu() {
     m_recentMenu->clear();
     const QStringList recent = QSettings().value(QStringLiteral("recentFiles")).toStringList();
-    for (const QString& path : recent) m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openModel(path); })->setToolTip(path);
+    for (const QString& path : recent)
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openModel(path); })->setToolTip(path);
     m_recentMenu->setEnabled(!recent.isEmpty());
 }
 
@@ -317,7 +334,8 @@ void MainWindow::addRecent(const QString& path) {
     const QString abs = QFileInfo(path).absoluteFilePath();
     recent.removeAll(abs);
     recent.prepend(abs);
-    while (recent.size() > 8) recent.removeLast();
+    while (recent.size() > 8)
+        recent.removeLast();
     s.setValue(QStringLiteral("recentFiles"), recent);
     s.setValue(QStringLiteral("lastModel"), abs);
     s.setValue(QStringLiteral("lastDir"), QFileInfo(abs).absolutePath());
@@ -327,12 +345,12 @@ void MainWindow::addRecent(const QString& path) {
 QString MainWindow::bundledModel() {
     // Next to the sources (a build tree) or installed under share/.
     const QString app = QCoreApplication::applicationDirPath();
-    const QStringList dirs = {qEnvironmentVariable("MOE_WORKBENCH_MODELS"), app + QStringLiteral("/../../resources/models"),
-                              app + QStringLiteral("/../../../resources/models"), app + QStringLiteral("/../share/moe-workbench/models"),
-                              QStringLiteral(MOE_SOURCE_DIR "/resources/models")};
+    const QStringList dirs = { qEnvironmentVariable("MOE_WORKBENCH_MODELS"),
+        app + QStringLiteral("/../../resources/models"), app + QStringLiteral("/../../../resources/models"),
+        app + QStringLiteral("/../share/moe-workbench/models"), QStringLiteral(MOE_SOURCE_DIR "/resources/models") };
     for (const QString& d : dirs) {
         if (d.isEmpty()) continue;
-        const QFileInfoList files = QDir(d).entryInfoList({QStringLiteral("*.gguf")}, QDir::Files, QDir::Name);
+        const QFileInfoList files = QDir(d).entryInfoList({ QStringLiteral("*.gguf") }, QDir::Files, QDir::Name);
         if (!files.isEmpty()) return files.first().absoluteFilePath();
     }
     return {};
@@ -349,8 +367,8 @@ void MainWindow::openModel(const QString& path) {
     // The experts-per-token and context overrides belong to the model they
     // were set on: another model opens with its own.
     LoadOptions o;
-    const bool same = m_controller->hasModel() &&
-                      QFileInfo(path).absoluteFilePath() == QFileInfo(m_controller->modelCard().path).absoluteFilePath();
+    const bool same = m_controller->hasModel()
+        && QFileInfo(path).absoluteFilePath() == QFileInfo(m_controller->modelCard().path).absoluteFilePath();
     o.expertsPerToken = same ? m_settings->expertsPerToken() : 0;
     o.context = same ? m_settings->context() : 0;
     o.measureBandwidth = m_measureBandwidth;
@@ -360,15 +378,24 @@ void MainWindow::openModel(const QString& path) {
 QString MainWindow::windowTitleFor(const ModelCard& card) {
     // The name may carry the file's own top-k ("8x top-2"): an override is said after it.
     if (card.expertsUsed != card.expertsUsedModel)
-        return tr("%1 at top-%2 of %3 experts \u2014 MoE Workbench").arg(card.name).arg(card.expertsUsed).arg(card.experts);
+        return tr("%1 at top-%2 of %3 experts \u2014 MoE Workbench")
+            .arg(card.name)
+            .arg(card.expertsUsed)
+            .arg(card.experts);
     return tr("%1 \u2014 MoE Workbench").arg(card.name);
 }
 
-void MainWindow::setRefreshInterval(int ms) { m_refresh->setInterval(ms); }
+void MainWindow::setRefreshInterval(int ms) {
+    m_refresh->setInterval(ms);
+}
 
-QString MainWindow::speedText() const { return m_speed->text(); }
+QString MainWindow::speedText() const {
+    return m_speed->text();
+}
 
-void MainWindow::compareRuns(const QStringList& ids) { m_controller->loadRuns(ids); }
+void MainWindow::compareRuns(const QStringList& ids) {
+    m_controller->loadRuns(ids);
+}
 
 void MainWindow::send(const QString& text, EngineController::Mode mode) {
     if (mode != EngineController::Mode::Send) m_chat->removeLastTurn();
@@ -396,11 +423,11 @@ void MainWindow::applyModelOptions(int k, int context) {
     }
     // The reload starts a new conversation: ask first (window-modal, the event loop keeps running).
     auto* box = new QMessageBox(QMessageBox::Question, tr("Reload the model"),
-                                tr("Applying %1 experts per token and a context of %2 reloads the model and starts a "
-                                   "new conversation; the current one stays in History. Continue?")
-                                    .arg(k > 0 ? QString::number(k) : tr("the model's own number of"))
-                                    .arg(context > 0 ? QString::number(context) : tr("the model's default")),
-                                QMessageBox::Ok | QMessageBox::Cancel, this);
+        tr("Applying %1 experts per token and a context of %2 reloads the model and starts a "
+           "new conversation; the current one stays in History. Continue?")
+            .arg(k > 0 ? QString::number(k) : tr("the model's own number of"))
+            .arg(context > 0 ? QString::number(context) : tr("the model's default")),
+        QMessageBox::Ok | QMessageBox::Cancel, this);
     box->setObjectName(QStringLiteral("confirmReload"));
     box->button(QMessageBox::Ok)->setText(tr("Reload"));
     box->setDefaultButton(QMessageBox::Ok);
@@ -421,7 +448,8 @@ void MainWindow::onBatch(const StreamBatch& b) {
 
 void MainWindow::applyPending() {
     const QVector<StreamBatch> batches = std::exchange(m_pending, {});
-    for (const StreamBatch& b : batches) applyBatch(b);
+    for (const StreamBatch& b : batches)
+        applyBatch(b);
 }
 
 void MainWindow::applyBatch(const StreamBatch& b) {
@@ -437,12 +465,17 @@ void MainWindow::applyBatch(const StreamBatch& b) {
 void MainWindow::refreshVisible() {
     m_dirty = false;
     QWidget* w = m_tabs->currentWidget();
-    if (w == m_experts) m_experts->refresh();
-    else if (w == m_balance) m_balance->refresh();
-    else if (w == m_throughputView) m_throughputView->refresh();
+    if (w == m_experts)
+        m_experts->refresh();
+    else if (w == m_balance)
+        m_balance->refresh();
+    else if (w == m_throughputView)
+        m_throughputView->refresh();
 }
 
-void MainWindow::setStatus(const QString& text) { statusBar()->showMessage(text, 8000); }
+void MainWindow::setStatus(const QString& text) {
+    statusBar()->showMessage(text, 8000);
+}
 
 void MainWindow::warn(const QString& title, const QString& message) {
     // Window-modal and non-blocking: the event loop (and the engine's signals) keep running.

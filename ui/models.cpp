@@ -14,12 +14,10 @@ namespace {
 // The names of the six load-balance metrics, in the column order both
 // balance models share (imbalance first).
 QVariant balanceMetricName(int i) {
-    static const char* const names[] = {QT_TRANSLATE_NOOP("BalanceMetrics", "Imbalance"),
-                                        QT_TRANSLATE_NOOP("BalanceMetrics", "Efficiency"),
-                                        QT_TRANSLATE_NOOP("BalanceMetrics", "CV"),
-                                        QT_TRANSLATE_NOOP("BalanceMetrics", "Entropy"),
-                                        QT_TRANSLATE_NOOP("BalanceMetrics", "Coverage"),
-                                        QT_TRANSLATE_NOOP("BalanceMetrics", "Stability")};
+    static const char* const names[]
+        = { QT_TRANSLATE_NOOP("BalanceMetrics", "Imbalance"), QT_TRANSLATE_NOOP("BalanceMetrics", "Efficiency"),
+              QT_TRANSLATE_NOOP("BalanceMetrics", "CV"), QT_TRANSLATE_NOOP("BalanceMetrics", "Entropy"),
+              QT_TRANSLATE_NOOP("BalanceMetrics", "Coverage"), QT_TRANSLATE_NOOP("BalanceMetrics", "Stability") };
     if (i < 0 || i >= int(std::size(names))) return {};
     return QCoreApplication::translate("BalanceMetrics", names[i]);
 }
@@ -43,7 +41,9 @@ QVariant dash(double raw, int role) {
 
 // ---- TokenModel --------------------------------------------------------------
 
-TokenModel::TokenModel(RoutingData* data, QObject* parent) : QAbstractTableModel(parent), m_data(data) {
+TokenModel::TokenModel(RoutingData* data, QObject* parent)
+    : QAbstractTableModel(parent)
+    , m_data(data) {
     m_rows = data->frameCount();
     connect(data, &RoutingData::aboutToAppend, this, [this](int first, int last) { beginInsertRows({}, first, last); });
     connect(data, &RoutingData::framesAppended, this, [this](int, int last) {
@@ -65,7 +65,9 @@ void TokenModel::setLayer(int layer) {
         Q_EMIT dataChanged(index(0, FirstRouteColumn), index(m_rows - 1, columnCount() - 1));
 }
 
-int TokenModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : m_rows; }
+int TokenModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : m_rows;
+}
 int TokenModel::columnCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : FirstRouteColumn + 2 * m_data->k();
 }
@@ -106,10 +108,14 @@ QVariant TokenModel::data(const QModelIndex& index, int role) const {
 QVariant TokenModel::headerData(int section, Qt::Orientation o, int role) const {
     if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case IndexColumn: return tr("#");
-    case TextColumn: return tr("Token");
-    case IdColumn: return tr("Id");
-    case PhaseColumn: return tr("Phase");
+    case IndexColumn:
+        return tr("#");
+    case TextColumn:
+        return tr("Token");
+    case IdColumn:
+        return tr("Id");
+    case PhaseColumn:
+        return tr("Phase");
     }
     if (section >= FirstRouteColumn) {
         const int j = (section - FirstRouteColumn) / 2 + 1;
@@ -120,12 +126,15 @@ QVariant TokenModel::headerData(int section, Qt::Orientation o, int role) const 
 
 // ---- LayerBalanceModel ---------------------------------------------------------
 
-LayerBalanceModel::LayerBalanceModel(RoutingData* data, QObject* parent) : QAbstractTableModel(parent), m_data(data) {
+LayerBalanceModel::LayerBalanceModel(RoutingData* data, QObject* parent)
+    : QAbstractTableModel(parent)
+    , m_data(data) {
     connect(data, &RoutingData::aboutToClear, this, [this] { beginResetModel(); });
     connect(data, &RoutingData::cleared, this, [this] {
         m_rows = m_data->nLayers();
         m_values = QVector<double>(qsizetype(m_rows) * ColumnCount, 0.0);
-        for (int l = 0; l < m_rows; ++l) m_values[l * ColumnCount] = l;
+        for (int l = 0; l < m_rows; ++l)
+            m_values[l * ColumnCount] = l;
         endResetModel();
     });
 }
@@ -156,10 +165,16 @@ void LayerBalanceModel::recompute() {
     Q_EMIT dataChanged(index(0, ImbalanceColumn), index(m_rows - 1, ColumnCount - 1));
 }
 
-double LayerBalanceModel::value(int layer, int column) const { return m_values[layer * ColumnCount + column]; }
+double LayerBalanceModel::value(int layer, int column) const {
+    return m_values[layer * ColumnCount + column];
+}
 
-int LayerBalanceModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : m_rows; }
-int LayerBalanceModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int LayerBalanceModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : m_rows;
+}
+int LayerBalanceModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant LayerBalanceModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
@@ -177,7 +192,9 @@ QVariant LayerBalanceModel::headerData(int section, Qt::Orientation o, int role)
 
 // ---- ExpertLoadModel -------------------------------------------------------------
 
-ExpertLoadModel::ExpertLoadModel(RoutingData* data, QObject* parent) : QAbstractTableModel(parent), m_data(data) {
+ExpertLoadModel::ExpertLoadModel(RoutingData* data, QObject* parent)
+    : QAbstractTableModel(parent)
+    , m_data(data) {
     connect(data, &RoutingData::aboutToClear, this, [this] { beginResetModel(); });
     connect(data, &RoutingData::cleared, this, [this] {
         m_rows = m_data->nExperts();
@@ -196,8 +213,12 @@ void ExpertLoadModel::refresh() {
     if (m_rows > 0) Q_EMIT dataChanged(index(0, CountColumn), index(m_rows - 1, ShareColumn));
 }
 
-int ExpertLoadModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : m_rows; }
-int ExpertLoadModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int ExpertLoadModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : m_rows;
+}
+int ExpertLoadModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant ExpertLoadModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
@@ -223,16 +244,21 @@ QVariant ExpertLoadModel::headerData(int section, Qt::Orientation o, int role) c
     if (role != Qt::DisplayRole) return {};
     if (o == Qt::Vertical) return section;
     switch (section) {
-    case ExpertColumn: return tr("Expert");
-    case CountColumn: return tr("Tokens");
-    case ShareColumn: return tr("Load share");
+    case ExpertColumn:
+        return tr("Expert");
+    case CountColumn:
+        return tr("Tokens");
+    case ShareColumn:
+        return tr("Load share");
     }
     return {};
 }
 
 // ---- ThroughputModel -------------------------------------------------------------
 
-ThroughputModel::ThroughputModel(QObject* parent) : QAbstractTableModel(parent) {}
+ThroughputModel::ThroughputModel(QObject* parent)
+    : QAbstractTableModel(parent) {
+}
 
 void ThroughputModel::append(const QVector<StreamToken>& tokens) {
     if (tokens.isEmpty()) return;
@@ -243,7 +269,8 @@ void ThroughputModel::append(const QVector<StreamToken>& tokens) {
         // Smoothed speed: tokens over the time of the last 8.
         double sum = 0;
         int n = 0;
-        for (qsizetype i = m_ms.size() - 1; i >= 0 && n < 8; --i, ++n) sum += m_ms[i];
+        for (qsizetype i = m_ms.size() - 1; i >= 0 && n < 8; --i, ++n)
+            sum += m_ms[i];
         const double tps = sum > 0 ? 1000.0 * n / sum : 0.0;
         m_tps.append(tps);
         m_maxMs = std::max(m_maxMs, t.ms);
@@ -260,8 +287,12 @@ void ThroughputModel::clear() {
     endResetModel();
 }
 
-int ThroughputModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_ms.size()); }
-int ThroughputModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int ThroughputModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : int(m_ms.size());
+}
+int ThroughputModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant ThroughputModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
@@ -269,8 +300,10 @@ QVariant ThroughputModel::data(const QModelIndex& index, int role) const {
     case TokenColumn:
         if (role == Qt::DisplayRole || role == RawValueRole || role == Qt::EditRole) return index.row();
         break;
-    case LatencyColumn: return number(m_ms[index.row()], 2, role);
-    case TokensPerSecondColumn: return number(m_tps[index.row()], 1, role);
+    case LatencyColumn:
+        return number(m_ms[index.row()], 2, role);
+    case TokensPerSecondColumn:
+        return number(m_tps[index.row()], 1, role);
     }
     return {};
 }
@@ -278,9 +311,12 @@ QVariant ThroughputModel::data(const QModelIndex& index, int role) const {
 QVariant ThroughputModel::headerData(int section, Qt::Orientation o, int role) const {
     if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case TokenColumn: return tr("Token");
-    case LatencyColumn: return tr("Latency (ms)");
-    case TokensPerSecondColumn: return tr("Tokens/s");
+    case TokenColumn:
+        return tr("Token");
+    case LatencyColumn:
+        return tr("Latency (ms)");
+    case TokensPerSecondColumn:
+        return tr("Tokens/s");
     }
     return {};
 }
@@ -288,7 +324,9 @@ QVariant ThroughputModel::headerData(int section, Qt::Orientation o, int role) c
 // ---- BalanceTimeModel ----------------------------------------------------------------
 
 BalanceTimeModel::BalanceTimeModel(RoutingData* data, int window, QObject* parent)
-    : QAbstractTableModel(parent), m_data(data), m_window(std::max(2, window)) {
+    : QAbstractTableModel(parent)
+    , m_data(data)
+    , m_window(std::max(2, window)) {
     connect(data, &RoutingData::framesAppended, this, &BalanceTimeModel::onAppended);
     connect(data, &RoutingData::aboutToClear, this, [this] { beginResetModel(); });
     connect(data, &RoutingData::cleared, this, [this] {
@@ -318,7 +356,8 @@ void BalanceTimeModel::onAppended(int, int last) {
             acc[StabilityColumn] += lb.stability;
         }
         m_values.append(double(e));
-        for (int c = 1; c < ColumnCount; ++c) m_values.append(L ? acc[c] / L : 0.0);
+        for (int c = 1; c < ColumnCount; ++c)
+            m_values.append(L ? acc[c] / L : 0.0);
     }
     m_done = complete * m_window;
     endInsertRows();
@@ -327,7 +366,9 @@ void BalanceTimeModel::onAppended(int, int last) {
 int BalanceTimeModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : int(m_values.size() / ColumnCount);
 }
-int BalanceTimeModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int BalanceTimeModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant BalanceTimeModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
@@ -356,7 +397,9 @@ bool RunsSortProxy::lessThan(const QModelIndex& left, const QModelIndex& right) 
     return QSortFilterProxyModel::lessThan(right, left);
 }
 
-RunsModel::RunsModel(QObject* parent) : QAbstractTableModel(parent) {}
+RunsModel::RunsModel(QObject* parent)
+    : QAbstractTableModel(parent) {
+}
 
 void RunsModel::setRuns(const QVector<RunView>& runs) {
     beginResetModel();
@@ -372,8 +415,12 @@ void RunsModel::addRun(const RunView& run) {
     endInsertRows();
 }
 
-int RunsModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_runs.size()); }
-int RunsModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int RunsModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : int(m_runs.size());
+}
+int RunsModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant RunsModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid)) return {};
@@ -385,21 +432,34 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
         return {};
     };
     switch (index.column()) {
-    case WhenColumn: return text(QLocale().toString(r.when, QLocale::ShortFormat), r.when);
-    case ModelColumn: return text(r.model, r.model);
-    case QuantColumn: return text(r.quant, r.quant);
-    case BackendColumn: return text(r.backend, r.backend);
-    case ExpertsColumn: return text(r.expertsUsed > 0 ? QVariant(r.expertsUsed) : QVariant(QStringLiteral("\u2014")), r.expertsUsed);
-    case PromptColumn: return text(r.prompt.simplified().left(80), r.prompt);
-    case PromptTokensColumn: return text(r.nPrompt, r.nPrompt);
-    case GeneratedColumn: return text(r.nGenerated, r.nGenerated);
+    case WhenColumn:
+        return text(QLocale().toString(r.when, QLocale::ShortFormat), r.when);
+    case ModelColumn:
+        return text(r.model, r.model);
+    case QuantColumn:
+        return text(r.quant, r.quant);
+    case BackendColumn:
+        return text(r.backend, r.backend);
+    case ExpertsColumn:
+        return text(r.expertsUsed > 0 ? QVariant(r.expertsUsed) : QVariant(QStringLiteral("\u2014")), r.expertsUsed);
+    case PromptColumn:
+        return text(r.prompt.simplified().left(80), r.prompt);
+    case PromptTokensColumn:
+        return text(r.nPrompt, r.nPrompt);
+    case GeneratedColumn:
+        return text(r.nGenerated, r.nGenerated);
     // Figures a stopped run never reached read as a dash (and sort as 0).
-    case DecodeColumn: return r.nGenerated >= 2 && r.decodeTps > 0 ? number(r.decodeTps, 1, role) : dash(0.0, role);
-    case PrefillColumn: return r.prefillTps > 0 ? number(r.prefillTps, 1, role) : dash(0.0, role);
-    case TtftColumn: return r.nGenerated >= 1 && r.ttftMs > 0 ? number(r.ttftMs, 1, role) : dash(0.0, role);
+    case DecodeColumn:
+        return r.nGenerated >= 2 && r.decodeTps > 0 ? number(r.decodeTps, 1, role) : dash(0.0, role);
+    case PrefillColumn:
+        return r.prefillTps > 0 ? number(r.prefillTps, 1, role) : dash(0.0, role);
+    case TtftColumn:
+        return r.nGenerated >= 1 && r.ttftMs > 0 ? number(r.ttftMs, 1, role) : dash(0.0, role);
     case BandwidthColumn:
-        return r.nGenerated >= 2 && r.achievedBandwidth > 0 ? number(r.achievedBandwidth / 1e9, 2, role) : dash(0.0, role);
-    case ImbalanceColumn: return number(r.meanImbalance, 2, role);
+        return r.nGenerated >= 2 && r.achievedBandwidth > 0 ? number(r.achievedBandwidth / 1e9, 2, role)
+                                                            : dash(0.0, role);
+    case ImbalanceColumn:
+        return number(r.meanImbalance, 2, role);
     case StopColumn:
         if (role == Qt::ToolTipRole) return r.stopReason; // the id as stored
         return text(stopReasonText(r.stopReason), r.stopReason);
@@ -410,20 +470,34 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
 QVariant RunsModel::headerData(int section, Qt::Orientation o, int role) const {
     if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case WhenColumn: return tr("When");
-    case ModelColumn: return tr("Model");
-    case QuantColumn: return tr("Quantization");
-    case BackendColumn: return tr("Backend");
-    case ExpertsColumn: return tr("Experts/token");
-    case PromptColumn: return tr("Prompt");
-    case PromptTokensColumn: return tr("Prompt tokens");
-    case GeneratedColumn: return tr("Generated");
-    case DecodeColumn: return tr("Decode tok/s");
-    case PrefillColumn: return tr("Prefill tok/s");
-    case TtftColumn: return tr("TTFT (ms)");
-    case BandwidthColumn: return tr("GB/s");
-    case ImbalanceColumn: return tr("Imbalance");
-    case StopColumn: return tr("Stop");
+    case WhenColumn:
+        return tr("When");
+    case ModelColumn:
+        return tr("Model");
+    case QuantColumn:
+        return tr("Quantization");
+    case BackendColumn:
+        return tr("Backend");
+    case ExpertsColumn:
+        return tr("Experts/token");
+    case PromptColumn:
+        return tr("Prompt");
+    case PromptTokensColumn:
+        return tr("Prompt tokens");
+    case GeneratedColumn:
+        return tr("Generated");
+    case DecodeColumn:
+        return tr("Decode tok/s");
+    case PrefillColumn:
+        return tr("Prefill tok/s");
+    case TtftColumn:
+        return tr("TTFT (ms)");
+    case BandwidthColumn:
+        return tr("GB/s");
+    case ImbalanceColumn:
+        return tr("Imbalance");
+    case StopColumn:
+        return tr("Stop");
     }
     return {};
 }

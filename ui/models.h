@@ -18,8 +18,15 @@ enum ModelRoles { RawValueRole = Qt::UserRole + 1, FrameRole };
 class TokenModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { IndexColumn, TextColumn, IdColumn, PhaseColumn, FirstRouteColumn,
-                  TopExpertColumn = FirstRouteColumn, TopWeightColumn };
+    enum Column {
+        IndexColumn,
+        TextColumn,
+        IdColumn,
+        PhaseColumn,
+        FirstRouteColumn,
+        TopExpertColumn = FirstRouteColumn,
+        TopWeightColumn
+    };
     explicit TokenModel(RoutingData* data, QObject* parent = nullptr);
     void setLayer(int layer);
     int layer() const { return m_layer; }
@@ -40,8 +47,16 @@ private:
 class LayerBalanceModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { LayerColumn, ImbalanceColumn, EfficiencyColumn, CvColumn, EntropyColumn, CoverageColumn, StabilityColumn,
-                  ColumnCount };
+    enum Column {
+        LayerColumn,
+        ImbalanceColumn,
+        EfficiencyColumn,
+        CvColumn,
+        EntropyColumn,
+        CoverageColumn,
+        StabilityColumn,
+        ColumnCount
+    };
     explicit LayerBalanceModel(RoutingData* data, QObject* parent = nullptr);
     void setWindow(int frames); // <= 0: whole conversation
     void recompute();
@@ -111,8 +126,16 @@ private:
 class BalanceTimeModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { FrameColumn, ImbalanceColumn, EfficiencyColumn, CvColumn, EntropyColumn, CoverageColumn, StabilityColumn,
-                  ColumnCount };
+    enum Column {
+        FrameColumn,
+        ImbalanceColumn,
+        EfficiencyColumn,
+        CvColumn,
+        EntropyColumn,
+        CoverageColumn,
+        StabilityColumn,
+        ColumnCount
+    };
     explicit BalanceTimeModel(RoutingData* data, int window = 32, QObject* parent = nullptr);
     int window() const { return m_window; }
     double value(int row, int column) const { return m_values[row * ColumnCount + column]; }
@@ -134,9 +157,23 @@ private:
 class RunsModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { WhenColumn, ModelColumn, QuantColumn, BackendColumn, ExpertsColumn, PromptColumn, PromptTokensColumn,
-                  GeneratedColumn, DecodeColumn, PrefillColumn, TtftColumn, BandwidthColumn, ImbalanceColumn, StopColumn,
-                  ColumnCount };
+    enum Column {
+        WhenColumn,
+        ModelColumn,
+        QuantColumn,
+        BackendColumn,
+        ExpertsColumn,
+        PromptColumn,
+        PromptTokensColumn,
+        GeneratedColumn,
+        DecodeColumn,
+        PrefillColumn,
+        TtftColumn,
+        BandwidthColumn,
+        ImbalanceColumn,
+        StopColumn,
+        ColumnCount
+    };
     explicit RunsModel(QObject* parent = nullptr);
     // "context full" for "context_full": a stop reason or run status as a person reads it.
     static QString stopReasonText(const QString& id);

@@ -16,8 +16,8 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
-#include <QTextBrowser>
 #include <QTextBlock>
+#include <QTextBrowser>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -30,7 +30,8 @@ std::function<ExportInfo()>& infoProvider() {
 
 // ---- ElidedLabel ----------------------------------------------------------------
 
-ElidedLabel::ElidedLabel(QWidget* parent) : QWidget(parent) {
+ElidedLabel::ElidedLabel(QWidget* parent)
+    : QWidget(parent) {
     setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
 }
 
@@ -41,8 +42,12 @@ void ElidedLabel::setText(const QString& text) {
     update();
 }
 
-QSize ElidedLabel::sizeHint() const { return {fontMetrics().averageCharWidth() * 40, fontMetrics().height()}; }
-QSize ElidedLabel::minimumSizeHint() const { return {0, fontMetrics().height()}; }
+QSize ElidedLabel::sizeHint() const {
+    return { fontMetrics().averageCharWidth() * 40, fontMetrics().height() };
+}
+QSize ElidedLabel::minimumSizeHint() const {
+    return { 0, fontMetrics().height() };
+}
 
 void ElidedLabel::setPlaceholder(const QString& text) {
     m_placeholder = text;
@@ -54,7 +59,7 @@ void ElidedLabel::paintEvent(QPaintEvent*) {
     const bool empty = m_text.isEmpty();
     p.setPen(palette().color(empty ? QPalette::PlaceholderText : QPalette::WindowText));
     p.drawText(rect(), Qt::AlignLeft | Qt::AlignVCenter,
-               fontMetrics().elidedText(empty ? m_placeholder : m_text, Qt::ElideRight, width()));
+        fontMetrics().elidedText(empty ? m_placeholder : m_text, Qt::ElideRight, width()));
 }
 
 // ---- DefaultSpinBox -----------------------------------------------------------------
@@ -84,7 +89,10 @@ void DefaultSpinBox::keyPressEvent(QKeyEvent* e) {
 // ---- ChartPanel -----------------------------------------------------------------
 
 ChartPanel::ChartPanel(const QString& title, QWidget* content, QAbstractItemModel* data, QWidget* parent)
-    : QWidget(parent), m_title(title), m_content(content), m_data(data) {
+    : QWidget(parent)
+    , m_title(title)
+    , m_content(content)
+    , m_data(data) {
     auto* lay = new QVBoxLayout(this);
     lay->setContentsMargins(2, 2, 2, 2);
     lay->setSpacing(2);
@@ -108,10 +116,12 @@ ChartPanel::ChartPanel(const QString& title, QWidget* content, QAbstractItemMode
     lay->addWidget(content, 1);
 }
 
-void ChartPanel::setInfoProvider(std::function<ExportInfo()> f) { infoProvider() = std::move(f); }
+void ChartPanel::setInfoProvider(std::function<ExportInfo()> f) {
+    infoProvider() = std::move(f);
+}
 
 ExportInfo ChartPanel::exportInfo() const {
-    ExportInfo info = infoProvider() ? infoProvider()() : ExportInfo{};
+    ExportInfo info = infoProvider() ? infoProvider()() : ExportInfo {};
     info.title = m_title;
     return info;
 }
@@ -136,8 +146,8 @@ bool ChartPanel::exportData(const QString& path, QString* error) {
 
 void ChartPanel::askExportChart() {
     QString selected;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(m_title), m_title + QStringLiteral(".png"),
-                                                      ChartExporter::chartFilter(), &selected);
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export %1").arg(m_title), m_title + QStringLiteral(".png"), ChartExporter::chartFilter(), &selected);
     if (path.isEmpty()) return;
     QString error;
     if (!exportChart(path, &error)) {
@@ -148,8 +158,8 @@ void ChartPanel::askExportChart() {
 }
 
 void ChartPanel::askExportData() {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export data of %1").arg(m_title), m_title + QStringLiteral(".csv"),
-                                                      tr("CSV table (*.csv)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export data of %1").arg(m_title), m_title + QStringLiteral(".csv"), tr("CSV table (*.csv)"));
     if (path.isEmpty()) return;
     QString error;
     if (!exportData(path, &error)) {
@@ -161,7 +171,8 @@ void ChartPanel::askExportData() {
 
 // ---- ModelCardView -------------------------------------------------------------------
 
-ModelCardView::ModelCardView(QWidget* parent) : QWidget(parent) {
+ModelCardView::ModelCardView(QWidget* parent)
+    : QWidget(parent) {
     auto* lay = new QVBoxLayout(this);
     m_title = new QLabel(this);
     m_title->setWordWrap(true);
@@ -174,20 +185,20 @@ ModelCardView::ModelCardView(QWidget* parent) : QWidget(parent) {
     m_form->setLabelAlignment(Qt::AlignLeft);
     m_form->setRowWrapPolicy(QFormLayout::DontWrapRows);
     const QList<QPair<QString, QString>> rows = {
-        {QStringLiteral("architecture"), tr("Architecture")},
-        {QStringLiteral("layers"), tr("Layers")},
-        {QStringLiteral("experts"), tr("Experts")},
-        {QStringLiteral("topk"), tr("Experts per token")},
-        {QStringLiteral("shared"), tr("Shared experts")},
-        {QStringLiteral("params"), tr("Parameters")},
-        {QStringLiteral("deactivated"), tr("Deactivated per token")},
-        {QStringLiteral("quant"), tr("Quantization")},
-        {QStringLiteral("context"), tr("Context")},
-        {QStringLiteral("memory"), tr("Memory needed")},
-        {QStringLiteral("backend"), tr("Backend")},
-        {QStringLiteral("bandwidth"), tr("Memory bandwidth")},
-        {QStringLiteral("chat"), tr("Chat format")},
-        {QStringLiteral("file"), tr("File")},
+        { QStringLiteral("architecture"), tr("Architecture") },
+        { QStringLiteral("layers"), tr("Layers") },
+        { QStringLiteral("experts"), tr("Experts") },
+        { QStringLiteral("topk"), tr("Experts per token") },
+        { QStringLiteral("shared"), tr("Shared experts") },
+        { QStringLiteral("params"), tr("Parameters") },
+        { QStringLiteral("deactivated"), tr("Deactivated per token") },
+        { QStringLiteral("quant"), tr("Quantization") },
+        { QStringLiteral("context"), tr("Context") },
+        { QStringLiteral("memory"), tr("Memory needed") },
+        { QStringLiteral("backend"), tr("Backend") },
+        { QStringLiteral("bandwidth"), tr("Memory bandwidth") },
+        { QStringLiteral("chat"), tr("Chat format") },
+        { QStringLiteral("file"), tr("File") },
     };
     for (const auto& [key, label] : rows) {
         auto* value = new QLabel(this);
@@ -203,32 +214,35 @@ ModelCardView::ModelCardView(QWidget* parent) : QWidget(parent) {
 
 void ModelCardView::clear() {
     m_title->setText(tr("No model loaded"));
-    for (QLabel* l : std::as_const(m_fields)) l->setText(QStringLiteral("\u2014"));
+    for (QLabel* l : std::as_const(m_fields))
+        l->setText(QStringLiteral("\u2014"));
 }
 
 void ModelCardView::setCard(const ModelCard& c) {
     m_title->setText(c.name);
-    m_fields[QStringLiteral("architecture")]->setText(c.isMoe ? tr("%1, mixture of experts").arg(c.architecture)
-                                                              : tr("%1, dense").arg(c.architecture));
+    m_fields[QStringLiteral("architecture")]->setText(
+        c.isMoe ? tr("%1, mixture of experts").arg(c.architecture) : tr("%1, dense").arg(c.architecture));
     m_fields[QStringLiteral("layers")]->setText(tr("%1 (%2 with experts)").arg(c.layers).arg(c.moeLayers));
     m_fields[QStringLiteral("experts")]->setText(tr("%1 per layer").arg(c.experts));
     m_fields[QStringLiteral("topk")]->setText(c.expertsUsed == c.expertsUsedModel
-                                                  ? tr("top-%1").arg(c.expertsUsed)
-                                                  : tr("top-%1 (model: top-%2)").arg(c.expertsUsed).arg(c.expertsUsedModel));
+            ? tr("top-%1").arg(c.expertsUsed)
+            : tr("top-%1 (model: top-%2)").arg(c.expertsUsed).arg(c.expertsUsedModel));
     m_fields[QStringLiteral("shared")]->setText(QString::number(c.sharedExperts));
     m_fields[QStringLiteral("params")]->setText(
         tr("%1 total, %2 active").arg(formatCount(double(c.totalParams)), formatCount(double(c.activeParams))));
-    m_fields[QStringLiteral("deactivated")]->setText(tr("%1 % of the parameters").arg(100.0 * c.deactivatedShare(), 0, 'f', 1));
+    m_fields[QStringLiteral("deactivated")]->setText(
+        tr("%1 % of the parameters").arg(100.0 * c.deactivatedShare(), 0, 'f', 1));
     m_fields[QStringLiteral("quant")]->setText(c.quantSummary());
     m_fields[QStringLiteral("context")]->setText(tr("%1 in use (trained: %2)").arg(c.contextInUse).arg(c.contextTrain));
     const double need = double(c.weightBytes + c.kvCacheBytes);
     QString mem = tr("%1 (weights %2 + KV cache %3), %4 available")
                       .arg(formatBytes(need), formatBytes(double(c.weightBytes)), formatBytes(double(c.kvCacheBytes)),
-                           formatBytes(double(c.availableBytes)));
-    if (c.availableBytes && need > double(c.availableBytes)) mem = QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(mem);
+                          formatBytes(double(c.availableBytes)));
+    if (c.availableBytes && need > double(c.availableBytes))
+        mem = QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(mem);
     m_fields[QStringLiteral("memory")]->setText(mem);
-    m_fields[QStringLiteral("backend")]->setText(c.backendNote.isEmpty() ? c.backend
-                                                                          : QStringLiteral("%1 (%2)").arg(c.backend, c.backendNote));
+    m_fields[QStringLiteral("backend")]->setText(
+        c.backendNote.isEmpty() ? c.backend : QStringLiteral("%1 (%2)").arg(c.backend, c.backendNote));
     // Measured once per program start: the best repetition, the spread, and whether the machine was busy.
     QString bw = tr("%1 GB/s read, best of %2 (lowest %3), measured once at start, %4")
                      .arg(c.deviceBandwidth / 1e9, 0, 'f', 1)
@@ -238,20 +252,21 @@ void ModelCardView::setCard(const ModelCard& c) {
     if (c.bandwidthBusy)
         bw += QStringLiteral("<br><span style='color:#b9770e'>%1</span>")
                   .arg(tr("The repetitions spread widely: the machine was busy, so shares of it are rough."));
-    m_fields[QStringLiteral("bandwidth")]->setText(c.deviceBandwidth > 0
-                                                       ? bw
-                                                       : tr("not measured"));
+    m_fields[QStringLiteral("bandwidth")]->setText(c.deviceBandwidth > 0 ? bw : tr("not measured"));
     m_fields[QStringLiteral("chat")]->setText(c.chatTemplate);
     m_fields[QStringLiteral("file")]->setText(c.path);
 }
 
 QString ModelCardView::fieldText(const QString& key) const {
-    return key == QLatin1String("title") ? m_title->text() : m_fields.value(key) ? m_fields.value(key)->text() : QString();
+    return key == QLatin1String("title") ? m_title->text()
+        : m_fields.value(key)            ? m_fields.value(key)->text()
+                                         : QString();
 }
 
 // ---- SettingsPanel ------------------------------------------------------------------------
 
-SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
+SettingsPanel::SettingsPanel(QWidget* parent)
+    : QWidget(parent) {
     // Three groups, each a form with its labels beside their fields, and the
     // spare height below them (a form stretched over the whole tab spreads
     // its rows apart).
@@ -309,19 +324,22 @@ SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
     m_experts = new DefaultSpinBox(this);
     ispin(m_experts, 0, 512);
     m_experts->setSpecialValueText(tr("model's own"));
-    m_experts->setToolTip(tr("Experts each token is routed to in every MoE layer (the router's top-k), for this model"));
+    m_experts->setToolTip(
+        tr("Experts each token is routed to in every MoE layer (the router's top-k), for this model"));
     model->addRow(tr("Experts per token"), m_experts);
     m_context = new DefaultSpinBox(this);
     m_context->setRange(0, 1 << 20);
     m_context->setSingleStep(256);
     m_context->setSpecialValueText(tr("model's default"));
-    m_context->setToolTip(tr("Positions the KV cache holds: prompt, replies and every earlier turn of the conversation"));
+    m_context->setToolTip(
+        tr("Positions the KV cache holds: prompt, replies and every earlier turn of the conversation"));
     model->addRow(tr("Context"), m_context);
     m_kvCost = new QLabel(this);
     m_kvCost->setWordWrap(true);
     model->addRow(QString(), m_kvCost);
     m_applyModel = new QPushButton(tr("Apply"), this);
-    m_applyModel->setToolTip(tr("Reload the model with these; the conversation starts over (Enter in a box does the same)"));
+    m_applyModel->setToolTip(
+        tr("Reload the model with these; the conversation starts over (Enter in a box does the same)"));
     model->addRow(QString(), m_applyModel);
     auto apply = [this] { Q_EMIT reloadRequested(m_experts->value(), m_context->value()); };
     connect(m_applyModel, &QPushButton::clicked, this, apply);
@@ -399,9 +417,15 @@ bool SettingsPanel::setModel(const ModelCard& c) {
     return false;
 }
 
-int SettingsPanel::expertsPerToken() const { return m_experts->value(); }
-int SettingsPanel::context() const { return m_context->value(); }
-QString SettingsPanel::kvCostText() const { return m_kvCost->text(); }
+int SettingsPanel::expertsPerToken() const {
+    return m_experts->value();
+}
+int SettingsPanel::context() const {
+    return m_context->value();
+}
+QString SettingsPanel::kvCostText() const {
+    return m_kvCost->text();
+}
 
 void SettingsPanel::updateKvCost() {
     if (m_kvBytesPerPosition <= 0) {
@@ -417,7 +441,8 @@ void SettingsPanel::updateKvCost() {
 
 // ---- ChatPanel ---------------------------------------------------------------------------------
 
-ChatPanel::ChatPanel(QWidget* parent) : QWidget(parent) {
+ChatPanel::ChatPanel(QWidget* parent)
+    : QWidget(parent) {
     auto* lay = new QVBoxLayout(this);
     lay->setContentsMargins(4, 4, 4, 4);
     m_view = new QTextBrowser(this);
@@ -470,14 +495,16 @@ void ChatPanel::setBusy(bool generating) {
 
 void ChatPanel::setReady(bool modelLoaded) {
     m_ready = modelLoaded;
-    m_view->setPlaceholderText(
-        modelLoaded ? tr("Type a message below and press Send (Ctrl+Enter). Click any word of the reply to see its "
-                         "experts in every layer.")
-                    : tr("Open a model (File \u203a Open, or drop a .gguf file here), then type below."));
+    m_view->setPlaceholderText(modelLoaded
+            ? tr("Type a message below and press Send (Ctrl+Enter). Click any word of the reply to see its "
+                 "experts in every layer.")
+            : tr("Open a model (File \u203a Open, or drop a .gguf file here), then type below."));
     setBusy(m_busy);
 }
 
-QString ChatPanel::input() const { return m_input->toPlainText(); }
+QString ChatPanel::input() const {
+    return m_input->toPlainText();
+}
 void ChatPanel::setInput(const QString& text) {
     m_input->setPlainText(text);
     m_input->setFocus();
@@ -496,8 +523,10 @@ void ChatPanel::beginUser(const QString& text) {
     QTextCharFormat head;
     head.setFontWeight(QFont::Bold);
     head.setForeground(QColor(0x2c, 0x5a, 0xa0));
-    if (c.position() > 0) c.insertBlock(bf);
-    else c.setBlockFormat(bf);
+    if (c.position() > 0)
+        c.insertBlock(bf);
+    else
+        c.setBlockFormat(bf);
     c.insertText(tr("You") + QLatin1Char('\n'), head);
     c.insertText(text, QTextCharFormat());
     setBusy(m_busy);
@@ -528,7 +557,9 @@ void ChatPanel::setWaiting(bool waiting) {
     }
 }
 
-void ChatPanel::focusInput() { m_input->setFocus(); }
+void ChatPanel::focusInput() {
+    m_input->setFocus();
+}
 
 void ChatPanel::setSelectedFrame(int frame) {
     m_selectedFrame = frame;
@@ -608,7 +639,7 @@ void ChatPanel::appendTokens(const QVector<StreamToken>& tokens) {
     QVector<Piece> pieces;
     for (const StreamToken& t : tokens) {
         if (t.text.isEmpty()) continue;
-        pieces.append({t.text, t.frameIndex});
+        pieces.append({ t.text, t.frameIndex });
     }
     m_turns.last().reply += pieces;
     if (!pieces.isEmpty()) setWaiting(false);
@@ -684,9 +715,14 @@ void ChatPanel::disableFrameLinks() {
     m_linksValid = true;
     // Only the transcript from now on links to routing.
     for (Turn& t : m_turns)
-        for (Piece& p : t.reply) p.frame = -1;
+        for (Piece& p : t.reply)
+            p.frame = -1;
 }
 
-QString ChatPanel::transcriptText() const { return m_view->toPlainText(); }
+QString ChatPanel::transcriptText() const {
+    return m_view->toPlainText();
+}
 
-QString ChatPanel::lastUserMessage() const { return m_turns.isEmpty() ? QString() : m_turns.last().user; }
+QString ChatPanel::lastUserMessage() const {
+    return m_turns.isEmpty() ? QString() : m_turns.last().user;
+}

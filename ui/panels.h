@@ -120,7 +120,7 @@ public:
     explicit SettingsPanel(QWidget* parent = nullptr);
     GenerationSettings settings() const;
     void setSettings(const GenerationSettings& s);
-    void load();  // from QSettings
+    void load(); // from QSettings
     void save() const;
     // The loaded model's limits and what is in effect: the experts-per-token
     // and context boxes show the model's own values as their defaults, the
@@ -130,10 +130,10 @@ public:
     // 0: the model's own (the boxes' special values).
     int expertsPerToken() const;
     int context() const;
-    DefaultSpinBox* expertsBox() const { return m_experts; }   // for tests
-    DefaultSpinBox* contextBox() const { return m_context; }   // for tests
-    QPushButton* applyButton() const { return m_applyModel; }  // for tests
-    QString kvCostText() const;                                // for tests
+    DefaultSpinBox* expertsBox() const { return m_experts; } // for tests
+    DefaultSpinBox* contextBox() const { return m_context; } // for tests
+    QPushButton* applyButton() const { return m_applyModel; } // for tests
+    QString kvCostText() const; // for tests
 
 Q_SIGNALS:
     void changed();
@@ -176,9 +176,9 @@ public:
     void appendTokens(const QVector<StreamToken>& tokens);
     void endAssistant(const QString& note = {});
     void showError(const QString& message);
-    void removeLastTurn();        // for regenerate / edit
+    void removeLastTurn(); // for regenerate / edit
     void clearTranscript();
-    void disableFrameLinks();     // earlier tokens' routing is gone (transcript restarted)
+    void disableFrameLinks(); // earlier tokens' routing is gone (transcript restarted)
     // Marks the reply token whose routing is shown (-1: none) and scrolls to it.
     void setSelectedFrame(int frame);
     int selectedFrame() const { return m_selectedFrame; }

@@ -2,7 +2,10 @@
 
 #include "telemetry/routing.h"
 
-RoutingData::RoutingData(QObject* parent) : QObject(parent), m_trace(std::make_unique<moe::RoutingTrace>()) {}
+RoutingData::RoutingData(QObject* parent)
+    : QObject(parent)
+    , m_trace(std::make_unique<moe::RoutingTrace>()) {
+}
 
 RoutingData::~RoutingData() = default;
 
@@ -19,7 +22,9 @@ void RoutingData::reset(int nLayers, int nExperts, int k) {
     Q_EMIT cleared();
 }
 
-void RoutingData::clear() { reset(m_nLayers, m_nExperts, m_k); }
+void RoutingData::clear() {
+    reset(m_nLayers, m_nExperts, m_k);
+}
 
 void RoutingData::truncate(int frames) {
     if (frames >= frameCount()) return;
@@ -56,13 +61,21 @@ void RoutingData::truncate(int frames) {
     Q_EMIT cleared();
 }
 
-int RoutingData::frameCount() const { return int(m_trace->size()); }
+int RoutingData::frameCount() const {
+    return int(m_trace->size());
+}
 
-qint32 RoutingData::token(int frame) const { return m_trace->token(size_t(frame)); }
+qint32 RoutingData::token(int frame) const {
+    return m_trace->token(size_t(frame));
+}
 
-const qint32* RoutingData::ids(int frame, int layer) const { return m_trace->ids(size_t(frame), layer); }
+const qint32* RoutingData::ids(int frame, int layer) const {
+    return m_trace->ids(size_t(frame), layer);
+}
 
-const float* RoutingData::weights(int frame, int layer) const { return m_trace->weights(size_t(frame), layer); }
+const float* RoutingData::weights(int frame, int layer) const {
+    return m_trace->weights(size_t(frame), layer);
+}
 
 float RoutingData::weightOf(int frame, int layer, int expert) const {
     const qint32* id = ids(frame, layer);

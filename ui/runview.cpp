@@ -70,7 +70,9 @@ RunView viewFromRecord(std::shared_ptr<const moe::RunRecord> record) {
     r.architecture = QString::fromStdString(rec.model.arch);
     r.quant = QString::fromStdString(rec.model.quant_mix);
     r.backend = QString::fromStdString(rec.backend);
-    r.hardware = QStringLiteral("%1 (%2 threads)").arg(QString::fromStdString(rec.hardware.cpu_model)).arg(rec.hardware.cpu_threads);
+    r.hardware = QStringLiteral("%1 (%2 threads)")
+                     .arg(QString::fromStdString(rec.hardware.cpu_model))
+                     .arg(rec.hardware.cpu_threads);
     if (!rec.hardware.gpu_name.empty()) r.hardware = QString::fromStdString(rec.hardware.gpu_name);
     r.settings = settingsFromRecord(rec.settings);
     r.expertsUsed = rec.settings.experts_used;
@@ -123,7 +125,7 @@ ModelCard cardFromDescription(const moe::ModelDescription& d) {
     card.backend = QString::fromStdString(d.backend);
     card.backendNote = QString::fromStdString(d.backend_reason);
     card.chatTemplate = QString::fromStdString(d.chat_format_reason);
-    card.chatTemplate.remove(QStringLiteral("chat format "));  // the card's label says it
+    card.chatTemplate.remove(QStringLiteral("chat format ")); // the card's label says it
     card.isMoe = d.is_moe;
     card.layers = d.layers;
     card.moeLayers = d.moe_layers;
@@ -141,7 +143,8 @@ ModelCard cardFromDescription(const moe::ModelDescription& d) {
     card.activeWeightBytes = d.active_weight_bytes;
     card.kvCacheBytes = d.kv_cache_bytes;
     card.availableBytes = d.available_bytes;
-    for (const moe::TypeShare& t : d.types) card.quantMix.append({QString::fromStdString(t.type), quint64(t.bytes)});
+    for (const moe::TypeShare& t : d.types)
+        card.quantMix.append({ QString::fromStdString(t.type), quint64(t.bytes) });
     const moe::HostInfo host = moe::host_info();
     card.ramBytes = host.ram_bytes;
     card.cpuModel = QString::fromStdString(host.cpu_model);

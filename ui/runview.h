@@ -10,7 +10,7 @@ namespace moe {
 struct ModelDescription;
 struct RunRecord;
 struct RunSummary;
-}
+} // namespace moe
 
 // A whole run: settings, timings, figures, routing and its per-layer metrics.
 RunView viewFromRecord(std::shared_ptr<const moe::RunRecord> record);

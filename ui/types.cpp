@@ -9,7 +9,8 @@
 
 QString ModelCard::quantSummary() const {
     quint64 total = 0;
-    for (const auto& q : quantMix) total += q.second;
+    for (const auto& q : quantMix)
+        total += q.second;
     QStringList parts;
     for (const auto& q : quantMix) {
         const double share = total ? 100.0 * double(q.second) / double(total) : 0.0;
@@ -19,16 +20,11 @@ QString ModelCard::quantSummary() const {
 }
 
 QVariantMap GenerationSettings::toMap() const {
-    return {{QStringLiteral("temperature"), temperature},
-            {QStringLiteral("topK"), topK},
-            {QStringLiteral("topP"), topP},
-            {QStringLiteral("minP"), minP},
-            {QStringLiteral("repeatPenalty"), repeatPenalty},
-            {QStringLiteral("seed"), seed},
-            {QStringLiteral("randomSeed"), randomSeed},
-            {QStringLiteral("maxTokens"), maxTokens},
-            {QStringLiteral("expertsPerToken"), expertsPerToken},
-            {QStringLiteral("systemPrompt"), systemPrompt}};
+    return { { QStringLiteral("temperature"), temperature }, { QStringLiteral("topK"), topK },
+        { QStringLiteral("topP"), topP }, { QStringLiteral("minP"), minP },
+        { QStringLiteral("repeatPenalty"), repeatPenalty }, { QStringLiteral("seed"), seed },
+        { QStringLiteral("randomSeed"), randomSeed }, { QStringLiteral("maxTokens"), maxTokens },
+        { QStringLiteral("expertsPerToken"), expertsPerToken }, { QStringLiteral("systemPrompt"), systemPrompt } };
 }
 
 GenerationSettings GenerationSettings::fromMap(const QVariantMap& m) {
@@ -55,6 +51,10 @@ void registerUiMetaTypes() {
     qRegisterMetaType<LoadOptions>();
 }
 
-QString formatBytes(double v) { return QString::fromStdString(moe::format_bytes(v)); }
+QString formatBytes(double v) {
+    return QString::fromStdString(moe::format_bytes(v));
+}
 
-QString formatCount(double v) { return QString::fromStdString(moe::format_count(v)); }
+QString formatCount(double v) {
+    return QString::fromStdString(moe::format_count(v));
+}

@@ -16,22 +16,22 @@
 namespace moe {
 class RoutingTrace;
 struct RunRecord;
-}
+} // namespace moe
 
 // What a person wants to know about a loaded model (the model card).
 struct ModelCard {
     QString path;
     QString name;
     QString architecture;
-    QString backend;      // backend in use
-    QString backendNote;  // why that backend (e.g. "no CUDA device, using the CPU")
+    QString backend; // backend in use
+    QString backendNote; // why that backend (e.g. "no CUDA device, using the CPU")
     QString chatTemplate; // chat format in use (empty without a tokenizer)
     bool isMoe = false;
     int layers = 0;
     int moeLayers = 0;
     int experts = 0;
     int expertsUsedModel = 0; // top-k from the file
-    int expertsUsed = 0;      // top-k in effect (override applied)
+    int expertsUsed = 0; // top-k in effect (override applied)
     int sharedExperts = 0;
     int contextTrain = 0;
     int contextInUse = 0;
@@ -47,10 +47,11 @@ struct ModelCard {
     QList<QPair<QString, quint64>> quantMix; // ggml type name -> bytes
     QString cpuModel;
     int threads = 0;
-    double deviceBandwidth = 0.0; // bytes/s, the best of the repetitions measured once per program start (0: not measured)
+    double deviceBandwidth
+        = 0.0; // bytes/s, the best of the repetitions measured once per program start (0: not measured)
     double bandwidthLowest = 0.0; // bytes/s, the slowest repetition
     int bandwidthRepetitions = 0;
-    bool bandwidthBusy = false;   // the repetitions spread widely: something else used memory meanwhile
+    bool bandwidthBusy = false; // the repetitions spread widely: something else used memory meanwhile
 
     double deactivatedShare() const { return totalParams ? 1.0 - double(activeParams) / double(totalParams) : 0.0; }
     QString quantSummary() const;
@@ -65,7 +66,7 @@ struct GenerationSettings {
     double minP = 0.05;
     double repeatPenalty = 1.0;
     quint64 seed = 0;
-    bool randomSeed = true;  // a new seed each reply (Regenerate gives another); the one used is recorded
+    bool randomSeed = true; // a new seed each reply (Regenerate gives another); the one used is recorded
     int maxTokens = 256;
     int expertsPerToken = 0; // 0: the model's own (applied when the model is loaded)
     QString systemPrompt;
@@ -82,7 +83,7 @@ Q_DECLARE_METATYPE(GenerationSettings)
 struct StreamToken {
     qint32 id = 0;
     QString text;
-    double ms = 0.0;   // time since the previous token (the first: since the prompt went in)
+    double ms = 0.0; // time since the previous token (the first: since the prompt went in)
     int frameIndex = -1;
 };
 
@@ -90,17 +91,17 @@ struct StreamToken {
 // (prompt and generated) and the generated tokens, since the last batch.
 struct StreamBatch {
     quint64 job = 0;
-    int firstFrame = 0;            // conversation index of the first frame (0 after a restart)
+    int firstFrame = 0; // conversation index of the first frame (0 after a restart)
     int nLayers = 0;
     int k = 0;
-    QVector<qint32> frameTokens;   // (frames)
-    QVector<qint32> framePos;      // (frames)
-    QVector<QString> frameText;    // (frames) token as text
-    QVector<bool> framePrompt;     // (frames) part of the prompt (prefill)
-    QVector<double> frameBytes;    // (frames) weight bytes its forward pass read
-    QVector<qint32> ids;           // (frames, nLayers, k)
-    QVector<float> weights;        // (frames, nLayers, k)
-    QVector<StreamToken> tokens;   // generated tokens
+    QVector<qint32> frameTokens; // (frames)
+    QVector<qint32> framePos; // (frames)
+    QVector<QString> frameText; // (frames) token as text
+    QVector<bool> framePrompt; // (frames) part of the prompt (prefill)
+    QVector<double> frameBytes; // (frames) weight bytes its forward pass read
+    QVector<qint32> ids; // (frames, nLayers, k)
+    QVector<float> weights; // (frames, nLayers, k)
+    QVector<StreamToken> tokens; // generated tokens
 
     int frameCount() const { return int(frameTokens.size()); }
     bool isEmpty() const { return frameTokens.isEmpty() && tokens.isEmpty(); }
@@ -131,8 +132,8 @@ struct RunView {
     double decodeTps = 0.0;
     double bytesPerToken = 0.0;
     double achievedBandwidth = 0.0; // bytes/s
-    double deviceBandwidth = 0.0;   // bytes/s
-    QVector<double> tokenMs;        // per generated token
+    double deviceBandwidth = 0.0; // bytes/s
+    QVector<double> tokenMs; // per generated token
     double p50Ms = 0.0;
     double p99Ms = 0.0;
     // Routing of the run (every token processed) and per layer metrics.
@@ -141,7 +142,7 @@ struct RunView {
     int nExperts = 0;
     int k = 0;
     std::shared_ptr<const moe::RoutingTrace> routing;
-    bool fromStore = false;         // listed from the run store (routing loaded on demand)
+    bool fromStore = false; // listed from the run store (routing loaded on demand)
     // The whole run as the engine recorded it (null for a run only listed
     // from the store): what Compare hands to moe::compare_runs.
     std::shared_ptr<const moe::RunRecord> record;

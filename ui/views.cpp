@@ -32,8 +32,8 @@
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QTableWidget>
-#include <QVBarModelMapper>
 #include <QTimer>
+#include <QVBarModelMapper>
 #include <QVBoxLayout>
 #include <QVXYModelMapper>
 #include <QValueAxis>
@@ -86,7 +86,8 @@ public:
         updateGeometry();
     }
     QSize minimumSizeHint() const override {
-        return {m_columns + 2 * frameWidth() + verticalScrollBar()->sizeHint().width(), QTableView::minimumSizeHint().height()};
+        return { m_columns + 2 * frameWidth() + verticalScrollBar()->sizeHint().width(),
+            QTableView::minimumSizeHint().height() };
     }
 
 private:
@@ -122,14 +123,14 @@ QValueAxis* valueAxis(const QString& title, const QString& format = QStringLiter
 double niceMax(double v) {
     if (v <= 0) return 1.0;
     const double p = std::pow(10.0, std::floor(std::log10(v)));
-    for (double m : {1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0})
+    for (double m : { 1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0 })
         if (m * p >= v * 1.05) return m * p;
     return 10 * p;
 }
 
 const QList<QColor>& runColors() {
-    static const QList<QColor> c = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x2c, 0xa0, 0x2c),
-                                    QColor(0xd6, 0x27, 0x28), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b)};
+    static const QList<QColor> c = { QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x2c, 0xa0, 0x2c),
+        QColor(0xd6, 0x27, 0x28), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b) };
     return c;
 }
 
@@ -140,7 +141,8 @@ QList<QPointF> modelPoints(const QAbstractItemModel* m, int x, int y, int maxPoi
     QList<QPointF> pts;
     pts.reserve(rows / stride + 1);
     for (int r = 0; r < rows; r += stride)
-        pts.append(QPointF(m->data(m->index(r, x), RawValueRole).toDouble(), m->data(m->index(r, y), RawValueRole).toDouble()));
+        pts.append(QPointF(
+            m->data(m->index(r, x), RawValueRole).toDouble(), m->data(m->index(r, y), RawValueRole).toDouble()));
     return pts;
 }
 
@@ -148,7 +150,9 @@ QList<QPointF> modelPoints(const QAbstractItemModel* m, int x, int y, int maxPoi
 
 // ---- ExpertsView --------------------------------------------------------------------
 
-ExpertsView::ExpertsView(RoutingData* data, QWidget* parent) : QWidget(parent), m_data(data) {
+ExpertsView::ExpertsView(RoutingData* data, QWidget* parent)
+    : QWidget(parent)
+    , m_data(data) {
     auto* lay = new QVBoxLayout(this);
     lay->setContentsMargins(4, 4, 4, 4);
     auto* bar = new QHBoxLayout;
@@ -183,15 +187,18 @@ ExpertsView::ExpertsView(RoutingData* data, QWidget* parent) : QWidget(parent), 
     m_tokenData = new TokenModel(data, this); // the heatmap's data, for CSV: every token's experts in the layer
     m_tokensPanel = new ChartPanel(tr("Tokens \u00d7 experts (gate weight)"), m_tokens, m_tokenData, this);
     // Exported whole: every token of the conversation, not the scrolled view.
-    m_tokensPanel->setExportPainter([this] { return m_tokens->exportSize(); }, [this](QPainter& p) { m_tokens->paintExport(p); });
-    connect(m_columns, &QComboBox::currentIndexChanged, this, [this] { m_tokens->setCellWidth(m_columns->currentData().toInt()); });
+    m_tokensPanel->setExportPainter(
+        [this] { return m_tokens->exportSize(); }, [this](QPainter& p) { m_tokens->paintExport(p); });
+    connect(m_columns, &QComboBox::currentIndexChanged, this,
+        [this] { m_tokens->setCellWidth(m_columns->currentData().toInt()); });
     m_loadData = new MatrixTableModel(this);
     m_load = new MatrixHeatmap(this);
     m_load->setAxisTitles(tr("layer"), tr("expert"));
     m_load->setToolTipFormatter([this](int l, int e, double v) {
         const QVector<int> frames = m_data->framesOfExpert(l, e, 12);
         QStringList toks;
-        for (int f : frames) toks << QStringLiteral("\u201c%1\u201d").arg(m_data->text(f).toHtmlEscaped());
+        for (int f : frames)
+            toks << QStringLiteral("\u201c%1\u201d").arg(m_data->text(f).toHtmlEscaped());
         return tr("<b>Layer %1, expert %2</b>: %3 tokens<br>recent: %4")
             .arg(l)
             .arg(e)
@@ -203,7 +210,8 @@ ExpertsView::ExpertsView(RoutingData* data, QWidget* parent) : QWidget(parent), 
     auto* frameBox = new QWidget(this);
     auto* fl = new QVBoxLayout(frameBox);
     fl->setContentsMargins(0, 0, 0, 0);
-    m_frameLabel = new QLabel(tr("Click a token in the chat or in the heatmap to see its routing across all layers."), frameBox);
+    m_frameLabel
+        = new QLabel(tr("Click a token in the chat or in the heatmap to see its routing across all layers."), frameBox);
     m_frameLabel->setWordWrap(true);
     m_frameLabel->setTextFormat(Qt::PlainText); // token texts are shown as they are ("&", "<b>")
     m_frame = new MatrixHeatmap(frameBox);
@@ -237,7 +245,8 @@ ExpertsView::ExpertsView(RoutingData* data, QWidget* parent) : QWidget(parent), 
     connect(m_tokens, &TokenHeatmap::expertHovered, this, [this](int l, int e) {
         const QVector<int> frames = m_data->framesOfExpert(l, e, 8);
         QStringList toks;
-        for (int f : frames) toks << QStringLiteral("\u201c%1\u201d").arg(TokenHeatmap::columnLabel(m_data->text(f)));
+        for (int f : frames)
+            toks << QStringLiteral("\u201c%1\u201d").arg(TokenHeatmap::columnLabel(m_data->text(f)));
         m_hover->setText(tr("Expert %1 (layer %2): %3 tokens, recent %4")
                              .arg(e)
                              .arg(l)
@@ -247,10 +256,16 @@ ExpertsView::ExpertsView(RoutingData* data, QWidget* parent) : QWidget(parent), 
     connect(data, &RoutingData::cleared, this, &ExpertsView::onCleared);
 }
 
-QList<ChartPanel*> ExpertsView::panels() const { return {m_tokensPanel, m_loadPanel, m_framePanel}; }
+QList<ChartPanel*> ExpertsView::panels() const {
+    return { m_tokensPanel, m_loadPanel, m_framePanel };
+}
 
-QString ExpertsView::frameCaption() const { return m_frameLabel->text(); }
-QString ExpertsView::hoverText() const { return m_hover->text(); }
+QString ExpertsView::frameCaption() const {
+    return m_frameLabel->text();
+}
+QString ExpertsView::hoverText() const {
+    return m_hover->text();
+}
 
 void ExpertsView::onCleared() {
     m_layer->setRange(0, std::max(0, m_data->nLayers() - 1));
@@ -262,7 +277,9 @@ void ExpertsView::onCleared() {
     refresh();
 }
 
-void ExpertsView::setLayer(int layer) { m_layer->setValue(layer); }
+void ExpertsView::setLayer(int layer) {
+    m_layer->setValue(layer);
+}
 
 void ExpertsView::refresh() {
     const int L = m_data->nLayers(), E = m_data->nExperts();
@@ -282,7 +299,8 @@ void ExpertsView::refresh() {
             }
         m_frame->setMatrix(L, E, w);
         m_frameData->setMatrix(L, E, w, tr("layer"), tr("expert"));
-        m_frameLabel->setText(tr("Latest token %1 \u201c%2\u201d").arg(f).arg(TokenHeatmap::columnLabel(m_data->text(f))));
+        m_frameLabel->setText(
+            tr("Latest token %1 \u201c%2\u201d").arg(f).arg(TokenHeatmap::columnLabel(m_data->text(f))));
     }
 }
 
@@ -311,7 +329,9 @@ void ExpertsView::showFrame(int frame) {
 
 // ---- BalanceView ----------------------------------------------------------------------
 
-BalanceView::BalanceView(RoutingData* data, QWidget* parent) : QWidget(parent), m_data(data) {
+BalanceView::BalanceView(RoutingData* data, QWidget* parent)
+    : QWidget(parent)
+    , m_data(data) {
     m_layers = new LayerBalanceModel(data, this);
     m_load = new ExpertLoadModel(data, this);
     m_time = new BalanceTimeModel(data, 32, this);
@@ -364,10 +384,12 @@ BalanceView::BalanceView(RoutingData* data, QWidget* parent) : QWidget(parent), 
         m_loadX->setRange(-0.5, std::max(1, m_data->nExperts()) - 0.5);
         updateExpertTicks();
         m_layer->setRange(0, std::max(0, m_data->nLayers() - 1));
-        for (QBarSet* s : bars->barSets()) s->setColor(QColor(49, 104, 142));
+        for (QBarSet* s : bars->barSets())
+            s->setColor(QColor(49, 104, 142));
     });
     connect(bars, &QBarSeries::barsetsAdded, this, [](const QList<QBarSet*>& sets) {
-        for (QBarSet* s : sets) s->setColor(QColor(49, 104, 142));
+        for (QBarSet* s : sets)
+            s->setColor(QColor(49, 104, 142));
     });
 
     // Metrics over time (windows of 32 tokens), read from BalanceTimeModel.
@@ -380,11 +402,10 @@ BalanceView::BalanceView(RoutingData* data, QWidget* parent) : QWidget(parent), 
     m_timeChart->addAxis(m_timeX, Qt::AlignBottom);
     m_timeChart->addAxis(unit, Qt::AlignLeft);
     m_timeChart->addAxis(m_timeImbalance, Qt::AlignRight);
-    const QList<QPair<int, QString>> lines = {{BalanceTimeModel::EntropyColumn, tr("entropy")},
-                                              {BalanceTimeModel::CoverageColumn, tr("coverage")},
-                                              {BalanceTimeModel::StabilityColumn, tr("stability")},
-                                              {BalanceTimeModel::EfficiencyColumn, tr("efficiency")},
-                                              {BalanceTimeModel::ImbalanceColumn, tr("imbalance")}};
+    const QList<QPair<int, QString>> lines = { { BalanceTimeModel::EntropyColumn, tr("entropy") },
+        { BalanceTimeModel::CoverageColumn, tr("coverage") }, { BalanceTimeModel::StabilityColumn, tr("stability") },
+        { BalanceTimeModel::EfficiencyColumn, tr("efficiency") },
+        { BalanceTimeModel::ImbalanceColumn, tr("imbalance") } };
     for (const auto& [col, name] : lines) {
         auto* s = new QLineSeries;
         s->setName(name);
@@ -419,10 +440,10 @@ BalanceView::BalanceView(RoutingData* data, QWidget* parent) : QWidget(parent), 
 
     QChartView* loadView = chartView(m_loadChart);
     loadView->setRenderHint(QPainter::Antialiasing, false); // axis-aligned bars: nothing to smooth, half the paint
-    m_panels = {new ChartPanel(tr("Expert load per layer"), loadView, m_load, this),
-                new ChartPanel(tr("Balance over time"), chartView(m_timeChart), m_time, this),
-                new ChartPanel(tr("Metrics per layer"), table, m_layers, this),
-                new ChartPanel(tr("Co-activation"), m_coact, m_coactData, this)};
+    m_panels = { new ChartPanel(tr("Expert load per layer"), loadView, m_load, this),
+        new ChartPanel(tr("Balance over time"), chartView(m_timeChart), m_time, this),
+        new ChartPanel(tr("Metrics per layer"), table, m_layers, this),
+        new ChartPanel(tr("Co-activation"), m_coact, m_coactData, this) };
     // Three rows: the load bars across the whole width (64 or 128 experts
     // need it), the metrics table (as wide as its columns) beside the
     // co-activation square, and the metrics over time across the width with
@@ -438,8 +459,9 @@ BalanceView::BalanceView(RoutingData* data, QWidget* parent) : QWidget(parent), 
     rows->addWidget(m_panels[0]);
     rows->addWidget(middle);
     rows->addWidget(m_panels[1]);
-    for (int i = 0; i < 3; ++i) rows->setStretchFactor(i, 1);
-    rows->setSizes({1000, 1000, 1000}); // a third each to start with
+    for (int i = 0; i < 3; ++i)
+        rows->setStretchFactor(i, 1);
+    rows->setSizes({ 1000, 1000, 1000 }); // a third each to start with
     rows->setChildrenCollapsible(false);
     lay->addWidget(rows, 1);
 
@@ -447,33 +469,37 @@ BalanceView::BalanceView(RoutingData* data, QWidget* parent) : QWidget(parent), 
         m_load->setLayer(l);
         refresh();
     });
-    connect(m_window, &QComboBox::currentIndexChanged, this, [this] { m_layers->setWindow(m_window->currentData().toInt()); });
+    connect(m_window, &QComboBox::currentIndexChanged, this,
+        [this] { m_layers->setWindow(m_window->currentData().toInt()); });
 }
 
-QList<ChartPanel*> BalanceView::panels() const { return m_panels; }
+QList<ChartPanel*> BalanceView::panels() const {
+    return m_panels;
+}
 
 void BalanceView::updateExpertTicks() {
     // One label per step of experts such that labels are ~40 px apart.
     const int E = std::max(1, m_data->nExperts());
     const double plotW = m_loadChart->plotArea().width() > 0 ? m_loadChart->plotArea().width() : 400.0;
     int step = 1;
-    for (int s : {1, 2, 4, 8, 16, 32, 64})
+    for (int s : { 1, 2, 4, 8, 16, 32, 64 })
         if (step = s; plotW * s / E >= 32) break;
     if (m_loadX->tickInterval() != step) m_loadX->setTickInterval(step);
 }
-
 
 void BalanceView::refresh() {
     m_layers->recompute();
     m_load->refresh();
     const int layer = m_load->layer();
     qint64 mx = 0;
-    for (int e = 0; e < m_data->nExperts(); ++e) mx = std::max(mx, m_data->count(layer, e));
+    for (int e = 0; e < m_data->nExperts(); ++e)
+        mx = std::max(mx, m_data->count(layer, e));
     m_loadY->setRange(0, niceMax(double(mx)));
     m_loadY->applyNiceNumbers();
     const int rows = m_time->rowCount();
     double imb = 1.0;
-    for (int r = 0; r < rows; ++r) imb = std::max(imb, m_time->value(r, BalanceTimeModel::ImbalanceColumn));
+    for (int r = 0; r < rows; ++r)
+        imb = std::max(imb, m_time->value(r, BalanceTimeModel::ImbalanceColumn));
     m_timeX->setRange(0, std::max(double(m_time->window()), rows ? m_time->value(rows - 1, 0) : 1.0));
     m_timeImbalance->setRange(0, niceMax(imb));
     m_timeImbalance->applyNiceNumbers();
@@ -500,7 +526,9 @@ void BalanceView::refresh() {
 // ---- ThroughputView ------------------------------------------------------------------------
 
 ThroughputView::ThroughputView(RoutingData* data, ThroughputModel* model, QWidget* parent)
-    : QWidget(parent), m_data(data), m_model(model) {
+    : QWidget(parent)
+    , m_data(data)
+    , m_model(model) {
     auto* lay = new QVBoxLayout(this);
     lay->setContentsMargins(4, 4, 4, 4);
     auto* grid = new QGridLayout;
@@ -549,27 +577,30 @@ ThroughputView::ThroughputView(RoutingData* data, ThroughputModel* model, QWidge
         return chart;
     };
     m_speedChart = makeChart(tr("Decode speed (tokens/s, last 8 tokens)"), ThroughputModel::TokensPerSecondColumn,
-                             tr("tokens/s"), m_speedX, m_speedY);
+        tr("tokens/s"), m_speedX, m_speedY);
     m_latencyChart = makeChart(tr("Latency per token (ms)"), ThroughputModel::LatencyColumn, tr("ms"), m_latX, m_latY);
-    m_panels = {new ChartPanel(tr("Decode speed"), chartView(m_speedChart), m_model, this),
-                new ChartPanel(tr("Latency per token"), chartView(m_latencyChart), m_model, this)};
+    m_panels = { new ChartPanel(tr("Decode speed"), chartView(m_speedChart), m_model, this),
+        new ChartPanel(tr("Latency per token"), chartView(m_latencyChart), m_model, this) };
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_panels[0]);
     split->addWidget(m_panels[1]);
     lay->addWidget(split, 1);
 }
 
-void ThroughputView::setModelCard(const ModelCard& card) { m_card = card; }
+void ThroughputView::setModelCard(const ModelCard& card) {
+    m_card = card;
+}
 
 void ThroughputView::clear() {
     m_final = false;
-    for (QLabel* l : {m_decode, m_ttft, m_prefill, m_latency, m_bytes, m_bandwidth}) l->setText(QStringLiteral("\u2014"));
+    for (QLabel* l : { m_decode, m_ttft, m_prefill, m_latency, m_bytes, m_bandwidth })
+        l->setText(QStringLiteral("\u2014"));
     m_share->setValue(0);
 }
 
 void ThroughputView::refresh() {
     const int rows = m_model->rowCount();
-    for (QChart* c : {m_speedChart, m_latencyChart})
+    for (QChart* c : { m_speedChart, m_latencyChart })
         for (QAbstractSeries* a : c->series())
             if (auto* s = qobject_cast<QLineSeries*>(a))
                 s->replace(modelPoints(m_model, ThroughputModel::TokenColumn, s->property("column").toInt()));
@@ -585,7 +616,8 @@ void ThroughputView::refresh() {
     // Bytes the latest decode steps read, times the current speed.
     double bytes = 0;
     int n = 0;
-    for (int f = m_data->frameCount() - 1; f >= 0 && n < 8 && !m_data->isPrompt(f); --f, ++n) bytes += m_data->bytes(f);
+    for (int f = m_data->frameCount() - 1; f >= 0 && n < 8 && !m_data->isPrompt(f); --f, ++n)
+        bytes += m_data->bytes(f);
     if (n > 0) {
         const double per = bytes / n;
         m_bytes->setText(formatBytes(per));
@@ -604,23 +636,31 @@ void ThroughputView::setRun(const RunView& r) {
     m_decode->setText(decoded ? QString::number(r.decodeTps, 'f', 1) : none);
     m_ttft->setText(r.nGenerated >= 1 && r.ttftMs > 0 ? tr("%1 ms").arg(r.ttftMs, 0, 'f', 1) : none);
     m_prefill->setText(r.prefillTps > 0 ? QString::number(r.prefillTps, 'f', 1) : none);
-    m_latency->setText(r.nGenerated >= 1 && r.p50Ms > 0 ? tr("%1 / %2 ms").arg(r.p50Ms, 0, 'f', 1).arg(r.p99Ms, 0, 'f', 1) : none);
+    m_latency->setText(
+        r.nGenerated >= 1 && r.p50Ms > 0 ? tr("%1 / %2 ms").arg(r.p50Ms, 0, 'f', 1).arg(r.p99Ms, 0, 'f', 1) : none);
     m_bytes->setText(r.bytesPerToken > 0 ? formatBytes(r.bytesPerToken) : none);
-    if (!decoded || r.achievedBandwidth <= 0) m_bandwidth->setText(none);
+    if (!decoded || r.achievedBandwidth <= 0)
+        m_bandwidth->setText(none);
     else if (r.deviceBandwidth > 0)
-        m_bandwidth->setText(tr("%1 of %2 GB/s").arg(r.achievedBandwidth / 1e9, 0, 'f', 2).arg(r.deviceBandwidth / 1e9, 0, 'f', 1));
-    else m_bandwidth->setText(tr("%1 GB/s").arg(r.achievedBandwidth / 1e9, 0, 'f', 2));
-    m_share->setValue(decoded && r.deviceBandwidth > 0 ? int(std::min(1000.0, 1000.0 * r.achievedBandwidth / r.deviceBandwidth)) : 0);
+        m_bandwidth->setText(
+            tr("%1 of %2 GB/s").arg(r.achievedBandwidth / 1e9, 0, 'f', 2).arg(r.deviceBandwidth / 1e9, 0, 'f', 1));
+    else
+        m_bandwidth->setText(tr("%1 GB/s").arg(r.achievedBandwidth / 1e9, 0, 'f', 2));
+    m_share->setValue(
+        decoded && r.deviceBandwidth > 0 ? int(std::min(1000.0, 1000.0 * r.achievedBandwidth / r.deviceBandwidth)) : 0);
 }
 
 QString ThroughputView::summaryText() const {
-    return QStringList{m_decode->text(), m_ttft->text(), m_prefill->text(), m_latency->text(), m_bytes->text(), m_bandwidth->text()}
+    return QStringList { m_decode->text(), m_ttft->text(), m_prefill->text(), m_latency->text(), m_bytes->text(),
+        m_bandwidth->text() }
         .join(QStringLiteral(" | "));
 }
 
 // ---- HistoryView ------------------------------------------------------------------------------
 
-HistoryView::HistoryView(RunsModel* model, QWidget* parent) : QWidget(parent), m_model(model) {
+HistoryView::HistoryView(RunsModel* model, QWidget* parent)
+    : QWidget(parent)
+    , m_model(model) {
     auto* lay = new QVBoxLayout(this);
     lay->setContentsMargins(4, 4, 4, 4);
     auto* bar = new QHBoxLayout;
@@ -642,7 +682,8 @@ HistoryView::HistoryView(RunsModel* model, QWidget* parent) : QWidget(parent), m
     m_table = new QTableView(this);
     m_table->setModel(m_proxy);
     m_table->setSortingEnabled(true);
-    m_table->sortByColumn(RunsModel::WhenColumn, Qt::AscendingOrder); // newest first, under a down arrow (RunsSortProxy)
+    m_table->sortByColumn(
+        RunsModel::WhenColumn, Qt::AscendingOrder); // newest first, under a down arrow (RunsSortProxy)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->verticalHeader()->hide();
@@ -666,7 +707,8 @@ void HistoryView::setFilterText(const QString& text) {
 QStringList HistoryView::selectedIds() const {
     QStringList ids;
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    for (const QModelIndex& i : rows) ids << m_model->run(m_proxy->mapToSource(i).row()).id;
+    for (const QModelIndex& i : rows)
+        ids << m_model->run(m_proxy->mapToSource(i).row()).id;
     return ids;
 }
 
@@ -680,7 +722,8 @@ void HistoryView::selectRows(const QList<int>& sourceRows) {
 
 // ---- CompareView -------------------------------------------------------------------------------
 
-CompareView::CompareView(QWidget* parent) : QWidget(parent) {
+CompareView::CompareView(QWidget* parent)
+    : QWidget(parent) {
     auto* lay = new QVBoxLayout(this);
     lay->setContentsMargins(4, 4, 4, 4);
     m_warning = new QLabel(this);
@@ -702,10 +745,10 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     m_agreementChart->setTitle(tr("Routing agreement with the first run, per layer"));
     m_latencyData = new QStandardItemModel(this);
     m_layerData = new QStandardItemModel(this);
-    m_panels = {new ChartPanel(tr("Settings and results"), m_settings, nullptr, this),
-                new ChartPanel(tr("Latency per token"), chartView(m_latencyChart), m_latencyData, this),
-                new ChartPanel(tr("Imbalance per layer"), chartView(m_imbalanceChart), m_layerData, this),
-                new ChartPanel(tr("Routing agreement"), chartView(m_agreementChart), m_layerData, this)};
+    m_panels = { new ChartPanel(tr("Settings and results"), m_settings, nullptr, this),
+        new ChartPanel(tr("Latency per token"), chartView(m_latencyChart), m_latencyData, this),
+        new ChartPanel(tr("Imbalance per layer"), chartView(m_imbalanceChart), m_layerData, this),
+        new ChartPanel(tr("Routing agreement"), chartView(m_agreementChart), m_layerData, this) };
     // The settings table runs the full height beside the three charts.
     auto* grid = new QGridLayout;
     grid->addWidget(m_panels[0], 0, 0, 3, 1);
@@ -717,15 +760,18 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     grid->setColumnStretch(1, 2);
     lay->addLayout(grid, 1);
     // Rows grow to their wrapped values whenever the columns change width.
-    connect(m_settings->horizontalHeader(), &QHeaderView::sectionResized, m_settings, [this] {
-        QTimer::singleShot(0, m_settings, &QTableWidget::resizeRowsToContents);
-    });
+    connect(m_settings->horizontalHeader(), &QHeaderView::sectionResized, m_settings,
+        [this] { QTimer::singleShot(0, m_settings, &QTableWidget::resizeRowsToContents); });
     m_settings->setTextElideMode(Qt::ElideNone);
 }
 
-QString CompareView::agreementText() const { return m_agreement->text(); }
+QString CompareView::agreementText() const {
+    return m_agreement->text();
+}
 
-QString CompareView::warningText() const { return m_warning->text(); }
+QString CompareView::warningText() const {
+    return m_warning->text();
+}
 
 void CompareView::setRuns(const QVector<RunView>& runs) {
     m_runs = runs;
@@ -736,19 +782,22 @@ void CompareView::setRuns(const QVector<RunView>& runs) {
         if (r.record) records.push_back(*r.record);
     }
     const bool whole = records.size() == size_t(runs.size()) && records.size() >= 2;
-    const moe::RunComparison cmp = whole ? moe::compare_runs(records) : moe::RunComparison{};
+    const moe::RunComparison cmp = whole ? moe::compare_runs(records) : moe::RunComparison {};
     m_settings->clear();
     m_settings->setColumnCount(int(runs.size()) + 1);
     // The replies first, side by side; then the rows of moe::compare_runs.
     m_settings->setRowCount(int(cmp.rows.size()) + 1);
     m_settings->setItem(0, 0, new QTableWidgetItem(tr("Reply")));
-    for (int i = 0; i < runs.size(); ++i) m_settings->setItem(0, i + 1, new QTableWidgetItem(runs[i].output.trimmed()));
-    QStringList header{tr("Setting")};
-    for (int i = 0; i < runs.size(); ++i) header << tr("Run %1").arg(runs[i].id.left(8));
+    for (int i = 0; i < runs.size(); ++i)
+        m_settings->setItem(0, i + 1, new QTableWidgetItem(runs[i].output.trimmed()));
+    QStringList header { tr("Setting") };
+    for (int i = 0; i < runs.size(); ++i)
+        header << tr("Run %1").arg(runs[i].id.left(8));
     m_settings->setHorizontalHeaderLabels(header);
     for (int r = 0; r < int(cmp.rows.size()); ++r) {
         const moe::CompareRow& row = cmp.rows[size_t(r)];
-        const QString label = QStringLiteral("%1: %2").arg(QString::fromStdString(row.section), QString::fromStdString(row.label));
+        const QString label
+            = QStringLiteral("%1: %2").arg(QString::fromStdString(row.section), QString::fromStdString(row.label));
         auto* name = new QTableWidgetItem(row.differs ? QStringLiteral("\u25cf ") + label : label);
         m_settings->setItem(r + 1, 0, name);
         for (int c = 0; c < int(row.values.size()); ++c) {
@@ -798,14 +847,18 @@ void CompareView::setRuns(const QVector<RunView>& runs) {
     int maxLayers = 0;
     m_latencyData->clear();
     m_layerData->clear();
-    QStringList latHeader{tr("token")}, layerHeader{tr("layer")};
-    for (const RunView& r : runs) maxLayers = std::max(maxLayers, int(r.layerImbalance.size()));
+    QStringList latHeader { tr("token") }, layerHeader { tr("layer") };
+    for (const RunView& r : runs)
+        maxLayers = std::max(maxLayers, int(r.layerImbalance.size()));
     int maxTokens = 0;
-    for (const RunView& r : runs) maxTokens = std::max(maxTokens, int(r.tokenMs.size()));
+    for (const RunView& r : runs)
+        maxTokens = std::max(maxTokens, int(r.tokenMs.size()));
     m_latencyData->setRowCount(maxTokens);
     m_layerData->setRowCount(maxLayers);
-    for (int t = 0; t < maxTokens; ++t) m_latencyData->setItem(t, 0, new QStandardItem(QString::number(t)));
-    for (int l = 0; l < maxLayers; ++l) m_layerData->setItem(l, 0, new QStandardItem(QString::number(l)));
+    for (int t = 0; t < maxTokens; ++t)
+        m_latencyData->setItem(t, 0, new QStandardItem(QString::number(t)));
+    for (int l = 0; l < maxLayers; ++l)
+        m_layerData->setItem(l, 0, new QStandardItem(QString::number(l)));
     QStringList agreeLines;
     for (int i = 0; i < runs.size(); ++i) {
         const RunView& r = runs[i];
@@ -844,7 +897,7 @@ void CompareView::setRuns(const QVector<RunView>& runs) {
         const QString name = tr("run %1 vs %2").arg(runs[i].id.left(8), runs[0].id.left(8));
         layerHeader << tr("%1 overlap").arg(name);
         const auto g = std::find_if(cmp.agreements.begin(), cmp.agreements.end(),
-                                    [&](const moe::RunAgreement& a) { return a.b == records[size_t(i)].id; });
+            [&](const moe::RunAgreement& a) { return a.b == records[size_t(i)].id; });
         if (!whole || g == cmp.agreements.end() || g->agreement.n_compared == 0) {
             agreeLines << tr("%1: no tokens in common to compare (different prompts or no routing recorded)").arg(name);
             continue;
@@ -871,8 +924,8 @@ void CompareView::setRuns(const QVector<RunView>& runs) {
                               .arg(100.0 * g->agreement.set_match, 0, 'f', 1)
                               .arg(g->agreement.n_compared)
                               .arg(g->agreement.first_divergence >= 0
-                                       ? tr(", first divergence at token %1").arg(g->agreement.first_divergence)
-                                       : tr(", never diverging"));
+                                      ? tr(", first divergence at token %1").arg(g->agreement.first_divergence)
+                                      : tr(", never diverging"));
         } else {
             agreeLines << tr("%1: mean overlap of the experts chosen %2 over %3 common tokens (the runs use different "
                              "numbers of experts per token, so identical sets do not apply)")
@@ -893,7 +946,8 @@ void CompareView::setRuns(const QVector<RunView>& runs) {
     ax->setRange(0, maxLayer);
     ay->setRange(0, 1.0);
     ay->setTickCount(6);
-    for (QValueAxis* a : {ix, ax}) a->setTickCount(std::min(9, int(maxLayer) + 1));
+    for (QValueAxis* a : { ix, ax })
+        a->setTickCount(std::min(9, int(maxLayer) + 1));
 
     if (runs.size() < 2) {
         m_agreement->setText(tr("Pick two or more runs in History and press Compare selected."));
@@ -901,9 +955,11 @@ void CompareView::setRuns(const QVector<RunView>& runs) {
         m_agreement->setText(tr("<b>Routing agreement</b><br>%1").arg(agreeLines.join(QStringLiteral("<br>"))));
     }
     QStringList warn;
-    for (const std::string& w : cmp.warnings) warn << QString::fromStdString(w);
+    for (const std::string& w : cmp.warnings)
+        warn << QString::fromStdString(w);
     if (!whole && runs.size() >= 2) warn << tr("some runs could not be loaded whole");
     warn.removeDuplicates();
-    m_warning->setText(warn.isEmpty() ? QString() : tr("Not like for like: %1.").arg(warn.join(QStringLiteral("; ")).toHtmlEscaped()));
+    m_warning->setText(
+        warn.isEmpty() ? QString() : tr("Not like for like: %1.").arg(warn.join(QStringLiteral("; ")).toHtmlEscaped()));
     m_warning->setVisible(!warn.isEmpty());
 }

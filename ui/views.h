@@ -48,8 +48,8 @@ public:
     MatrixHeatmap* loadHeatmap() const { return m_load; }
     MatrixHeatmap* frameHeatmap() const { return m_frame; }
     QList<ChartPanel*> panels() const;
-    QString frameCaption() const;  // the caption over one token's routing
-    QString hoverText() const;     // the expert under the mouse, in words
+    QString frameCaption() const; // the caption over one token's routing
+    QString hoverText() const; // the expert under the mouse, in words
     int shownFrame() const { return m_shownFrame; }
 
 Q_SIGNALS:
@@ -173,7 +173,7 @@ public:
     QChart* imbalanceChart() const { return m_imbalanceChart; }
     QChart* agreementChart() const { return m_agreementChart; }
     QString agreementText() const;
-    QString warningText() const;  // "Not like for like: ..." or empty
+    QString warningText() const; // "Not like for like: ..." or empty
     QList<ChartPanel*> panels() const { return m_panels; }
 
 private:

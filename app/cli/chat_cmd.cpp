@@ -25,7 +25,8 @@ struct ChatArgs {
 int chat(const ChatArgs& a) {
     const auto runner = load_runner(a.run, a.chat_template);
     const moe::ModelDescription& d = runner->description();
-    if (!runner->tokenizer()) throw moe::Error(fmt::format("chat needs a model with a tokenizer: {}", runner->tokenizer_problem()));
+    if (!runner->tokenizer())
+        throw moe::Error(fmt::format("chat needs a model with a tokenizer: {}", runner->tokenizer_problem()));
     if (d.chat_format_reason.find("using ChatML") != std::string::npos) {
         spdlog::warn("{}", d.chat_format_reason);
     } else {
@@ -33,7 +34,9 @@ int chat(const ChatArgs& a) {
     }
     if (!a.system.empty()) runner->set_system_prompt(a.system);
     const bool tty = isatty(STDIN_FILENO);
-    if (tty) fmt::print("chatting with {} ({}); /clear starts over, /exit quits, Ctrl-C stops a reply\n", d.name, a.run.model);
+    if (tty)
+        fmt::print(
+            "chatting with {} ({}); /clear starts over, /exit quits, Ctrl-C stops a reply\n", d.name, a.run.model);
     moe::ChatTurnRequest req;
     req.options.n_predict = a.n_predict;
     req.options.sampler = a.sampler;
@@ -60,7 +63,7 @@ int chat(const ChatArgs& a) {
         if (line.empty()) continue;
         if (a.show_prompt) {
             std::vector<moe::ChatMessage> msgs = runner->chat_messages();
-            msgs.push_back({"user", line});
+            msgs.push_back({ "user", line });
             spdlog::info("prompt: {}", nlohmann::json(runner->chat_template()->render_text(msgs, true)).dump());
         }
         req.message = line;
@@ -75,7 +78,7 @@ int chat(const ChatArgs& a) {
         fmt::print("\n");
         const moe::RunRecord& r = out.record;
         spdlog::info("{} new prompt tokens, {} generated ({:.1f} tok/s), {} in context, stop: {}", r.prompt_ids.size(),
-                     r.output_ids.size(), r.decode_tokens_per_s, out.n_context, r.stop_reason);
+            r.output_ids.size(), r.decode_tokens_per_s, out.n_context, r.stop_reason);
         lost = !record_run(a.record, r) || lost;
     }
     return lost ? 1 : 0;
@@ -93,5 +96,5 @@ Command chat_command(CLI::App& app) {
     cmd->add_option("--template", a->chat_template, "chat format: a built-in name or a JSON template file");
     cmd->add_flag("--show-prompt", a->show_prompt, "log each rendered prompt, special tokens spelled out");
     add_record_options(cmd, a->record);
-    return {cmd, [a] { return chat(*a); }};
+    return { cmd, [a] { return chat(*a); } };
 }

@@ -31,7 +31,8 @@ ChildResult run_child(const std::vector<std::string>& args, int timeout_s) {
     std::string self = "/proc/self/exe";
     argv.push_back(self.data());
     std::vector<std::string> copy = args;
-    for (auto& s : copy) argv.push_back(s.data());
+    for (auto& s : copy)
+        argv.push_back(s.data());
     argv.push_back(nullptr);
     pid_t pid = 0;
     const int rc = posix_spawn(&pid, "/proc/self/exe", &fa, nullptr, argv.data(), environ);
@@ -44,11 +45,12 @@ ChildResult run_child(const std::vector<std::string>& args, int timeout_s) {
         throw moe::Error(fmt::format("selftest: cannot start a child process ({})", strerror(rc)));
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-    std::string* sinks[2] = {&r.out, &r.err};
+    pollfd fds[2] = { { out_pipe[0], POLLIN, 0 }, { err_pipe[0], POLLIN, 0 } };
+    std::string* sinks[2] = { &r.out, &r.err };
     int open_fds = 2;
     while (open_fds > 0) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left
+            = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             kill(pid, SIGKILL);
             r.timed_out = true;
@@ -73,4 +75,3 @@ ChildResult run_child(const std::vector<std::string>& args, int timeout_s) {
     waitpid(pid, &r.status, 0);
     return r;
 }
-

@@ -7,8 +7,8 @@
 
 struct ChildResult {
     std::string out, err;
-    int status = 0;          // as waitpid reports it
-    bool timed_out = false;  // killed after the deadline
+    int status = 0; // as waitpid reports it
+    bool timed_out = false; // killed after the deadline
 };
 
 // Runs /proc/self/exe with `args`, collecting stdout and stderr; killed after timeout_s.

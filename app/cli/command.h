@@ -8,7 +8,7 @@
 
 struct Command {
     CLI::App* app = nullptr;
-    std::function<int()> run;  // the exit status; throws moe::Error, which main prints
+    std::function<int()> run; // the exit status; throws moe::Error, which main prints
 };
 
 Command info_command(CLI::App& app);

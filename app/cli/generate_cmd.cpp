@@ -57,21 +57,15 @@ int generate(const GenerateArgs& a) {
     }
     const moe::RunRecord& r = out.record;
     if (a.run.json) {
-        nlohmann::ordered_json j = {{"model", a.run.model},
-                                    {"backend", r.backend},
-                                    {"top_k", r.settings.experts_used},
-                                    {"prompt", r.prompt_ids},
-                                    {"tokens", r.output_ids},
-                                    {"stop", r.stop_reason},
-                                    {"timings",
-                                     {{"prefill_ms", r.prefill_ms},
-                                      {"ttft_ms", r.ttft_ms},
-                                      {"prefill_tokens_per_s", r.prefill_tokens_per_s},
-                                      {"decode_tokens_per_s", r.decode_tokens_per_s},
-                                      {"token_ms", r.token_ms}}},
-                                    {"figures", moe::figures_to_json(r.figures)},
-                                    {"routing", routing_json(r.routing)},
-                                    {"balance", moe::balance_json(r.routing, runner->model().config().n_expert)}};
+        nlohmann::ordered_json j
+            = { { "model", a.run.model }, { "backend", r.backend }, { "top_k", r.settings.experts_used },
+                  { "prompt", r.prompt_ids }, { "tokens", r.output_ids }, { "stop", r.stop_reason },
+                  { "timings",
+                      { { "prefill_ms", r.prefill_ms }, { "ttft_ms", r.ttft_ms },
+                          { "prefill_tokens_per_s", r.prefill_tokens_per_s },
+                          { "decode_tokens_per_s", r.decode_tokens_per_s }, { "token_ms", r.token_ms } } },
+                  { "figures", moe::figures_to_json(r.figures) }, { "routing", routing_json(r.routing) },
+                  { "balance", moe::balance_json(r.routing, runner->model().config().n_expert) } };
         if (runner->tokenizer()) {
             j["prompt_text"] = runner->tokenizer()->decode(r.prompt_ids, true);
             j["text"] = r.output_text;
@@ -84,7 +78,7 @@ int generate(const GenerateArgs& a) {
             print_balance(r.routing, runner->model().config().n_expert);
         }
         spdlog::info("{} prompt tokens at {:.1f} tok/s, {} generated at {:.1f} tok/s, stop: {}", r.prompt_ids.size(),
-                     r.prefill_tokens_per_s, r.output_ids.size(), r.decode_tokens_per_s, r.stop_reason);
+            r.prefill_tokens_per_s, r.output_ids.size(), r.decode_tokens_per_s, r.stop_reason);
     }
     return record_run(a.record, r) ? 0 : 1;
 }
@@ -103,5 +97,5 @@ Command generate_command(CLI::App& app) {
     cmd->add_option("--system", a->system, "system prompt (with --chat)");
     cmd->add_option("--template", a->chat_template, "chat format: a built-in name or a JSON template file");
     add_record_options(cmd, a->record);
-    return {cmd, [a] { return generate(*a); }};
+    return { cmd, [a] { return generate(*a); } };
 }

@@ -23,18 +23,19 @@ Command info_command(CLI::App& app) {
     cmd->add_option("--top-k", a->top_k, "experts per token for the active figures (default: the model's own)")
         ->check(whole_number(1, 65536));
     cmd->add_flag("--json", a->json, "print JSON");
-    return {cmd, [a] {
+    return { cmd, [a] {
                 const auto model = moe::Model::load(a->path);
                 if (a->top_k > model->config().n_expert) {
                     throw moe::Error(fmt::format("--top-k {} is more experts than the model's {} per layer", a->top_k,
-                                                 model->config().n_expert));
+                        model->config().n_expert));
                 }
                 const moe::ModelDescription d = moe::describe_model(*model, a->ctx, a->top_k);
                 if (a->json) {
                     std::cout << moe::description_json(d).dump(2) << "\n";
                     return 0;
                 }
-                for (const auto& [label, value] : moe::description_lines(d)) fmt::print("{:<16}{}\n", label, value);
+                for (const auto& [label, value] : moe::description_lines(d))
+                    fmt::print("{:<16}{}\n", label, value);
                 return 0;
-            }};
+            } };
 }

@@ -17,13 +17,20 @@ int main(int argc, char** argv) {
     // a full disk, instead of killing the process without a word.
     std::signal(SIGXFSZ, SIG_IGN);
 
-    CLI::App app{"moe-cli: run, inspect and benchmark Mixture-of-Experts GGUF models"};
+    CLI::App app { "moe-cli: run, inspect and benchmark Mixture-of-Experts GGUF models" };
     app.set_version_flag("--version", fmt::format("moe-cli {} ({})", MOE_VERSION, MOE_GIT_REVISION));
     app.require_subcommand(1);
     const std::vector<Command> commands = {
-        info_command(app),  generate_command(app), score_command(app), tokenize_command(app),
-        chat_command(app),  make_model_command(app), bench_command(app), runs_command(app),
-        selftest_command(app), check_command(app),
+        info_command(app),
+        generate_command(app),
+        score_command(app),
+        tokenize_command(app),
+        chat_command(app),
+        make_model_command(app),
+        bench_command(app),
+        runs_command(app),
+        selftest_command(app),
+        check_command(app),
     };
     try {
         app.parse(argc, argv);

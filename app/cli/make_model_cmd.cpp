@@ -17,7 +17,8 @@ struct MakeModelArgs {
 
 int make_model(const MakeModelArgs& a) {
     moe::SynthOptions so = a.synth;
-    if (!moe::type_from_name(a.quant.c_str(), &so.quant)) throw moe::Error(fmt::format("unknown --quant '{}'", a.quant));
+    if (!moe::type_from_name(a.quant.c_str(), &so.quant))
+        throw moe::Error(fmt::format("unknown --quant '{}'", a.quant));
     int last = -1;
     moe::write_synthetic_model(so, a.out, [&](double f) {
         const int pct = int(f * 100.0);
@@ -36,16 +37,16 @@ Command make_model_command(CLI::App& app) {
     auto a = std::make_shared<MakeModelArgs>();
     CLI::App* cmd = app.add_subcommand("make-model", "write a synthetic model with published shapes");
     cmd->add_option("--arch", a->synth.arch,
-                    "architecture for the tiny and small presets (qwen3moe, qwen2moe, llama, olmoe, qwen3)");
-    cmd->add_option("--preset", a->synth.preset,
-                    "tiny, small, olmoe-1b-7b, qwen3-30b-a3b, mixtral-8x7b, qwen1.5-moe-a2.7b");
+        "architecture for the tiny and small presets (qwen3moe, qwen2moe, llama, olmoe, qwen3)");
+    cmd->add_option(
+        "--preset", a->synth.preset, "tiny, small, olmoe-1b-7b, qwen3-30b-a3b, mixtral-8x7b, qwen1.5-moe-a2.7b");
     cmd->add_option("--quant", a->quant, "type of the weights: F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K, ...");
     cmd->add_option("--seed", a->synth.seed, "random seed");
     cmd->add_option("-t,--threads", a->synth.threads, "threads");
     cmd->add_option("-o,--output", a->out, "output file")->required();
     cmd->add_option("--tokenizer", a->synth.tokenizer_json,
-                    "carry this Hugging Face tokenizer.json (or .json.zst) instead of a synthetic vocabulary");
-    cmd->add_option("--tokenizer-config", a->synth.tokenizer_config,
-                    "its tokenizer_config.json (default: the one next to it)");
-    return {cmd, [a] { return make_model(*a); }};
+        "carry this Hugging Face tokenizer.json (or .json.zst) instead of a synthetic vocabulary");
+    cmd->add_option(
+        "--tokenizer-config", a->synth.tokenizer_config, "its tokenizer_config.json (default: the one next to it)");
+    return { cmd, [a] { return make_model(*a); } };
 }

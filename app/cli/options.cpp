@@ -15,7 +15,8 @@ moe::LoadRequest RunArgs::request() const {
     moe::LoadRequest r;
     r.path = model;
     r.backend = backend == "cpu" ? moe::BackendKind::cpu
-                                 : backend == "cuda" ? moe::BackendKind::cuda : moe::BackendKind::automatic;
+        : backend == "cuda"      ? moe::BackendKind::cuda
+                                 : moe::BackendKind::automatic;
     r.options.n_ctx = ctx;
     r.options.n_threads = threads;
     r.options.top_k = top_k;
@@ -63,8 +64,8 @@ CLI::Validator unsigned_number() {
     return CLI::Validator(
         [](std::string& s) -> std::string {
             // strtoull would take "-5" and wrap it to 18446744073709551611
-            const bool digits = !s.empty() && s.size() <= 20 &&
-                                std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+            const bool digits = !s.empty() && s.size() <= 20
+                && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
             if (!digits || (s.size() == 20 && s > "18446744073709551615")) {
                 return fmt::format("'{}' is not a whole number from 0 to 18446744073709551615", s);
             }
@@ -75,11 +76,14 @@ CLI::Validator unsigned_number() {
 
 void add_run_options(CLI::App* cmd, RunArgs& a) {
     cmd->add_option("model", a.model, "GGUF model file")->required();
-    cmd->add_option("--backend", a.backend, "cpu, cuda or auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}));
-    cmd->add_option("-t,--threads", a.threads, "CPU threads (default: all; at most 1024)")->check(whole_number(0, 1024));
-    cmd->add_option("-c,--ctx", a.ctx, "context length (default: the model's, at most 4096; never more than the model's)")
+    cmd->add_option("--backend", a.backend, "cpu, cuda or auto")->check(CLI::IsMember({ "cpu", "cuda", "auto" }));
+    cmd->add_option("-t,--threads", a.threads, "CPU threads (default: all; at most 1024)")
+        ->check(whole_number(0, 1024));
+    cmd->add_option(
+           "-c,--ctx", a.ctx, "context length (default: the model's, at most 4096; never more than the model's)")
         ->check(whole_number(0, 1 << 30));
-    cmd->add_option("--top-k", a.top_k, "experts used per token (default: the model's own)")->check(whole_number(1, 65536));
+    cmd->add_option("--top-k", a.top_k, "experts used per token (default: the model's own)")
+        ->check(whole_number(1, 65536));
     cmd->add_option("--batch", a.batch, "tokens per forward pass in prefill (at most the context)")
         ->check(whole_number(1, INT32_MAX));
     cmd->add_flag("--json", a.json, "print one JSON object");
@@ -119,7 +123,7 @@ void add_text_options(CLI::App* cmd, TextInput& in, const char* what) {
     f->excludes(t);
     cmd->add_flag("--lossy", in.lossy, "replace invalid UTF-8 with U+FFFD instead of refusing the text");
     cmd->add_flag("--parse-special", in.parse_special,
-                  "treat special-token strings in the text (<|im_end|>...) as control tokens");
+        "treat special-token strings in the text (<|im_end|>...) as control tokens");
 }
 
 void add_sampler_options(CLI::App* cmd, moe::SamplerOptions& so) {
@@ -151,12 +155,12 @@ bool record_run(const RecordOptions& o, const moe::RunRecord& rec) {
         return false;
     }
     spdlog::warn("it is kept in {}; `moe-cli runs import {} [--db PATH]` adds it to a store later", out.kept_path,
-                 out.kept_path);
+        out.kept_path);
     return true;
 }
 
 namespace {
-std::atomic<moe::Runner*> g_running{nullptr};
+std::atomic<moe::Runner*> g_running { nullptr };
 extern "C" void on_sigint(int) {
     if (moe::Runner* r = g_running.exchange(nullptr)) {
         r->cancel();
@@ -172,4 +176,6 @@ SigintCancels::SigintCancels(moe::Runner& r) {
     std::signal(SIGINT, on_sigint);
 }
 
-SigintCancels::~SigintCancels() { g_running.store(nullptr); }
+SigintCancels::~SigintCancels() {
+    g_running.store(nullptr);
+}

@@ -36,11 +36,11 @@ std::unique_ptr<moe::Runner> load_runner(const RunArgs& a, const std::string& ch
 // Where a command's text comes from: -p TEXT, --text-file F, or --tokens IDS.
 struct TextInput {
     std::string text, file, tokens;
-    bool lossy = false;          // replace invalid UTF-8 with U+FFFD instead of refusing it
-    bool parse_special = false;  // let special-token strings in the text be control tokens
+    bool lossy = false; // replace invalid UTF-8 with U+FFFD instead of refusing it
+    bool parse_special = false; // let special-token strings in the text be control tokens
     bool given() const { return !text.empty() || !file.empty() || !tokens.empty(); }
     bool as_ids() const { return !tokens.empty(); }
-    std::string read_text() const;  // the text, read and checked as UTF-8
+    std::string read_text() const; // the text, read and checked as UTF-8
     moe::Prompt prompt() const;
 };
 void add_text_options(CLI::App* cmd, TextInput& in, const char* what);
@@ -49,7 +49,7 @@ void add_sampler_options(CLI::App* cmd, moe::SamplerOptions& so);
 
 // --db PATH and --no-record.
 struct RecordOptions {
-    std::string db;  // empty: the default store
+    std::string db; // empty: the default store
     bool no_record = false;
 };
 void add_record_options(CLI::App* cmd, RecordOptions& o);

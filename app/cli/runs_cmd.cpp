@@ -27,7 +27,8 @@ CLI::App* add_runs_command(CLI::App& app, RunsArgs& a) {
     a.list = a.runs->add_subcommand("list", "list recorded runs");
     a.list->add_option("--model", a.model, "only runs of models whose name or file contains this");
     a.list->add_option("--since", a.since, "only runs made on or after this UTC date (YYYY-MM-DD[THH:MM[:SS]])");
-    a.list->add_option("--kind", a.kind, "only runs of this kind")->check(CLI::IsMember({"generate", "chat", "score", "bench"}));
+    a.list->add_option("--kind", a.kind, "only runs of this kind")
+        ->check(CLI::IsMember({ "generate", "chat", "score", "bench" }));
     a.list->add_flag("--json", a.json, "print JSON");
     a.show = a.runs->add_subcommand("show", "everything recorded about a run");
     a.show->add_option("id", a.ids, "run id")->required()->expected(1);
@@ -36,18 +37,19 @@ CLI::App* add_runs_command(CLI::App& app, RunsArgs& a) {
     a.del->add_option("ids", a.ids, "run ids")->required();
     a.exp = a.runs->add_subcommand("export", "write runs as CSV or JSON");
     a.exp->add_option("ids", a.ids, "run ids")->required();
-    a.exp->add_option("--format", a.format, "csv or json")->check(CLI::IsMember({"csv", "json"}));
+    a.exp->add_option("--format", a.format, "csv or json")->check(CLI::IsMember({ "csv", "json" }));
     a.exp->add_option("--table", a.table, "CSV table: runs, tokens, layers or routing")
-        ->check(CLI::IsMember({"runs", "tokens", "layers", "routing"}));
+        ->check(CLI::IsMember({ "runs", "tokens", "layers", "routing" }));
     a.exp->add_flag("--no-routing", a.no_routing, "JSON without the routing trace");
     a.exp->add_option("-o,--output", a.output, "output file (default: standard output)");
     a.cmp = a.runs->add_subcommand("compare", "runs side by side, differences marked, routing agreement");
     a.cmp->add_option("ids", a.ids, "two or more run ids")->required()->expected(2, 1000);
     a.cmp->add_flag("--json", a.json, "print JSON");
-    a.imp = a.runs->add_subcommand("import", "add runs from JSON files (export --format json, or runs kept when saving failed)");
+    a.imp = a.runs->add_subcommand(
+        "import", "add runs from JSON files (export --format json, or runs kept when saving failed)");
     a.imp->add_option("files", a.files, "JSON files")->required()->check(CLI::ExistingFile);
     a.check = a.runs->add_subcommand("check", "check the run store file for damage");
-    for (CLI::App* sub : {a.list, a.show, a.del, a.exp, a.cmp, a.imp, a.check}) {
+    for (CLI::App* sub : { a.list, a.show, a.del, a.exp, a.cmp, a.imp, a.check }) {
         sub->add_option("--db", a.db, "run store (default: $XDG_DATA_HOME/moe-workbench/runs.sqlite)");
         sub->add_option("--busy-timeout", a.busy_timeout_ms, "ms to wait for another process writing to the store")
             ->check(CLI::NonNegativeNumber);
@@ -57,7 +59,9 @@ CLI::App* add_runs_command(CLI::App& app, RunsArgs& a) {
 
 namespace runs {
 
-std::string store_path(const RunsArgs& a) { return a.db.empty() ? moe::RunStore::default_path() : a.db; }
+std::string store_path(const RunsArgs& a) {
+    return a.db.empty() ? moe::RunStore::default_path() : a.db;
+}
 
 moe::RunStore open_store(const RunsArgs& a, bool write) {
     moe::RunStoreOptions o;
@@ -66,30 +70,35 @@ moe::RunStore open_store(const RunsArgs& a, bool write) {
     return moe::RunStore(store_path(a), o);
 }
 
-std::string fixed(double v, int digits) { return fmt::format("{:.{}f}", v, digits); }
+std::string fixed(double v, int digits) {
+    return fmt::format("{:.{}f}", v, digits);
+}
 
 std::string clip(const std::string& s, size_t n) {
     if (s.size() <= n) return s;
     size_t cut = n > 3 ? n - 3 : 0;
-    while (cut > 0 && (uint8_t(s[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+    while (cut > 0 && (uint8_t(s[cut]) & 0xC0) == 0x80)
+        --cut; // keep UTF-8 whole
     return s.substr(0, cut) + "...";
 }
 
 // Display width of UTF-8 text (code points; good enough for names and numbers).
 size_t width(const std::string& s) {
     size_t n = 0;
-    for (char c : s) n += (uint8_t(c) & 0xC0) != 0x80;
+    for (char c : s)
+        n += (uint8_t(c) & 0xC0) != 0x80;
     return n;
 }
 
-std::string pad(const std::string& s, size_t w) { return s + std::string(w > width(s) ? w - width(s) : 0, ' '); }
+std::string pad(const std::string& s, size_t w) {
+    return s + std::string(w > width(s) ? w - width(s) : 0, ' ');
+}
 
 } // namespace runs
 
 namespace {
 
 using namespace runs;
-
 
 // ---- list --------------------------------------------------------------------
 
@@ -115,20 +124,12 @@ int cmd_list(const RunsArgs& a) {
     if (a.json) {
         json out = json::array();
         for (const moe::RunSummary& r : runs) {
-            out.push_back({{"id", r.id},
-                           {"kind", moe::run_kind_name(r.kind)},
-                           {"created_at", r.created_at},
-                           {"status", moe::run_status_name(r.status)},
-                           {"model_name", r.model_name},
-                           {"model_file", r.model_file},
-                           {"model_hash", r.model_hash},
-                           {"quant_mix", r.quant_mix},
-                           {"backend", r.backend},
-                           {"prompt", r.prompt_preview},
-                           {"n_prompt", r.n_prompt},
-                           {"n_output", r.n_output},
-                           {"ttft_ms", r.ttft_ms},
-                           {"decode_tokens_per_s", r.decode_tokens_per_s}});
+            out.push_back({ { "id", r.id }, { "kind", moe::run_kind_name(r.kind) }, { "created_at", r.created_at },
+                { "status", moe::run_status_name(r.status) }, { "model_name", r.model_name },
+                { "model_file", r.model_file }, { "model_hash", r.model_hash }, { "quant_mix", r.quant_mix },
+                { "backend", r.backend }, { "prompt", r.prompt_preview }, { "n_prompt", r.n_prompt },
+                { "n_output", r.n_output }, { "ttft_ms", r.ttft_ms },
+                { "decode_tokens_per_s", r.decode_tokens_per_s } });
         }
         std::cout << out.dump(2) << "\n";
         return 0;
@@ -138,13 +139,13 @@ int cmd_list(const RunsArgs& a) {
         return 0;
     }
     fmt::print("{:>5}  {:<20}  {:<8}  {:<28}  {:<8}  {:>6}  {:>6}  {:>8}  {:>7}  {}\n", "id", "created (UTC)", "kind",
-               "model", "backend", "prompt", "output", "ttft ms", "tok/s", "prompt text");
+        "model", "backend", "prompt", "output", "ttft ms", "tok/s", "prompt text");
     for (const moe::RunSummary& r : runs) {
         std::string kind = moe::run_kind_name(r.kind);
-        if (r.status != moe::RunStatus::complete) kind += "!";  // cancelled or failed
+        if (r.status != moe::RunStatus::complete) kind += "!"; // cancelled or failed
         fmt::print("{:>5}  {:<20}  {:<8}  {}  {:<8}  {:>6}  {:>6}  {:>8}  {:>7}  {}\n", r.id, r.created_at, kind,
-                   pad(clip(r.model_name.empty() ? r.model_file : r.model_name, 28), 28), clip(r.backend, 8),
-                   r.n_prompt, r.n_output, fixed(r.ttft_ms), fixed(r.decode_tokens_per_s), clip(r.prompt_preview, 40));
+            pad(clip(r.model_name.empty() ? r.model_file : r.model_name, 28), 28), clip(r.backend, 8), r.n_prompt,
+            r.n_output, fixed(r.ttft_ms), fixed(r.decode_tokens_per_s), clip(r.prompt_preview, 40));
     }
     return 0;
 }
@@ -153,7 +154,8 @@ int cmd_list(const RunsArgs& a) {
 
 std::string ids_text(const std::vector<int32_t>& ids, size_t max) {
     std::string s;
-    for (size_t i = 0; i < ids.size() && i < max; ++i) s += (i ? "," : "") + std::to_string(ids[i]);
+    for (size_t i = 0; i < ids.size() && i < max; ++i)
+        s += (i ? "," : "") + std::to_string(ids[i]);
     if (ids.size() > max) s += fmt::format(",... ({} tokens)", ids.size());
     return s;
 }
@@ -167,42 +169,45 @@ int cmd_show(const RunsArgs& a) {
     }
     const moe::RunSettings& s = r.settings;
     fmt::print("run           {} ({}, {}{})\n", r.id, moe::run_kind_name(r.kind), moe::run_status_name(r.status),
-               r.stop_reason.empty() ? "" : ", stop: " + r.stop_reason);
+        r.stop_reason.empty() ? "" : ", stop: " + r.stop_reason);
     fmt::print("created       {}\n", r.created_at);
-    fmt::print("model         {} ({}, {}, hash {})\n", r.model.name, r.model.file_name, moe::format_bytes(double(r.model.file_size)),
-               r.model.content_hash);
+    fmt::print("model         {} ({}, {}, hash {})\n", r.model.name, r.model.file_name,
+        moe::format_bytes(double(r.model.file_size)), r.model.content_hash);
     fmt::print("              {}, {} layers, {} experts, top-{}; {}\n", r.model.arch, r.model.n_layers,
-               r.model.n_experts, r.model.n_experts_used, r.model.quant_mix);
+        r.model.n_experts, r.model.n_experts_used, r.model.quant_mix);
     fmt::print("parameters    {} total, {} active\n", r.model.total_params, r.model.active_params);
     fmt::print("hardware      {} ({} threads, {} RAM)\n", r.hardware.cpu_model, r.hardware.cpu_threads,
-               moe::format_bytes(double(r.hardware.ram_bytes)));
+        moe::format_bytes(double(r.hardware.ram_bytes)));
     if (!r.hardware.gpu_name.empty()) {
         fmt::print("gpu           {} ({}, driver {}, CUDA {})\n", r.hardware.gpu_name,
-                   moe::format_bytes(double(r.hardware.gpu_memory_bytes)), r.hardware.gpu_driver, r.hardware.cuda_version);
+            moe::format_bytes(double(r.hardware.gpu_memory_bytes)), r.hardware.gpu_driver, r.hardware.cuda_version);
     }
     fmt::print("build         {} ({})\n", r.build.version, r.build.git_revision);
     fmt::print("backend       {}, {} threads, batch {}, context {}\n", r.backend, s.n_threads, s.n_batch, s.n_ctx);
     fmt::print("experts       {} per token{}\n", s.experts_used,
-               s.top_k_override ? fmt::format(" (--top-k {})", s.top_k_override) : std::string(" (the model's)"));
-    fmt::print("sampling      temperature {:g}, top-k {}, top-p {:g}, min-p {:g}, repeat penalty {:g} over {}, seed {}\n",
-               s.temperature, s.top_k, s.top_p, s.min_p, s.repeat_penalty, s.repeat_last_n, s.seed);
+        s.top_k_override ? fmt::format(" (--top-k {})", s.top_k_override) : std::string(" (the model's)"));
+    fmt::print(
+        "sampling      temperature {:g}, top-k {}, top-p {:g}, min-p {:g}, repeat penalty {:g} over {}, seed {}\n",
+        s.temperature, s.top_k, s.top_p, s.min_p, s.repeat_penalty, s.repeat_last_n, s.seed);
     fmt::print("prompt        {}\n", r.prompt_text.empty() ? ids_text(r.prompt_ids, 32) : clip(r.prompt_text, 200));
     fmt::print("output        {}\n", r.output_text.empty() ? ids_text(r.output_ids, 32) : clip(r.output_text, 200));
     fmt::print("timings       ttft {:.1f} ms, prefill {:.1f} ms ({:.1f} tok/s), decode {:.1f} tok/s, p50 {:.2f} ms, "
                "p99 {:.2f} ms\n",
-               r.ttft_ms, r.prefill_ms, r.prefill_tokens_per_s, r.decode_tokens_per_s, r.p50_ms, r.p99_ms);
+        r.ttft_ms, r.prefill_ms, r.prefill_tokens_per_s, r.decode_tokens_per_s, r.p50_ms, r.p99_ms);
     const auto figures = moe::figure_rows(r.figures);
     if (!figures.empty()) fmt::print("figures\n");
-    for (const auto& [label, value] : figures) fmt::print("  {:<30} {}\n", label, value);
+    for (const auto& [label, value] : figures)
+        fmt::print("  {:<30} {}\n", label, value);
     if (!r.notes.empty()) fmt::print("notes         {}\n", r.notes);
-    fmt::print("routing       {} tokens x {} MoE layers x top-{}\n", r.routing.size(), r.routing.n_layers(), r.routing.k());
+    fmt::print(
+        "routing       {} tokens x {} MoE layers x top-{}\n", r.routing.size(), r.routing.n_layers(), r.routing.k());
     const std::vector<moe::StoredLayerBalance> bal = store.layer_balances(r.id);
     if (!bal.empty()) {
         fmt::print("layer  imbalance  efficiency     cv  entropy  coverage  stability\n");
         for (const moe::StoredLayerBalance& b : bal) {
             fmt::print("{:>5}  {:>9.2f}  {:>10.2f}  {:>5.2f}  {:>7.2f}  {:>8.2f}  {:>9.2f}\n", b.layer,
-                       b.balance.imbalance, b.balance.efficiency, b.balance.cv, b.balance.entropy, b.balance.coverage,
-                       b.balance.stability);
+                b.balance.imbalance, b.balance.efficiency, b.balance.cv, b.balance.entropy, b.balance.coverage,
+                b.balance.stability);
         }
     }
     return 0;
@@ -215,7 +220,8 @@ int cmd_delete(const RunsArgs& a) {
     // Every id is checked before anything is deleted: a typo among them
     // must not leave the store half changed.
     std::vector<int64_t> present;
-    for (const moe::RunSummary& s : store.list()) present.push_back(s.id);
+    for (const moe::RunSummary& s : store.list())
+        present.push_back(s.id);
     std::vector<std::string> missing;
     for (int64_t id : a.ids) {
         if (std::find(present.begin(), present.end(), id) == present.end()) missing.push_back(std::to_string(id));
@@ -235,7 +241,8 @@ int cmd_delete(const RunsArgs& a) {
 int cmd_export(const RunsArgs& a) {
     moe::RunStore store = open_store(a, false);
     std::vector<moe::RunRecord> runs;
-    for (int64_t id : a.ids) runs.push_back(store.load(id));
+    for (int64_t id : a.ids)
+        runs.push_back(store.load(id));
     std::ofstream file;
     std::ostream* out = &std::cout;
     if (!a.output.empty()) {
@@ -251,11 +258,11 @@ int cmd_export(const RunsArgs& a) {
         *out << moe::runs_to_json(runs, !a.no_routing).dump() << "\n";
     }
     out->flush();
-    if (!*out) throw moe::Error(fmt::format("writing {} failed (disk full?)", a.output.empty() ? "the export" : a.output));
+    if (!*out)
+        throw moe::Error(fmt::format("writing {} failed (disk full?)", a.output.empty() ? "the export" : a.output));
     if (!a.output.empty()) spdlog::info("wrote {} run{} to {}", runs.size(), runs.size() == 1 ? "" : "s", a.output);
     return 0;
 }
-
 
 int cmd_import(const RunsArgs& a) {
     std::vector<moe::RunRecord> runs;
@@ -274,7 +281,8 @@ int cmd_import(const RunsArgs& a) {
         }
     }
     if (runs.empty()) {
-        fmt::print("{} {} no runs; nothing imported\n", fmt::join(a.files, ", "), a.files.size() == 1 ? "holds" : "hold");
+        fmt::print(
+            "{} {} no runs; nothing imported\n", fmt::join(a.files, ", "), a.files.size() == 1 ? "holds" : "hold");
         return 0;
     }
     moe::RunStore store = open_store(a, true);
@@ -315,7 +323,8 @@ int cmd_check(const RunsArgs& a) {
         fmt::print("{}: ok (schema {}, {} runs)\n", store.path(), store.schema_version(), store.list().size());
         return 0;
     }
-    for (const std::string& p : problems) fmt::print("{}: {}\n", store.path(), p);
+    for (const std::string& p : problems)
+        fmt::print("{}: {}\n", store.path(), p);
     return 1;
 }
 
@@ -335,5 +344,5 @@ int run_runs_command(const RunsArgs& a) {
 Command runs_command(CLI::App& app) {
     auto a = std::make_shared<RunsArgs>();
     add_runs_command(app, *a);
-    return {a->runs, [a] { return run_runs_command(*a); }};
+    return { a->runs, [a] { return run_runs_command(*a); } };
 }

@@ -54,8 +54,8 @@ namespace runs {
 std::string store_path(const RunsArgs& a);
 moe::RunStore open_store(const RunsArgs& a, bool write);
 std::string fixed(double v, int digits = 1);
-std::string clip(const std::string& s, size_t n);      // at most n bytes, UTF-8 kept whole, "..." when cut
-size_t width(const std::string& s);                    // display width of UTF-8 text (code points)
+std::string clip(const std::string& s, size_t n); // at most n bytes, UTF-8 kept whole, "..." when cut
+size_t width(const std::string& s); // display width of UTF-8 text (code points)
 std::string pad(const std::string& s, size_t w);
-int compare(const RunsArgs& a);                        // `runs compare`
+int compare(const RunsArgs& a); // `runs compare`
 } // namespace runs

@@ -24,20 +24,15 @@ int score(const ScoreArgs& a) {
     const moe::RunRecord& r = out.record;
     const moe::RunFigures& f = r.figures;
     if (a.run.json) {
-        const nlohmann::ordered_json j = {{"model", a.run.model},
-                                          {"backend", r.backend},
-                                          {"n_tokens", r.prompt_ids.size()},
-                                          {"tokens", r.prompt_ids},
-                                          {"nll", f.nll},
-                                          {"mean_nll", f.mean_nll.value_or(0.0)},
-                                          {"perplexity", f.perplexity.value_or(0.0)},
-                                          {"top_k", r.settings.experts_used},
-                                          {"routing", routing_json(r.routing)}};
+        const nlohmann::ordered_json j = { { "model", a.run.model }, { "backend", r.backend },
+            { "n_tokens", r.prompt_ids.size() }, { "tokens", r.prompt_ids }, { "nll", f.nll },
+            { "mean_nll", f.mean_nll.value_or(0.0) }, { "perplexity", f.perplexity.value_or(0.0) },
+            { "top_k", r.settings.experts_used }, { "routing", routing_json(r.routing) } };
         std::cout << j.dump() << "\n";
     } else {
         fmt::print("tokens      {}\nmean nll    {:.6f}\nperplexity  {:.4f}\ntime        {:.1f} ms ({:.1f} tok/s)\n",
-                   r.prompt_ids.size(), f.mean_nll.value_or(0.0), f.perplexity.value_or(0.0), r.prefill_ms,
-                   r.prefill_tokens_per_s);
+            r.prompt_ids.size(), f.mean_nll.value_or(0.0), f.perplexity.value_or(0.0), r.prefill_ms,
+            r.prefill_tokens_per_s);
     }
     return record_run(a.record, r) ? 0 : 1;
 }
@@ -50,5 +45,5 @@ Command score_command(CLI::App& app) {
     add_run_options(cmd, a->run);
     add_text_options(cmd, a->input, "the text");
     add_record_options(cmd, a->record);
-    return {cmd, [a] { return score(*a); }};
+    return { cmd, [a] { return score(*a); } };
 }

@@ -46,8 +46,8 @@ json op_check(const std::string& family, const SelftestArgs& a) {
     bool ok = true;
     for (const moe::OpCheck& c : moe::run_op_checks(*dev, family, a.seed)) {
         ok = ok && c.ok;
-        ops.push_back({{"op", c.op}, {"error", std::isfinite(c.max_err) ? json(c.max_err) : json("inf")}, {"tol", c.tol},
-                       {"ok", c.ok}, {"note", c.ok ? "" : c.note}});
+        ops.push_back({ { "op", c.op }, { "error", std::isfinite(c.max_err) ? json(c.max_err) : json("inf") },
+            { "tol", c.tol }, { "ok", c.ok }, { "note", c.ok ? "" : c.note } });
     }
     j["ok"] = ok && !ops.empty();
     j["ops"] = ops;
@@ -60,9 +60,10 @@ json time_check(const std::string& family, const SelftestArgs& a) {
     if (!dev) throw moe::Error(why);
     json rows = json::array();
     for (const moe::OpTiming& t : moe::run_op_timings(*dev, family, a.reps, a.seed)) {
-        rows.push_back({{"op", t.op}, {"ms", t.ms}, {"gb_per_s", t.bytes > 0 && t.ms > 0 ? t.bytes / t.ms / 1e6 : 0.0}});
+        rows.push_back(
+            { { "op", t.op }, { "ms", t.ms }, { "gb_per_s", t.bytes > 0 && t.ms > 0 ? t.bytes / t.ms / 1e6 : 0.0 } });
     }
-    return {{"ok", !rows.empty()}, {"timings", rows}};
+    return { { "ok", !rows.empty() }, { "timings", rows } };
 }
 
 json model_check(const std::string& arch, const std::string& type, const SelftestArgs& a) {
@@ -72,21 +73,16 @@ json model_check(const std::string& arch, const std::string& type, const Selftes
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
     if (!r.error.empty()) throw moe::Error(r.error);
-    return {{"ok", r.ok},
-            {"nll_cpu", r.nll_ref},
-            {"nll_test", r.nll_test},
-            {"routing_frames", r.routing_frames},
-            {"routing_mismatch", r.routing_mismatch},
-            {"routing_near_ties", r.routing_near_ties},
-            {"greedy_steps", r.greedy_steps},
-            {"greedy_match", r.greedy_match},
-            {"greedy_near_tie", r.greedy_near_tie}};
+    return { { "ok", r.ok }, { "nll_cpu", r.nll_ref }, { "nll_test", r.nll_test },
+        { "routing_frames", r.routing_frames }, { "routing_mismatch", r.routing_mismatch },
+        { "routing_near_ties", r.routing_near_ties }, { "greedy_steps", r.greedy_steps },
+        { "greedy_match", r.greedy_match }, { "greedy_near_tie", r.greedy_near_tie } };
 }
 
 // The check's JSON line from a child, or a failed one saying how the child ended.
 json child_check(const std::string& id, const SelftestArgs& a) {
-    std::vector<std::string> args = {"selftest", "--check", id, "--backend", a.backend, "--seed", std::to_string(a.seed),
-                                     "--greedy-steps", std::to_string(a.greedy_steps), "--reps", std::to_string(a.reps)};
+    std::vector<std::string> args = { "selftest", "--check", id, "--backend", a.backend, "--seed",
+        std::to_string(a.seed), "--greedy-steps", std::to_string(a.greedy_steps), "--reps", std::to_string(a.reps) };
     const auto t0 = std::chrono::steady_clock::now();
     const ChildResult r = run_child(args, a.timeout_s);
     // the JSON line is the last line of stdout
@@ -94,7 +90,8 @@ json child_check(const std::string& id, const SelftestArgs& a) {
     size_t end = r.out.find_last_not_of('\n');
     if (end != std::string::npos) {
         const size_t begin = r.out.rfind('\n', end);
-        last = r.out.substr(begin == std::string::npos ? 0 : begin + 1, end - (begin == std::string::npos ? 0 : begin + 1) + 1);
+        last = r.out.substr(
+            begin == std::string::npos ? 0 : begin + 1, end - (begin == std::string::npos ? 0 : begin + 1) + 1);
     }
     json j = json::parse(last, nullptr, false);
     if (!j.is_discarded() && j.is_object() && !r.timed_out) return j;
@@ -108,35 +105,42 @@ json child_check(const std::string& id, const SelftestArgs& a) {
     }
     std::string tail = r.err.size() > 400 ? r.err.substr(r.err.size() - 400) : r.err;
     std::replace(tail.begin(), tail.end(), '\n', ' ');
-    return {{"check", id}, {"backend", a.backend}, {"ok", false}, {"seconds", seconds_since(t0)},
-            {"error", tail.empty() ? how : how + ": " + tail}};
+    return { { "check", id }, { "backend", a.backend }, { "ok", false }, { "seconds", seconds_since(t0) },
+        { "error", tail.empty() ? how : how + ": " + tail } };
 }
 
 } // namespace
 
-std::vector<std::string> all_archs() { return {"qwen3moe", "qwen2moe", "llama", "olmoe", "qwen3"}; }
-std::vector<std::string> all_types() { return {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K"}; }
+std::vector<std::string> all_archs() {
+    return { "qwen3moe", "qwen2moe", "llama", "olmoe", "qwen3" };
+}
+std::vector<std::string> all_types() {
+    return { "F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K" };
+}
 
 bool backend_available(const std::string& backend, std::string* why) {
     if (backend == "cpu") return true;
     return moe::cuda_device_info(why).has_value();
 }
 
-std::vector<std::string> check_ids(const std::vector<std::string>& archs, const std::vector<std::string>& types,
-                                   bool ops, bool timings) {
+std::vector<std::string> check_ids(
+    const std::vector<std::string>& archs, const std::vector<std::string>& types, bool ops, bool timings) {
     std::vector<std::string> ids;
     if (ops)
-        for (const auto& f : moe::op_families()) ids.push_back("op:" + f);
+        for (const auto& f : moe::op_families())
+            ids.push_back("op:" + f);
     for (const auto& arch : archs.empty() ? all_archs() : archs)
-        for (const auto& type : types.empty() ? all_types() : types) ids.push_back(fmt::format("model:{}:{}", arch, type));
+        for (const auto& type : types.empty() ? all_types() : types)
+            ids.push_back(fmt::format("model:{}:{}", arch, type));
     if (timings)
-        for (const auto& f : moe::timing_families()) ids.push_back("time:" + f);
+        for (const auto& f : moe::timing_families())
+            ids.push_back("time:" + f);
     return ids;
 }
 
 std::string run_check(const std::string& id, const SelftestArgs& a) {
     const auto t0 = std::chrono::steady_clock::now();
-    json j = {{"check", id}, {"backend", a.backend}};
+    json j = { { "check", id }, { "backend", a.backend } };
     try {
         json body;
         if (id.rfind("op:", 0) == 0) {
@@ -149,7 +153,8 @@ std::string run_check(const std::string& id, const SelftestArgs& a) {
         } else {
             throw moe::Error(fmt::format("unknown check '{}' (see selftest --list)", id));
         }
-        for (auto& [k, v] : body.items()) j[k] = v;
+        for (auto& [k, v] : body.items())
+            j[k] = v;
         j["error"] = "";
     } catch (const std::exception& e) {
         j["ok"] = false;
@@ -162,9 +167,10 @@ std::string run_check(const std::string& id, const SelftestArgs& a) {
 } // namespace selftest
 
 CLI::App* add_selftest_command(CLI::App& app, SelftestArgs& a) {
-    a.cmd = app.add_subcommand("selftest", "GPU-vs-CPU parity: per-op checks and tiny models of every architecture and type");
+    a.cmd = app.add_subcommand(
+        "selftest", "GPU-vs-CPU parity: per-op checks and tiny models of every architecture and type");
     a.cmd->add_option("--backend", a.backend, "backend checked against the CPU reference")
-        ->check(CLI::IsMember({"cuda", "cpu"}));
+        ->check(CLI::IsMember({ "cuda", "cpu" }));
     a.cmd->add_option("--arch", a.archs, "only these architectures");
     a.cmd->add_option("--type", a.types, "only these tensor types");
     a.cmd->add_option("--greedy-steps", a.greedy_steps, "greedy tokens compared on F32 models");
@@ -181,7 +187,8 @@ CLI::App* add_selftest_command(CLI::App& app, SelftestArgs& a) {
 
 int run_selftest_command(const SelftestArgs& a) {
     if (a.list) {
-        for (const auto& id : selftest::check_ids(a.archs, a.types, !a.skip_ops, true)) fmt::print("{}\n", id);
+        for (const auto& id : selftest::check_ids(a.archs, a.types, !a.skip_ops, true))
+            fmt::print("{}\n", id);
         return 0;
     }
     std::string why;
@@ -196,13 +203,15 @@ int run_selftest_command(const SelftestArgs& a) {
         return j.value("ok", false) ? 0 : 1;
     }
 
-    json head = {{"backend", a.backend}};
+    json head = { { "backend", a.backend } };
     if (a.backend == "cuda") {
         if (auto g = moe::cuda_device_info()) {
-            head["gpu"] = {{"name", g->name}, {"sm_count", g->sm_count}, {"cc", fmt::format("{}.{}", g->cc_major, g->cc_minor)},
-                           {"driver", g->driver_name}, {"cuda_runtime", g->runtime_version}};
-            if (!a.json) fmt::print("GPU: {} ({} SMs, cc {}.{}, driver {})\n", g->name, g->sm_count, g->cc_major,
-                                    g->cc_minor, g->driver_name);
+            head["gpu"] = { { "name", g->name }, { "sm_count", g->sm_count },
+                { "cc", fmt::format("{}.{}", g->cc_major, g->cc_minor) }, { "driver", g->driver_name },
+                { "cuda_runtime", g->runtime_version } };
+            if (!a.json)
+                fmt::print("GPU: {} ({} SMs, cc {}.{}, driver {})\n", g->name, g->sm_count, g->cc_major, g->cc_minor,
+                    g->driver_name);
         }
     }
     // every check in its own process: a kernel fault ends only its own CUDA context, and whatever

@@ -6,5 +6,5 @@
 
 Command selftest_command(CLI::App& app) {
     auto a = std::make_shared<SelftestArgs>();
-    return {add_selftest_command(app, *a), [a] { return run_selftest_command(*a); }};
+    return { add_selftest_command(app, *a), [a] { return run_selftest_command(*a); } };
 }

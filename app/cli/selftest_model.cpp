@@ -39,9 +39,11 @@ std::unique_ptr<moe::Backend> make(const std::string& backend, std::shared_ptr<m
 // -log softmax(logits)[target]
 double nll_of(const float* logits, int n_vocab, int target) {
     double mx = -INFINITY;
-    for (int i = 0; i < n_vocab; ++i) mx = std::max(mx, double(logits[i]));
+    for (int i = 0; i < n_vocab; ++i)
+        mx = std::max(mx, double(logits[i]));
     double s = 0.0;
-    for (int i = 0; i < n_vocab; ++i) s += std::exp(double(logits[i]) - mx);
+    for (int i = 0; i < n_vocab; ++i)
+        s += std::exp(double(logits[i]) - mx);
     return -(double(logits[target]) - mx - std::log(s));
 }
 
@@ -61,12 +63,12 @@ int argmax(const float* v, int n, float* gap) {
 
 } // namespace
 
-std::vector<int32_t> greedy_tokens(moe::Backend& b, int n_vocab, const std::vector<int32_t>& prompt, int steps,
-                                   std::vector<float>* gaps) {
+std::vector<int32_t> greedy_tokens(
+    moe::Backend& b, int n_vocab, const std::vector<int32_t>& prompt, int steps, std::vector<float>* gaps) {
     std::vector<int32_t> out;
     const int n = int(prompt.size());
     b.forward(prompt.data(), n, 0, false);
-    int row = n - 1;  // without all_logits only the last token's row is valid
+    int row = n - 1; // without all_logits only the last token's row is valid
     for (int s = 0; s < steps; ++s) {
         float gap = 0.0f;
         const int32_t tok = argmax(b.logits(row), n_vocab, &gap);
@@ -80,14 +82,14 @@ std::vector<int32_t> greedy_tokens(moe::Backend& b, int n_vocab, const std::vect
 }
 
 ParityResult check_model(const std::string& backend, const std::string& arch, const std::string& type,
-                         const std::string& dir, int greedy_steps, uint64_t seed) {
+    const std::string& dir, int greedy_steps, uint64_t seed) {
     ParityResult r;
     r.arch = arch;
     r.type = type;
     try {
         moe::SynthOptions so;
         so.arch = arch;
-        so.preset = "small";  // rows of 256: every block format holds every tensor
+        so.preset = "small"; // rows of 256: every block format holds every tensor
         so.seed = seed;
         if (!moe::type_from_name(type.c_str(), &so.quant)) throw moe::Error(fmt::format("unknown type {}", type));
         const std::string path = fmt::format("{}/{}-{}.gguf", dir, arch, type);
@@ -99,9 +101,10 @@ ParityResult check_model(const std::string& backend, const std::string& arch, co
         auto test = make(backend, model, n_ctx, batch);
 
         // a 48-token sequence: the first 32 as one prefill batch, the rest one by one (decode path)
-        std::mt19937_64 rng(seed * 7919 + std::hash<std::string>{}(arch + type));
+        std::mt19937_64 rng(seed * 7919 + std::hash<std::string> {}(arch + type));
         std::vector<int32_t> toks(48);
-        for (auto& t : toks) t = int32_t(rng() % uint64_t(V));
+        for (auto& t : toks)
+            t = int32_t(rng() % uint64_t(V));
         const int n_pre = 32;
         double nll_a = 0, nll_b = 0;
         int n_nll = 0;
@@ -117,7 +120,8 @@ ParityResult check_model(const std::string& backend, const std::string& arch, co
                 std::sort(sa.begin(), sa.end());
                 std::sort(sb.begin(), sb.end());
                 if (sa == sb) continue;
-                // near-tie: the weakest expert of the reference set and the expert that replaced it had gates within 1e-3
+                // near-tie: the weakest expert of the reference set and the expert that replaced it had gates within
+                // 1e-3
                 const float weakest_a = *std::min_element(wa, wa + K);
                 bool tie = true;
                 for (int j = 0; j < K; ++j) {
@@ -155,15 +159,15 @@ ParityResult check_model(const std::string& backend, const std::string& arch, co
             const auto ga = greedy_tokens(*ref, V, prompt, greedy_steps, &gaps);
             const auto gb = greedy_tokens(*test, V, prompt, greedy_steps);
             r.greedy_steps = int(ga.size());
-            while (r.greedy_match < int(std::min(ga.size(), gb.size())) &&
-                   ga[size_t(r.greedy_match)] == gb[size_t(r.greedy_match)]) {
+            while (r.greedy_match < int(std::min(ga.size(), gb.size()))
+                && ga[size_t(r.greedy_match)] == gb[size_t(r.greedy_match)]) {
                 ++r.greedy_match;
             }
             // a first difference where the reference's top two logits were within 1e-4 is a near-tie
             if (r.greedy_match < r.greedy_steps) r.greedy_near_tie = gaps[size_t(r.greedy_match)] < kLogitTie;
         }
-        r.ok = std::fabs(r.nll_ref - r.nll_test) <= kNllTol && r.routing_mismatch == 0 &&
-               (r.greedy_steps == 0 || r.greedy_match == r.greedy_steps || r.greedy_near_tie);
+        r.ok = std::fabs(r.nll_ref - r.nll_test) <= kNllTol && r.routing_mismatch == 0
+            && (r.greedy_steps == 0 || r.greedy_match == r.greedy_steps || r.greedy_near_tie);
         std::filesystem::remove(path);
     } catch (const std::exception& e) {
         r.error = e.what();

@@ -13,7 +13,9 @@ namespace selftest {
 namespace {
 // ---- the table ---------------------------------------------------------------------------
 
-std::string fmt_err(const json& e) { return e.is_number() ? fmt::format("{:.3g}", e.get<double>()) : e.dump(); }
+std::string fmt_err(const json& e) {
+    return e.is_number() ? fmt::format("{:.3g}", e.get<double>()) : e.dump();
+}
 
 } // namespace
 
@@ -35,13 +37,14 @@ void print_table(const std::vector<json>& results, const std::string& backend) {
                 const bool ok = c.value("ok", false);
                 const std::string note = c.value("note", "");
                 fmt::print("| {} | {} | {:.3g} | {}{} |\n", c.value("op", ""), fmt_err(c["error"]), c.value("tol", 0.0),
-                           ok ? "ok" : "FAIL", ok || note.empty() ? "" : " (" + note + ")");
+                    ok ? "ok" : "FAIL", ok || note.empty() ? "" : " (" + note + ")");
             }
         } else if (id.rfind("model:", 0) == 0) {
             if (!model_header) {
-                fmt::print("\n| arch | type | NLL cpu | NLL {} | abs diff | top-k sets differing (near-ties) | greedy | "
-                           "result |\n|---|---|---|---|---|---|---|---|\n",
-                           backend);
+                fmt::print(
+                    "\n| arch | type | NLL cpu | NLL {} | abs diff | top-k sets differing (near-ties) | greedy | "
+                    "result |\n|---|---|---|---|---|---|---|---|\n",
+                    backend);
                 model_header = true;
             }
             const std::string rest = id.substr(6);
@@ -53,20 +56,19 @@ void print_table(const std::vector<json>& results, const std::string& backend) {
             const int gs = r.value("greedy_steps", 0);
             const std::string greedy = gs == 0 ? "-"
                                                : fmt::format("{}/{}{}", r.value("greedy_match", 0), gs,
-                                                             r.value("greedy_near_tie", false) ? " (near-tie)" : "");
+                                                   r.value("greedy_near_tie", false) ? " (near-tie)" : "");
             const double a = r.value("nll_cpu", 0.0), b = r.value("nll_test", 0.0);
             fmt::print("| {} | {} | {:.5f} | {:.5f} | {:.2e} | {} of {} ({}) | {} | {} |\n", arch, type, a, b,
-                       std::fabs(a - b), r.value("routing_mismatch", 0), r.value("routing_frames", 0),
-                       r.value("routing_near_ties", 0), greedy, r.value("ok", false) ? "ok" : "FAIL");
+                std::fabs(a - b), r.value("routing_mismatch", 0), r.value("routing_frames", 0),
+                r.value("routing_near_ties", 0), greedy, r.value("ok", false) ? "ok" : "FAIL");
         } else {
             for (const json& t : r.value("timings", json::array())) {
                 fmt::print("| {} | {:.4f} ms | {:.1f} GB/s |\n", t.value("op", ""), t.value("ms", 0.0),
-                           t.value("gb_per_s", 0.0));
+                    t.value("gb_per_s", 0.0));
             }
             if (!error.empty()) fmt::print("| {} | error: {} | |\n", id, error);
         }
     }
 }
-
 
 } // namespace selftest

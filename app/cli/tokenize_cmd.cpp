@@ -46,11 +46,11 @@ int tokenize(const TokenizeArgs& a) {
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (a.json) {
         nlohmann::ordered_json pieces = nlohmann::ordered_json::array();
-        for (int32_t id : ids) pieces.push_back(printable_piece(tok->token_bytes(id, true)));
-        const nlohmann::ordered_json j = {{"model", a.model},       {"tokenizer", tok->info().model},
-                                          {"pre", tok->info().pre_rule}, {"bytes", text.size()},
-                                          {"n_tokens", ids.size()},   {"ids", ids},
-                                          {"pieces", pieces},         {"encode_ms", ms}};
+        for (int32_t id : ids)
+            pieces.push_back(printable_piece(tok->token_bytes(id, true)));
+        const nlohmann::ordered_json j = { { "model", a.model }, { "tokenizer", tok->info().model },
+            { "pre", tok->info().pre_rule }, { "bytes", text.size() }, { "n_tokens", ids.size() }, { "ids", ids },
+            { "pieces", pieces }, { "encode_ms", ms } };
         std::cout << j.dump() << "\n";
     } else {
         for (int32_t id : ids) {
@@ -58,7 +58,7 @@ int tokenize(const TokenizeArgs& a) {
         }
     }
     spdlog::info("{} bytes -> {} tokens in {:.1f} ms ({:.1f} MB/s, {} tokenizer, {} rule)", text.size(), ids.size(), ms,
-                 ms > 0 ? double(text.size()) / ms / 1e3 : 0.0, tok->info().model, tok->info().pre_rule);
+        ms > 0 ? double(text.size()) / ms / 1e3 : 0.0, tok->info().model, tok->info().pre_rule);
     return 0;
 }
 
@@ -74,5 +74,5 @@ Command tokenize_command(CLI::App& app) {
     cmd->add_flag("--parse-special", a->input.parse_special, "treat special-token strings as control tokens");
     cmd->add_flag("--add-special", a->add_special, "add BOS/EOS as the model's metadata asks");
     cmd->add_flag("--json", a->json, "print one JSON object");
-    return {cmd, [a] { return tokenize(*a); }};
+    return { cmd, [a] { return tokenize(*a); } };
 }

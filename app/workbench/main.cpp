@@ -19,14 +19,17 @@ int main(int argc, char** argv) {
         QApplication::installTranslator(&translator);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "Chat with a mixture-of-experts model and watch its experts."));
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Chat with a mixture-of-experts model and watch its experts."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("model"), QApplication::translate("main", "GGUF model to open"), QStringLiteral("[model]"));
+    parser.addPositionalArgument(
+        QStringLiteral("model"), QApplication::translate("main", "GGUF model to open"), QStringLiteral("[model]"));
     const QCommandLineOption db(QStringLiteral("db"),
-                                QApplication::translate("main", "run store to record into and read History from "
-                                                                "(default: the one moe-cli uses, $XDG_DATA_HOME/moe-workbench/runs.sqlite)"),
-                                QStringLiteral("path"));
+        QApplication::translate("main",
+            "run store to record into and read History from "
+            "(default: the one moe-cli uses, $XDG_DATA_HOME/moe-workbench/runs.sqlite)"),
+        QStringLiteral("path"));
     parser.addOption(db);
     parser.process(app);
 

@@ -16,39 +16,40 @@ namespace {
 // Shapes are (rows, cols) with one row per token of the batch (B = max_batch).
 // kernels/device_state.h mirrors it field for field on the GPU.
 struct RunState {
-    std::vector<float> x;          // (B, n_embd) residual stream
-    std::vector<float> xn;         // (B, n_embd) normed input of a block
-    std::vector<float> q;          // (B, n_head*head_dim)
-    std::vector<float> k;          // (B, n_kv*head_dim)
-    std::vector<float> v;          // (B, n_kv*head_dim)
-    std::vector<float> att;        // (B, n_head*head_dim) attention output before wo
-    std::vector<float> proj;       // (B, n_embd) output of wo
-    std::vector<float> router;     // (B, n_expert) router logits, then probabilities
-    std::vector<float> h;          // (B*top_k, n_ff) expert hidden activations, grouped by expert
-    std::vector<float> y;          // (B*top_k, n_embd) expert outputs before weighting
-    std::vector<float> sh_h;       // (B, n_ff_shexp) shared expert hidden
-    std::vector<float> sh_u;       // (B, n_ff_shexp) shared expert up projection
-    std::vector<float> sh_y;       // (B, n_embd) shared expert output
-    std::vector<float> sh_gate;    // (B) shared expert gate logits
-    std::vector<float> logits;     // (B, n_vocab)
-    std::vector<float> k_cache;    // (n_layer, n_ctx, n_kv*head_dim)
-    std::vector<float> v_cache;    // (n_layer, n_ctx, n_kv*head_dim)
-    std::vector<float> inv_freq;   // (head_dim/2) RoPE frequencies
-    std::vector<int32_t> route_ids;  // (B, n_moe_layer, top_k)
-    std::vector<float> route_w;      // (B, n_moe_layer, top_k)
-    std::vector<int32_t> dense_ids;  // (B) dense models: every token to expert 0 ...
-    std::vector<float> dense_w;      // (B) ... with weight 1
-    std::vector<int32_t> group_buf;  // MoeGroups::words(n_expert, B, top_k)
-    MoeGroups groups;                // (token, slot) pairs grouped by expert, in group_buf
+    std::vector<float> x; // (B, n_embd) residual stream
+    std::vector<float> xn; // (B, n_embd) normed input of a block
+    std::vector<float> q; // (B, n_head*head_dim)
+    std::vector<float> k; // (B, n_kv*head_dim)
+    std::vector<float> v; // (B, n_kv*head_dim)
+    std::vector<float> att; // (B, n_head*head_dim) attention output before wo
+    std::vector<float> proj; // (B, n_embd) output of wo
+    std::vector<float> router; // (B, n_expert) router logits, then probabilities
+    std::vector<float> h; // (B*top_k, n_ff) expert hidden activations, grouped by expert
+    std::vector<float> y; // (B*top_k, n_embd) expert outputs before weighting
+    std::vector<float> sh_h; // (B, n_ff_shexp) shared expert hidden
+    std::vector<float> sh_u; // (B, n_ff_shexp) shared expert up projection
+    std::vector<float> sh_y; // (B, n_embd) shared expert output
+    std::vector<float> sh_gate; // (B) shared expert gate logits
+    std::vector<float> logits; // (B, n_vocab)
+    std::vector<float> k_cache; // (n_layer, n_ctx, n_kv*head_dim)
+    std::vector<float> v_cache; // (n_layer, n_ctx, n_kv*head_dim)
+    std::vector<float> inv_freq; // (head_dim/2) RoPE frequencies
+    std::vector<int32_t> route_ids; // (B, n_moe_layer, top_k)
+    std::vector<float> route_w; // (B, n_moe_layer, top_k)
+    std::vector<int32_t> dense_ids; // (B) dense models: every token to expert 0 ...
+    std::vector<float> dense_w; // (B) ... with weight 1
+    std::vector<int32_t> group_buf; // MoeGroups::words(n_expert, B, top_k)
+    MoeGroups groups; // (token, slot) pairs grouped by expert, in group_buf
     // CPU only
-    std::vector<float> scores;     // (n_threads, n_ctx) attention scores per thread
+    std::vector<float> scores; // (n_threads, n_ctx) attention scores per thread
 };
 
 class CpuBackend final : public Backend {
 public:
     CpuBackend(std::shared_ptr<const Model> model, const BackendOptions& opts)
-        : m_model(std::move(model)), m_c(m_model->config()),
-          m_pool(opts.n_threads > 0 ? opts.n_threads : ThreadPool::default_threads()) {
+        : m_model(std::move(model))
+        , m_c(m_model->config())
+        , m_pool(opts.n_threads > 0 ? opts.n_threads : ThreadPool::default_threads()) {
         const ModelConfig& c = m_c;
         const BackendShape shape = backend_shape(c, opts);
         m_ctx = shape.n_ctx;
@@ -148,10 +149,10 @@ void CpuBackend::layer(int il, int n, int pos0) {
     float* kc = s.k_cache.data() + size_t(il) * size_t(m_ctx) * size_t(kvd);
     float* vc = s.v_cache.data() + size_t(il) * size_t(m_ctx) * size_t(kvd);
     cpu::rope_store(s.q.data(), s.k.data(), s.v.data(), kc, vc, s.inv_freq.data(), pos0, n, c.n_head, c.n_head_kv, hd,
-                    c.rope == RopeStyle::neox);
+        c.rope == RopeStyle::neox);
     // causal attention over the cache (GQA)
-    cpu::attention(s.q.data(), kc, vc, s.att.data(), pos0, n, c.n_head, c.n_head_kv, hd, s.scores.data(),
-                   size_t(m_ctx), &m_pool);
+    cpu::attention(
+        s.q.data(), kc, vc, s.att.data(), pos0, n, c.n_head, c.n_head_kv, hd, s.scores.data(), size_t(m_ctx), &m_pool);
     // output projection, residual
     mm(l.wo, s.att.data(), n, qd, s.proj.data(), D);
     cpu::add(s.x.data(), s.proj.data(), size_t(n) * size_t(D));
@@ -169,7 +170,7 @@ void CpuBackend::layer(int il, int n, int pos0) {
         cpu::route(s.router.data(), n, E, K, c.gating == Gating::sigmoid, c.norm_topk, ids, wts, stride, &s.groups);
         if (n > 1) cpu::group(ids, wts, stride, n, K, E, s.groups);
     } else {
-        cpu::group(s.dense_ids.data(), s.dense_w.data(), 1, n, 1, 1, s.groups);  // dense: one expert of weight 1
+        cpu::group(s.dense_ids.data(), s.dense_w.data(), 1, n, 1, 1, s.groups); // dense: one expert of weight 1
     }
     // mix w2(silu(w1 x) * w3 x), only for the experts some token was routed to
     cpu::expert_gate_up(l.gate_exp, l.up_exp, s.xn.data(), D, s.groups, s.h.data(), &m_pool);
@@ -186,7 +187,7 @@ void CpuBackend::layer(int il, int n, int pos0) {
     }
     // weighted sum of the expert outputs (+ shared expert), residual
     cpu::combine(s.x.data(), s.y.data(), s.groups, n, K, D, shared ? s.sh_y.data() : nullptr, s.sh_gate.data(),
-                 shared && c.shexp_gated && l.gate_inp_shexp);
+        shared && c.shexp_gated && l.gate_inp_shexp);
 }
 
 void CpuBackend::forward(const int32_t* tokens, int n, int pos0, bool all_logits) {
@@ -206,13 +207,14 @@ void CpuBackend::forward(const int32_t* tokens, int n, int pos0, bool all_logits
 
     // token embeddings
     cpu::embed(w.tok_embd, tokens, n, s.x.data());
-    for (int il = 0; il < c.n_layer; ++il) layer(il, n, pos0);
+    for (int il = 0; il < c.n_layer; ++il)
+        layer(il, n, pos0);
     // final rmsnorm and classifier, for every token or only the last
     const int first = all_logits ? 0 : n - 1;
     cpu::rmsnorm(s.x.data() + size_t(first) * size_t(D), D, w.output_norm.data, s.xn.data() + size_t(first) * size_t(D),
-                 D, n - first, D, c.rms_eps);
+        D, n - first, D, c.rms_eps);
     mm(w.output, s.xn.data() + size_t(first) * size_t(D), n - first, D,
-       s.logits.data() + size_t(first) * size_t(c.n_vocab), c.n_vocab);
+        s.logits.data() + size_t(first) * size_t(c.n_vocab), c.n_vocab);
 }
 
 } // namespace

@@ -12,12 +12,12 @@ namespace moe {
 // active expert i (ascending ids) owns slots [act_start[i], act_start[i+1]),
 // in token order within the expert.
 struct MoeGroups {
-    int32_t* n_active = nullptr;   // (1) experts with at least one pair
-    int32_t* act = nullptr;        // (E) their ids, ascending
-    int32_t* act_start = nullptr;  // (E+1) first slot of each active expert, then the total
+    int32_t* n_active = nullptr; // (1) experts with at least one pair
+    int32_t* act = nullptr; // (E) their ids, ascending
+    int32_t* act_start = nullptr; // (E+1) first slot of each active expert, then the total
     int32_t* slot_token = nullptr; // (B*K) token of each slot
-    float* slot_weight = nullptr;  // (B*K) gate weight of each slot
-    int32_t* pair_slot = nullptr;  // (B*K) slot of pair (t, j) at t*K + j
+    float* slot_weight = nullptr; // (B*K) gate weight of each slot
+    int32_t* pair_slot = nullptr; // (B*K) slot of pair (t, j) at t*K + j
 
     // 4-byte words for E experts, B tokens, K slots.
     static size_t words(int E, int B, int K) { return 1 + size_t(E) + size_t(E) + 1 + 3 * size_t(B) * size_t(K); }

@@ -41,29 +41,36 @@ public:
     virtual double time_ms(const std::function<void()>& f, int reps) = 0;
 
     // The ops, as the launchers take them (positions in device memory; Matrix data in device memory).
-    virtual void rmsnorm(const float* x, int ld_in, const float* w, float* out, int ld_out, int rows, int width,
-                         float eps) = 0;
+    virtual void rmsnorm(
+        const float* x, int ld_in, const float* w, float* out, int ld_out, int rows, int width, float eps)
+        = 0;
     virtual void add_bias(float* y, int ld, const float* b, int rows, int width) = 0;
     virtual void add(float* x, const float* y, size_t n) = 0;
     virtual void silu_mul(float* a, const float* b, size_t n) = 0;
     virtual void rope_store(float* q, float* k, const float* v, float* k_cache, float* v_cache, const float* inv_freq,
-                            const int32_t* d_pos0, int n, int n_head, int n_kv, int hd, bool neox) = 0;
+        const int32_t* d_pos0, int n, int n_head, int n_kv, int hd, bool neox)
+        = 0;
     virtual void attention(const float* q, const float* k_cache, const float* v_cache, float* out,
-                           const int32_t* d_pos0, int n, int n_head, int n_kv, int hd, int n_ctx) = 0;
+        const int32_t* d_pos0, int n, int n_head, int n_kv, int hd, int n_ctx)
+        = 0;
     virtual void matvec(const Matrix& w, const float* x, int n, int ldx, float* y, int ldy) = 0;
     // matvec for prefill batches (the GPU: dequantized slabs through cuBLAS; the CPU: matvec)
     virtual void gemm(const Matrix& w, const float* x, int n, int ldx, float* y, int ldy) = 0;
     virtual void dequant_rows(const Matrix& w, int row0, int nrows, float* out) = 0;
     virtual void embed(const Matrix& w, const int32_t* tokens, int n, float* out) = 0;
-    virtual void route(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, int32_t* ids_out,
-                       float* w_out, int stride, const MoeGroups* single) = 0;
+    virtual void route(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, int32_t* ids_out, float* w_out,
+        int stride, const MoeGroups* single)
+        = 0;
     virtual void group(const int32_t* ids, const float* w, int stride, int n, int K, int E, const MoeGroups& g) = 0;
     virtual void expert_gate_up(const ExpertsView& gate, const ExpertsView& up, const float* xn, int ldx,
-                                const MoeGroups& g, int max_groups, int n_pairs, float* h, float* u_scratch) = 0;
-    virtual void expert_down(const ExpertsView& down, const float* h, const MoeGroups& g, int max_groups, int n_pairs,
-                             float* y) = 0;
+        const MoeGroups& g, int max_groups, int n_pairs, float* h, float* u_scratch)
+        = 0;
+    virtual void expert_down(
+        const ExpertsView& down, const float* h, const MoeGroups& g, int max_groups, int n_pairs, float* y)
+        = 0;
     virtual void combine(float* x, const float* y, const MoeGroups& g, int n, int K, int D, const float* sh_y,
-                         const float* sh_gate, bool gated) = 0;
+        const float* sh_gate, bool gated)
+        = 0;
 };
 
 // The CPU ops behind the OpDevice interface (host memory).
@@ -76,9 +83,9 @@ std::vector<OpCheck> run_op_checks(OpDevice& dev, const std::string& family, uin
 
 // One timing of a kernel family at a real model's shape.
 struct OpTiming {
-    std::string op;      // "matvec Q4_K 4096x2048 n=1", ...
-    double ms = 0.0;     // per call
-    double bytes = 0.0;  // weight / cache bytes one call reads (0: not bandwidth-bound)
+    std::string op; // "matvec Q4_K 4096x2048 n=1", ...
+    double ms = 0.0; // per call
+    double bytes = 0.0; // weight / cache bytes one call reads (0: not bandwidth-bound)
 };
 // The families timed: matvec, route, group, expert, attention.
 std::vector<std::string> timing_families();

@@ -10,7 +10,9 @@ namespace moe::cpu {
 
 namespace {
 
-float silu(float x) { return x / (1.0f + std::exp(-x)); }
+float silu(float x) {
+    return x / (1.0f + std::exp(-x));
+}
 
 // Runs fn(begin, end, thread) over [0, n) on the pool, or on this thread.
 template <class F> void each(ThreadPool* pool, int64_t n, int64_t chunk, const F& fn) {
@@ -22,7 +24,9 @@ template <class F> void each(ThreadPool* pool, int64_t n, int64_t chunk, const F
     }
 }
 
-int pool_size(ThreadPool* pool) { return pool ? pool->size() : 1; }
+int pool_size(ThreadPool* pool) {
+    return pool ? pool->size() : 1;
+}
 
 } // namespace
 
@@ -31,31 +35,37 @@ void rmsnorm(const float* x, int ld_in, const float* w, float* out, int ld_out, 
         const float* xr = x + size_t(r) * size_t(ld_in);
         float* o = out + size_t(r) * size_t(ld_out);
         double ss = 0.0;
-        for (int i = 0; i < width; ++i) ss += double(xr[i]) * xr[i];
+        for (int i = 0; i < width; ++i)
+            ss += double(xr[i]) * xr[i];
         const float scale = float(1.0 / std::sqrt(ss / double(width) + double(eps)));
-        for (int i = 0; i < width; ++i) o[i] = xr[i] * scale * w[i];
+        for (int i = 0; i < width; ++i)
+            o[i] = xr[i] * scale * w[i];
     }
 }
 
 void add_bias(float* y, int ld, const float* b, int rows, int width) {
     for (int r = 0; r < rows; ++r)
-        for (int i = 0; i < width; ++i) y[size_t(r) * size_t(ld) + size_t(i)] += b[i];
+        for (int i = 0; i < width; ++i)
+            y[size_t(r) * size_t(ld) + size_t(i)] += b[i];
 }
 
 void add(float* x, const float* y, size_t n) {
-    for (size_t i = 0; i < n; ++i) x[i] += y[i];
+    for (size_t i = 0; i < n; ++i)
+        x[i] += y[i];
 }
 
 void silu_mul(float* a, const float* b, size_t n) {
-    for (size_t i = 0; i < n; ++i) a[i] = silu(a[i]) * b[i];
+    for (size_t i = 0; i < n; ++i)
+        a[i] = silu(a[i]) * b[i];
 }
 
 void rope_inv_freq(float* out, int head_dim, float base) {
-    for (int i = 0; i < head_dim / 2; ++i) out[i] = float(std::pow(double(base), -2.0 * i / double(head_dim)));
+    for (int i = 0; i < head_dim / 2; ++i)
+        out[i] = float(std::pow(double(base), -2.0 * i / double(head_dim)));
 }
 
 void rope_store(float* q, float* k, const float* v, float* k_cache, float* v_cache, const float* inv_freq, int pos0,
-                int n, int n_head, int n_kv, int hd, bool neox) {
+    int n, int n_head, int n_kv, int hd, bool neox) {
     const int half = hd / 2;
     const size_t q_dim = size_t(n_head) * size_t(hd), kv_dim = size_t(n_kv) * size_t(hd);
     auto rotate = [&](float* v0, int n_heads, int pos) {
@@ -83,7 +93,7 @@ void rope_store(float* q, float* k, const float* v, float* k_cache, float* v_cac
 }
 
 void attention(const float* q, const float* k_cache, const float* v_cache, float* out, int pos0, int n, int n_head,
-               int n_kv, int hd, float* scores, size_t ld_scores, ThreadPool* pool) {
+    int n_kv, int hd, float* scores, size_t ld_scores, ThreadPool* pool) {
     const size_t q_dim = size_t(n_head) * size_t(hd), kv_dim = size_t(n_kv) * size_t(hd);
     const int group = n_head / n_kv;
     const float scale = 1.0f / std::sqrt(float(hd));
@@ -113,7 +123,8 @@ void attention(const float* q, const float* k_cache, const float* v_cache, float
             for (int p = 0; p < n_pos; ++p) {
                 const float a = sc[p] / sum;
                 const float* vp = v_cache + size_t(p) * kv_dim + size_t(kvh) * size_t(hd);
-                for (int i = 0; i < hd; ++i) o[i] += a * vp[i];
+                for (int i = 0; i < hd; ++i)
+                    o[i] += a * vp[i];
             }
         }
     });
@@ -133,15 +144,17 @@ void matvec(const Matrix& w, const float* x, int n, int ldx, float* y, int ldy, 
 }
 
 void dequant_rows(const Matrix& w, int row0, int nrows, float* out) {
-    for (int i = 0; i < nrows; ++i) dequantize_row(w.type, w.row(row0 + i), out + size_t(i) * size_t(w.cols), w.cols);
+    for (int i = 0; i < nrows; ++i)
+        dequantize_row(w.type, w.row(row0 + i), out + size_t(i) * size_t(w.cols), w.cols);
 }
 
 void embed(const Matrix& w, const int32_t* tokens, int n, float* out) {
-    for (int t = 0; t < n; ++t) dequantize_row(w.type, w.row(tokens[t]), out + size_t(t) * size_t(w.cols), w.cols);
+    for (int t = 0; t < n; ++t)
+        dequantize_row(w.type, w.row(tokens[t]), out + size_t(t) * size_t(w.cols), w.cols);
 }
 
-void route(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, int32_t* ids_out, float* w_out,
-           int stride, const MoeGroups* single) {
+void route(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, int32_t* ids_out, float* w_out, int stride,
+    const MoeGroups* single) {
     for (int t = 0; t < n; ++t) {
         float* p = logits + size_t(t) * size_t(E);
         if (!sigmoid) {
@@ -151,9 +164,11 @@ void route(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, int
                 p[e] = std::exp(p[e] - mx);
                 sum += p[e];
             }
-            for (int e = 0; e < E; ++e) p[e] /= sum;
+            for (int e = 0; e < E; ++e)
+                p[e] /= sum;
         } else {
-            for (int e = 0; e < E; ++e) p[e] = 1.0f / (1.0f + std::exp(-p[e]));
+            for (int e = 0; e < E; ++e)
+                p[e] = 1.0f / (1.0f + std::exp(-p[e]));
         }
         int32_t* ids = ids_out + size_t(t) * size_t(stride);
         float* w = w_out + size_t(t) * size_t(stride);
@@ -162,7 +177,8 @@ void route(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, int
             int best = -1;
             for (int e = 0; e < E; ++e) {
                 bool taken = false;
-                for (int i = 0; i < j; ++i) taken = taken || ids[i] == e;
+                for (int i = 0; i < j; ++i)
+                    taken = taken || ids[i] == e;
                 if (!taken && (best < 0 || p[e] > p[best])) best = e;
             }
             ids[j] = best;
@@ -170,8 +186,10 @@ void route(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, int
         }
         if (norm_topk) {
             float sum = 0.0f;
-            for (int j = 0; j < K; ++j) sum += w[j];
-            for (int j = 0; j < K; ++j) w[j] /= sum;
+            for (int j = 0; j < K; ++j)
+                sum += w[j];
+            for (int j = 0; j < K; ++j)
+                w[j] /= sum;
         }
     }
     if (single && n == 1) group(ids_out, w_out, stride, 1, K, E, *single);
@@ -182,8 +200,10 @@ void group(const int32_t* ids, const float* w, int stride, int n, int K, int E, 
     int32_t* start = g.act_start;
     std::fill(start, start + E + 1, 0);
     for (int t = 0; t < n; ++t)
-        for (int j = 0; j < K; ++j) start[ids[size_t(t) * size_t(stride) + size_t(j)] + 1] += 1;
-    for (int e = 0; e < E; ++e) start[e + 1] += start[e];
+        for (int j = 0; j < K; ++j)
+            start[ids[size_t(t) * size_t(stride) + size_t(j)] + 1] += 1;
+    for (int e = 0; e < E; ++e)
+        start[e + 1] += start[e];
     // slots in token order within each expert; act[e] counts the slots filled so far
     std::fill(g.act, g.act + E, 0);
     for (int t = 0; t < n; ++t) {
@@ -210,7 +230,7 @@ void group(const int32_t* ids, const float* w, int stride, int n, int K, int E, 
 }
 
 void expert_gate_up(std::span<const Matrix> gate, std::span<const Matrix> up, const float* xn, int ldx,
-                    const MoeGroups& g, float* h, ThreadPool* pool) {
+    const MoeGroups& g, float* h, ThreadPool* pool) {
     const int n_act = *g.n_active;
     if (n_act == 0) return;
     const int64_t F = gate[size_t(g.act[0])].rows;
@@ -248,8 +268,8 @@ void expert_down(std::span<const Matrix> down, const float* h, const MoeGroups& 
     });
 }
 
-void combine(float* x, const float* y, const MoeGroups& g, int n, int K, int D, const float* sh_y,
-             const float* sh_gate, bool gated) {
+void combine(float* x, const float* y, const MoeGroups& g, int n, int K, int D, const float* sh_y, const float* sh_gate,
+    bool gated) {
     for (int t = 0; t < n; ++t) {
         const float gt = sh_y && gated ? 1.0f / (1.0f + std::exp(-sh_gate[t])) : 1.0f;
         float* xt = x + size_t(t) * size_t(D);

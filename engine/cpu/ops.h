@@ -31,12 +31,12 @@ void silu_mul(float* a, const float* b, size_t n);
 // pairs (2i, 2i+1); neox: (i, i + hd/2)), then k and v (n, n_kv*hd) appended
 // to the layer's caches (n_ctx, n_kv*hd) at those positions.        (attention.cuh)
 void rope_store(float* q, float* k, const float* v, float* k_cache, float* v_cache, const float* inv_freq, int pos0,
-                int n, int n_head, int n_kv, int hd, bool neox);
+    int n, int n_head, int n_kv, int hd, bool neox);
 // out (n, n_head*hd): token t, head h attends causally over cache positions
 // [0, pos0 + t] with key/value head h / (n_head / n_kv). scores: one row of
 // at least pos0 + n floats per pool thread, rows ld_scores apart.
 void attention(const float* q, const float* k_cache, const float* v_cache, float* out, int pos0, int n, int n_head,
-               int n_kv, int hd, float* scores, size_t ld_scores, ThreadPool* pool);
+    int n_kv, int hd, float* scores, size_t ld_scores, ThreadPool* pool);
 
 // Y (n, w.rows) = X (n, w.cols) · Wᵀ, any block format.                 (matmul.cuh)
 void matvec(const Matrix& w, const float* x, int n, int ldx, float* y, int ldy, ThreadPool* pool);
@@ -50,20 +50,20 @@ void embed(const Matrix& w, const int32_t* tokens, int n, float* out);
 // are overwritten by the probabilities; ids/weights of token t go to
 // ids_out/w_out + t*stride, K each. With `single` and n == 1 it also writes
 // the grouping of the token's K pairs, as group() would.                 (moe.cuh)
-void route(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, int32_t* ids_out, float* w_out,
-           int stride, const MoeGroups* single);
+void route(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, int32_t* ids_out, float* w_out, int stride,
+    const MoeGroups* single);
 // Groups the n*K pairs (ids/w of token t at + t*stride) by expert into g.
 void group(const int32_t* ids, const float* w, int stride, int n, int K, int E, const MoeGroups& g);
 // h (slots, F) = silu(gate_e · x) * (up_e · x) for every slot of every active
 // expert e, x = xn[slot_token] (rows ldx apart); experts[e] is expert e's matrix.
 void expert_gate_up(std::span<const Matrix> gate, std::span<const Matrix> up, const float* xn, int ldx,
-                    const MoeGroups& g, float* h, ThreadPool* pool);
+    const MoeGroups& g, float* h, ThreadPool* pool);
 // y (slots, D) = down_e · h[slot].
 void expert_down(std::span<const Matrix> down, const float* h, const MoeGroups& g, float* y, ThreadPool* pool);
 // x[t] += sum_j w(t, j) * y[pair_slot(t, j)] + g_t * sh_y[t] (sh_y null: no
 // shared expert; g_t = sigmoid(sh_gate[t]) when gated, else 1).
-void combine(float* x, const float* y, const MoeGroups& g, int n, int K, int D, const float* sh_y,
-             const float* sh_gate, bool gated);
+void combine(float* x, const float* y, const MoeGroups& g, int n, int K, int D, const float* sh_y, const float* sh_gate,
+    bool gated);
 
 // RoPE inverse frequencies (head_dim/2): base^(-2i/head_dim), in double, as both backends use them.
 void rope_inv_freq(float* out, int head_dim, float base);

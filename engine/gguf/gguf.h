@@ -25,8 +25,19 @@ public:
 };
 
 enum class GgufValueType : uint32_t {
-    UINT8 = 0, INT8 = 1, UINT16 = 2, INT16 = 3, UINT32 = 4, INT32 = 5,
-    FLOAT32 = 6, BOOL = 7, STRING = 8, ARRAY = 9, UINT64 = 10, INT64 = 11, FLOAT64 = 12,
+    UINT8 = 0,
+    INT8 = 1,
+    UINT16 = 2,
+    INT16 = 3,
+    UINT32 = 4,
+    INT32 = 5,
+    FLOAT32 = 6,
+    BOOL = 7,
+    STRING = 8,
+    ARRAY = 9,
+    UINT64 = 10,
+    INT64 = 11,
+    FLOAT64 = 12,
 };
 const char* gguf_value_type_name(GgufValueType t);
 
@@ -44,8 +55,8 @@ struct GgufKV {
     // arrays
     GgufValueType arr_type = GgufValueType::UINT8;
     uint64_t arr_n = 0;
-    const uint8_t* arr_data = nullptr;          // numeric arrays: arr_n packed elements
-    std::vector<std::string_view> arr_strings;  // string arrays: views into the map
+    const uint8_t* arr_data = nullptr; // numeric arrays: arr_n packed elements
+    std::vector<std::string_view> arr_strings; // string arrays: views into the map
 };
 
 constexpr int GGUF_MAX_DIMS = 4;
@@ -53,11 +64,11 @@ constexpr int GGUF_MAX_DIMS = 4;
 struct GgufTensorInfo {
     std::string name;
     uint32_t n_dims = 0;
-    int64_t ne[GGUF_MAX_DIMS] = {1, 1, 1, 1};  // ggml order, unused dims = 1
-    uint32_t type = 0;                           // ggml type id (see quant/quant.h)
-    uint64_t offset = 0;                         // relative to the data section
+    int64_t ne[GGUF_MAX_DIMS] = { 1, 1, 1, 1 }; // ggml order, unused dims = 1
+    uint32_t type = 0; // ggml type id (see quant/quant.h)
+    uint64_t offset = 0; // relative to the data section
     uint64_t nbytes = 0;
-    const uint8_t* data = nullptr;               // into the map
+    const uint8_t* data = nullptr; // into the map
     int64_t n_elements() const { return ne[0] * ne[1] * ne[2] * ne[3]; }
 };
 
@@ -82,18 +93,18 @@ public:
     uint32_t version() const { return m_version; }
     uint64_t file_size() const { return m_size; }
     uint64_t alignment() const { return m_alignment; }
-    uint64_t data_offset() const { return m_data_offset; }  // start of the tensor data section
+    uint64_t data_offset() const { return m_data_offset; } // start of the tensor data section
 
     const std::vector<GgufKV>& kvs() const { return m_kvs; }
     const std::vector<GgufTensorInfo>& tensors() const { return m_tensors; }
-    const GgufKV* find(std::string_view key) const;        // nullptr if absent
+    const GgufKV* find(std::string_view key) const; // nullptr if absent
     const GgufTensorInfo* find_tensor(std::string_view name) const;
 
     // Typed getters: throw GgufError "missing key K" / "key K is TYPE, expected ..."
     // when absent or of an incompatible type. Integer getters accept any integer type whose value fits.
     uint64_t get_uint(std::string_view key) const;
     uint64_t get_uint(std::string_view key, uint64_t fallback) const;
-    double get_float(std::string_view key) const;            // any numeric type
+    double get_float(std::string_view key) const; // any numeric type
     double get_float(std::string_view key, double fallback) const;
     bool get_bool(std::string_view key, bool fallback) const;
     std::string get_string(std::string_view key) const;
@@ -109,7 +120,7 @@ private:
     std::string m_path;
     const uint8_t* m_base = nullptr;
     uint64_t m_size = 0;
-    void* m_map = nullptr;  // non-null when we own an mmap
+    void* m_map = nullptr; // non-null when we own an mmap
     uint32_t m_version = 0;
     uint64_t m_alignment = 32;
     uint64_t m_data_offset = 0;
@@ -150,11 +161,11 @@ public:
 private:
     struct KV {
         std::string key;
-        GgufValueType type = GgufValueType::UINT32;      // ARRAY for arrays
+        GgufValueType type = GgufValueType::UINT32; // ARRAY for arrays
         GgufValueType arr_type = GgufValueType::UINT8;
         uint64_t arr_n = 0;
-        std::vector<uint8_t> bytes;        // scalar or packed numeric array, little-endian
-        std::vector<std::string> strings;  // the STRING scalar, or a string array
+        std::vector<uint8_t> bytes; // scalar or packed numeric array, little-endian
+        std::vector<std::string> strings; // the STRING scalar, or a string array
     };
     struct Tensor {
         std::string name;
@@ -163,7 +174,7 @@ private:
         uint64_t nbytes = 0;
         Fill fill;
     };
-    KV& slot(const std::string& key);  // replaces an existing key in place, as gguf_set_* does
+    KV& slot(const std::string& key); // replaces an existing key in place, as gguf_set_* does
 
     std::vector<KV> m_kvs;
     std::vector<Tensor> m_tensors;

@@ -28,12 +28,12 @@ struct ArchInfo {
 // "llama" GGUF files store q/k permuted for adjacent-pair RoPE; the Qwen and
 // OLMo families rotate halves (NeoX).
 constexpr ArchInfo k_archs[] = {
-    {"qwen3moe", Arch::qwen3moe, true, RopeStyle::neox, QkNorm::per_head, false, true, false},
-    {"qwen2moe", Arch::qwen2moe, true, RopeStyle::neox, QkNorm::none, true, false, true},
-    {"llama", Arch::llama, true, RopeStyle::normal, QkNorm::none, false, true, false},
-    {"olmoe", Arch::olmoe, true, RopeStyle::neox, QkNorm::full, false, false, false},
-    {"qwen3", Arch::qwen3, false, RopeStyle::neox, QkNorm::per_head, false, true, false},
-    {"qwen2", Arch::qwen2, false, RopeStyle::neox, QkNorm::none, true, true, false},
+    { "qwen3moe", Arch::qwen3moe, true, RopeStyle::neox, QkNorm::per_head, false, true, false },
+    { "qwen2moe", Arch::qwen2moe, true, RopeStyle::neox, QkNorm::none, true, false, true },
+    { "llama", Arch::llama, true, RopeStyle::normal, QkNorm::none, false, true, false },
+    { "olmoe", Arch::olmoe, true, RopeStyle::neox, QkNorm::full, false, false, false },
+    { "qwen3", Arch::qwen3, false, RopeStyle::neox, QkNorm::per_head, false, true, false },
+    { "qwen2", Arch::qwen2, false, RopeStyle::neox, QkNorm::none, true, true, false },
 };
 
 const ArchInfo* find_arch(const std::string& name) {
@@ -52,21 +52,27 @@ const ArchInfo& arch_info(Arch arch) {
 
 std::string shape_str(const int64_t* ne, uint32_t n_dims) {
     std::string s = "[";
-    for (uint32_t i = 0; i < n_dims; ++i) s += fmt::format("{}{}", i ? ", " : "", ne[i]);
+    for (uint32_t i = 0; i < n_dims; ++i)
+        s += fmt::format("{}{}", i ? ", " : "", ne[i]);
     return s + "]";
 }
 
 } // namespace
 
-const char* arch_name(Arch a) { return arch_info(a).name; }
+const char* arch_name(Arch a) {
+    return arch_info(a).name;
+}
 
 std::string supported_arch_list() {
     std::string s;
-    for (const auto& a : k_archs) s += fmt::format("{}{}", s.empty() ? "" : ", ", a.name);
+    for (const auto& a : k_archs)
+        s += fmt::format("{}{}", s.empty() ? "" : ", ", a.name);
     return s;
 }
 
-std::shared_ptr<Model> Model::load(const std::string& path) { return load(GgufFile::open(path)); }
+std::shared_ptr<Model> Model::load(const std::string& path) {
+    return load(GgufFile::open(path));
+}
 
 std::shared_ptr<Model> Model::load(GgufFile file) {
     std::shared_ptr<Model> m(new Model(std::move(file)));
@@ -87,8 +93,8 @@ void Model::read_config() {
     const std::string arch = f.get_string("general.architecture");
     const ArchInfo* info = find_arch(arch);
     if (!info) {
-        throw Error(fmt::format("{}: architecture '{}' is not supported (supported: {})", f.path(), arch,
-                                supported_arch_list()));
+        throw Error(fmt::format(
+            "{}: architecture '{}' is not supported (supported: {})", f.path(), arch, supported_arch_list()));
     }
     auto key = [&](const char* suffix) { return arch + "." + suffix; };
     auto get_i32 = [&](const std::string& k) -> int32_t {
@@ -106,7 +112,7 @@ void Model::read_config() {
         return static_cast<float>(v);
     };
 
-    ModelConfig c{};
+    ModelConfig c {};
     c.arch = info->arch;
     c.n_layer = get_i32(key("block_count"));
     // Every block holds at least its norms, four attention matrices and an
@@ -116,8 +122,7 @@ void Model::read_config() {
     if (uint64_t(c.n_layer) > f.tensors().size() / k_min_tensors_per_block) {
         throw Error(fmt::format("{}: {} = {} is more blocks than the file's {} tensors can hold (a block has at least "
                                 "{} tensors)",
-                                f.path(), key("block_count"), c.n_layer, f.tensors().size(),
-                                k_min_tensors_per_block));
+            f.path(), key("block_count"), c.n_layer, f.tensors().size(), k_min_tensors_per_block));
     }
     c.n_embd = get_i32(key("embedding_length"));
     c.n_head = get_i32(key("attention.head_count"));
@@ -125,9 +130,9 @@ void Model::read_config() {
     c.head_dim = f.find(key("attention.key_length")) ? get_i32(key("attention.key_length")) : c.n_embd / c.n_head;
     c.n_ctx_train = f.find(key("context_length")) ? get_i32(key("context_length")) : 2048;
     c.rms_eps = get_positive(key("attention.layer_norm_rms_epsilon"), 1e-6, 0.0, 1.0,
-                             "an RMSNorm epsilon is a small positive number (1e-6 is usual)");
+        "an RMSNorm epsilon is a small positive number (1e-6 is usual)");
     c.rope_freq_base = get_positive(key("rope.freq_base"), 10000.0, 1.0, 1e12,
-                                    "a RoPE base is a finite number above 1 (10000 or 1000000 is usual)");
+        "a RoPE base is a finite number above 1 (10000 or 1000000 is usual)");
     c.rope = info->rope;
     c.qk_norm = info->qk_norm;
     c.gating = Gating::softmax;
@@ -137,9 +142,11 @@ void Model::read_config() {
     c.norm_topk = info->norm_topk;
 
     if (c.n_head % c.n_head_kv != 0) {
-        throw Error(fmt::format("{}: {} heads is not a multiple of {} key/value heads", f.path(), c.n_head, c.n_head_kv));
+        throw Error(
+            fmt::format("{}: {} heads is not a multiple of {} key/value heads", f.path(), c.n_head, c.n_head_kv));
     }
-    if (c.head_dim % 2 != 0) throw Error(fmt::format("{}: head dimension {} is odd; RoPE needs pairs", f.path(), c.head_dim));
+    if (c.head_dim % 2 != 0)
+        throw Error(fmt::format("{}: head dimension {} is odd; RoPE needs pairs", f.path(), c.head_dim));
     if (f.find(key("attention.value_length")) && f.get_uint(key("attention.value_length")) != uint64_t(c.head_dim)) {
         throw Error(fmt::format("{}: value head size differs from key head size, which is not supported", f.path()));
     }
@@ -148,8 +155,8 @@ void Model::read_config() {
         c.n_expert = get_i32(key("expert_count"));
         c.n_expert_used = get_i32(key("expert_used_count"));
         if (c.n_expert_used > c.n_expert) {
-            throw Error(fmt::format("{}: {} experts used per token but only {} experts", f.path(), c.n_expert_used,
-                                    c.n_expert));
+            throw Error(fmt::format(
+                "{}: {} experts used per token but only {} experts", f.path(), c.n_expert_used, c.n_expert));
         }
         if (f.find(key("expert_feed_forward_length"))) {
             c.n_ff_exp = get_i32(key("expert_feed_forward_length"));
@@ -158,8 +165,8 @@ void Model::read_config() {
         }
         if (info->has_shared_expert) {
             c.n_ff_shexp = f.find(key("expert_shared_feed_forward_length"))
-                               ? get_i32(key("expert_shared_feed_forward_length"))
-                               : 0;
+                ? get_i32(key("expert_shared_feed_forward_length"))
+                : 0;
             c.n_expert_shared = c.n_ff_shexp > 0 ? 1 : 0;
             c.shexp_gated = true;
         }
@@ -176,7 +183,7 @@ void Model::read_config() {
     if (!embd) throw Error(fmt::format("{}: missing tensor token_embd.weight", f.path()));
     if (embd->n_dims != 2 || embd->ne[1] > (int64_t(1) << 30)) {
         throw Error(fmt::format("{}: tensor token_embd.weight has shape {}, expected [{}, vocabulary size]", f.path(),
-                                shape_str(embd->ne, embd->n_dims), c.n_embd));
+            shape_str(embd->ne, embd->n_dims), c.n_embd));
     }
     c.n_vocab = static_cast<int32_t>(embd->ne[1]);
     // The tokenizer and the embedding must agree on the vocabulary: ids past
@@ -186,7 +193,7 @@ void Model::read_config() {
         if (toks->arr_n != uint64_t(c.n_vocab)) {
             throw Error(fmt::format("{}: the tokenizer has {} tokens (tokenizer.ggml.tokens) but token_embd.weight has "
                                     "{} rows; the vocabulary must match the embedding",
-                                    f.path(), toks->arr_n, c.n_vocab));
+                f.path(), toks->arr_n, c.n_vocab));
         }
     }
     m_cfg = c;
@@ -200,8 +207,8 @@ void Model::bind_weights() {
         const GgufTensorInfo* t = f.find_tensor(name);
         if (!t && required) throw Error(fmt::format("{}: missing tensor {}", f.path(), name));
         if (t && (!type_traits(t->type) || !type_traits(t->type)->supported)) {
-            throw Error(fmt::format("{}: tensor {} has type {}, which is not supported yet", f.path(), name,
-                                    type_name(t->type)));
+            throw Error(fmt::format(
+                "{}: tensor {} has type {}, which is not supported yet", f.path(), name, type_name(t->type)));
         }
         return t;
     };
@@ -209,34 +216,35 @@ void Model::bind_weights() {
         // trailing dimensions of 1 may be omitted (a (1, n) matrix stored as [n])
         bool ok = t->n_dims <= expect.size();
         int i = 0;
-        for (int64_t e : expect) ok = ok && t->ne[i++] == e;
+        for (int64_t e : expect)
+            ok = ok && t->ne[i++] == e;
         if (!ok) {
             std::vector<int64_t> ev(expect);
             throw Error(fmt::format("{}: tensor {} has shape {}, expected {}", f.path(), t->name,
-                                    shape_str(t->ne, t->n_dims), shape_str(ev.data(), uint32_t(ev.size()))));
+                shape_str(t->ne, t->n_dims), shape_str(ev.data(), uint32_t(ev.size()))));
         }
     };
     // A weight (rows, cols) is stored with ne = [cols, rows].
     auto matrix = [&](const std::string& name, int64_t rows, int64_t cols, bool required = true) -> Matrix {
         const GgufTensorInfo* t = find(name, required);
         if (!t) return {};
-        check_shape(t, {cols, rows});
-        return Matrix{t->data, t->type, rows, cols, row_size(t->type, cols)};
+        check_shape(t, { cols, rows });
+        return Matrix { t->data, t->type, rows, cols, row_size(t->type, cols) };
     };
     auto vector = [&](const std::string& name, int64_t n, bool required = true) -> Vector {
         const GgufTensorInfo* t = find(name, required);
         if (!t) return {};
-        check_shape(t, {n});
+        check_shape(t, { n });
         if (t->type == GGML_TYPE_F32) {
             if (reinterpret_cast<uintptr_t>(t->data) % alignof(float) != 0) {
                 throw Error(fmt::format("{}: tensor {} is not 4-byte aligned", f.path(), name));
             }
-            return Vector{reinterpret_cast<const float*>(t->data), n};
+            return Vector { reinterpret_cast<const float*>(t->data), n };
         }
         // Norms and biases stored as F16/BF16: convert once; the forward pass reads F32.
         m_converted.emplace_back(static_cast<size_t>(n));
         dequantize_row(t->type, t->data, m_converted.back().data(), n);
-        return Vector{m_converted.back().data(), n};
+        return Vector { m_converted.back().data(), n };
     };
     // Expert weights: one 3-D tensor [cols, rows, n_expert] (current files), or
     // one 2-D tensor per expert "blk.N.ffn_gate.E.weight" (older Mixtral files).
@@ -244,10 +252,10 @@ void Model::bind_weights() {
         std::vector<Matrix> out;
         const std::string merged = fmt::format("blk.{}.{}_exps.weight", il, base);
         if (const GgufTensorInfo* t = find(merged, false)) {
-            check_shape(t, {cols, rows, c.n_expert});
+            check_shape(t, { cols, rows, c.n_expert });
             const size_t rb = row_size(t->type, cols);
             for (int e = 0; e < c.n_expert; ++e) {
-                out.push_back(Matrix{t->data + size_t(e) * rb * size_t(rows), t->type, rows, cols, rb});
+                out.push_back(Matrix { t->data + size_t(e) * rb * size_t(rows), t->type, rows, cols, rb });
             }
             return out;
         }
@@ -305,9 +313,9 @@ void Model::bind_weights() {
                 l.down_shexp = matrix(name("ffn_down_shexp.weight"), c.n_embd, c.n_ff_shexp);
             }
         } else {
-            l.gate_exp = {matrix(name("ffn_gate.weight"), c.n_ff_exp, c.n_embd)};
-            l.up_exp = {matrix(name("ffn_up.weight"), c.n_ff_exp, c.n_embd)};
-            l.down_exp = {matrix(name("ffn_down.weight"), c.n_embd, c.n_ff_exp)};
+            l.gate_exp = { matrix(name("ffn_gate.weight"), c.n_ff_exp, c.n_embd) };
+            l.up_exp = { matrix(name("ffn_up.weight"), c.n_ff_exp, c.n_embd) };
+            l.down_exp = { matrix(name("ffn_down.weight"), c.n_embd, c.n_ff_exp) };
         }
     }
 }
@@ -321,13 +329,14 @@ uint64_t Model::weight_bytes_read(const int32_t* ids, int n_layers, int k) const
     if (!m_cfg.is_moe) return m_stats.active_weight_bytes;
     uint64_t bytes = m_dense_bytes_per_token;
     for (int l = 0; l < n_layers; ++l)
-        for (int j = 0; j < k; ++j) bytes += expert_bytes(l, ids[size_t(l) * size_t(k) + size_t(j)]);
+        for (int j = 0; j < k; ++j)
+            bytes += expert_bytes(l, ids[size_t(l) * size_t(k) + size_t(j)]);
     return bytes;
 }
 
 uint64_t Model::kv_cache_bytes(int n_ctx) const {
-    return uint64_t(2) * sizeof(float) * uint64_t(m_cfg.n_layer) * uint64_t(n_ctx) * uint64_t(m_cfg.n_head_kv) *
-           uint64_t(m_cfg.head_dim);
+    return uint64_t(2) * sizeof(float) * uint64_t(m_cfg.n_layer) * uint64_t(n_ctx) * uint64_t(m_cfg.n_head_kv)
+        * uint64_t(m_cfg.head_dim);
 }
 
 void Model::compute_stats() {
@@ -344,11 +353,12 @@ void Model::compute_stats() {
     uint64_t expert_params_all = 0, expert_bytes_all = 0, expert_bytes_used = 0, expert_params_used = 0;
     for (int il = 0; il < c.n_layer; ++il) {
         const LayerWeights& l = m_w.layers[size_t(il)];
-        uint64_t p_one = uint64_t(l.gate_exp[0].rows * l.gate_exp[0].cols) * 2 +
-                         uint64_t(l.down_exp[0].rows * l.down_exp[0].cols);
+        uint64_t p_one
+            = uint64_t(l.gate_exp[0].rows * l.gate_exp[0].cols) * 2 + uint64_t(l.down_exp[0].rows * l.down_exp[0].cols);
         expert_params_all += p_one * uint64_t(c.n_expert);
         expert_params_used += p_one * uint64_t(c.n_expert_used);
-        for (int e = 0; e < c.n_expert; ++e) expert_bytes_all += expert_bytes(il, e);
+        for (int e = 0; e < c.n_expert; ++e)
+            expert_bytes_all += expert_bytes(il, e);
         expert_bytes_used += expert_bytes(il, 0) * uint64_t(c.n_expert_used);
     }
     s.active_params = s.total_params - expert_params_all + expert_params_used;

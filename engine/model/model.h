@@ -19,7 +19,7 @@
 namespace moe {
 
 enum class Arch : int32_t { qwen3moe, qwen2moe, llama, olmoe, qwen3, qwen2 };
-enum class RopeStyle : int32_t { normal, neox };  // normal: adjacent pairs; neox: halves
+enum class RopeStyle : int32_t { normal, neox }; // normal: adjacent pairs; neox: halves
 enum class QkNorm : int32_t { none, per_head, full };
 enum class Gating : int32_t { softmax, sigmoid };
 
@@ -36,21 +36,21 @@ struct ModelConfig {
     int32_t head_dim;
     int32_t n_vocab;
     int32_t n_ctx_train;
-    int32_t n_expert;        // experts per MoE layer (1 for dense models)
-    int32_t n_expert_used;   // experts used per token, from the file
-    int32_t n_ff_exp;        // hidden size of one expert
-    int32_t n_ff_shexp;      // hidden size of the shared expert (0: none)
+    int32_t n_expert; // experts per MoE layer (1 for dense models)
+    int32_t n_expert_used; // experts used per token, from the file
+    int32_t n_ff_exp; // hidden size of one expert
+    int32_t n_ff_shexp; // hidden size of the shared expert (0: none)
     int32_t n_expert_shared; // number of shared experts (0 or 1 here)
     float rms_eps;
     float rope_freq_base;
     RopeStyle rope;
     QkNorm qk_norm;
     Gating gating;
-    bool is_moe;             // false: dense FFN run as one expert of weight 1
+    bool is_moe; // false: dense FFN run as one expert of weight 1
     bool qkv_bias;
-    bool norm_topk;          // renormalise the top-k gate weights to sum 1
-    bool shexp_gated;        // shared expert scaled by sigmoid(x . w_gate_inp_shexp)
-    bool tied_output;        // output projection shares token_embd
+    bool norm_topk; // renormalise the top-k gate weights to sum 1
+    bool shexp_gated; // shared expert scaled by sigmoid(x . w_gate_inp_shexp)
+    bool tied_output; // output projection shares token_embd
 };
 static_assert(std::is_trivially_copyable_v<ModelConfig>);
 
@@ -75,36 +75,36 @@ struct Vector {
 };
 
 struct LayerWeights {
-    Vector attn_norm;             // (n_embd)
-    Matrix wq;                    // (n_head*head_dim, n_embd)
-    Matrix wk;                    // (n_head_kv*head_dim, n_embd)
-    Matrix wv;                    // (n_head_kv*head_dim, n_embd)
-    Matrix wo;                    // (n_embd, n_head*head_dim)
-    Vector bq, bk, bv;            // qwen2moe biases
-    Vector q_norm, k_norm;        // (head_dim) per head, or full width (olmoe)
-    Vector ffn_norm;              // (n_embd)
-    Matrix gate_inp;              // router (n_expert, n_embd); empty for dense
+    Vector attn_norm; // (n_embd)
+    Matrix wq; // (n_head*head_dim, n_embd)
+    Matrix wk; // (n_head_kv*head_dim, n_embd)
+    Matrix wv; // (n_head_kv*head_dim, n_embd)
+    Matrix wo; // (n_embd, n_head*head_dim)
+    Vector bq, bk, bv; // qwen2moe biases
+    Vector q_norm, k_norm; // (head_dim) per head, or full width (olmoe)
+    Vector ffn_norm; // (n_embd)
+    Matrix gate_inp; // router (n_expert, n_embd); empty for dense
     std::vector<Matrix> gate_exp; // n_expert × (n_ff_exp, n_embd)
-    std::vector<Matrix> up_exp;   // n_expert × (n_ff_exp, n_embd)
+    std::vector<Matrix> up_exp; // n_expert × (n_ff_exp, n_embd)
     std::vector<Matrix> down_exp; // n_expert × (n_embd, n_ff_exp)
-    Matrix gate_inp_shexp;        // (1, n_embd) shared-expert gate
-    Matrix gate_shexp, up_shexp;  // (n_ff_shexp, n_embd)
-    Matrix down_shexp;            // (n_embd, n_ff_shexp)
+    Matrix gate_inp_shexp; // (1, n_embd) shared-expert gate
+    Matrix gate_shexp, up_shexp; // (n_ff_shexp, n_embd)
+    Matrix down_shexp; // (n_embd, n_ff_shexp)
 };
 
 struct ModelWeights {
-    Matrix tok_embd;   // (n_vocab, n_embd)
+    Matrix tok_embd; // (n_vocab, n_embd)
     Vector output_norm;
-    Matrix output;     // (n_vocab, n_embd); == tok_embd when tied
+    Matrix output; // (n_vocab, n_embd); == tok_embd when tied
     std::vector<LayerWeights> layers;
 };
 
 struct ModelStats {
     uint64_t total_params = 0;
-    uint64_t active_params = 0;        // per token: everything but the experts not routed to
-    uint64_t weight_bytes = 0;         // tensor data in the file
-    uint64_t active_weight_bytes = 0;  // bytes a decode step reads at the model's top-k
-    std::map<std::string, std::pair<uint64_t, uint64_t>> by_type;  // type -> (tensors, bytes)
+    uint64_t active_params = 0; // per token: everything but the experts not routed to
+    uint64_t weight_bytes = 0; // tensor data in the file
+    uint64_t active_weight_bytes = 0; // bytes a decode step reads at the model's top-k
+    std::map<std::string, std::pair<uint64_t, uint64_t>> by_type; // type -> (tensors, bytes)
     uint64_t n_tensors = 0;
 };
 
@@ -120,7 +120,7 @@ public:
     const ModelStats& stats() const { return m_stats; }
     const GgufFile& gguf() const { return m_file; }
     const std::string& path() const { return m_file.path(); }
-    std::string name() const;  // general.name or the file name
+    std::string name() const; // general.name or the file name
 
     // Bytes of one expert's three matrices in `layer` (for bandwidth accounting).
     uint64_t expert_bytes(int layer, int expert) const;
@@ -135,17 +135,18 @@ public:
     uint64_t kv_cache_bytes(int n_ctx) const;
 
 private:
-    explicit Model(GgufFile file) : m_file(std::move(file)) {}
+    explicit Model(GgufFile file)
+        : m_file(std::move(file)) { }
     void read_config();
     void bind_weights();
     void compute_stats();
 
     GgufFile m_file;
-    ModelConfig m_cfg{};
+    ModelConfig m_cfg {};
     ModelWeights m_w;
     ModelStats m_stats;
     uint64_t m_dense_bytes_per_token = 0;
-    std::vector<std::vector<float>> m_converted;  // 1-D params stored as F16/BF16, converted once
+    std::vector<std::vector<float>> m_converted; // 1-D params stored as F16/BF16, converted once
 };
 
 } // namespace moe

@@ -18,7 +18,7 @@ namespace {
 
 struct Preset {
     const char* name;
-    const char* arch;  // nullptr: chosen by --arch (tiny)
+    const char* arch; // nullptr: chosen by --arch (tiny)
     int n_layer, n_embd, n_head, n_head_kv, head_dim;
     int n_expert, n_expert_used, n_ff_exp, n_ff_shexp;
     int n_vocab, n_ctx;
@@ -27,13 +27,13 @@ struct Preset {
 
 // Published shapes (the models' config.json files).
 constexpr Preset k_presets[] = {
-    {"tiny", nullptr, 2, 128, 4, 2, 32, 8, 2, 64, 128, 512, 512, 1e-6f, 10000.0f},
+    { "tiny", nullptr, 2, 128, 4, 2, 32, 8, 2, 64, 128, 512, 512, 1e-6f, 10000.0f },
     // rows of 256: every block format, K-quants included, holds every tensor
-    {"small", nullptr, 2, 256, 4, 2, 64, 8, 2, 256, 256, 512, 512, 1e-6f, 10000.0f},
-    {"olmoe-1b-7b", "olmoe", 16, 2048, 16, 16, 128, 64, 8, 1024, 0, 50304, 4096, 1e-5f, 10000.0f},
-    {"qwen3-30b-a3b", "qwen3moe", 48, 2048, 32, 4, 128, 128, 8, 768, 0, 151936, 40960, 1e-6f, 1000000.0f},
-    {"mixtral-8x7b", "llama", 32, 4096, 32, 8, 128, 8, 2, 14336, 0, 32000, 32768, 1e-5f, 1000000.0f},
-    {"qwen1.5-moe-a2.7b", "qwen2moe", 24, 2048, 16, 16, 128, 60, 4, 1408, 5632, 151936, 8192, 1e-6f, 1000000.0f},
+    { "small", nullptr, 2, 256, 4, 2, 64, 8, 2, 256, 256, 512, 512, 1e-6f, 10000.0f },
+    { "olmoe-1b-7b", "olmoe", 16, 2048, 16, 16, 128, 64, 8, 1024, 0, 50304, 4096, 1e-5f, 10000.0f },
+    { "qwen3-30b-a3b", "qwen3moe", 48, 2048, 32, 4, 128, 128, 8, 768, 0, 151936, 40960, 1e-6f, 1000000.0f },
+    { "mixtral-8x7b", "llama", 32, 4096, 32, 8, 128, 8, 2, 14336, 0, 32000, 32768, 1e-5f, 1000000.0f },
+    { "qwen1.5-moe-a2.7b", "qwen2moe", 24, 2048, 16, 16, 128, 60, 4, 1408, 5632, 151936, 8192, 1e-6f, 1000000.0f },
 };
 
 // ggml type -> LLAMA_FTYPE (llama.cpp's include/llama.h, v0.5.0); the K types
@@ -41,13 +41,34 @@ constexpr Preset k_presets[] = {
 constexpr struct {
     uint32_t type, ftype;
 } k_file_types[] = {
-    {GGML_TYPE_F32, 0},      {GGML_TYPE_F16, 1},      {GGML_TYPE_Q4_0, 2},    {GGML_TYPE_Q4_1, 3},
-    {GGML_TYPE_Q8_0, 7},     {GGML_TYPE_Q5_0, 8},     {GGML_TYPE_Q5_1, 9},    {GGML_TYPE_Q2_K, 10},
-    {GGML_TYPE_Q3_K, 12},    {GGML_TYPE_Q4_K, 15},    {GGML_TYPE_Q5_K, 17},   {GGML_TYPE_Q6_K, 18},
-    {GGML_TYPE_IQ2_XXS, 19}, {GGML_TYPE_IQ2_XS, 20},  {GGML_TYPE_IQ3_XXS, 23}, {GGML_TYPE_IQ1_S, 24},
-    {GGML_TYPE_IQ4_NL, 25},  {GGML_TYPE_IQ3_S, 26},   {GGML_TYPE_IQ2_S, 28},  {GGML_TYPE_IQ4_XS, 30},
-    {GGML_TYPE_IQ1_M, 31},   {GGML_TYPE_BF16, 32},    {GGML_TYPE_TQ1_0, 36},  {GGML_TYPE_TQ2_0, 37},
-    {GGML_TYPE_MXFP4, 38},   {GGML_TYPE_NVFP4, 39},   {GGML_TYPE_Q1_0, 40},   {GGML_TYPE_Q2_0, 41},
+    { GGML_TYPE_F32, 0 },
+    { GGML_TYPE_F16, 1 },
+    { GGML_TYPE_Q4_0, 2 },
+    { GGML_TYPE_Q4_1, 3 },
+    { GGML_TYPE_Q8_0, 7 },
+    { GGML_TYPE_Q5_0, 8 },
+    { GGML_TYPE_Q5_1, 9 },
+    { GGML_TYPE_Q2_K, 10 },
+    { GGML_TYPE_Q3_K, 12 },
+    { GGML_TYPE_Q4_K, 15 },
+    { GGML_TYPE_Q5_K, 17 },
+    { GGML_TYPE_Q6_K, 18 },
+    { GGML_TYPE_IQ2_XXS, 19 },
+    { GGML_TYPE_IQ2_XS, 20 },
+    { GGML_TYPE_IQ3_XXS, 23 },
+    { GGML_TYPE_IQ1_S, 24 },
+    { GGML_TYPE_IQ4_NL, 25 },
+    { GGML_TYPE_IQ3_S, 26 },
+    { GGML_TYPE_IQ2_S, 28 },
+    { GGML_TYPE_IQ4_XS, 30 },
+    { GGML_TYPE_IQ1_M, 31 },
+    { GGML_TYPE_BF16, 32 },
+    { GGML_TYPE_TQ1_0, 36 },
+    { GGML_TYPE_TQ2_0, 37 },
+    { GGML_TYPE_MXFP4, 38 },
+    { GGML_TYPE_NVFP4, 39 },
+    { GGML_TYPE_Q1_0, 40 },
+    { GGML_TYPE_Q2_0, 41 },
 };
 
 uint64_t splitmix64(uint64_t& x) {
@@ -59,7 +80,8 @@ uint64_t splitmix64(uint64_t& x) {
 
 uint64_t hash_name(const std::string& s, uint64_t seed) {
     uint64_t h = seed ^ 0xcbf29ce484222325ull;
-    for (unsigned char ch : s) h = (h ^ ch) * 0x100000001b3ull;
+    for (unsigned char ch : s)
+        h = (h ^ ch) * 0x100000001b3ull;
     return h;
 }
 
@@ -88,7 +110,7 @@ std::vector<std::string> byte_level_alphabet() {
 
 struct Vocab {
     std::vector<std::string> tokens;
-    std::vector<int32_t> types;  // 1 normal, 2 unknown, 3 control, 6 byte
+    std::vector<int32_t> types; // 1 normal, 2 unknown, 3 control, 6 byte
     std::vector<float> scores;
     std::vector<std::string> merges;
 };
@@ -98,7 +120,7 @@ struct Vocab {
 Vocab make_vocab(bool sentencepiece, int n_vocab, const std::vector<std::string>& specials, uint64_t seed) {
     Vocab v;
     std::unordered_set<std::string> seen;
-    std::vector<size_t> mergeable;  // indices of tokens that may be merged
+    std::vector<size_t> mergeable; // indices of tokens that may be merged
     auto add = [&](const std::string& t, int32_t type, bool can_merge) {
         seen.insert(t);
         if (can_merge) mergeable.push_back(v.tokens.size());
@@ -110,12 +132,15 @@ Vocab make_vocab(bool sentencepiece, int n_vocab, const std::vector<std::string>
         add("<unk>", 2, false);
         add("<s>", 3, false);
         add("</s>", 3, false);
-        for (int b = 0; b < 256; ++b) add(fmt::format("<0x{:02X}>", b), 6, false);
+        for (int b = 0; b < 256; ++b)
+            add(fmt::format("<0x{:02X}>", b), 6, false);
         const char* letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.,;:!?'";
-        for (const char* p = letters; *p; ++p) add(std::string(1, *p), 1, true);
-        add("\xE2\x96\x81", 1, true);  // U+2581, SentencePiece's space
+        for (const char* p = letters; *p; ++p)
+            add(std::string(1, *p), 1, true);
+        add("\xE2\x96\x81", 1, true); // U+2581, SentencePiece's space
     } else {
-        for (const std::string& s : byte_level_alphabet()) add(s, 1, true);
+        for (const std::string& s : byte_level_alphabet())
+            add(s, 1, true);
     }
     const int n_special = sentencepiece ? 0 : int(specials.size());
     uint64_t state = seed;
@@ -128,19 +153,20 @@ Vocab make_vocab(bool sentencepiece, int n_vocab, const std::vector<std::string>
         if (!sentencepiece) v.merges.push_back(a + " " + b);
         add(t, 1, true);
     }
-    for (int i = 0; i < n_special; ++i) add(specials[size_t(i)], 3, false);
+    for (int i = 0; i < n_special; ++i)
+        add(specials[size_t(i)], 3, false);
     return v;
 }
 
-const char* k_chatml_template =
-    "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + "
-    "'\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
-const char* k_inst_template =
-    "{{ bos_token }}{% for message in messages %}{% if message['role'] == 'user' %}{{ '[INST] ' + message['content'] + "
-    "' [/INST]' }}{% else %}{{ message['content'] + eos_token }}{% endif %}{% endfor %}";
+const char* k_chatml_template
+    = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + "
+      "'\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
+const char* k_inst_template = "{{ bos_token }}{% for message in messages %}{% if message['role'] == 'user' %}{{ "
+                              "'[INST] ' + message['content'] + "
+                              "' [/INST]' }}{% else %}{{ message['content'] + eos_token }}{% endif %}{% endfor %}";
 
 void write_synthetic_vocab(GgufWriter& w, bool sentencepiece, const std::string& arch, int n_vocab, uint64_t seed) {
-    const std::vector<std::string> specials = {"<|endoftext|>", "<|im_start|>", "<|im_end|>"};
+    const std::vector<std::string> specials = { "<|endoftext|>", "<|im_start|>", "<|im_end|>" };
     const Vocab v = make_vocab(sentencepiece, n_vocab, specials, seed ^ 0x70c3);
     w.set_string("tokenizer.ggml.model", sentencepiece ? "llama" : "gpt2");
     if (!sentencepiece) w.set_string("tokenizer.ggml.pre", arch == "olmoe" ? "olmo" : "qwen2");
@@ -156,8 +182,8 @@ void write_synthetic_vocab(GgufWriter& w, bool sentencepiece, const std::string&
     } else {
         w.set_string_array("tokenizer.ggml.merges", v.merges);
         const uint32_t first_special = uint32_t(n_vocab) - uint32_t(specials.size());
-        w.set_uint32("tokenizer.ggml.bos_token_id", first_special);      // <|endoftext|>
-        w.set_uint32("tokenizer.ggml.eos_token_id", first_special + 2);  // <|im_end|>
+        w.set_uint32("tokenizer.ggml.bos_token_id", first_special); // <|endoftext|>
+        w.set_uint32("tokenizer.ggml.eos_token_id", first_special + 2); // <|im_end|>
         w.set_bool("tokenizer.ggml.add_bos_token", false);
         w.set_string("tokenizer.chat_template", k_chatml_template);
     }
@@ -174,19 +200,21 @@ uint32_t llama_file_type(uint32_t ggml_type) {
 
 std::vector<std::string> synth_presets() {
     std::vector<std::string> out;
-    for (const auto& p : k_presets) out.push_back(p.name);
+    for (const auto& p : k_presets)
+        out.push_back(p.name);
     return out;
 }
 
-void write_synthetic_model(const SynthOptions& opts, const std::string& path,
-                           const std::function<void(double)>& progress) {
-    const Preset* p = nullptr;  // tiny and small take the architecture from --arch
+void write_synthetic_model(
+    const SynthOptions& opts, const std::string& path, const std::function<void(double)>& progress) {
+    const Preset* p = nullptr; // tiny and small take the architecture from --arch
     for (const auto& q : k_presets) {
         if (opts.preset == q.name) p = &q;
     }
     if (!p) {
         std::string names;
-        for (const auto& q : k_presets) names += fmt::format("{}{}", names.empty() ? "" : ", ", q.name);
+        for (const auto& q : k_presets)
+            names += fmt::format("{}{}", names.empty() ? "" : ", ", q.name);
         throw Error(fmt::format("unknown preset '{}' (known: {})", opts.preset, names));
     }
     std::string arch = p->arch ? p->arch : (opts.arch.empty() ? "qwen3moe" : opts.arch);
@@ -201,13 +229,13 @@ void write_synthetic_model(const SynthOptions& opts, const std::string& path,
     p = &shape;
     const bool dense = arch == "qwen3";
     if (arch != "qwen3moe" && arch != "qwen2moe" && arch != "llama" && arch != "olmoe" && !dense) {
-        throw Error(fmt::format("cannot make a model of architecture '{}' (known: qwen3moe, qwen2moe, llama, olmoe, qwen3)",
-                                arch));
+        throw Error(fmt::format(
+            "cannot make a model of architecture '{}' (known: qwen3moe, qwen2moe, llama, olmoe, qwen3)", arch));
     }
     const TypeTraits* qt = type_traits(opts.quant);
     if (!qt || !qt->can_quantize) {
         throw Error(fmt::format("cannot write tensors of type {}{}", type_name(opts.quant),
-                                qt && qt->supported ? " (its quantizer needs an importance matrix)" : ""));
+            qt && qt->supported ? " (its quantizer needs an importance matrix)" : ""));
     }
 
     const bool shared = arch == "qwen2moe";
@@ -220,7 +248,8 @@ void write_synthetic_model(const SynthOptions& opts, const std::string& path,
     GgufWriter w;
     const std::string a = arch;
     w.set_string("general.architecture", a);
-    w.set_string("general.name", p->arch ? fmt::format("synthetic {}", p->name) : fmt::format("synthetic {} {}", p->name, arch));
+    w.set_string(
+        "general.name", p->arch ? fmt::format("synthetic {}", p->name) : fmt::format("synthetic {} {}", p->name, arch));
     w.set_string("general.description", "random weights with published shapes, made by moe-cli make-model");
     w.set_uint32("general.file_type", llama_file_type(opts.quant));
     w.set_uint32(a + ".block_count", uint32_t(p->n_layer));
@@ -262,7 +291,8 @@ void write_synthetic_model(const SynthOptions& opts, const std::string& path,
         if (ne[0] % tt->block_size != 0) type = ne[0] % 32 == 0 ? uint32_t(GGML_TYPE_Q8_0) : uint32_t(GGML_TYPE_F16);
         if (type_traits(type)->block_size > 1 && ne[0] % type_traits(type)->block_size != 0) type = GGML_TYPE_F16;
         int64_t rows = 1;
-        for (size_t i = 1; i < ne.size(); ++i) rows *= ne[i];
+        for (size_t i = 1; i < ne.size(); ++i)
+            rows *= ne[i];
         const int64_t cols = ne[0];
         const size_t rb = row_size(type, cols);
         total_bytes += rb * size_t(rows);
@@ -287,47 +317,47 @@ void write_synthetic_model(const SynthOptions& opts, const std::string& path,
 
     const uint32_t F32 = GGML_TYPE_F32;
     const uint32_t Q = opts.quant;
-    auto lin = [](int fan_in) { return float(std::sqrt(3.0 / fan_in)); };  // unit-variance outputs
-    add("token_embd.weight", {p->n_embd, p->n_vocab}, Q, 1.0f, 0.0f);
-    add("output_norm.weight", {p->n_embd}, F32, 0.2f, 1.0f);
-    add("output.weight", {p->n_embd, p->n_vocab}, Q, lin(p->n_embd), 0.0f);
+    auto lin = [](int fan_in) { return float(std::sqrt(3.0 / fan_in)); }; // unit-variance outputs
+    add("token_embd.weight", { p->n_embd, p->n_vocab }, Q, 1.0f, 0.0f);
+    add("output_norm.weight", { p->n_embd }, F32, 0.2f, 1.0f);
+    add("output.weight", { p->n_embd, p->n_vocab }, Q, lin(p->n_embd), 0.0f);
     for (int il = 0; il < p->n_layer; ++il) {
         auto n = [il](const char* s) { return fmt::format("blk.{}.{}", il, s); };
-        add(n("attn_norm.weight"), {p->n_embd}, F32, 0.2f, 1.0f);
-        add(n("attn_q.weight"), {p->n_embd, q_dim}, Q, lin(p->n_embd), 0.0f);
-        add(n("attn_k.weight"), {p->n_embd, kv_dim}, Q, lin(p->n_embd), 0.0f);
-        add(n("attn_v.weight"), {p->n_embd, kv_dim}, Q, lin(p->n_embd), 0.0f);
-        add(n("attn_output.weight"), {q_dim, p->n_embd}, Q, lin(q_dim), 0.0f);
+        add(n("attn_norm.weight"), { p->n_embd }, F32, 0.2f, 1.0f);
+        add(n("attn_q.weight"), { p->n_embd, q_dim }, Q, lin(p->n_embd), 0.0f);
+        add(n("attn_k.weight"), { p->n_embd, kv_dim }, Q, lin(p->n_embd), 0.0f);
+        add(n("attn_v.weight"), { p->n_embd, kv_dim }, Q, lin(p->n_embd), 0.0f);
+        add(n("attn_output.weight"), { q_dim, p->n_embd }, Q, lin(q_dim), 0.0f);
         if (qkv_bias) {
-            add(n("attn_q.bias"), {q_dim}, F32, 0.1f, 0.0f);
-            add(n("attn_k.bias"), {kv_dim}, F32, 0.1f, 0.0f);
-            add(n("attn_v.bias"), {kv_dim}, F32, 0.1f, 0.0f);
+            add(n("attn_q.bias"), { q_dim }, F32, 0.1f, 0.0f);
+            add(n("attn_k.bias"), { kv_dim }, F32, 0.1f, 0.0f);
+            add(n("attn_v.bias"), { kv_dim }, F32, 0.1f, 0.0f);
         }
         if (arch == "qwen3moe" || dense) {
-            add(n("attn_q_norm.weight"), {p->head_dim}, F32, 0.2f, 1.0f);
-            add(n("attn_k_norm.weight"), {p->head_dim}, F32, 0.2f, 1.0f);
+            add(n("attn_q_norm.weight"), { p->head_dim }, F32, 0.2f, 1.0f);
+            add(n("attn_k_norm.weight"), { p->head_dim }, F32, 0.2f, 1.0f);
         } else if (arch == "olmoe") {
-            add(n("attn_q_norm.weight"), {q_dim}, F32, 0.2f, 1.0f);
-            add(n("attn_k_norm.weight"), {kv_dim}, F32, 0.2f, 1.0f);
+            add(n("attn_q_norm.weight"), { q_dim }, F32, 0.2f, 1.0f);
+            add(n("attn_k_norm.weight"), { kv_dim }, F32, 0.2f, 1.0f);
         }
-        add(n("ffn_norm.weight"), {p->n_embd}, F32, 0.2f, 1.0f);
+        add(n("ffn_norm.weight"), { p->n_embd }, F32, 0.2f, 1.0f);
         if (dense) {
-            add(n("ffn_gate.weight"), {p->n_embd, p->n_ff_exp}, Q, lin(p->n_embd), 0.0f);
-            add(n("ffn_up.weight"), {p->n_embd, p->n_ff_exp}, Q, lin(p->n_embd), 0.0f);
-            add(n("ffn_down.weight"), {p->n_ff_exp, p->n_embd}, Q, lin(p->n_ff_exp), 0.0f);
+            add(n("ffn_gate.weight"), { p->n_embd, p->n_ff_exp }, Q, lin(p->n_embd), 0.0f);
+            add(n("ffn_up.weight"), { p->n_embd, p->n_ff_exp }, Q, lin(p->n_embd), 0.0f);
+            add(n("ffn_down.weight"), { p->n_ff_exp, p->n_embd }, Q, lin(p->n_ff_exp), 0.0f);
             continue;
         }
         // The router stays F32, as llama.cpp's quantizer keeps it; a wider
         // init spreads the routing so top-k choices are well separated.
-        add(n("ffn_gate_inp.weight"), {p->n_embd, n_expert}, F32, 3.0f * lin(p->n_embd), 0.0f);
-        add(n("ffn_gate_exps.weight"), {p->n_embd, p->n_ff_exp, n_expert}, Q, lin(p->n_embd), 0.0f);
-        add(n("ffn_up_exps.weight"), {p->n_embd, p->n_ff_exp, n_expert}, Q, lin(p->n_embd), 0.0f);
-        add(n("ffn_down_exps.weight"), {p->n_ff_exp, p->n_embd, n_expert}, Q, lin(p->n_ff_exp), 0.0f);
+        add(n("ffn_gate_inp.weight"), { p->n_embd, n_expert }, F32, 3.0f * lin(p->n_embd), 0.0f);
+        add(n("ffn_gate_exps.weight"), { p->n_embd, p->n_ff_exp, n_expert }, Q, lin(p->n_embd), 0.0f);
+        add(n("ffn_up_exps.weight"), { p->n_embd, p->n_ff_exp, n_expert }, Q, lin(p->n_embd), 0.0f);
+        add(n("ffn_down_exps.weight"), { p->n_ff_exp, p->n_embd, n_expert }, Q, lin(p->n_ff_exp), 0.0f);
         if (shared) {
-            add(n("ffn_gate_inp_shexp.weight"), {p->n_embd}, F32, lin(p->n_embd), 0.0f);
-            add(n("ffn_gate_shexp.weight"), {p->n_embd, p->n_ff_shexp}, Q, lin(p->n_embd), 0.0f);
-            add(n("ffn_up_shexp.weight"), {p->n_embd, p->n_ff_shexp}, Q, lin(p->n_embd), 0.0f);
-            add(n("ffn_down_shexp.weight"), {p->n_ff_shexp, p->n_embd}, Q, lin(p->n_ff_shexp), 0.0f);
+            add(n("ffn_gate_inp_shexp.weight"), { p->n_embd }, F32, lin(p->n_embd), 0.0f);
+            add(n("ffn_gate_shexp.weight"), { p->n_embd, p->n_ff_shexp }, Q, lin(p->n_embd), 0.0f);
+            add(n("ffn_up_shexp.weight"), { p->n_embd, p->n_ff_shexp }, Q, lin(p->n_embd), 0.0f);
+            add(n("ffn_down_shexp.weight"), { p->n_ff_shexp, p->n_embd }, Q, lin(p->n_ff_shexp), 0.0f);
         }
     }
     w.write(path);

@@ -10,9 +10,9 @@
 namespace moe {
 
 struct SynthOptions {
-    std::string arch;            // for the tiny preset: qwen3moe, qwen2moe, llama, olmoe, qwen3
+    std::string arch; // for the tiny preset: qwen3moe, qwen2moe, llama, olmoe, qwen3
     std::string preset = "tiny"; // tiny, olmoe-1b-7b, qwen3-30b-a3b, mixtral-8x7b, qwen1.5-moe-a2.7b
-    uint32_t quant = 0;          // ggml type of the 2-D weights (F32 default)
+    uint32_t quant = 0; // ggml type of the 2-D weights (F32 default)
     uint64_t seed = 1;
     int threads = 0;
     // A Hugging Face tokenizer.json (and its tokenizer_config.json) to carry
@@ -31,7 +31,7 @@ uint32_t llama_file_type(uint32_t ggml_type);
 
 // Writes the model; progress(fraction) is called as tensors are written.
 // Throws moe::Error for an unknown preset/arch or an I/O failure.
-void write_synthetic_model(const SynthOptions& opts, const std::string& path,
-                           const std::function<void(double)>& progress = {});
+void write_synthetic_model(
+    const SynthOptions& opts, const std::string& path, const std::function<void(double)>& progress = {});
 
 } // namespace moe

@@ -40,14 +40,14 @@ struct RowScan {
 };
 
 RowScan scan_rows(uint32_t type, const uint8_t* data, int64_t cols, size_t row_bytes, int64_t r0, int64_t r1,
-                  std::vector<float>& buf) {
+    std::vector<float>& buf) {
     RowScan s;
     buf.resize(size_t(cols));
     for (int64_t r = r0; r < r1; ++r) {
         const uint8_t* row = data + size_t(r) * row_bytes;
         const float* x;
         if (type == GGML_TYPE_F32) {
-            std::memcpy(buf.data(), row, size_t(cols) * sizeof(float));  // the map need not be 4-byte aligned
+            std::memcpy(buf.data(), row, size_t(cols) * sizeof(float)); // the map need not be 4-byte aligned
         } else {
             dequantize_row(type, row, buf.data(), cols);
         }
@@ -65,7 +65,7 @@ RowScan scan_rows(uint32_t type, const uint8_t* data, int64_t cols, size_t row_b
 
 std::optional<NonFinite> to_result(const RowScan& s, const std::string& name) {
     if (s.count == 0) return std::nullopt;
-    return NonFinite{name, s.count, s.first_index, s.first_value};
+    return NonFinite { name, s.count, s.first_index, s.first_value };
 }
 
 bool decodable(uint32_t type) {
@@ -77,7 +77,7 @@ bool decodable(uint32_t type) {
 
 std::string NonFinite::describe() const {
     return fmt::format("{}: {} non-finite value{}, first {} at element {}", tensor, count, count == 1 ? "" : "s",
-                       value_name(first_value), first_index);
+        value_name(first_value), first_index);
 }
 
 std::optional<NonFinite> find_non_finite(const Matrix& w, const std::string& name) {
@@ -89,7 +89,7 @@ std::optional<NonFinite> find_non_finite(const Matrix& w, const std::string& nam
 std::optional<NonFinite> find_non_finite(const GgufTensorInfo& t) {
     if (!decodable(t.type)) return std::nullopt;
     const int64_t cols = t.ne[0];
-    const Matrix w{t.data, t.type, t.n_elements() / cols, cols, row_size(t.type, cols)};
+    const Matrix w { t.data, t.type, t.n_elements() / cols, cols, row_size(t.type, cols) };
     return find_non_finite(w, t.name);
 }
 
@@ -128,8 +128,8 @@ TensorScan verify_tensors(const Model& m, int n_threads) {
     return out;
 }
 
-std::optional<NonFinite> locate_non_finite(const Model& m, int32_t token,
-                                           const std::function<const int32_t*(int layer)>& routed, int top_k) {
+std::optional<NonFinite> locate_non_finite(
+    const Model& m, int32_t token, const std::function<const int32_t*(int layer)>& routed, int top_k) {
     const ModelConfig& c = m.config();
     const ModelWeights& w = m.weights();
     std::optional<NonFinite> hit;
@@ -141,7 +141,7 @@ std::optional<NonFinite> locate_non_finite(const Model& m, int32_t token,
         if (hit || !v) return bool(hit);
         int64_t first = 0;
         const int64_t n = count_non_finite(v.data, v.n, &first);
-        if (n > 0) hit = NonFinite{name, n, first, v.data[first]};
+        if (n > 0) hit = NonFinite { name, n, first, v.data[first] };
         return bool(hit);
     };
     // An expert's slice of a merged tensor, or its own tensor in older files.
@@ -162,12 +162,12 @@ std::optional<NonFinite> locate_non_finite(const Model& m, int32_t token,
     for (int il = 0; il < c.n_layer; ++il) {
         const LayerWeights& l = w.layers[size_t(il)];
         auto name = [il](const char* n) { return fmt::format("blk.{}.{}", il, n); };
-        if (vector(l.attn_norm, name("attn_norm.weight")) || matrix(l.wq, name("attn_q.weight")) ||
-            matrix(l.wk, name("attn_k.weight")) || matrix(l.wv, name("attn_v.weight")) ||
-            vector(l.bq, name("attn_q.bias")) || vector(l.bk, name("attn_k.bias")) ||
-            vector(l.bv, name("attn_v.bias")) || vector(l.q_norm, name("attn_q_norm.weight")) ||
-            vector(l.k_norm, name("attn_k_norm.weight")) || matrix(l.wo, name("attn_output.weight")) ||
-            vector(l.ffn_norm, name("ffn_norm.weight")) || matrix(l.gate_inp, name("ffn_gate_inp.weight"))) {
+        if (vector(l.attn_norm, name("attn_norm.weight")) || matrix(l.wq, name("attn_q.weight"))
+            || matrix(l.wk, name("attn_k.weight")) || matrix(l.wv, name("attn_v.weight"))
+            || vector(l.bq, name("attn_q.bias")) || vector(l.bk, name("attn_k.bias"))
+            || vector(l.bv, name("attn_v.bias")) || vector(l.q_norm, name("attn_q_norm.weight"))
+            || vector(l.k_norm, name("attn_k_norm.weight")) || matrix(l.wo, name("attn_output.weight"))
+            || vector(l.ffn_norm, name("ffn_norm.weight")) || matrix(l.gate_inp, name("ffn_gate_inp.weight"))) {
             return hit;
         }
         const int32_t* ids = c.is_moe && routed ? routed(il) : nullptr;
@@ -175,15 +175,15 @@ std::optional<NonFinite> locate_non_finite(const Model& m, int32_t token,
         for (int j = 0; j < n_routed; ++j) {
             const int e = ids ? ids[j] : j;
             if (e < 0 || e >= int(l.gate_exp.size())) continue;
-            if (matrix(l.gate_exp[size_t(e)], expert_name(il, "ffn_gate", e)) ||
-                matrix(l.up_exp[size_t(e)], expert_name(il, "ffn_up", e)) ||
-                matrix(l.down_exp[size_t(e)], expert_name(il, "ffn_down", e))) {
+            if (matrix(l.gate_exp[size_t(e)], expert_name(il, "ffn_gate", e))
+                || matrix(l.up_exp[size_t(e)], expert_name(il, "ffn_up", e))
+                || matrix(l.down_exp[size_t(e)], expert_name(il, "ffn_down", e))) {
                 return hit;
             }
         }
-        if (matrix(l.gate_inp_shexp, name("ffn_gate_inp_shexp.weight")) ||
-            matrix(l.gate_shexp, name("ffn_gate_shexp.weight")) || matrix(l.up_shexp, name("ffn_up_shexp.weight")) ||
-            matrix(l.down_shexp, name("ffn_down_shexp.weight"))) {
+        if (matrix(l.gate_inp_shexp, name("ffn_gate_inp_shexp.weight"))
+            || matrix(l.gate_shexp, name("ffn_gate_shexp.weight")) || matrix(l.up_shexp, name("ffn_up_shexp.weight"))
+            || matrix(l.down_shexp, name("ffn_down_shexp.weight"))) {
             return hit;
         }
     }

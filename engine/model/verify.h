@@ -16,19 +16,19 @@ namespace moe {
 
 // Where a tensor (or a matrix view into one) first holds a non-finite value.
 struct NonFinite {
-    std::string tensor;       // tensor name, with ", expert E" for a slice of a merged expert tensor
-    int64_t count = 0;        // non-finite elements in it
-    int64_t first_index = 0;  // element index (storage order) of the first one
+    std::string tensor; // tensor name, with ", expert E" for a slice of a merged expert tensor
+    int64_t count = 0; // non-finite elements in it
+    int64_t first_index = 0; // element index (storage order) of the first one
     float first_value = 0.0f; // NaN, +Inf or -Inf
-    std::string describe() const;  // "blk.2.ffn_up_exps.weight: 3 non-finite values, first NaN at element 17"
+    std::string describe() const; // "blk.2.ffn_up_exps.weight: 3 non-finite values, first NaN at element 17"
 };
 
 struct TensorScan {
-    uint64_t n_tensors = 0;            // tensors in the file
-    uint64_t n_scanned = 0;            // tensors whose values were read
+    uint64_t n_tensors = 0; // tensors in the file
+    uint64_t n_scanned = 0; // tensors whose values were read
     uint64_t bytes_scanned = 0;
-    std::vector<NonFinite> bad;        // in file order
-    std::vector<std::string> skipped;  // tensors of a type we cannot decode, with the type named
+    std::vector<NonFinite> bad; // in file order
+    std::vector<std::string> skipped; // tensors of a type we cannot decode, with the type named
 };
 
 // Reads every tensor of the model's file (dequantized, so NaN/Inf block
@@ -45,7 +45,7 @@ std::optional<NonFinite> find_non_finite(const Matrix& w, const std::string& nam
 // routed(layer) gives the token's top_k expert ids in that MoE layer
 // (nullptr for dense layers). nullopt when every weight read is finite,
 // i.e. the activations themselves overflowed.
-std::optional<NonFinite> locate_non_finite(const Model& m, int32_t token,
-                                           const std::function<const int32_t*(int layer)>& routed, int top_k);
+std::optional<NonFinite> locate_non_finite(
+    const Model& m, int32_t token, const std::function<const int32_t*(int layer)>& routed, int top_k);
 
 } // namespace moe

@@ -40,24 +40,24 @@ namespace moe::quant_detail {
 // it evaluates every product in ggml's order so dequantize_row matches ggml's
 // to_float bit for bit; the dot products may sum in any order.
 struct BlockCodec {
-    int block;    // elements per block
+    int block; // elements per block
     size_t bytes; // bytes per block
     void (*dequantize)(const uint8_t* src, float* dst, int64_t n);
     // nullptr where we have no quantizer (the lattice i-quants need an importance matrix)
     void (*quantize)(const float* src, uint8_t* dst, int64_t n);
-    float (*dot)(const uint8_t* row, const float* x, int64_t n);      // portable
+    float (*dot)(const uint8_t* row, const float* x, int64_t n); // portable
     float (*dot_avx2)(const uint8_t* row, const float* x, int64_t n); // nullptr off x86
 };
 
 // The formats added for issue 13 (files named after what they hold).
-extern const BlockCodec codec_q4_1, codec_q5_0, codec_q5_1;               // legacy_quants.cpp
-extern const BlockCodec codec_q1_0, codec_q2_0;                           // q1_0_q2_0_quants.cpp
-extern const BlockCodec codec_mxfp4, codec_nvfp4;                         // fp4_quants.cpp
-extern const BlockCodec codec_q2_k, codec_q3_k;                           // k_quants_low.cpp
-extern const BlockCodec codec_iq4_nl, codec_iq4_xs;                       // iq4_quants.cpp
-extern const BlockCodec codec_iq2_xxs, codec_iq2_xs, codec_iq2_s;         // iq_quants.cpp
+extern const BlockCodec codec_q4_1, codec_q5_0, codec_q5_1; // legacy_quants.cpp
+extern const BlockCodec codec_q1_0, codec_q2_0; // q1_0_q2_0_quants.cpp
+extern const BlockCodec codec_mxfp4, codec_nvfp4; // fp4_quants.cpp
+extern const BlockCodec codec_q2_k, codec_q3_k; // k_quants_low.cpp
+extern const BlockCodec codec_iq4_nl, codec_iq4_xs; // iq4_quants.cpp
+extern const BlockCodec codec_iq2_xxs, codec_iq2_xs, codec_iq2_s; // iq_quants.cpp
 extern const BlockCodec codec_iq3_xxs, codec_iq3_s, codec_iq1_s, codec_iq1_m; // iq_quants.cpp
-extern const BlockCodec codec_tq1_0, codec_tq2_0;                         // ternary_quants.cpp
+extern const BlockCodec codec_tq1_0, codec_tq2_0; // ternary_quants.cpp
 
 inline float half_to_float(uint16_t h) {
     // Branch-free so row loops vectorise, and no arithmetic on fp32
@@ -91,9 +91,13 @@ inline uint32_t read_u32(const uint8_t* p) {
     return v;
 }
 
-inline void write_u16(uint8_t* p, uint16_t v) { std::memcpy(p, &v, sizeof v); }
+inline void write_u16(uint8_t* p, uint16_t v) {
+    std::memcpy(p, &v, sizeof v);
+}
 
-inline float read_half(const uint8_t* p) { return half_to_float(read_u16(p)); }
+inline float read_half(const uint8_t* p) {
+    return half_to_float(read_u16(p));
+}
 
 // ggml's nearest_int: round to nearest, ties to even, by adding 1.5 * 2^23 so
 // the integer lands in the low mantissa bits. Valid for |v| < 2^22, which the
@@ -105,14 +109,15 @@ inline int nearest_int(float v) {
 // Eight independent partial sums: written as array lanes the compiler can
 // turn them into vector registers on any target (reassociating a single sum
 // is not allowed without -ffast-math). Load(i) gives element i of the row.
-template <typename Load>
-float dot_lanes(const Load& a, const float* x, int64_t n) {
+template <typename Load> float dot_lanes(const Load& a, const float* x, int64_t n) {
     float acc[8] = {};
     int64_t i = 0;
     for (; i + 8 <= n; i += 8) {
-        for (int j = 0; j < 8; ++j) acc[j] += a(i + j) * x[i + j];
+        for (int j = 0; j < 8; ++j)
+            acc[j] += a(i + j) * x[i + j];
     }
-    for (; i < n; ++i) acc[0] += a(i) * x[i];
+    for (; i < n; ++i)
+        acc[0] += a(i) * x[i];
     return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
 }
 
@@ -152,12 +157,14 @@ MOE_DECODE void codebook_nibbles(const int8_t* table, const uint8_t* qs, i8x16* 
 
 template <int Block, size_t Bytes, void (*Decode)(const uint8_t*, float*)>
 void dequantize_blocks(const uint8_t* src, float* dst, int64_t n) {
-    for (int64_t b = 0; b < n / Block; ++b) Decode(src + size_t(b) * Bytes, dst + b * Block);
+    for (int64_t b = 0; b < n / Block; ++b)
+        Decode(src + size_t(b) * Bytes, dst + b * Block);
 }
 
 template <int Block, size_t Bytes, void (*Quantize)(const float*, uint8_t*)>
 void quantize_blocks(const float* src, uint8_t* dst, int64_t n) {
-    for (int64_t b = 0; b < n / Block; ++b) Quantize(src + b * Block, dst + size_t(b) * Bytes);
+    for (int64_t b = 0; b < n / Block; ++b)
+        Quantize(src + b * Block, dst + size_t(b) * Bytes);
 }
 
 // Portable dot: decode one block to the stack, then dot it.
@@ -178,8 +185,7 @@ float dot_decoded(const uint8_t* row, const float* x, int64_t n) {
 // layout: the decoder multiplies it out, which is exactly ggml's product
 // where ggml multiplies the scale by the level, and the AVX2 dot multiplies
 // the levels into x without the float buffer.
-template <int Block>
-struct Levels {
+template <int Block> struct Levels {
     alignas(32) int8_t q[Block];
     float scale[Block / 16];
 };
@@ -187,9 +193,10 @@ struct Levels {
 // Byte j of k_sign_masks[s]: 0xFF where bit j of s is set (sign bytes and
 // bit-per-weight formats expand to 8 levels at once through it).
 constexpr std::array<uint64_t, 256> make_sign_masks() {
-    std::array<uint64_t, 256> m{};
+    std::array<uint64_t, 256> m {};
     for (int s = 0; s < 256; ++s) {
-        for (int j = 0; j < 8; ++j) m[size_t(s)] |= uint64_t((s >> j) & 1 ? 0xFF : 0) << (8 * j);
+        for (int j = 0; j < 8; ++j)
+            m[size_t(s)] |= uint64_t((s >> j) & 1 ? 0xFF : 0) << (8 * j);
     }
     return m;
 }
@@ -200,7 +207,8 @@ MOE_DECODE void decode_levels(const uint8_t* __restrict b, float* __restrict y) 
     Levels<Block> L;
     Unpack(b, L);
     for (int g = 0; g < Block / 16; ++g) {
-        for (int j = 0; j < 16; ++j) y[16 * g + j] = L.scale[g] * float(L.q[16 * g + j]);
+        for (int j = 0; j < 16; ++j)
+            y[16 * g + j] = L.scale[g] * float(L.q[16 * g + j]);
     }
 }
 
@@ -233,7 +241,9 @@ MOE_AVX2 inline __m256 load_i8x8_ps(const uint8_t* p) {
     return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
 }
 
-MOE_AVX2 inline __m256 levels_ps(const int8_t* q) { return load_i8x8_ps(reinterpret_cast<const uint8_t*>(q)); }
+MOE_AVX2 inline __m256 levels_ps(const int8_t* q) {
+    return load_i8x8_ps(reinterpret_cast<const uint8_t*>(q));
+}
 
 // sum q[i]*x[i] over 16 elements
 MOE_AVX2 inline __m256 dot16(const int8_t* q, const float* x) {
@@ -257,7 +267,8 @@ MOE_AVX2 float dot_decoded_avx2(const uint8_t* row, const float* x, int64_t n) {
     for (int64_t b = 0; b < nb; ++b) {
         if (b + 1 < nb) {
             const uint8_t* p = row + size_t(b + 1) * Bytes;
-            for (size_t off = 0; off < Bytes; off += 64) prefetch_ahead(p + off);
+            for (size_t off = 0; off < Bytes; off += 64)
+                prefetch_ahead(p + off);
             Decode(p, buf[(b + 1) & 1]);
         }
         const float* y = buf[b & 1];
@@ -277,7 +288,8 @@ MOE_AVX2 float dot_levels_avx2(const uint8_t* row, const float* x, int64_t n) {
     __m256 t0 = _mm256_setzero_ps(), t1 = t0;
     for (int64_t b = 0; b < n / Block; ++b) {
         const uint8_t* p = row + size_t(b) * Bytes;
-        for (size_t off = 0; off < Bytes; off += 64) prefetch_ahead(p + off);
+        for (size_t off = 0; off < Bytes; off += 64)
+            prefetch_ahead(p + off);
         Unpack(p, L);
         const float* xb = x + b * Block;
         for (int g = 0; g < Block / 16; g += 2) {
@@ -296,17 +308,17 @@ MOE_AVX2 float dot_levels_avx2(const uint8_t* row, const float* x, int64_t n) {
 #endif
 
 // The codec of a format with a block decoder and an optional quantizer.
-#define MOE_BLOCK_CODEC(Block, Bytes, Decode, Quantize)                                                            \
-    BlockCodec {                                                                                                  \
-        Block, Bytes, &dequantize_blocks<Block, Bytes, Decode>, Quantize, &dot_decoded<Block, Bytes, Decode>,    \
-            MOE_DOT_AVX2(Block, Bytes, Decode)                                                                    \
+#define MOE_BLOCK_CODEC(Block, Bytes, Decode, Quantize)                                                                \
+    BlockCodec {                                                                                                       \
+        Block, Bytes, &dequantize_blocks<Block, Bytes, Decode>, Quantize, &dot_decoded<Block, Bytes, Decode>,          \
+            MOE_DOT_AVX2(Block, Bytes, Decode)                                                                         \
     }
 
 // The codec of a format that unpacks to Levels.
-#define MOE_LEVELS_CODEC(Block, Bytes, Unpack, Quantize)                                                          \
-    BlockCodec {                                                                                                  \
-        Block, Bytes, &dequantize_blocks<Block, Bytes, decode_levels<Block, Unpack>>, Quantize,                 \
-            &dot_decoded<Block, Bytes, decode_levels<Block, Unpack>>, MOE_LEVELS_AVX2(Block, Bytes, Unpack)       \
+#define MOE_LEVELS_CODEC(Block, Bytes, Unpack, Quantize)                                                               \
+    BlockCodec {                                                                                                       \
+        Block, Bytes, &dequantize_blocks<Block, Bytes, decode_levels<Block, Unpack>>, Quantize,                        \
+            &dot_decoded<Block, Bytes, decode_levels<Block, Unpack>>, MOE_LEVELS_AVX2(Block, Bytes, Unpack)            \
     }
 
 } // namespace moe::quant_detail

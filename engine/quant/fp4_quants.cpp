@@ -14,8 +14,8 @@ namespace moe::quant_detail {
 
 namespace {
 
-constexpr size_t mxfp4_bytes = 1 + 16;     // E8M0 exponent, 16 pairs of codes
-constexpr size_t nvfp4_bytes = 4 + 32;     // four UE4M3 scales, 32 pairs of codes
+constexpr size_t mxfp4_bytes = 1 + 16; // E8M0 exponent, 16 pairs of codes
+constexpr size_t nvfp4_bytes = 4 + 32; // four UE4M3 scales, 32 pairs of codes
 
 using iq::kvalues_fp4;
 
@@ -81,7 +81,8 @@ int nearest_fp4(float x, float d) {
 
 float absmax(const float* x, int n) {
     float amax = 0.0f;
-    for (int j = 0; j < n; ++j) amax = std::max(amax, std::fabs(x[j]));
+    for (int j = 0; j < n; ++j)
+        amax = std::max(amax, std::fabs(x[j]));
     return amax;
 }
 
@@ -94,7 +95,8 @@ void quantize_mxfp4(const float* x, uint8_t* b) {
     if (amax > 0.0f) e = std::clamp(int(std::floor(std::log2(amax)) - 2.0f + 127.0f), 0, 255);
     b[0] = uint8_t(e);
     const float d = e8m0_half(uint8_t(e));
-    for (int j = 0; j < 16; ++j) b[1 + j] = uint8_t(nearest_fp4(x[j], d) | (nearest_fp4(x[j + 16], d) << 4));
+    for (int j = 0; j < 16; ++j)
+        b[1 + j] = uint8_t(nearest_fp4(x[j], d) | (nearest_fp4(x[j + 16], d) << 4));
 }
 
 // UE4M3 nearest to x > 0 with the mantissa rounded half up (ggml's rounding,
@@ -124,15 +126,16 @@ void quantize_nvfp4(const float* x, uint8_t* b) {
         const uint8_t ue = to_ue4m3(absmax(xs, 16) / 6.0f);
         b[s] = ue;
         const float d = ue4m3_half(ue);
-        for (int j = 0; j < 8; ++j) b[4 + 8 * s + j] = uint8_t(nearest_fp4(xs[j], d) | (nearest_fp4(xs[j + 8], d) << 4));
+        for (int j = 0; j < 8; ++j)
+            b[4 + 8 * s + j] = uint8_t(nearest_fp4(xs[j], d) | (nearest_fp4(xs[j + 8], d) << 4));
     }
 }
 
 } // namespace
 
-const BlockCodec codec_mxfp4 =
-    MOE_LEVELS_CODEC(32, mxfp4_bytes, unpack_mxfp4, (&quantize_blocks<32, mxfp4_bytes, quantize_mxfp4>));
-const BlockCodec codec_nvfp4 =
-    MOE_LEVELS_CODEC(64, nvfp4_bytes, unpack_nvfp4, (&quantize_blocks<64, nvfp4_bytes, quantize_nvfp4>));
+const BlockCodec codec_mxfp4
+    = MOE_LEVELS_CODEC(32, mxfp4_bytes, unpack_mxfp4, (&quantize_blocks<32, mxfp4_bytes, quantize_mxfp4>));
+const BlockCodec codec_nvfp4
+    = MOE_LEVELS_CODEC(64, nvfp4_bytes, unpack_nvfp4, (&quantize_blocks<64, nvfp4_bytes, quantize_nvfp4>));
 
 } // namespace moe::quant_detail

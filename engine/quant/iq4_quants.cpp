@@ -15,7 +15,7 @@ namespace moe::quant_detail {
 namespace {
 
 constexpr int qk_k = 256;
-constexpr size_t iq4_nl_bytes = 2 + 16;                // fp16 d, 16 nibble pairs
+constexpr size_t iq4_nl_bytes = 2 + 16; // fp16 d, 16 nibble pairs
 constexpr size_t iq4_xs_bytes = 2 + 2 + 4 + qk_k / 2; // fp16 d, scale high bits, scale low nibbles, nibbles
 
 using iq::kvalues_iq4nl;
@@ -59,8 +59,10 @@ int nearest_level(float x) {
     int lo = 0, hi = 15;
     while (hi - lo > 1) {
         const int mid = (lo + hi) / 2;
-        if (x < float(v[mid])) hi = mid;
-        else lo = mid;
+        if (x < float(v[mid]))
+            hi = mid;
+        else
+            lo = mid;
     }
     return x - float(v[hi - 1]) < float(v[hi]) - x ? hi - 1 : hi;
 }
@@ -114,7 +116,8 @@ float fit_block(const float* x, uint8_t* L) {
 
 // Nibbles for 32 levels: element j low, j+16 high.
 void pack_nibbles(const uint8_t* L, uint8_t* qs) {
-    for (int j = 0; j < 16; ++j) qs[j] = uint8_t(L[j] | (L[16 + j] << 4));
+    for (int j = 0; j < 16; ++j)
+        qs[j] = uint8_t(L[j] | (L[16 + j] << 4));
 }
 
 void quantize_iq4_nl(const float* x, uint8_t* b) {
@@ -123,7 +126,8 @@ void quantize_iq4_nl(const float* x, uint8_t* b) {
     write_u16(b, fp32_to_fp16(d));
     // levels against the unrounded scale, as ggml does
     const float id = d != 0.0f ? 1 / d : 0.0f;
-    for (int j = 0; j < 32; ++j) L[j] = uint8_t(nearest_level(id * x[j]));
+    for (int j = 0; j < 32; ++j)
+        L[j] = uint8_t(nearest_level(id * x[j]));
     pack_nibbles(L, b + 2);
 }
 
@@ -150,11 +154,14 @@ void quantize_iq4_xs(const float* x, uint8_t* b) {
         const int l = std::clamp(nearest_int(id * scales[ib]), -32, 31);
         const float dl = d * float(l);
         const float idl = dl != 0.0f ? 1 / dl : 0.0f;
-        for (int j = 0; j < 32; ++j) L[j] = uint8_t(nearest_level(idl * x[32 * ib + j]));
+        for (int j = 0; j < 32; ++j)
+            L[j] = uint8_t(nearest_level(idl * x[32 * ib + j]));
         pack_nibbles(L, b + 8 + 16 * ib);
         const int ls = l + 32;
-        if (ib % 2 == 0) scales_l[ib / 2] = uint8_t(ls & 0x0F);
-        else scales_l[ib / 2] = uint8_t(scales_l[ib / 2] | ((ls & 0x0F) << 4));
+        if (ib % 2 == 0)
+            scales_l[ib / 2] = uint8_t(ls & 0x0F);
+        else
+            scales_l[ib / 2] = uint8_t(scales_l[ib / 2] | ((ls & 0x0F) << 4));
         scales_h = uint16_t(scales_h | ((ls >> 4) << (2 * ib)));
     }
     write_u16(b + 2, scales_h);
@@ -162,9 +169,9 @@ void quantize_iq4_xs(const float* x, uint8_t* b) {
 
 } // namespace
 
-const BlockCodec codec_iq4_nl =
-    MOE_LEVELS_CODEC(32, iq4_nl_bytes, unpack_iq4_nl, (&quantize_blocks<32, iq4_nl_bytes, quantize_iq4_nl>));
-const BlockCodec codec_iq4_xs =
-    MOE_LEVELS_CODEC(qk_k, iq4_xs_bytes, unpack_iq4_xs, (&quantize_blocks<qk_k, iq4_xs_bytes, quantize_iq4_xs>));
+const BlockCodec codec_iq4_nl
+    = MOE_LEVELS_CODEC(32, iq4_nl_bytes, unpack_iq4_nl, (&quantize_blocks<32, iq4_nl_bytes, quantize_iq4_nl>));
+const BlockCodec codec_iq4_xs
+    = MOE_LEVELS_CODEC(qk_k, iq4_xs_bytes, unpack_iq4_xs, (&quantize_blocks<qk_k, iq4_xs_bytes, quantize_iq4_xs>));
 
 } // namespace moe::quant_detail

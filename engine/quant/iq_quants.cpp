@@ -13,13 +13,13 @@ namespace moe::quant_detail {
 namespace {
 
 constexpr int qk_k = 256;
-constexpr size_t iq2_xxs_bytes = 2 + 64;         // d; per 32: 4 grid bytes, then 4x7 sign bits + 4-bit scale
-constexpr size_t iq2_xs_bytes = 2 + 64 + 8;      // d; 32 uint16 (9-bit grid index, 7 sign bits); 2 scales per byte
+constexpr size_t iq2_xxs_bytes = 2 + 64; // d; per 32: 4 grid bytes, then 4x7 sign bits + 4-bit scale
+constexpr size_t iq2_xs_bytes = 2 + 64 + 8; // d; 32 uint16 (9-bit grid index, 7 sign bits); 2 scales per byte
 constexpr size_t iq2_s_bytes = 2 + 32 + 32 + 8 + 8; // d; grid low bytes; sign bytes; grid high bits; scales
-constexpr size_t iq3_xxs_bytes = 2 + 64 + 32;    // d; 64 grid bytes; per 32: 4x7 sign bits + 4-bit scale
+constexpr size_t iq3_xxs_bytes = 2 + 64 + 32; // d; 64 grid bytes; per 32: 4x7 sign bits + 4-bit scale
 constexpr size_t iq3_s_bytes = 2 + 64 + 8 + 32 + 4; // d; grid low bytes; grid high bits; signs; scales
-constexpr size_t iq1_s_bytes = 2 + 32 + 16;      // d; grid low bytes; per 32 a uint16 (high bits, scale, delta sign)
-constexpr size_t iq1_m_bytes = 32 + 16 + 8;      // grid low bytes; high bits + delta signs; scales (and d's bits)
+constexpr size_t iq1_s_bytes = 2 + 32 + 16; // d; grid low bytes; per 32 a uint16 (high bits, scale, delta sign)
+constexpr size_t iq1_m_bytes = 32 + 16 + 8; // grid low bytes; high bits + delta signs; scales (and d's bits)
 
 using iq::ksigns_iq2xs;
 
@@ -38,7 +38,9 @@ inline void signed8(uint64_t grid, uint8_t signs, int8_t* q) {
 }
 
 // Two 4-byte grid entries side by side (the IQ3 formats).
-inline uint64_t join4(uint32_t a, uint32_t b) { return uint64_t(a) | (uint64_t(b) << 32); }
+inline uint64_t join4(uint32_t a, uint32_t b) {
+    return uint64_t(a) | (uint64_t(b) << 32);
+}
 
 // IQ2_XXS: per 32 weights, 4 bytes of grid indices (8 weights each) and a
 // uint32 whose top 4 bits are the scale and whose 4 x 7 low bits index the
@@ -49,7 +51,8 @@ MOE_DECODE void unpack_iq2_xxs(const uint8_t* __restrict b, Levels<qk_k>& L) {
         const uint8_t* q = b + 2 + 8 * ib;
         const uint32_t aux = read_u32(q + 4);
         L.scale[2 * ib] = L.scale[2 * ib + 1] = d * (0.5f + float(aux >> 28)) * 0.25f;
-        for (int l = 0; l < 4; ++l) signed8(iq::iq2xxs_grid[q[l]], ksigns_iq2xs[(aux >> (7 * l)) & 127], L.q + 32 * ib + 8 * l);
+        for (int l = 0; l < 4; ++l)
+            signed8(iq::iq2xxs_grid[q[l]], ksigns_iq2xs[(aux >> (7 * l)) & 127], L.q + 32 * ib + 8 * l);
     }
 }
 
@@ -133,7 +136,8 @@ inline void grid1_levels(uint64_t entry, bool negative_delta, int8_t* q) {
     int8_t g[8];
     std::memcpy(g, &entry, 8);
     const int delta = negative_delta ? -1 : 1;
-    for (int j = 0; j < 8; ++j) q[j] = int8_t(8 * g[j] + delta);
+    for (int j = 0; j < 8; ++j)
+        q[j] = int8_t(8 * g[j] + delta);
 }
 
 // IQ1_S: 11-bit grid indices (low byte in qs, 3 high bits each from the
@@ -159,7 +163,8 @@ MOE_DECODE void unpack_iq1_m(const uint8_t* __restrict b, Levels<qk_k>& L) {
     const uint8_t* qh = b + 32;
     uint16_t sc[4];
     std::memcpy(sc, b + 48, sizeof sc);
-    const uint16_t dbits = uint16_t((sc[0] >> 12) | ((sc[1] >> 8) & 0x00F0) | ((sc[2] >> 4) & 0x0F00) | (sc[3] & 0xF000));
+    const uint16_t dbits
+        = uint16_t((sc[0] >> 12) | ((sc[1] >> 8) & 0x00F0) | ((sc[2] >> 4) & 0x0F00) | (sc[3] & 0xF000));
     const float d = half_to_float(dbits);
     for (int ib = 0; ib < 8; ++ib, qs += 4, qh += 2) {
         const int shift = 6 * (ib % 2);

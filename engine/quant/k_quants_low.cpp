@@ -32,7 +32,8 @@ MOE_DECODE void decode_q2_k(const uint8_t* __restrict b, float* __restrict y) {
             for (int part = 0; part < 2; ++part) { // bytes 0-15, then 16-31
                 const uint8_t sc = scales[8 * half + 2 * s + part];
                 const float dl = d * float(sc & 0x0F), ml = dmin * float(sc >> 4);
-                for (int l = 0; l < 16; ++l) *y++ = dl * float((q[16 * part + l] >> shift) & 3) - ml;
+                for (int l = 0; l < 16; ++l)
+                    *y++ = dl * float((q[16 * part + l] >> shift) & 3) - ml;
             }
         }
     }
@@ -101,7 +102,8 @@ float fit_affine_mad(const float* x, const float* w, int n, int nmax, uint8_t* L
     }
     if (lo > 0) lo = 0;
     if (hi == lo) {
-        for (int i = 0; i < n; ++i) L[i] = 0;
+        for (int i = 0; i < n; ++i)
+            L[i] = 0;
         *neg_min = -lo;
         return 0.0f;
     }
@@ -132,9 +134,11 @@ float fit_affine_mad(const float* x, const float* w, int n, int nmax, uint8_t* L
                 this_scale = sum_xl / sum_l2;
             }
             float err = 0;
-            for (int i = 0; i < n; ++i) err += w[i] * std::fabs(this_scale * float(Laux[i]) + this_min - x[i]);
+            for (int i = 0; i < n; ++i)
+                err += w[i] * std::fabs(this_scale * float(Laux[i]) + this_min - x[i]);
             if (err < best_error) {
-                for (int i = 0; i < n; ++i) L[i] = Laux[i];
+                for (int i = 0; i < n; ++i)
+                    L[i] = Laux[i];
                 best_error = err;
                 scale = this_scale;
                 lo = this_min;
@@ -150,7 +154,8 @@ void quantize_q2_k(const float* x, uint8_t* b) {
     float w[16], scales[16], mins[16];
     float max_scale = 0, max_min = 0;
     for (int j = 0; j < 16; ++j) {
-        for (int l = 0; l < 16; ++l) w[l] = std::fabs(x[16 * j + l]);
+        for (int l = 0; l < 16; ++l)
+            w[l] = std::fabs(x[16 * j + l]);
         scales[j] = fit_affine_mad(x + 16 * j, w, 16, 3, L + 16 * j, &mins[j]);
         if (scales[j] > max_scale) max_scale = scales[j];
         if (mins[j] > max_min) max_min = mins[j];
@@ -158,15 +163,18 @@ void quantize_q2_k(const float* x, uint8_t* b) {
     // Sub-block scales and mins become 4-bit multiples of d and dmin.
     uint8_t* sc = b;
     uint16_t dh = fp32_to_fp16(0.0f), mh = dh;
-    for (int j = 0; j < 16; ++j) sc[j] = 0;
+    for (int j = 0; j < 16; ++j)
+        sc[j] = 0;
     if (max_scale > 0) {
         const float iscale = 15.0f / max_scale;
-        for (int j = 0; j < 16; ++j) sc[j] = uint8_t(nearest_int(iscale * scales[j]));
+        for (int j = 0; j < 16; ++j)
+            sc[j] = uint8_t(nearest_int(iscale * scales[j]));
         dh = fp32_to_fp16(max_scale / 15.0f);
     }
     if (max_min > 0) {
         const float iscale = 15.0f / max_min;
-        for (int j = 0; j < 16; ++j) sc[j] = uint8_t(sc[j] | (nearest_int(iscale * mins[j]) << 4));
+        for (int j = 0; j < 16; ++j)
+            sc[j] = uint8_t(sc[j] | (nearest_int(iscale * mins[j]) << 4));
         mh = fp32_to_fp16(max_min / 15.0f);
     }
     write_u16(b + 80, dh);
@@ -177,7 +185,8 @@ void quantize_q2_k(const float* x, uint8_t* b) {
         const float dl = d * float(sc[j] & 0x0F);
         if (dl == 0.0f) continue;
         const float ml = dmin * float(sc[j] >> 4);
-        for (int i = 0; i < 16; ++i) L[16 * j + i] = uint8_t(std::clamp(nearest_int((x[16 * j + i] + ml) / dl), 0, 3));
+        for (int i = 0; i < 16; ++i)
+            L[16 * j + i] = uint8_t(std::clamp(nearest_int((x[16 * j + i] + ml) / dl), 0, 3));
     }
     pack_2bit(L, b + 16);
 }
@@ -196,7 +205,8 @@ float fit_symmetric_q3(const float* x, int n, int nmax, int8_t* L) {
         }
     }
     if (amax < 1e-15f) { // all zero (ggml's GROUP_MAX_EPS)
-        for (int i = 0; i < n; ++i) L[i] = 0;
+        for (int i = 0; i < n; ++i)
+            L[i] = 0;
         return 0.0f;
     }
     const float iscale = float(-nmax) / vmax;
@@ -230,7 +240,8 @@ float fit_symmetric_q3(const float* x, int n, int nmax, int8_t* L) {
         }
         if (!n_changed) break;
     }
-    for (int i = 0; i < n; ++i) L[i] = int8_t(L[i] + nmax);
+    for (int i = 0; i < n; ++i)
+        L[i] = int8_t(L[i] + nmax);
     return suml2 > 0.0f ? sumlx / suml2 : 0.0f;
 }
 
@@ -255,8 +266,10 @@ void quantize_q3_k(const float* x, uint8_t* b) {
         for (int j = 0; j < 16; ++j) {
             // ggml narrows to int8_t before clamping; keep that wrap-around
             const int l = std::clamp(int(int8_t(nearest_int(iscale * scales[j]))), -32, 31) + 32;
-            if (j < 8) sc[j] = uint8_t(l & 0x0F);
-            else sc[j - 8] = uint8_t(sc[j - 8] | ((l & 0x0F) << 4));
+            if (j < 8)
+                sc[j] = uint8_t(l & 0x0F);
+            else
+                sc[j - 8] = uint8_t(sc[j - 8] | ((l & 0x0F) << 4));
             sc[8 + j % 4] = uint8_t(sc[8 + j % 4] | ((l >> 4) << (2 * (j / 4))));
         }
         dh = fp32_to_fp16(1 / iscale);
@@ -266,7 +279,8 @@ void quantize_q3_k(const float* x, uint8_t* b) {
     for (int j = 0; j < 16; ++j) {
         const float dl = d * float(int8_t(q3_k_scale(sc, j)));
         if (dl == 0.0f) continue;
-        for (int i = 0; i < 16; ++i) L[16 * j + i] = int8_t(std::clamp(nearest_int(x[16 * j + i] / dl), -4, 3) + 4);
+        for (int i = 0; i < 16; ++i)
+            L[16 * j + i] = int8_t(std::clamp(nearest_int(x[16 * j + i] / dl), -4, 3) + 4);
     }
     // The third bit goes to hmask, the low two to qs.
     uint8_t* hmask = b;
@@ -295,7 +309,9 @@ MOE_AVX2 inline void unpack_2bit_half(const uint8_t* qs, int8_t* L) {
     }
 }
 
-MOE_AVX2 inline __m256 sum16(const float* x) { return _mm256_add_ps(_mm256_loadu_ps(x), _mm256_loadu_ps(x + 8)); }
+MOE_AVX2 inline __m256 sum16(const float* x) {
+    return _mm256_add_ps(_mm256_loadu_ps(x), _mm256_loadu_ps(x + 8));
+}
 
 MOE_AVX2 float dot_q2_k_avx2(const uint8_t* row, const float* x, int64_t n) {
     alignas(32) int8_t L[qk_k];
@@ -355,17 +371,9 @@ MOE_AVX2 float dot_q3_k_avx2(const uint8_t* row, const float* x, int64_t n) {
 
 } // namespace
 
-const BlockCodec codec_q2_k = {qk_k,
-                               q2_k_bytes,
-                               &dequantize_blocks<qk_k, q2_k_bytes, decode_q2_k>,
-                               &quantize_blocks<qk_k, q2_k_bytes, quantize_q2_k>,
-                               &dot_decoded<qk_k, q2_k_bytes, decode_q2_k>,
-                               MOE_Q2_K_AVX2};
-const BlockCodec codec_q3_k = {qk_k,
-                               q3_k_bytes,
-                               &dequantize_blocks<qk_k, q3_k_bytes, decode_q3_k>,
-                               &quantize_blocks<qk_k, q3_k_bytes, quantize_q3_k>,
-                               &dot_decoded<qk_k, q3_k_bytes, decode_q3_k>,
-                               MOE_Q3_K_AVX2};
+const BlockCodec codec_q2_k = { qk_k, q2_k_bytes, &dequantize_blocks<qk_k, q2_k_bytes, decode_q2_k>,
+    &quantize_blocks<qk_k, q2_k_bytes, quantize_q2_k>, &dot_decoded<qk_k, q2_k_bytes, decode_q2_k>, MOE_Q2_K_AVX2 };
+const BlockCodec codec_q3_k = { qk_k, q3_k_bytes, &dequantize_blocks<qk_k, q3_k_bytes, decode_q3_k>,
+    &quantize_blocks<qk_k, q3_k_bytes, quantize_q3_k>, &dot_decoded<qk_k, q3_k_bytes, decode_q3_k>, MOE_Q3_K_AVX2 };
 
 } // namespace moe::quant_detail

@@ -14,8 +14,8 @@ namespace moe::quant_detail {
 
 namespace {
 
-constexpr size_t q4_1_bytes = 2 + 2 + 16;     // fp16 d, fp16 m, 16 nibble pairs
-constexpr size_t q5_0_bytes = 2 + 4 + 16;     // fp16 d, 32 fifth bits, 16 nibble pairs
+constexpr size_t q4_1_bytes = 2 + 2 + 16; // fp16 d, fp16 m, 16 nibble pairs
+constexpr size_t q5_0_bytes = 2 + 4 + 16; // fp16 d, 32 fifth bits, 16 nibble pairs
 constexpr size_t q5_1_bytes = 2 + 2 + 4 + 16; // fp16 d, fp16 m, fifth bits, nibbles
 
 // In all three, byte j of the nibbles holds element j (low) and j+16 (high).
@@ -121,8 +121,11 @@ void quantize_q5_1(const float* x, uint8_t* b) {
 
 } // namespace
 
-const BlockCodec codec_q4_1 = MOE_BLOCK_CODEC(32, q4_1_bytes, decode_q4_1, (&quantize_blocks<32, q4_1_bytes, quantize_q4_1>));
-const BlockCodec codec_q5_0 = MOE_LEVELS_CODEC(32, q5_0_bytes, unpack_q5_0, (&quantize_blocks<32, q5_0_bytes, quantize_q5_0>));
-const BlockCodec codec_q5_1 = MOE_BLOCK_CODEC(32, q5_1_bytes, decode_q5_1, (&quantize_blocks<32, q5_1_bytes, quantize_q5_1>));
+const BlockCodec codec_q4_1
+    = MOE_BLOCK_CODEC(32, q4_1_bytes, decode_q4_1, (&quantize_blocks<32, q4_1_bytes, quantize_q4_1>));
+const BlockCodec codec_q5_0
+    = MOE_LEVELS_CODEC(32, q5_0_bytes, unpack_q5_0, (&quantize_blocks<32, q5_0_bytes, quantize_q5_0>));
+const BlockCodec codec_q5_1
+    = MOE_BLOCK_CODEC(32, q5_1_bytes, decode_q5_1, (&quantize_blocks<32, q5_1_bytes, quantize_q5_1>));
 
 } // namespace moe::quant_detail

@@ -20,7 +20,8 @@ constexpr size_t q2_0_bytes = 2 + 16; // fp16 d, two bits per weight (weight j: 
 // Q2_0's fields are stored + 1.
 MOE_DECODE void unpack_q1_0(const uint8_t* __restrict b, Levels<128>& L) {
     const float d = read_half(b);
-    for (float& s : L.scale) s = d;
+    for (float& s : L.scale)
+        s = d;
     for (int i = 0; i < 16; ++i) {
         // per byte: 0x01 (+1) where the bit is set, 0xFF (-1) where clear
         const uint64_t v = ~k_sign_masks[b[2 + i]] | 0x0101010101010101ull;
@@ -30,9 +31,10 @@ MOE_DECODE void unpack_q1_0(const uint8_t* __restrict b, Levels<128>& L) {
 
 // The four levels of each possible Q2_0 byte, as four int8 in one word.
 constexpr std::array<uint32_t, 256> make_q2_0_levels() {
-    std::array<uint32_t, 256> t{};
+    std::array<uint32_t, 256> t {};
     for (int v = 0; v < 256; ++v) {
-        for (int k = 0; k < 4; ++k) t[size_t(v)] |= uint32_t(uint8_t(((v >> (2 * k)) & 3) - 1)) << (8 * k);
+        for (int k = 0; k < 4; ++k)
+            t[size_t(v)] |= uint32_t(uint8_t(((v >> (2 * k)) & 3) - 1)) << (8 * k);
     }
     return t;
 }
@@ -40,13 +42,16 @@ constexpr std::array<uint32_t, 256> k_q2_0_levels = make_q2_0_levels();
 
 MOE_DECODE void unpack_q2_0(const uint8_t* __restrict b, Levels<64>& L) {
     const float d = read_half(b);
-    for (float& s : L.scale) s = d;
-    for (int i = 0; i < 16; ++i) std::memcpy(L.q + 4 * i, &k_q2_0_levels[b[2 + i]], 4);
+    for (float& s : L.scale)
+        s = d;
+    for (int i = 0; i < 16; ++i)
+        std::memcpy(L.q + 4 * i, &k_q2_0_levels[b[2 + i]], 4);
 }
 
 void quantize_q1_0(const float* x, uint8_t* b) {
     float sum_abs = 0.0f;
-    for (int j = 0; j < 128; ++j) sum_abs += std::fabs(x[j]);
+    for (int j = 0; j < 128; ++j)
+        sum_abs += std::fabs(x[j]);
     write_u16(b, fp32_to_fp16(sum_abs / 128.0f));
     std::memset(b + 2, 0, 16);
     for (int j = 0; j < 128; ++j) {
@@ -56,7 +61,8 @@ void quantize_q1_0(const float* x, uint8_t* b) {
 
 void quantize_q2_0(const float* x, uint8_t* b) {
     float amax = 0.0f;
-    for (int j = 0; j < 64; ++j) amax = std::max(amax, std::fabs(x[j]));
+    for (int j = 0; j < 64; ++j)
+        amax = std::max(amax, std::fabs(x[j]));
     const float id = amax > 0.0f ? 1.0f / amax : 0.0f;
     write_u16(b, fp32_to_fp16(amax));
     std::memset(b + 2, 0, 16);
@@ -69,9 +75,9 @@ void quantize_q2_0(const float* x, uint8_t* b) {
 
 } // namespace
 
-const BlockCodec codec_q1_0 =
-    MOE_LEVELS_CODEC(128, q1_0_bytes, unpack_q1_0, (&quantize_blocks<128, q1_0_bytes, quantize_q1_0>));
-const BlockCodec codec_q2_0 =
-    MOE_LEVELS_CODEC(64, q2_0_bytes, unpack_q2_0, (&quantize_blocks<64, q2_0_bytes, quantize_q2_0>));
+const BlockCodec codec_q1_0
+    = MOE_LEVELS_CODEC(128, q1_0_bytes, unpack_q1_0, (&quantize_blocks<128, q1_0_bytes, quantize_q1_0>));
+const BlockCodec codec_q2_0
+    = MOE_LEVELS_CODEC(64, q2_0_bytes, unpack_q2_0, (&quantize_blocks<64, q2_0_bytes, quantize_q2_0>));
 
 } // namespace moe::quant_detail

@@ -27,73 +27,73 @@ using namespace quant_detail;
 constexpr int qk_k = 256;
 
 // Bytes per block of the formats we implement (ggml-common.h layouts).
-constexpr size_t q4_0_bytes = 2 + 16;                     // fp16 d, 16 nibble pairs
-constexpr size_t q8_0_bytes = 2 + 32;                     // fp16 d, 32 int8
-constexpr size_t q4_k_bytes = 2 + 2 + 12 + 128;           // d, dmin, scales, qs
-constexpr size_t q5_k_bytes = 2 + 2 + 12 + 32 + 128;      // d, dmin, scales, qh, qs
-constexpr size_t q6_k_bytes = 128 + 64 + 16 + 2;          // ql, qh, int8 scales, d
+constexpr size_t q4_0_bytes = 2 + 16; // fp16 d, 16 nibble pairs
+constexpr size_t q8_0_bytes = 2 + 32; // fp16 d, 32 int8
+constexpr size_t q4_k_bytes = 2 + 2 + 12 + 128; // d, dmin, scales, qs
+constexpr size_t q5_k_bytes = 2 + 2 + 12 + 32 + 128; // d, dmin, scales, qh, qs
+constexpr size_t q6_k_bytes = 128 + 64 + 16 + 2; // ql, qh, int8 scales, d
 
 constexpr std::array<TypeTraits, GGML_TYPE_COUNT> make_traits() {
     // Entries left value-initialised (name == nullptr) are ids ggml never
     // assigned or has withdrawn from GGUF (4, 5, 31-33, 36-38).
-    std::array<TypeTraits, GGML_TYPE_COUNT> t{};
-    t[GGML_TYPE_F32] = {"F32", 1, 4, true, true};
-    t[GGML_TYPE_F16] = {"F16", 1, 2, true, true};
-    t[GGML_TYPE_Q4_0] = {"Q4_0", 32, q4_0_bytes, true, true};
-    t[GGML_TYPE_Q4_1] = {"Q4_1", 32, 20, true, true};
-    t[GGML_TYPE_Q5_0] = {"Q5_0", 32, 22, true, true};
-    t[GGML_TYPE_Q5_1] = {"Q5_1", 32, 24, true, true};
-    t[GGML_TYPE_Q8_0] = {"Q8_0", 32, q8_0_bytes, true, true};
-    t[GGML_TYPE_Q8_1] = {"Q8_1", 32, 36, false, false};
-    t[GGML_TYPE_Q2_K] = {"Q2_K", qk_k, 84, true, true};
-    t[GGML_TYPE_Q3_K] = {"Q3_K", qk_k, 110, true, true};
-    t[GGML_TYPE_Q4_K] = {"Q4_K", qk_k, q4_k_bytes, true, true};
-    t[GGML_TYPE_Q5_K] = {"Q5_K", qk_k, q5_k_bytes, true, true};
-    t[GGML_TYPE_Q6_K] = {"Q6_K", qk_k, q6_k_bytes, true, true};
+    std::array<TypeTraits, GGML_TYPE_COUNT> t {};
+    t[GGML_TYPE_F32] = { "F32", 1, 4, true, true };
+    t[GGML_TYPE_F16] = { "F16", 1, 2, true, true };
+    t[GGML_TYPE_Q4_0] = { "Q4_0", 32, q4_0_bytes, true, true };
+    t[GGML_TYPE_Q4_1] = { "Q4_1", 32, 20, true, true };
+    t[GGML_TYPE_Q5_0] = { "Q5_0", 32, 22, true, true };
+    t[GGML_TYPE_Q5_1] = { "Q5_1", 32, 24, true, true };
+    t[GGML_TYPE_Q8_0] = { "Q8_0", 32, q8_0_bytes, true, true };
+    t[GGML_TYPE_Q8_1] = { "Q8_1", 32, 36, false, false };
+    t[GGML_TYPE_Q2_K] = { "Q2_K", qk_k, 84, true, true };
+    t[GGML_TYPE_Q3_K] = { "Q3_K", qk_k, 110, true, true };
+    t[GGML_TYPE_Q4_K] = { "Q4_K", qk_k, q4_k_bytes, true, true };
+    t[GGML_TYPE_Q5_K] = { "Q5_K", qk_k, q5_k_bytes, true, true };
+    t[GGML_TYPE_Q6_K] = { "Q6_K", qk_k, q6_k_bytes, true, true };
     // Q8_K is ggml's intermediate for activations; it never appears in files.
-    t[GGML_TYPE_Q8_K] = {"Q8_K", qk_k, 292, false, false};
+    t[GGML_TYPE_Q8_K] = { "Q8_K", qk_k, 292, false, false };
     // The i-quants' quantizers search their grids under an importance
     // matrix; we only decode them (IQ4_NL and IQ4_XS need none).
-    t[GGML_TYPE_IQ2_XXS] = {"IQ2_XXS", qk_k, 66, true, false};
-    t[GGML_TYPE_IQ2_XS] = {"IQ2_XS", qk_k, 74, true, false};
-    t[GGML_TYPE_IQ3_XXS] = {"IQ3_XXS", qk_k, 98, true, false};
-    t[GGML_TYPE_IQ1_S] = {"IQ1_S", qk_k, 50, true, false};
-    t[GGML_TYPE_IQ4_NL] = {"IQ4_NL", 32, 18, true, true};
-    t[GGML_TYPE_IQ3_S] = {"IQ3_S", qk_k, 110, true, false};
-    t[GGML_TYPE_IQ2_S] = {"IQ2_S", qk_k, 82, true, false};
-    t[GGML_TYPE_IQ4_XS] = {"IQ4_XS", qk_k, 136, true, true};
+    t[GGML_TYPE_IQ2_XXS] = { "IQ2_XXS", qk_k, 66, true, false };
+    t[GGML_TYPE_IQ2_XS] = { "IQ2_XS", qk_k, 74, true, false };
+    t[GGML_TYPE_IQ3_XXS] = { "IQ3_XXS", qk_k, 98, true, false };
+    t[GGML_TYPE_IQ1_S] = { "IQ1_S", qk_k, 50, true, false };
+    t[GGML_TYPE_IQ4_NL] = { "IQ4_NL", 32, 18, true, true };
+    t[GGML_TYPE_IQ3_S] = { "IQ3_S", qk_k, 110, true, false };
+    t[GGML_TYPE_IQ2_S] = { "IQ2_S", qk_k, 82, true, false };
+    t[GGML_TYPE_IQ4_XS] = { "IQ4_XS", qk_k, 136, true, true };
     // Integer and F64 tensors: sized and named so a file using them is
     // refused with a useful message rather than as an unknown number.
-    t[24] = {"I8", 1, 1, false, false};
-    t[25] = {"I16", 1, 2, false, false};
-    t[26] = {"I32", 1, 4, false, false};
-    t[27] = {"I64", 1, 8, false, false};
-    t[28] = {"F64", 1, 8, false, false};
-    t[GGML_TYPE_IQ1_M] = {"IQ1_M", qk_k, 56, true, false};
-    t[GGML_TYPE_BF16] = {"BF16", 1, 2, true, true};
-    t[GGML_TYPE_TQ1_0] = {"TQ1_0", qk_k, 54, true, true};
-    t[GGML_TYPE_TQ2_0] = {"TQ2_0", qk_k, 66, true, true};
-    t[GGML_TYPE_MXFP4] = {"MXFP4", 32, 17, true, true};
-    t[GGML_TYPE_NVFP4] = {"NVFP4", 64, 36, true, true};
-    t[GGML_TYPE_Q1_0] = {"Q1_0", 128, 18, true, true};
-    t[GGML_TYPE_Q2_0] = {"Q2_0", 64, 18, true, true};
+    t[24] = { "I8", 1, 1, false, false };
+    t[25] = { "I16", 1, 2, false, false };
+    t[26] = { "I32", 1, 4, false, false };
+    t[27] = { "I64", 1, 8, false, false };
+    t[28] = { "F64", 1, 8, false, false };
+    t[GGML_TYPE_IQ1_M] = { "IQ1_M", qk_k, 56, true, false };
+    t[GGML_TYPE_BF16] = { "BF16", 1, 2, true, true };
+    t[GGML_TYPE_TQ1_0] = { "TQ1_0", qk_k, 54, true, true };
+    t[GGML_TYPE_TQ2_0] = { "TQ2_0", qk_k, 66, true, true };
+    t[GGML_TYPE_MXFP4] = { "MXFP4", 32, 17, true, true };
+    t[GGML_TYPE_NVFP4] = { "NVFP4", 64, 36, true, true };
+    t[GGML_TYPE_Q1_0] = { "Q1_0", 128, 18, true, true };
+    t[GGML_TYPE_Q2_0] = { "Q2_0", 64, 18, true, true };
     return t;
 }
 
 constexpr std::array<TypeTraits, GGML_TYPE_COUNT> k_traits = make_traits();
 
-[[noreturn]] void fail(const std::string& what) { throw Error(what); }
+[[noreturn]] void fail(const std::string& what) {
+    throw Error(what);
+}
 
 const TypeTraits& supported_traits(uint32_t type, int64_t n, const char* op) {
     const TypeTraits* t = type_traits(type);
     if (!t || !t->supported) fail(std::string(op) + ": tensor type " + type_name(type) + " is not supported");
     if (n < 0 || n % t->block_size != 0) {
-        fail(std::string(op) + ": " + std::to_string(n) + " elements is not a whole number of " + t->name +
-             " blocks");
+        fail(std::string(op) + ": " + std::to_string(n) + " elements is not a whole number of " + t->name + " blocks");
     }
     return *t;
 }
-
 
 // Round half away from zero, as ggml's quantizers do (roundf), then clamp.
 inline int round_clamp(float v, int lo, int hi) {
@@ -120,7 +120,8 @@ inline int level(float v, int lo, int hi) {
 void dequant_q8_0(const uint8_t* __restrict b, float* __restrict y) {
     const float d = read_half(b);
     const int8_t* q = reinterpret_cast<const int8_t*>(b + 2);
-    for (int j = 0; j < 32; ++j) y[j] = float(q[j]) * d;
+    for (int j = 0; j < 32; ++j)
+        y[j] = float(q[j]) * d;
 }
 
 void dequant_q4_0(const uint8_t* __restrict b, float* __restrict y) {
@@ -167,8 +168,10 @@ void dequant_q4_k(const uint8_t* __restrict b, float* __restrict y) {
         const float d2 = d * float(sc), m2 = dmin * float(mn);
         const uint8_t* q = qs + 32 * c;
         float* yc = y + 64 * c;
-        for (int l = 0; l < 32; ++l) yc[l] = d1 * float(q[l] & 0x0F) - m1;
-        for (int l = 0; l < 32; ++l) yc[l + 32] = d2 * float(q[l] >> 4) - m2;
+        for (int l = 0; l < 32; ++l)
+            yc[l] = d1 * float(q[l] & 0x0F) - m1;
+        for (int l = 0; l < 32; ++l)
+            yc[l + 32] = d2 * float(q[l] >> 4) - m2;
     }
 }
 
@@ -236,12 +239,14 @@ void dequant_q6_k(const uint8_t* __restrict b, float* __restrict y) {
 
 void quant_q8_0(const float* x, uint8_t* b) {
     float amax = 0.0f;
-    for (int j = 0; j < 32; ++j) amax = std::max(amax, std::fabs(x[j]));
+    for (int j = 0; j < 32; ++j)
+        amax = std::max(amax, std::fabs(x[j]));
     const float d = amax / 127.0f;
     const float id = d != 0.0f ? 1.0f / d : 0.0f;
     write_u16(b, fp32_to_fp16(d));
     int8_t* q = reinterpret_cast<int8_t*>(b + 2);
-    for (int j = 0; j < 32; ++j) q[j] = int8_t(round_clamp(x[j] * id, -127, 127));
+    for (int j = 0; j < 32; ++j)
+        q[j] = int8_t(round_clamp(x[j] * id, -127, 127));
 }
 
 void quant_q4_0(const float* x, uint8_t* b) {
@@ -381,7 +386,8 @@ void quant_k_affine(const float* x, int nmax, uint8_t* dm_out, uint8_t* scales_o
         const float step = d * float(ls[j]);
         const float off = dmin * float(lm[j]);
         const float inv = step > 0.0f ? 1.0f / step : 0.0f;
-        for (int i = 0; i < 32; ++i) levels[32 * j + i] = uint8_t(level((x[32 * j + i] + off) * inv, 0, nmax));
+        for (int i = 0; i < 32; ++i)
+            levels[32 * j + i] = uint8_t(level((x[32 * j + i] + off) * inv, 0, nmax));
     }
     k_pack_scale_min(ls, lm, scales_out);
 }
@@ -391,7 +397,8 @@ void quant_q4_k(const float* x, uint8_t* b) {
     quant_k_affine(x, 15, b, b + 4, L);
     uint8_t* qs = b + 16;
     for (int c = 0; c < 4; ++c) {
-        for (int l = 0; l < 32; ++l) qs[32 * c + l] = uint8_t(L[64 * c + l] | (L[64 * c + 32 + l] << 4));
+        for (int l = 0; l < 32; ++l)
+            qs[32 * c + l] = uint8_t(L[64 * c + l] | (L[64 * c + 32 + l] << 4));
     }
 }
 
@@ -430,7 +437,8 @@ void quant_q6_k(const float* x, uint8_t* b) {
         sc[j] = int8_t(ls);
         const float step = d * float(ls);
         const float inv = step != 0.0f ? 1.0f / step : 0.0f;
-        for (int i = 0; i < 16; ++i) L[16 * j + i] = uint8_t(level(x[16 * j + i] * inv, -32, 31) + 32);
+        for (int i = 0; i < 16; ++i)
+            L[16 * j + i] = uint8_t(level(x[16 * j + i] * inv, -32, 31) + 32);
     }
     write_u16(b + 208, dh);
     uint8_t* ql = b;
@@ -440,8 +448,8 @@ void quant_q6_k(const float* x, uint8_t* b) {
         for (int l = 0; l < 32; ++l) {
             ql[l] = uint8_t((Lh[l] & 0x0F) | ((Lh[l + 64] & 0x0F) << 4));
             ql[l + 32] = uint8_t((Lh[l + 32] & 0x0F) | ((Lh[l + 96] & 0x0F) << 4));
-            qh[l] = uint8_t((Lh[l] >> 4) | ((Lh[l + 32] >> 4) << 2) | ((Lh[l + 64] >> 4) << 4) |
-                            ((Lh[l + 96] >> 4) << 6));
+            qh[l] = uint8_t(
+                (Lh[l] >> 4) | ((Lh[l + 32] >> 4) << 2) | ((Lh[l + 64] >> 4) << 4) | ((Lh[l + 96] >> 4) << 6));
         }
         ql += 64;
         qh += 32;
@@ -458,9 +466,11 @@ void f16_to_f32_row(const uint8_t* __restrict src, float* __restrict dst, int64_
     int64_t i = 0;
     for (; i + 8 <= n; i += 8) {
         std::memcpy(h, src + 2 * i, sizeof h);
-        for (int j = 0; j < 8; ++j) dst[i + j] = half_to_float(h[j]);
+        for (int j = 0; j < 8; ++j)
+            dst[i + j] = half_to_float(h[j]);
     }
-    for (; i < n; ++i) dst[i] = half_to_float(read_u16(src + 2 * i));
+    for (; i < n; ++i)
+        dst[i] = half_to_float(read_u16(src + 2 * i));
 }
 
 // Converting a chunk at a time keeps both loops simple enough to vectorise.
@@ -479,16 +489,15 @@ float dot_bf16_scalar(const uint8_t* row, const float* x, int64_t n) {
     return dot_lanes([row](int64_t i) { return bf16_to_fp32(read_u16(row + 2 * i)); }, x, n);
 }
 
-
 // ---------------------------------------------------------------------------
 // AVX2 + FMA + F16C paths, compiled for those extensions whatever the build
 // flags and only called after checking the CPU at run time.
 
 #if defined(MOE_QUANT_X86)
 
-
-MOE_AVX2 inline float half_f16c(const uint8_t* p) { return _cvtsh_ss(read_u16(p)); }
-
+MOE_AVX2 inline float half_f16c(const uint8_t* p) {
+    return _cvtsh_ss(read_u16(p));
+}
 
 // 8 bytes widened to 8 int32 lanes; the load folds into vpmovzx/sx, so it
 // costs one shuffle-port uop per 8 elements, the scarce resource of the
@@ -496,7 +505,6 @@ MOE_AVX2 inline float half_f16c(const uint8_t* p) { return _cvtsh_ss(read_u16(p)
 MOE_AVX2 inline __m256i load_u8x8(const uint8_t* p) {
     return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
 }
-
 
 MOE_AVX2 float dot_f32_avx2(const float* a, const float* x, int64_t n) {
     __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
@@ -509,9 +517,11 @@ MOE_AVX2 float dot_f32_avx2(const float* a, const float* x, int64_t n) {
         s2 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 16), _mm256_loadu_ps(x + i + 16), s2);
         s3 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 24), _mm256_loadu_ps(x + i + 24), s3);
     }
-    for (; i + 8 <= n; i += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(x + i), s0);
+    for (; i + 8 <= n; i += 8)
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(x + i), s0);
     float sum = hsum(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
-    for (; i < n; ++i) sum += a[i] * x[i];
+    for (; i < n; ++i)
+        sum += a[i] * x[i];
     return sum;
 }
 
@@ -519,7 +529,9 @@ MOE_AVX2 inline __m256 load_f16x8(const uint8_t* p) {
     return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
 }
 
-MOE_AVX2 inline float f16_at(const uint8_t* p) { return half_f16c(p); }
+MOE_AVX2 inline float f16_at(const uint8_t* p) {
+    return half_f16c(p);
+}
 
 // The loop shared by the 16-bit float formats: Load widens 8 values to fp32,
 // four accumulator chains keep the FMAs independent, At handles the tail.
@@ -534,9 +546,11 @@ MOE_AVX2 float dot_half_avx2(const uint8_t* row, const float* x, int64_t n) {
         s2 = _mm256_fmadd_ps(Load(row + 2 * i + 32), _mm256_loadu_ps(x + i + 16), s2);
         s3 = _mm256_fmadd_ps(Load(row + 2 * i + 48), _mm256_loadu_ps(x + i + 24), s3);
     }
-    for (; i + 8 <= n; i += 8) s0 = _mm256_fmadd_ps(Load(row + 2 * i), _mm256_loadu_ps(x + i), s0);
+    for (; i + 8 <= n; i += 8)
+        s0 = _mm256_fmadd_ps(Load(row + 2 * i), _mm256_loadu_ps(x + i), s0);
     float sum = hsum(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
-    for (; i < n; ++i) sum += At(row + 2 * i) * x[i];
+    for (; i < n; ++i)
+        sum += At(row + 2 * i) * x[i];
     return sum;
 }
 
@@ -550,7 +564,9 @@ MOE_AVX2 inline __m256 load_bf16x8(const uint8_t* p) {
     return _mm256_castsi256_ps(_mm256_slli_epi32(w, 16));
 }
 
-inline float bf16_at(const uint8_t* p) { return bf16_to_fp32(read_u16(p)); }
+inline float bf16_at(const uint8_t* p) {
+    return bf16_to_fp32(read_u16(p));
+}
 
 MOE_AVX2 float dot_bf16_avx2(const uint8_t* row, const float* x, int64_t n) {
     return dot_half_avx2<load_bf16x8, bf16_at>(row, x, n);
@@ -594,11 +610,13 @@ MOE_AVX2 float dot_q8_0_avx2(const uint8_t* row, const float* x, int64_t n) {
 }
 
 // Nibble levels 0..15 to floats centred on zero.
-MOE_AVX2 inline __m256 q4_levels_ps(__m256i q) { return _mm256_cvtepi32_ps(_mm256_sub_epi32(q, _mm256_set1_epi32(8))); }
+MOE_AVX2 inline __m256 q4_levels_ps(__m256i q) {
+    return _mm256_cvtepi32_ps(_mm256_sub_epi32(q, _mm256_set1_epi32(8)));
+}
 
 MOE_AVX2 inline __m256 q4_0_block(const uint8_t* qs, const float* x) {
     const __m256i m4 = _mm256_set1_epi32(0x0F);
-    const __m256i a = load_u8x8(qs);     // elements 0..7 low, 16..23 high
+    const __m256i a = load_u8x8(qs); // elements 0..7 low, 16..23 high
     const __m256i b = load_u8x8(qs + 8); // elements 8..15 low, 24..31 high
     __m256 p0 = _mm256_mul_ps(q4_levels_ps(_mm256_and_si256(a, m4)), _mm256_loadu_ps(x));
     __m256 p1 = _mm256_mul_ps(q4_levels_ps(_mm256_and_si256(b, m4)), _mm256_loadu_ps(x + 8));
@@ -618,7 +636,6 @@ MOE_AVX2 float dot_q4_0_avx2(const uint8_t* row, const float* x, int64_t n) {
 // decoded with vector ops into a small float array and broadcast from memory,
 // which costs no shuffle-port uops.
 
-
 // The 8 six-bit scales and mins of a Q4_K/Q5_K super-block times d and dmin.
 // Bytes 0-3 hold scales 0-3, 4-7 mins 0-3, 8-11 the low nibbles of scales and
 // mins 4-7; their top two bits ride in bits 6-7 of bytes 0-3 and 4-7.
@@ -631,20 +648,20 @@ MOE_AVX2 inline void k_scales_ps(const uint8_t* s, float d, float dmin, float* d
     const uint32_t mn_hi = ((u[2] >> 4) & 0x0F0F0F0Fu) | (((u[1] >> 6) & 0x03030303u) << 4);
     const __m128i v = _mm_set_epi32(int(mn_hi), int(mn_lo), int(sc_hi), int(sc_lo));
     _mm256_storeu_ps(dsc, _mm256_mul_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(v))));
-    _mm256_storeu_ps(dmn, _mm256_mul_ps(_mm256_set1_ps(dmin),
-                                        _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(v, 8)))));
+    _mm256_storeu_ps(
+        dmn, _mm256_mul_ps(_mm256_set1_ps(dmin), _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(v, 8)))));
 }
 
 // Q4_K and Q5_K: value = d*sc*q - dmin*m, so per 32-element sub-block
 //   sum value*x = (d*sc) * sum(q*x) - (dmin*m) * sum(x).
-MOE_AVX2 inline void k_affine_dot(const int8_t* L, const float* xb, const float* dsc, const float* dmn, __m256& ts,
-                                  __m256& tm) {
+MOE_AVX2 inline void k_affine_dot(
+    const int8_t* L, const float* xb, const float* dsc, const float* dmn, __m256& ts, __m256& tm) {
     for (int j = 0; j < 8; ++j) {
         const int8_t* q = L + 32 * j;
         const float* xs = xb + 32 * j;
         const __m256 a = _mm256_add_ps(dot16(q, xs), dot16(q + 16, xs + 16));
         const __m256 sx = _mm256_add_ps(_mm256_add_ps(_mm256_loadu_ps(xs), _mm256_loadu_ps(xs + 8)),
-                                        _mm256_add_ps(_mm256_loadu_ps(xs + 16), _mm256_loadu_ps(xs + 24)));
+            _mm256_add_ps(_mm256_loadu_ps(xs + 16), _mm256_loadu_ps(xs + 24)));
         ts = _mm256_fmadd_ps(_mm256_broadcast_ss(dsc + j), a, ts);
         tm = _mm256_fmadd_ps(_mm256_broadcast_ss(dmn + j), sx, tm);
     }
@@ -657,14 +674,15 @@ MOE_AVX2 float dot_q4_k_avx2(const uint8_t* row, const float* x, int64_t n) {
     __m256 ts = _mm256_setzero_ps(), tm = ts;
     for (int64_t b = 0; b < n / qk_k; ++b) {
         const uint8_t* p = row + size_t(b) * q4_k_bytes;
-        for (size_t off = 0; off < q4_k_bytes; off += 64) prefetch_ahead(p + off);
+        for (size_t off = 0; off < q4_k_bytes; off += 64)
+            prefetch_ahead(p + off);
         k_scales_ps(p + 4, half_f16c(p), half_f16c(p + 2), dsc, dmn);
         // 32 bytes of qs = 64 elements: low nibbles first, then high nibbles
         for (int c = 0; c < 4; ++c) {
             const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 16 + 32 * c));
             _mm256_store_si256(reinterpret_cast<__m256i*>(L + 64 * c), _mm256_and_si256(v, m4));
-            _mm256_store_si256(reinterpret_cast<__m256i*>(L + 64 * c + 32),
-                               _mm256_and_si256(_mm256_srli_epi16(v, 4), m4));
+            _mm256_store_si256(
+                reinterpret_cast<__m256i*>(L + 64 * c + 32), _mm256_and_si256(_mm256_srli_epi16(v, 4), m4));
         }
         k_affine_dot(L, x + b * qk_k, dsc, dmn, ts, tm);
     }
@@ -679,7 +697,8 @@ MOE_AVX2 float dot_q5_k_avx2(const uint8_t* row, const float* x, int64_t n) {
     __m256 ts = _mm256_setzero_ps(), tm = ts;
     for (int64_t b = 0; b < n / qk_k; ++b) {
         const uint8_t* p = row + size_t(b) * q5_k_bytes;
-        for (size_t off = 0; off < q5_k_bytes; off += 64) prefetch_ahead(p + off);
+        for (size_t off = 0; off < q5_k_bytes; off += 64)
+            prefetch_ahead(p + off);
         k_scales_ps(p + 4, half_f16c(p), half_f16c(p + 2), dsc, dmn);
         // qh[l] carries the fifth bit of element l of every 64-element run:
         // bit 2c for the low half of run c, bit 2c+1 for the high half. It is
@@ -687,10 +706,9 @@ MOE_AVX2 float dot_q5_k_avx2(const uint8_t* row, const float* x, int64_t n) {
         __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 16));
         for (int c = 0; c < 4; ++c) {
             const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 48 + 32 * c));
-            const __m256i lo = _mm256_or_si256(_mm256_and_si256(v, m4),
-                                               _mm256_and_si256(_mm256_slli_epi16(h, 4), m16));
-            const __m256i hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(v, 4), m4),
-                                               _mm256_and_si256(_mm256_slli_epi16(h, 3), m16));
+            const __m256i lo = _mm256_or_si256(_mm256_and_si256(v, m4), _mm256_and_si256(_mm256_slli_epi16(h, 4), m16));
+            const __m256i hi = _mm256_or_si256(
+                _mm256_and_si256(_mm256_srli_epi16(v, 4), m4), _mm256_and_si256(_mm256_slli_epi16(h, 3), m16));
             _mm256_store_si256(reinterpret_cast<__m256i*>(L + 64 * c), lo);
             _mm256_store_si256(reinterpret_cast<__m256i*>(L + 64 * c + 32), hi);
             h = _mm256_srli_epi16(h, 2);
@@ -709,7 +727,8 @@ MOE_AVX2 float dot_q6_k_avx2(const uint8_t* row, const float* x, int64_t n) {
     __m256 t0 = _mm256_setzero_ps(), t1 = t0;
     for (int64_t b = 0; b < n / qk_k; ++b) {
         const uint8_t* p = row + size_t(b) * q6_k_bytes;
-        for (size_t off = 0; off < q6_k_bytes; off += 64) prefetch_ahead(p + off);
+        for (size_t off = 0; off < q6_k_bytes; off += 64)
+            prefetch_ahead(p + off);
         const __m256 d = _mm256_set1_ps(half_f16c(p + 208));
         const __m128i sc = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 192));
         _mm256_store_ps(dsc, _mm256_mul_ps(d, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(sc))));
@@ -725,8 +744,8 @@ MOE_AVX2 float dot_q6_k_avx2(const uint8_t* row, const float* x, int64_t n) {
             const __m256i q1 = _mm256_or_si256(_mm256_and_si256(A, m4), _mm256_and_si256(_mm256_slli_epi16(H, 4), m48));
             const __m256i q2 = _mm256_or_si256(_mm256_and_si256(B, m4), _mm256_and_si256(_mm256_slli_epi16(H, 2), m48));
             const __m256i q3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(A, 4), m4), _mm256_and_si256(H, m48));
-            const __m256i q4 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(B, 4), m4),
-                                               _mm256_and_si256(_mm256_srli_epi16(H, 2), m48));
+            const __m256i q4 = _mm256_or_si256(
+                _mm256_and_si256(_mm256_srli_epi16(B, 4), m4), _mm256_and_si256(_mm256_srli_epi16(H, 2), m48));
             int8_t* Lh = L + 128 * half;
             _mm256_store_si256(reinterpret_cast<__m256i*>(Lh), _mm256_sub_epi8(q1, c32));
             _mm256_store_si256(reinterpret_cast<__m256i*>(Lh + 32), _mm256_sub_epi8(q2, c32));
@@ -745,8 +764,10 @@ MOE_AVX2 float dot_q6_k_avx2(const uint8_t* row, const float* x, int64_t n) {
 
 MOE_AVX2 void dequant_f16_avx2(const uint8_t* src, float* dst, int64_t n) {
     int64_t i = 0;
-    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(dst + i, load_f16x8(src + 2 * i));
-    for (; i < n; ++i) dst[i] = half_f16c(src + 2 * i);
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(dst + i, load_f16x8(src + 2 * i));
+    for (; i < n; ++i)
+        dst[i] = half_f16c(src + 2 * i);
 }
 
 bool cpu_has_avx2() {
@@ -764,39 +785,63 @@ bool cpu_has_avx2() {
 
 #else
 
-bool cpu_has_avx2() { return false; }
+bool cpu_has_avx2() {
+    return false;
+}
 
 #endif // MOE_QUANT_X86
 
-std::atomic<bool> g_simd_wanted{true};
+std::atomic<bool> g_simd_wanted { true };
 
-inline bool use_simd() { return g_simd_wanted.load(std::memory_order_relaxed) && cpu_has_avx2(); }
-
+inline bool use_simd() {
+    return g_simd_wanted.load(std::memory_order_relaxed) && cpu_has_avx2();
+}
 
 // The formats that live in their own files, each registered as a BlockCodec.
 const BlockCodec* block_codec(uint32_t type) {
     switch (type) {
-    case GGML_TYPE_Q4_1: return &codec_q4_1;
-    case GGML_TYPE_Q5_0: return &codec_q5_0;
-    case GGML_TYPE_Q5_1: return &codec_q5_1;
-    case GGML_TYPE_MXFP4: return &codec_mxfp4;
-    case GGML_TYPE_NVFP4: return &codec_nvfp4;
-    case GGML_TYPE_Q1_0: return &codec_q1_0;
-    case GGML_TYPE_Q2_0: return &codec_q2_0;
-    case GGML_TYPE_Q2_K: return &codec_q2_k;
-    case GGML_TYPE_Q3_K: return &codec_q3_k;
-    case GGML_TYPE_IQ4_NL: return &codec_iq4_nl;
-    case GGML_TYPE_IQ4_XS: return &codec_iq4_xs;
-    case GGML_TYPE_IQ2_XXS: return &codec_iq2_xxs;
-    case GGML_TYPE_IQ2_XS: return &codec_iq2_xs;
-    case GGML_TYPE_IQ2_S: return &codec_iq2_s;
-    case GGML_TYPE_IQ3_XXS: return &codec_iq3_xxs;
-    case GGML_TYPE_IQ3_S: return &codec_iq3_s;
-    case GGML_TYPE_IQ1_S: return &codec_iq1_s;
-    case GGML_TYPE_IQ1_M: return &codec_iq1_m;
-    case GGML_TYPE_TQ1_0: return &codec_tq1_0;
-    case GGML_TYPE_TQ2_0: return &codec_tq2_0;
-    default: return nullptr;
+    case GGML_TYPE_Q4_1:
+        return &codec_q4_1;
+    case GGML_TYPE_Q5_0:
+        return &codec_q5_0;
+    case GGML_TYPE_Q5_1:
+        return &codec_q5_1;
+    case GGML_TYPE_MXFP4:
+        return &codec_mxfp4;
+    case GGML_TYPE_NVFP4:
+        return &codec_nvfp4;
+    case GGML_TYPE_Q1_0:
+        return &codec_q1_0;
+    case GGML_TYPE_Q2_0:
+        return &codec_q2_0;
+    case GGML_TYPE_Q2_K:
+        return &codec_q2_k;
+    case GGML_TYPE_Q3_K:
+        return &codec_q3_k;
+    case GGML_TYPE_IQ4_NL:
+        return &codec_iq4_nl;
+    case GGML_TYPE_IQ4_XS:
+        return &codec_iq4_xs;
+    case GGML_TYPE_IQ2_XXS:
+        return &codec_iq2_xxs;
+    case GGML_TYPE_IQ2_XS:
+        return &codec_iq2_xs;
+    case GGML_TYPE_IQ2_S:
+        return &codec_iq2_s;
+    case GGML_TYPE_IQ3_XXS:
+        return &codec_iq3_xxs;
+    case GGML_TYPE_IQ3_S:
+        return &codec_iq3_s;
+    case GGML_TYPE_IQ1_S:
+        return &codec_iq1_s;
+    case GGML_TYPE_IQ1_M:
+        return &codec_iq1_m;
+    case GGML_TYPE_TQ1_0:
+        return &codec_tq1_0;
+    case GGML_TYPE_TQ2_0:
+        return &codec_tq2_0;
+    default:
+        return nullptr;
     }
 }
 
@@ -866,14 +911,26 @@ void dequantize_row(uint32_t type, const void* src, float* dst, int64_t n) {
         f16_to_f32_row(s, dst, n);
         return;
     case GGML_TYPE_BF16:
-        for (int64_t i = 0; i < n; ++i) dst[i] = bf16_to_fp32(read_u16(s + 2 * i));
+        for (int64_t i = 0; i < n; ++i)
+            dst[i] = bf16_to_fp32(read_u16(s + 2 * i));
         return;
-    case GGML_TYPE_Q8_0: dequantize_blocks<32, q8_0_bytes, dequant_q8_0>(s, dst, n); return;
-    case GGML_TYPE_Q4_0: dequantize_blocks<32, q4_0_bytes, dequant_q4_0>(s, dst, n); return;
-    case GGML_TYPE_Q4_K: dequantize_blocks<qk_k, q4_k_bytes, dequant_q4_k>(s, dst, n); return;
-    case GGML_TYPE_Q5_K: dequantize_blocks<qk_k, q5_k_bytes, dequant_q5_k>(s, dst, n); return;
-    case GGML_TYPE_Q6_K: dequantize_blocks<qk_k, q6_k_bytes, dequant_q6_k>(s, dst, n); return;
-    default: break;
+    case GGML_TYPE_Q8_0:
+        dequantize_blocks<32, q8_0_bytes, dequant_q8_0>(s, dst, n);
+        return;
+    case GGML_TYPE_Q4_0:
+        dequantize_blocks<32, q4_0_bytes, dequant_q4_0>(s, dst, n);
+        return;
+    case GGML_TYPE_Q4_K:
+        dequantize_blocks<qk_k, q4_k_bytes, dequant_q4_k>(s, dst, n);
+        return;
+    case GGML_TYPE_Q5_K:
+        dequantize_blocks<qk_k, q5_k_bytes, dequant_q5_k>(s, dst, n);
+        return;
+    case GGML_TYPE_Q6_K:
+        dequantize_blocks<qk_k, q6_k_bytes, dequant_q6_k>(s, dst, n);
+        return;
+    default:
+        break;
     }
     fail(std::string("dequantize_row: tensor type ") + type_name(type) + " is not supported");
 }
@@ -891,8 +948,8 @@ void dequantize_row(uint32_t type, const void* src, float* dst, int64_t n) {
 void quantize_row(uint32_t type, const float* src, void* dst, int64_t n) {
     const TypeTraits& t = supported_traits(type, n, "quantize_row");
     if (!t.can_quantize) {
-        fail(std::string("quantize_row: writing ") + t.name +
-             " is not supported (its quantizer needs an importance matrix)");
+        fail(std::string("quantize_row: writing ") + t.name
+            + " is not supported (its quantizer needs an importance matrix)");
     }
     uint8_t* d = static_cast<uint8_t*>(dst);
     if (const BlockCodec* c = block_codec(type)) {
@@ -904,17 +961,30 @@ void quantize_row(uint32_t type, const float* src, void* dst, int64_t n) {
         std::memcpy(d, src, size_t(n) * sizeof(float));
         return;
     case GGML_TYPE_F16:
-        for (int64_t i = 0; i < n; ++i) write_u16(d + 2 * i, fp32_to_fp16(src[i]));
+        for (int64_t i = 0; i < n; ++i)
+            write_u16(d + 2 * i, fp32_to_fp16(src[i]));
         return;
     case GGML_TYPE_BF16:
-        for (int64_t i = 0; i < n; ++i) write_u16(d + 2 * i, fp32_to_bf16(src[i]));
+        for (int64_t i = 0; i < n; ++i)
+            write_u16(d + 2 * i, fp32_to_bf16(src[i]));
         return;
-    case GGML_TYPE_Q8_0: quantize_blocks<32, q8_0_bytes, quant_q8_0>(src, d, n); return;
-    case GGML_TYPE_Q4_0: quantize_blocks<32, q4_0_bytes, quant_q4_0>(src, d, n); return;
-    case GGML_TYPE_Q4_K: quantize_blocks<qk_k, q4_k_bytes, quant_q4_k>(src, d, n); return;
-    case GGML_TYPE_Q5_K: quantize_blocks<qk_k, q5_k_bytes, quant_q5_k>(src, d, n); return;
-    case GGML_TYPE_Q6_K: quantize_blocks<qk_k, q6_k_bytes, quant_q6_k>(src, d, n); return;
-    default: break;
+    case GGML_TYPE_Q8_0:
+        quantize_blocks<32, q8_0_bytes, quant_q8_0>(src, d, n);
+        return;
+    case GGML_TYPE_Q4_0:
+        quantize_blocks<32, q4_0_bytes, quant_q4_0>(src, d, n);
+        return;
+    case GGML_TYPE_Q4_K:
+        quantize_blocks<qk_k, q4_k_bytes, quant_q4_k>(src, d, n);
+        return;
+    case GGML_TYPE_Q5_K:
+        quantize_blocks<qk_k, q5_k_bytes, quant_q5_k>(src, d, n);
+        return;
+    case GGML_TYPE_Q6_K:
+        quantize_blocks<qk_k, q6_k_bytes, quant_q6_k>(src, d, n);
+        return;
+    default:
+        break;
     }
     fail(std::string("quantize_row: tensor type ") + type_name(type) + " is not supported");
 }
@@ -931,40 +1001,64 @@ float vec_dot(uint32_t type, const void* row, const float* x, int64_t n) {
 #if defined(MOE_QUANT_X86)
     if (use_simd()) {
         switch (type) {
-        case GGML_TYPE_F32: return dot_f32_avx2(static_cast<const float*>(row), x, n);
-        case GGML_TYPE_F16: return dot_f16_avx2(r, x, n);
-        case GGML_TYPE_BF16: return dot_bf16_avx2(r, x, n);
-        case GGML_TYPE_Q8_0: return dot_q8_0_avx2(r, x, n);
-        case GGML_TYPE_Q4_0: return dot_q4_0_avx2(r, x, n);
-        case GGML_TYPE_Q4_K: return dot_q4_k_avx2(r, x, n);
-        case GGML_TYPE_Q5_K: return dot_q5_k_avx2(r, x, n);
-        case GGML_TYPE_Q6_K: return dot_q6_k_avx2(r, x, n);
-        default: break;
+        case GGML_TYPE_F32:
+            return dot_f32_avx2(static_cast<const float*>(row), x, n);
+        case GGML_TYPE_F16:
+            return dot_f16_avx2(r, x, n);
+        case GGML_TYPE_BF16:
+            return dot_bf16_avx2(r, x, n);
+        case GGML_TYPE_Q8_0:
+            return dot_q8_0_avx2(r, x, n);
+        case GGML_TYPE_Q4_0:
+            return dot_q4_0_avx2(r, x, n);
+        case GGML_TYPE_Q4_K:
+            return dot_q4_k_avx2(r, x, n);
+        case GGML_TYPE_Q5_K:
+            return dot_q5_k_avx2(r, x, n);
+        case GGML_TYPE_Q6_K:
+            return dot_q6_k_avx2(r, x, n);
+        default:
+            break;
         }
     }
 #endif
     switch (type) {
-    case GGML_TYPE_F32: return dot_f32_scalar(static_cast<const float*>(row), x, n);
-    case GGML_TYPE_F16: return dot_f16_scalar(r, x, n);
-    case GGML_TYPE_BF16: return dot_bf16_scalar(r, x, n);
-    case GGML_TYPE_Q8_0: return dot_decoded<32, q8_0_bytes, dequant_q8_0>(r, x, n);
-    case GGML_TYPE_Q4_0: return dot_decoded<32, q4_0_bytes, dequant_q4_0>(r, x, n);
-    case GGML_TYPE_Q4_K: return dot_decoded<qk_k, q4_k_bytes, dequant_q4_k>(r, x, n);
-    case GGML_TYPE_Q5_K: return dot_decoded<qk_k, q5_k_bytes, dequant_q5_k>(r, x, n);
-    case GGML_TYPE_Q6_K: return dot_decoded<qk_k, q6_k_bytes, dequant_q6_k>(r, x, n);
-    default: break;
+    case GGML_TYPE_F32:
+        return dot_f32_scalar(static_cast<const float*>(row), x, n);
+    case GGML_TYPE_F16:
+        return dot_f16_scalar(r, x, n);
+    case GGML_TYPE_BF16:
+        return dot_bf16_scalar(r, x, n);
+    case GGML_TYPE_Q8_0:
+        return dot_decoded<32, q8_0_bytes, dequant_q8_0>(r, x, n);
+    case GGML_TYPE_Q4_0:
+        return dot_decoded<32, q4_0_bytes, dequant_q4_0>(r, x, n);
+    case GGML_TYPE_Q4_K:
+        return dot_decoded<qk_k, q4_k_bytes, dequant_q4_k>(r, x, n);
+    case GGML_TYPE_Q5_K:
+        return dot_decoded<qk_k, q5_k_bytes, dequant_q5_k>(r, x, n);
+    case GGML_TYPE_Q6_K:
+        return dot_decoded<qk_k, q6_k_bytes, dequant_q6_k>(r, x, n);
+    default:
+        break;
     }
     fail(std::string("vec_dot: tensor type ") + type_name(type) + " is not supported");
 }
 
-void set_simd_enabled(bool enabled) { g_simd_wanted.store(enabled, std::memory_order_relaxed); }
+void set_simd_enabled(bool enabled) {
+    g_simd_wanted.store(enabled, std::memory_order_relaxed);
+}
 
-bool simd_enabled() { return use_simd(); }
+bool simd_enabled() {
+    return use_simd();
+}
 
 // ---------------------------------------------------------------------------
 // Scalar conversions.
 
-float fp16_to_fp32(uint16_t h) { return half_to_float(h); }
+float fp16_to_fp32(uint16_t h) {
+    return half_to_float(h);
+}
 
 uint16_t fp32_to_fp16(float f) {
     const uint32_t u = std::bit_cast<uint32_t>(f);
@@ -996,7 +1090,9 @@ uint16_t fp32_to_fp16(float f) {
     return uint16_t(sign | q);
 }
 
-float bf16_to_fp32(uint16_t h) { return std::bit_cast<float>(uint32_t(h) << 16); }
+float bf16_to_fp32(uint16_t h) {
+    return std::bit_cast<float>(uint32_t(h) << 16);
+}
 
 uint16_t fp32_to_bf16(float f) {
     const uint32_t u = std::bit_cast<uint32_t>(f);

@@ -45,11 +45,11 @@ enum GgmlType : uint32_t {
 };
 
 struct TypeTraits {
-    const char* name;      // "Q8_0", as ggml spells it
-    int64_t block_size;    // elements per block (1 for F32/F16/BF16)
-    size_t type_size;      // bytes per block
-    bool supported;        // dequantize_row and vec_dot implemented by us
-    bool can_quantize;     // quantize_row too (every supported type that needs no importance matrix)
+    const char* name; // "Q8_0", as ggml spells it
+    int64_t block_size; // elements per block (1 for F32/F16/BF16)
+    size_t type_size; // bytes per block
+    bool supported; // dequantize_row and vec_dot implemented by us
+    bool can_quantize; // quantize_row too (every supported type that needs no importance matrix)
 };
 
 // nullptr for a type id ggml does not define (the loader refuses it, naming the number).

@@ -19,7 +19,8 @@ MeanSd mean_sd(const std::vector<double>& v) {
     if (v.empty()) return s;
     s.mean = std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
     double ss = 0;
-    for (double x : v) ss += (x - s.mean) * (x - s.mean);
+    for (double x : v)
+        ss += (x - s.mean) * (x - s.mean);
     s.sd = v.size() > 1 ? std::sqrt(ss / double(v.size() - 1)) : 0.0;
     return s;
 }
@@ -55,8 +56,8 @@ BandwidthMeasurement device_bandwidth(const Backend& backend, int threads) {
     return *slot;
 }
 
-BenchOutcome run_bench(Runner& runner, const BenchRequest& req,
-                       const std::function<void(int, const BenchRepetition&)>& on_repetition) {
+BenchOutcome run_bench(
+    Runner& runner, const BenchRequest& req, const std::function<void(int, const BenchRepetition&)>& on_repetition) {
     const Model& m = runner.model();
     const int n_ctx = runner.backend().n_ctx();
     if (req.n_prompt < 1 || req.n_gen < 1 || req.repetitions < 1) {
@@ -65,7 +66,7 @@ BenchOutcome run_bench(Runner& runner, const BenchRequest& req,
     if (req.n_prompt >= n_ctx) {
         throw Error(fmt::format("the bench prompt is {} tokens and the context is {}: a decode step needs room after "
                                 "it",
-                                req.n_prompt, n_ctx));
+            req.n_prompt, n_ctx));
     }
     BenchOutcome out;
     out.threads = runner.context().n_threads > 0 ? runner.context().n_threads : host_info().threads;
@@ -95,8 +96,8 @@ BenchOutcome run_bench(Runner& runner, const BenchRequest& req,
         r.weight_bytes_per_token = o.record.figures.weight_bytes_per_token;
         r.achieved_gb_per_s = o.record.figures.achieved_gb_per_s;
         if (r.n_gen_done < 1) {
-            throw Error(fmt::format("no token was decoded after the {}-token prompt (stop: {})", req.n_prompt,
-                                    o.record.stop_reason));
+            throw Error(fmt::format(
+                "no token was decoded after the {}-token prompt (stop: {})", req.n_prompt, o.record.stop_reason));
         }
         pp.push_back(r.prompt_tokens_per_s);
         tg.push_back(r.gen_tokens_per_s);

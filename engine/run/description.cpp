@@ -17,8 +17,8 @@ namespace {
 uint64_t expert_params(const Model& m, int il) {
     const LayerWeights& l = m.weights().layers[size_t(il)];
     if (l.gate_exp.empty()) return 0;
-    return uint64_t(l.gate_exp[0].rows * l.gate_exp[0].cols) + uint64_t(l.up_exp[0].rows * l.up_exp[0].cols) +
-           uint64_t(l.down_exp[0].rows * l.down_exp[0].cols);
+    return uint64_t(l.gate_exp[0].rows * l.gate_exp[0].cols) + uint64_t(l.up_exp[0].rows * l.up_exp[0].cols)
+        + uint64_t(l.down_exp[0].rows * l.down_exp[0].cols);
 }
 
 } // namespace
@@ -55,12 +55,14 @@ ModelDescription describe_model(const Model& m, int n_ctx, int experts_used) {
 
     d.tensors = s.n_tensors;
     std::map<std::string, uint64_t> params_by_type;
-    for (const GgufTensorInfo& t : m.gguf().tensors()) params_by_type[type_name(t.type)] += uint64_t(t.n_elements());
+    for (const GgufTensorInfo& t : m.gguf().tensors())
+        params_by_type[type_name(t.type)] += uint64_t(t.n_elements());
     for (const auto& [type, v] : s.by_type) {
         const uint64_t p = params_by_type[type];
-        d.types.push_back({type, v.first, v.second, p, p ? double(v.second) * 8.0 / double(p) : 0.0});
+        d.types.push_back({ type, v.first, v.second, p, p ? double(v.second) * 8.0 / double(p) : 0.0 });
     }
-    std::stable_sort(d.types.begin(), d.types.end(), [](const TypeShare& a, const TypeShare& b) { return a.bytes > b.bytes; });
+    std::stable_sort(
+        d.types.begin(), d.types.end(), [](const TypeShare& a, const TypeShare& b) { return a.bytes > b.bytes; });
 
     // Active parameters and bytes per token at the experts per token in effect:
     // the model's own figures, moved by the experts added or dropped per layer.
@@ -89,7 +91,8 @@ std::string quant_mix(const ModelDescription& d) {
     std::string out;
     for (const TypeShare& t : d.types) {
         if (!out.empty()) out += ", ";
-        out += fmt::format("{} {:.1f}%", t.type, d.weight_bytes ? 100.0 * double(t.bytes) / double(d.weight_bytes) : 0.0);
+        out += fmt::format(
+            "{} {:.1f}%", t.type, d.weight_bytes ? 100.0 * double(t.bytes) / double(d.weight_bytes) : 0.0);
     }
     return out;
 }
@@ -101,35 +104,40 @@ std::vector<std::pair<std::string, std::string>> description_lines(const ModelDe
     add("name", d.name);
     add("architecture", d.architecture + (d.is_moe ? " (mixture of experts)" : " (dense)"));
     add("layers", fmt::format("{} ({} MoE)", d.layers, d.moe_layers));
-    add("embedding", fmt::format("{}, {} heads, {} kv heads, head dim {}", d.embedding, d.heads, d.kv_heads, d.head_dim));
+    add("embedding",
+        fmt::format("{}, {} heads, {} kv heads, head dim {}", d.embedding, d.heads, d.kv_heads, d.head_dim));
     if (d.is_moe) {
         const std::string used = d.experts_used == d.experts_used_model
-                                     ? fmt::format("{} used per token", d.experts_used)
-                                     : fmt::format("{} used per token (the model's own: {})", d.experts_used,
-                                                   d.experts_used_model);
+            ? fmt::format("{} used per token", d.experts_used)
+            : fmt::format("{} used per token (the model's own: {})", d.experts_used, d.experts_used_model);
         add("experts", fmt::format("{} per layer, {}, expert ffn {}", d.experts, used, d.expert_ffn));
-        add("gating", fmt::format("{}, top-{}, {}", d.gating, d.experts_used,
-                                  d.renormalised ? "renormalised" : "not renormalised"));
+        add("gating",
+            fmt::format(
+                "{}, top-{}, {}", d.gating, d.experts_used, d.renormalised ? "renormalised" : "not renormalised"));
     }
-    add("shared experts", d.shared_experts ? fmt::format("{} (ffn {}, {})", d.shared_experts, d.shared_expert_ffn,
-                                                         d.shared_expert_gate)
-                                           : std::string("none"));
+    add("shared experts",
+        d.shared_experts ? fmt::format("{} (ffn {}, {})", d.shared_experts, d.shared_expert_ffn, d.shared_expert_gate)
+                         : std::string("none"));
     add("context length", fmt::format("{} trained", d.context_train));
     add("vocabulary", std::to_string(d.vocabulary));
     add("tensors", std::to_string(d.tensors));
     for (const TypeShare& t : d.types) {
-        add("  " + t.type, fmt::format("{} tensors, {}, {:.2f} bits per weight", t.tensors, format_bytes(double(t.bytes)),
-                                       t.bits_per_weight));
+        add("  " + t.type,
+            fmt::format(
+                "{} tensors, {}, {:.2f} bits per weight", t.tensors, format_bytes(double(t.bytes)), t.bits_per_weight));
     }
-    add("parameters", fmt::format("{} total, {} active, {:.0f} % deactivated", format_count(double(d.total_params)),
-                                  format_count(double(d.active_params)), d.deactivated_percent));
-    add("bytes per token", fmt::format("{} of weights read per decoded token at top-{}",
-                                       format_bytes(double(d.active_weight_bytes)), d.experts_used));
-    add("memory needed", fmt::format("{} = {} weights + {} KV cache ({} positions); {} available",
-                                     format_bytes(double(d.memory_needed)), format_bytes(double(d.weight_bytes)),
-                                     format_bytes(double(d.kv_cache_bytes)), d.context,
-                                     format_bytes(double(d.available_bytes))));
-    if (!d.backend.empty()) add("backend", d.backend_reason.empty() ? d.backend : d.backend + " (" + d.backend_reason + ")");
+    add("parameters",
+        fmt::format("{} total, {} active, {:.0f} % deactivated", format_count(double(d.total_params)),
+            format_count(double(d.active_params)), d.deactivated_percent));
+    add("bytes per token",
+        fmt::format("{} of weights read per decoded token at top-{}", format_bytes(double(d.active_weight_bytes)),
+            d.experts_used));
+    add("memory needed",
+        fmt::format("{} = {} weights + {} KV cache ({} positions); {} available", format_bytes(double(d.memory_needed)),
+            format_bytes(double(d.weight_bytes)), format_bytes(double(d.kv_cache_bytes)), d.context,
+            format_bytes(double(d.available_bytes))));
+    if (!d.backend.empty())
+        add("backend", d.backend_reason.empty() ? d.backend : d.backend + " (" + d.backend_reason + ")");
     if (!d.tokenizer.empty()) add("tokenizer", d.tokenizer);
     if (!d.chat_format.empty()) add("chat format", d.chat_format_reason.empty() ? d.chat_format : d.chat_format_reason);
     return out;
@@ -138,43 +146,22 @@ std::vector<std::pair<std::string, std::string>> description_lines(const ModelDe
 nlohmann::ordered_json description_json(const ModelDescription& d) {
     nlohmann::ordered_json types = nlohmann::ordered_json::object();
     for (const TypeShare& t : d.types) {
-        types[t.type] = {{"tensors", t.tensors}, {"bytes", t.bytes}, {"params", t.params},
-                         {"bits_per_weight", t.bits_per_weight}};
+        types[t.type] = { { "tensors", t.tensors }, { "bytes", t.bytes }, { "params", t.params },
+            { "bits_per_weight", t.bits_per_weight } };
     }
-    nlohmann::ordered_json j = {{"file", d.path},
-                                {"file_size", d.file_size},
-                                {"gguf_version", d.gguf_version},
-                                {"name", d.name},
-                                {"architecture", d.architecture},
-                                {"moe", d.is_moe},
-                                {"layers", d.layers},
-                                {"moe_layers", d.moe_layers},
-                                {"embedding", d.embedding},
-                                {"heads", d.heads},
-                                {"kv_heads", d.kv_heads},
-                                {"head_dim", d.head_dim},
-                                {"experts", d.experts},
-                                {"experts_used", d.experts_used},
-                                {"experts_used_model", d.experts_used_model},
-                                {"expert_ffn", d.expert_ffn},
-                                {"gating", d.gating},
-                                {"renormalised", d.renormalised},
-                                {"shared_experts", d.shared_experts},
-                                {"shared_expert_ffn", d.shared_expert_ffn},
-                                {"shared_expert_gate", d.shared_expert_gate},
-                                {"context_length", d.context_train},
-                                {"vocabulary", d.vocabulary},
-                                {"tensors", d.tensors},
-                                {"types", types},
-                                {"total_params", d.total_params},
-                                {"active_params", d.active_params},
-                                {"deactivated_percent", d.deactivated_percent},
-                                {"weight_bytes", d.weight_bytes},
-                                {"active_weight_bytes_per_token", d.active_weight_bytes},
-                                {"kv_cache_bytes", d.kv_cache_bytes},
-                                {"kv_cache_positions", d.context},
-                                {"memory_needed_bytes", d.memory_needed},
-                                {"available_bytes", d.available_bytes}};
+    nlohmann::ordered_json j = { { "file", d.path }, { "file_size", d.file_size }, { "gguf_version", d.gguf_version },
+        { "name", d.name }, { "architecture", d.architecture }, { "moe", d.is_moe }, { "layers", d.layers },
+        { "moe_layers", d.moe_layers }, { "embedding", d.embedding }, { "heads", d.heads }, { "kv_heads", d.kv_heads },
+        { "head_dim", d.head_dim }, { "experts", d.experts }, { "experts_used", d.experts_used },
+        { "experts_used_model", d.experts_used_model }, { "expert_ffn", d.expert_ffn }, { "gating", d.gating },
+        { "renormalised", d.renormalised }, { "shared_experts", d.shared_experts },
+        { "shared_expert_ffn", d.shared_expert_ffn }, { "shared_expert_gate", d.shared_expert_gate },
+        { "context_length", d.context_train }, { "vocabulary", d.vocabulary }, { "tensors", d.tensors },
+        { "types", types }, { "total_params", d.total_params }, { "active_params", d.active_params },
+        { "deactivated_percent", d.deactivated_percent }, { "weight_bytes", d.weight_bytes },
+        { "active_weight_bytes_per_token", d.active_weight_bytes }, { "kv_cache_bytes", d.kv_cache_bytes },
+        { "kv_cache_positions", d.context }, { "memory_needed_bytes", d.memory_needed },
+        { "available_bytes", d.available_bytes } };
     if (!d.backend.empty()) {
         j["backend"] = d.backend;
         j["backend_reason"] = d.backend_reason;

@@ -14,21 +14,21 @@
 namespace moe {
 
 struct TypeShare {
-    std::string type;              // "Q4_K"
+    std::string type; // "Q4_K"
     uint64_t tensors = 0;
     uint64_t bytes = 0;
     uint64_t params = 0;
-    double bits_per_weight = 0.0;  // bytes * 8 / params
+    double bits_per_weight = 0.0; // bytes * 8 / params
 };
 
 struct ModelDescription {
     // file
     std::string path;
-    std::string name;              // general.name or the file name
+    std::string name; // general.name or the file name
     uint64_t file_size = 0;
     uint32_t gguf_version = 0;
     // shape
-    std::string architecture;      // qwen3moe, ...
+    std::string architecture; // qwen3moe, ...
     bool is_moe = false;
     int layers = 0;
     int moe_layers = 0;
@@ -39,34 +39,34 @@ struct ModelDescription {
     int vocabulary = 0;
     int context_train = 0;
     // experts and routing, as the architecture has them
-    int experts = 0;               // per MoE layer
-    int experts_used_model = 0;    // the file's own top-k
-    int experts_used = 0;          // in effect (an override, else the model's)
+    int experts = 0; // per MoE layer
+    int experts_used_model = 0; // the file's own top-k
+    int experts_used = 0; // in effect (an override, else the model's)
     int expert_ffn = 0;
     int shared_experts = 0;
     int shared_expert_ffn = 0;
-    std::string gating;            // "softmax" or "sigmoid": how router logits become weights
-    bool renormalised = false;     // top-k weights rescaled to sum to 1
-    std::string shared_expert_gate;// "sigmoid-gated", "ungated (always on)", or "" without shared experts
+    std::string gating; // "softmax" or "sigmoid": how router logits become weights
+    bool renormalised = false; // top-k weights rescaled to sum to 1
+    std::string shared_expert_gate; // "sigmoid-gated", "ungated (always on)", or "" without shared experts
     // size, at experts_used
     uint64_t tensors = 0;
-    std::vector<TypeShare> types;  // by bytes, largest first
+    std::vector<TypeShare> types; // by bytes, largest first
     uint64_t total_params = 0;
     uint64_t active_params = 0;
     double deactivated_percent = 0.0;
     uint64_t weight_bytes = 0;
-    uint64_t active_weight_bytes = 0;  // read per decoded token
+    uint64_t active_weight_bytes = 0; // read per decoded token
     // memory, at `context` positions
     int context = 0;
     uint64_t kv_cache_bytes = 0;
     uint64_t memory_needed = 0;
     uint64_t available_bytes = 0;
     // filled once loaded (engine/run/runner.h)
-    std::string backend;           // cpu, cuda
-    std::string backend_reason;    // why that backend ("no CUDA device: ...")
-    std::string chat_format;       // chatml, llama3, plain, ... ; "" without a tokenizer
+    std::string backend; // cpu, cuda
+    std::string backend_reason; // why that backend ("no CUDA device: ...")
+    std::string chat_format; // chatml, llama3, plain, ... ; "" without a tokenizer
     std::string chat_format_reason;
-    std::string tokenizer;         // "gpt2 (qwen2 rule)"; "" without one
+    std::string tokenizer; // "gpt2 (qwen2 rule)"; "" without one
 };
 
 // Describes a loaded model at `n_ctx` positions (0: the trained context,

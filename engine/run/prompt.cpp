@@ -15,9 +15,11 @@ std::vector<int32_t> parse_token_ids(const std::string& s) {
     size_t i = 0;
     auto separator = [](char c) { return c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
     while (i < s.size()) {
-        while (i < s.size() && separator(s[i])) ++i;
+        while (i < s.size() && separator(s[i]))
+            ++i;
         size_t j = i;
-        while (j < s.size() && !separator(s[j])) ++j;
+        while (j < s.size() && !separator(s[j]))
+            ++j;
         if (j == i) break;
         const std::string item = s.substr(i, j - i);
         try {
@@ -28,7 +30,7 @@ std::vector<int32_t> parse_token_ids(const std::string& s) {
         } catch (const std::exception&) {
             throw Error(fmt::format("'{}' is not a token id (ids are whole numbers from 0, separated by commas or "
                                     "spaces)",
-                                    item));
+                item));
         }
         i = j;
     }
@@ -41,7 +43,7 @@ std::string checked_utf8(std::string text, const std::string& what, bool lossy) 
     if (lossy) return sanitize_utf8(text);
     throw Error(fmt::format("{} is not valid UTF-8: byte 0x{:02X} at offset {} (--lossy replaces invalid bytes with "
                             "U+FFFD)",
-                            what, static_cast<unsigned char>(text[bad]), bad));
+        what, static_cast<unsigned char>(text[bad]), bad));
 }
 
 } // namespace moe

@@ -9,8 +9,8 @@ namespace moe {
 
 struct Prompt {
     std::string text;
-    std::vector<int32_t> ids;    // when given, the prompt is these ids and `text` is ignored
-    bool parse_special = false;  // special-token strings in the text become control tokens
+    std::vector<int32_t> ids; // when given, the prompt is these ids and `text` is ignored
+    bool parse_special = false; // special-token strings in the text become control tokens
     bool given() const { return !text.empty() || !ids.empty(); }
 };
 

@@ -16,7 +16,9 @@
 namespace moe {
 
 RunRecorder::RunRecorder(std::string store_path, RunStoreOptions options)
-    : m_path(std::move(store_path)), m_options(options) {}
+    : m_path(std::move(store_path))
+    , m_options(options) {
+}
 
 RunRecorder::~RunRecorder() = default;
 
@@ -41,7 +43,7 @@ RecordOutcome RunRecorder::record(const RunRecord& run) noexcept {
             return out;
         } catch (const std::exception& e) {
             m_error = e.what();
-            m_store.reset();  // reopened next time: a lock may have gone
+            m_store.reset(); // reopened next time: a lock may have gone
         }
     }
     out.store_path = m_path;
@@ -61,7 +63,7 @@ std::string unsaved_runs_dir() {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) throw Error(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
-    struct stat st {};
+    struct stat st { };
     if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid()) {
         throw Error(fmt::format("{} is not a folder of this user's: runs are not kept there", dir.string()));
     }
@@ -75,7 +77,7 @@ std::string keep_run_as_json(const RunRecord& rec) {
     for (char& c : stamp) {
         if (c == ':') c = '-';
     }
-    const std::string text = runs_to_json({rec}).dump() + "\n";
+    const std::string text = runs_to_json({ rec }).dump() + "\n";
     for (int attempt = 0; attempt < 100; ++attempt) {
         const std::string file = attempt == 0 ? fmt::format("{}/run-{}-{}.json", dir, stamp, ::getpid())
                                               : fmt::format("{}/run-{}-{}-{}.json", dir, stamp, ::getpid(), attempt);

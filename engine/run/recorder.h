@@ -14,10 +14,10 @@
 namespace moe {
 
 struct RecordOutcome {
-    std::optional<int64_t> id;   // saved as this run in store_path
+    std::optional<int64_t> id; // saved as this run in store_path
     std::string store_path;
-    std::string kept_path;       // not saved: kept here as JSON
-    std::string error;           // why it was not saved (and, when lost, why it could not be kept)
+    std::string kept_path; // not saved: kept here as JSON
+    std::string error; // why it was not saved (and, when lost, why it could not be kept)
     bool saved() const { return id.has_value(); }
     bool lost() const { return !id && kept_path.empty(); }
 };

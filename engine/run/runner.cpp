@@ -32,11 +32,16 @@ struct Tee final : RoutingObserver {
 // Attaches an observer to a session for one run.
 struct Observing {
     Session& session;
-    Observing(Session& s, RoutingObserver* o) : session(s) { session.set_routing_observer(o); }
+    Observing(Session& s, RoutingObserver* o)
+        : session(s) {
+        session.set_routing_observer(o);
+    }
     ~Observing() { session.set_routing_observer(nullptr); }
 };
 
-bool contains(const std::vector<int32_t>& v, int32_t id) { return std::find(v.begin(), v.end(), id) != v.end(); }
+bool contains(const std::vector<int32_t>& v, int32_t id) {
+    return std::find(v.begin(), v.end(), id) != v.end();
+}
 
 } // namespace
 
@@ -100,22 +105,28 @@ const Backend& Runner::backend() const {
     return m_conversation ? m_conversation->session().backend() : m_session->backend();
 }
 
-Session& Runner::session() { return m_conversation ? m_conversation->session() : *m_session; }
+Session& Runner::session() {
+    return m_conversation ? m_conversation->session() : *m_session;
+}
 
-const Tokenizer* Runner::tokenizer() const { return m_conversation ? &m_conversation->tokenizer() : nullptr; }
+const Tokenizer* Runner::tokenizer() const {
+    return m_conversation ? &m_conversation->tokenizer() : nullptr;
+}
 
 const ChatTemplate* Runner::chat_template() const {
     return m_conversation ? &m_conversation->chat_template() : nullptr;
 }
 
-void Runner::cancel() { session().cancel(); }
+void Runner::cancel() {
+    session().cancel();
+}
 
 void Runner::check_fits(size_t n, const char* what) const {
     const int n_ctx = backend().n_ctx();
     if (int64_t(n) > n_ctx) {
         throw Error(fmt::format("the {} is {} tokens and the context is {} (the context can be set up to the model's "
                                 "{})",
-                                what, n, n_ctx, m_model->config().n_ctx_train));
+            what, n, n_ctx, m_model->config().n_ctx_train));
     }
 }
 
@@ -133,15 +144,16 @@ RunOutcome Runner::generate(const GenerateRequest& req, const RunCallbacks& cb) 
     if (req.chat) {
         if (!tok) throw Error(fmt::format("a chat needs a model with a tokenizer: {}", m_tokenizer_problem));
         std::vector<ChatMessage> msgs;
-        if (!req.system.empty()) msgs.push_back({"system", req.system});
-        msgs.push_back({"user", req.prompt.text});
+        if (!req.system.empty()) msgs.push_back({ "system", req.system });
+        msgs.push_back({ "user", req.prompt.text });
         const ChatTemplate& t = m_conversation->chat_template();
         prompt = t.render(*tok, msgs, true);
-        for (int32_t id : t.stop_tokens(*tok)) go.stop_tokens.push_back(id);
+        for (int32_t id : t.stop_tokens(*tok))
+            go.stop_tokens.push_back(id);
     } else {
         prompt = tokens_of(req.prompt, true);
         if (tok && req.stop_at_end_of_text) {
-            for (int32_t id : {tok->info().eos, tok->info().eot}) {
+            for (int32_t id : { tok->info().eos, tok->info().eot }) {
                 if (id >= 0) go.stop_tokens.push_back(id);
             }
         }
@@ -175,7 +187,7 @@ RunOutcome Runner::generate(const GenerateRequest& req, const RunCallbacks& cb) 
     const std::string prompt_text = tok && req.prompt.ids.empty() ? tok->decode(prompt, true) : std::string();
     RunOutcome out;
     out.record = make_generate_record(req.chat ? RunKind::chat : RunKind::generate, *m_model, backend(), m_context, go,
-                                      prompt, result, std::move(tee.trace), prompt_text, text);
+        prompt, result, std::move(tee.trace), prompt_text, text);
     out.n_context = int(s.context().size());
     return out;
 }
@@ -213,7 +225,7 @@ RunOutcome Runner::chat_turn(const ChatTurnRequest& req, const RunCallbacks& cb)
     const size_t n_past = size_t(std::max<int64_t>(0, int64_t(r.n_context) - int64_t(frames) - 1));
     RunOutcome out;
     out.record = make_generate_record(RunKind::chat, *m_model, backend(), m_context, req.options, r.prompt, r.gen,
-                                      std::move(tee.trace), req.message, r.text, n_past);
+        std::move(tee.trace), req.message, r.text, n_past);
     out.n_context = r.n_context;
     return out;
 }

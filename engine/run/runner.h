@@ -24,8 +24,8 @@ namespace moe {
 struct LoadRequest {
     std::string path;
     BackendKind backend = BackendKind::automatic;
-    BackendOptions options;     // context, threads, batch, experts per token
-    std::string chat_template;  // a built-in format's name or a JSON template file; empty: detected from the file
+    BackendOptions options; // context, threads, batch, experts per token
+    std::string chat_template; // a built-in format's name or a JSON template file; empty: detected from the file
 };
 
 // Load progress: the fraction done and the stage in words. Return false to cancel.
@@ -44,10 +44,10 @@ struct RunCallbacks {
 
 struct GenerateRequest {
     Prompt prompt;
-    bool chat = false;        // the text as one user message in the model's chat format
-    std::string system;       // with chat: a system message first
-    GenerateOptions options;  // length and sampler; the end-of-text tokens are added
-    bool stop_at_end_of_text = true;  // false: decode all n_predict tokens (bench)
+    bool chat = false; // the text as one user message in the model's chat format
+    std::string system; // with chat: a system message first
+    GenerateOptions options; // length and sampler; the end-of-text tokens are added
+    bool stop_at_end_of_text = true; // false: decode all n_predict tokens (bench)
 };
 
 struct ChatTurnRequest {
@@ -60,8 +60,8 @@ struct ScoreRequest {
 };
 
 struct RunOutcome {
-    RunRecord record;         // the whole run: text, ids, timings, figures, routing
-    int n_context = 0;        // tokens in the context after the run
+    RunRecord record; // the whole run: text, ids, timings, figures, routing
+    int n_context = 0; // tokens in the context after the run
 };
 
 class Runner {
@@ -115,8 +115,8 @@ private:
     void check_fits(size_t n_tokens, const char* what) const;
 
     std::shared_ptr<Model> m_model;
-    std::unique_ptr<Conversation> m_conversation;  // with a tokenizer
-    std::unique_ptr<Session> m_session;            // without one
+    std::unique_ptr<Conversation> m_conversation; // with a tokenizer
+    std::unique_ptr<Session> m_session; // without one
     std::string m_tokenizer_problem;
     ModelDescription m_desc;
     RunContext m_context;

@@ -19,7 +19,7 @@ BackendShape backend_shape(const ModelConfig& c, const BackendOptions& opts) {
     if (opts.n_ctx > c.n_ctx_train) {
         throw Error(fmt::format("--ctx {} is more than the model's context of {} positions (its context_length); "
                                 "positions past it were never trained",
-                                opts.n_ctx, c.n_ctx_train));
+            opts.n_ctx, c.n_ctx_train));
     }
     s.n_ctx = opts.n_ctx > 0 ? opts.n_ctx : std::min(c.n_ctx_train, 4096);
     // a batch never holds more tokens than the context, so a larger one only wastes memory
@@ -50,12 +50,16 @@ uint64_t available_memory() {
 
 #ifndef MOE_HAVE_CUDA
 // Stubs of runtime/cuda_hook.h for builds without the CUDA toolkit.
-bool cuda_built() { return false; }
+bool cuda_built() {
+    return false;
+}
 std::optional<GpuInfo> cuda_device_info(std::string* why) {
     if (why) *why = "this build has no CUDA backend";
     return std::nullopt;
 }
-std::optional<double> cuda_copy_bandwidth(size_t, int) { return std::nullopt; }
+std::optional<double> cuda_copy_bandwidth(size_t, int) {
+    return std::nullopt;
+}
 std::unique_ptr<Backend> make_cuda_backend(std::shared_ptr<const Model>, const BackendOptions&) {
     throw Error("this build has no CUDA backend (configure with the CUDA toolkit installed); use --backend cpu");
 }
@@ -65,9 +69,9 @@ std::unique_ptr<OpDevice> cuda_op_device(std::string* why) {
 }
 #endif
 
-std::unique_ptr<Backend> make_backend(BackendKind kind, std::shared_ptr<const Model> model, const BackendOptions& opts,
-                                      std::string* reason) {
-    if (kind == BackendKind::cuda) return make_cuda_backend(model, opts);  // throws with the reason
+std::unique_ptr<Backend> make_backend(
+    BackendKind kind, std::shared_ptr<const Model> model, const BackendOptions& opts, std::string* reason) {
+    if (kind == BackendKind::cuda) return make_cuda_backend(model, opts); // throws with the reason
     if (kind == BackendKind::automatic) {
         if (!cuda_built()) {
             if (reason) *reason = "this build has no CUDA backend; running on the CPU";
@@ -77,7 +81,7 @@ std::unique_ptr<Backend> make_backend(BackendKind kind, std::shared_ptr<const Mo
                 try {
                     return make_cuda_backend(model, opts);
                 } catch (const Error& e) {
-                    why = e.what();  // not enough GPU memory, ...: the CPU still runs it
+                    why = e.what(); // not enough GPU memory, ...: the CPU still runs it
                 }
             }
             if (reason) *reason = fmt::format("{}; running on the CPU", why);
@@ -92,20 +96,21 @@ std::unique_ptr<Backend> make_backend(BackendKind kind, std::shared_ptr<const Mo
     const int n_ctx = shape.n_ctx;
     const uint64_t threads = uint64_t(opts.n_threads > 0 ? opts.n_threads : ThreadPool::default_threads());
     const uint64_t B = uint64_t(shape.max_batch), slots = B * uint64_t(shape.top_k);
-    const uint64_t scratch =
-        sizeof(float) * (B * (4 * uint64_t(c.n_embd) + 2 * uint64_t(c.n_head) * uint64_t(c.head_dim) +
-                              2 * uint64_t(c.n_head_kv) * uint64_t(c.head_dim) + uint64_t(c.n_expert) +
-                              uint64_t(c.n_vocab) + uint64_t(std::max(c.n_ff_shexp, 1)) + 1) +
-                         slots * (2 * uint64_t(c.n_embd) + uint64_t(c.n_ff_exp)) + threads * uint64_t(n_ctx));
+    const uint64_t scratch = sizeof(float)
+        * (B
+                * (4 * uint64_t(c.n_embd) + 2 * uint64_t(c.n_head) * uint64_t(c.head_dim)
+                    + 2 * uint64_t(c.n_head_kv) * uint64_t(c.head_dim) + uint64_t(c.n_expert) + uint64_t(c.n_vocab)
+                    + uint64_t(std::max(c.n_ff_shexp, 1)) + 1)
+            + slots * (2 * uint64_t(c.n_embd) + uint64_t(c.n_ff_exp)) + threads * uint64_t(n_ctx));
     const uint64_t kv = model->kv_cache_bytes(n_ctx);
     const uint64_t need = kv + scratch;
     const uint64_t avail = available_memory();
     if (avail > 0 && need > avail) {
-        throw Error(fmt::format("the KV cache for {} positions ({:.2f} GiB) and the buffers for a batch of {} tokens on "
-                                "{} threads ({:.2f} GiB) need more than the {:.2f} GiB of memory available; use a "
-                                "smaller --ctx, --batch or --threads",
-                                n_ctx, double(kv) / (1u << 30), B, threads, double(scratch) / (1u << 30),
-                                double(avail) / (1u << 30)));
+        throw Error(
+            fmt::format("the KV cache for {} positions ({:.2f} GiB) and the buffers for a batch of {} tokens on "
+                        "{} threads ({:.2f} GiB) need more than the {:.2f} GiB of memory available; use a "
+                        "smaller --ctx, --batch or --threads",
+                n_ctx, double(kv) / (1u << 30), B, threads, double(scratch) / (1u << 30), double(avail) / (1u << 30)));
     }
     // The weights are memory-mapped, so a model larger than memory still
     // loads, but every token then pages weights in from disk: say so.
@@ -113,8 +118,8 @@ std::unique_ptr<Backend> make_backend(BackendKind kind, std::shared_ptr<const Mo
     if (avail > 0 && weights + need > avail && reason) {
         *reason += fmt::format("{}the weights ({:.2f} GiB) and KV cache ({:.2f} GiB) need more than the {:.2f} GiB of "
                                "memory available; expect the speed of the disk, not of memory",
-                               reason->empty() ? "" : "; ", double(weights) / (1u << 30), double(need) / (1u << 30),
-                               double(avail) / (1u << 30));
+            reason->empty() ? "" : "; ", double(weights) / (1u << 30), double(need) / (1u << 30),
+            double(avail) / (1u << 30));
     }
     return make_cpu_backend(std::move(model), opts);
 }

@@ -13,10 +13,10 @@
 namespace moe {
 
 struct BackendOptions {
-    int n_ctx = 0;        // KV cache positions (0: the model's, capped at 4096)
-    int n_threads = 0;    // CPU threads (0: all hardware threads)
-    int max_batch = 64;   // tokens per forward call
-    int top_k = 0;        // experts per token (0: the model's own)
+    int n_ctx = 0; // KV cache positions (0: the model's, capped at 4096)
+    int n_threads = 0; // CPU threads (0: all hardware threads)
+    int max_batch = 64; // tokens per forward call
+    int top_k = 0; // experts per token (0: the model's own)
 };
 
 // The sizes every backend runs with, from its options and the model: the
@@ -38,8 +38,8 @@ public:
     virtual std::string name() const = 0;
     virtual int n_ctx() const = 0;
     virtual int max_batch() const = 0;
-    virtual int top_k() const = 0;            // experts used per token in effect
-    virtual int n_moe_layers() const = 0;     // layers that produce routing
+    virtual int top_k() const = 0; // experts used per token in effect
+    virtual int n_moe_layers() const = 0; // layers that produce routing
 
     // Runs tokens[0..n) at positions pos0..pos0+n through the model
     // (n <= max_batch(), pos0 + n <= n_ctx()). KV entries at positions >= pos0
@@ -58,7 +58,7 @@ enum class BackendKind { cpu, cuda, automatic };
 
 // Creates the backend: `automatic` picks CUDA when built in and a GPU is
 // usable, else the CPU (`reason` says why). Throws moe::Error.
-std::unique_ptr<Backend> make_backend(BackendKind kind, std::shared_ptr<const Model> model,
-                                      const BackendOptions& opts, std::string* reason = nullptr);
+std::unique_ptr<Backend> make_backend(
+    BackendKind kind, std::shared_ptr<const Model> model, const BackendOptions& opts, std::string* reason = nullptr);
 
 } // namespace moe

@@ -15,10 +15,10 @@
 namespace moe {
 
 struct TurnResult {
-    std::string text;               // the reply as shown (control tokens dropped)
-    std::vector<int32_t> prompt;    // ids prefilled for this turn (the new part of the transcript)
-    GenerateResult gen;             // generated ids, timings, stop reason
-    int n_context = 0;              // tokens in context after the turn
+    std::string text; // the reply as shown (control tokens dropped)
+    std::vector<int32_t> prompt; // ids prefilled for this turn (the new part of the transcript)
+    GenerateResult gen; // generated ids, timings, stop reason
+    int n_context = 0; // tokens in context after the turn
 };
 
 class Conversation {
@@ -26,7 +26,7 @@ public:
     // The tokenizer comes from the model file; the template is detected
     // from it unless one is given (template_why says what was picked).
     Conversation(std::shared_ptr<const Model> model, std::unique_ptr<Backend> backend,
-                 const ChatTemplate* chat_template = nullptr);
+        const ChatTemplate* chat_template = nullptr);
 
     Session& session() { return m_session; }
     const Tokenizer& tokenizer() const { return *m_tok; }
@@ -35,7 +35,7 @@ public:
     const std::vector<ChatMessage>& messages() const { return m_messages; }
 
     void set_system_prompt(std::string text);
-    void clear();  // forget the messages and the KV cache
+    void clear(); // forget the messages and the KV cache
     // Replaces the messages (system first, if any), e.g. to drop the last turn
     // for regenerate or edit. The KV cache is kept: the next reply() reuses
     // the prefix the new transcript shares with it.
@@ -46,7 +46,7 @@ public:
     // streams (with the token id that completed it); return false to stop.
     // The reply is kept as the assistant's message even when cancelled.
     TurnResult reply(const std::string& user_text, const GenerateOptions& opts,
-                     const std::function<bool(const std::string& piece, int32_t id)>& on_text = {});
+        const std::function<bool(const std::string& piece, int32_t id)>& on_text = {});
 
 private:
     std::shared_ptr<const Model> m_model;

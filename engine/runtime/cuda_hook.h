@@ -18,16 +18,16 @@ namespace moe {
 struct GpuInfo {
     int device = 0;
     std::string name;
-    int cc_major = 0, cc_minor = 0;  // compute capability
+    int cc_major = 0, cc_minor = 0; // compute capability
     int sm_count = 0;
     uint64_t total_bytes = 0;
     uint64_t free_bytes = 0;
-    int driver_version = 0;          // CUDA driver API version, e.g. 13000
-    int runtime_version = 0;         // CUDA runtime the backend was built with
-    std::string driver_name;         // NVIDIA driver, e.g. "580.159.04" (NVML)
-    int sm_clock_mhz = 0, mem_clock_mhz = 0;          // current (NVML)
-    int max_sm_clock_mhz = 0, max_mem_clock_mhz = 0;  // maximum (NVML)
-    double power_w = 0.0, power_limit_w = 0.0;        // (NVML)
+    int driver_version = 0; // CUDA driver API version, e.g. 13000
+    int runtime_version = 0; // CUDA runtime the backend was built with
+    std::string driver_name; // NVIDIA driver, e.g. "580.159.04" (NVML)
+    int sm_clock_mhz = 0, mem_clock_mhz = 0; // current (NVML)
+    int max_sm_clock_mhz = 0, max_mem_clock_mhz = 0; // maximum (NVML)
+    double power_w = 0.0, power_limit_w = 0.0; // (NVML)
 };
 
 // Whether this build contains the CUDA backend.
@@ -47,8 +47,8 @@ std::unique_ptr<Backend> make_cuda_backend(std::shared_ptr<const Model> model, c
 
 // One per-op check of a kernel against its CPU op (engine/cpu/op_checks.h runs them).
 struct OpCheck {
-    std::string op;        // "matvec Q4_K", ...
-    double max_err = 0.0;  // max |gpu - cpu| / (|cpu| max + 1e-6), or abs where said
+    std::string op; // "matvec Q4_K", ...
+    double max_err = 0.0; // max |gpu - cpu| / (|cpu| max + 1e-6), or abs where said
     double tol = 0.0;
     bool ok = false;
     std::string note;

@@ -9,7 +9,10 @@
 
 namespace moe {
 
-Sampler::Sampler(const SamplerOptions& opts, int n_vocab) : m_opts(opts), m_n_vocab(n_vocab), m_rng(opts.seed) {
+Sampler::Sampler(const SamplerOptions& opts, int n_vocab)
+    : m_opts(opts)
+    , m_n_vocab(n_vocab)
+    , m_rng(opts.seed) {
     if (!(opts.temperature >= 0.0f) || !std::isfinite(opts.temperature)) {
         throw Error(fmt::format("temperature {} must be a finite number, 0 or more", opts.temperature));
     }
@@ -24,7 +27,8 @@ Sampler::Sampler(const SamplerOptions& opts, int n_vocab) : m_opts(opts), m_n_vo
 
 int32_t Sampler::sample(const float* logits, std::span<const int32_t> history) {
     m_cand.clear();
-    for (int i = 0; i < m_n_vocab; ++i) m_cand.push_back({i, logits[i], 0.0f});
+    for (int i = 0; i < m_n_vocab; ++i)
+        m_cand.push_back({ i, logits[i], 0.0f });
 
     // repetition penalty over the last repeat_last_n tokens (each id once)
     if (m_opts.repeat_penalty != 1.0f && m_opts.repeat_last_n > 0) {
@@ -33,7 +37,7 @@ int32_t Sampler::sample(const float* logits, std::span<const int32_t> history) {
             const int32_t id = history[i];
             if (id < 0 || id >= m_n_vocab) continue;
             Candidate& c = m_cand[size_t(id)];
-            if (c.p != 0.0f) continue;  // already penalised
+            if (c.p != 0.0f) continue; // already penalised
             c.logit = c.logit > 0.0f ? c.logit / m_opts.repeat_penalty : c.logit * m_opts.repeat_penalty;
             c.p = 1.0f;
         }
@@ -63,7 +67,8 @@ int32_t Sampler::sample(const float* logits, std::span<const int32_t> history) {
             m_cand[i].p = std::exp((m_cand[i].logit - mx) / temp);
             sum += m_cand[i].p;
         }
-        for (size_t i = 0; i < n; ++i) m_cand[i].p = float(m_cand[i].p / sum);
+        for (size_t i = 0; i < n; ++i)
+            m_cand[i].p = float(m_cand[i].p / sum);
     };
     softmax(1.0f);
 
@@ -82,7 +87,8 @@ int32_t Sampler::sample(const float* logits, std::span<const int32_t> history) {
     if (m_opts.min_p > 0.0f) {
         const float floor_p = m_cand[0].p * m_opts.min_p;
         size_t keep = 1;
-        while (keep < n && m_cand[keep].p >= floor_p) ++keep;
+        while (keep < n && m_cand[keep].p >= floor_p)
+            ++keep;
         n = keep;
     }
 

@@ -10,10 +10,10 @@
 namespace moe {
 
 struct SamplerOptions {
-    float temperature = 0.8f;    // 0: greedy
-    int top_k = 40;              // 0: off
-    float top_p = 0.95f;         // 1: off
-    float min_p = 0.05f;         // 0: off
+    float temperature = 0.8f; // 0: greedy
+    int top_k = 40; // 0: off
+    float top_p = 0.95f; // 1: off
+    float min_p = 0.05f; // 0: off
     float repeat_penalty = 1.0f; // 1: off
     int repeat_last_n = 64;
     uint64_t seed = 0;
@@ -35,7 +35,7 @@ private:
     SamplerOptions m_opts;
     int m_n_vocab;
     std::mt19937_64 m_rng;
-    std::vector<Candidate> m_cand;  // reused between calls
+    std::vector<Candidate> m_cand; // reused between calls
 };
 
 } // namespace moe

@@ -18,9 +18,11 @@ double now_ms() {
 
 double log_softmax_at(const float* logits, int n, int32_t target) {
     float mx = logits[0];
-    for (int i = 1; i < n; ++i) mx = std::max(mx, logits[i]);
+    for (int i = 1; i < n; ++i)
+        mx = std::max(mx, logits[i]);
     double sum = 0.0;
-    for (int i = 0; i < n; ++i) sum += std::exp(double(logits[i]) - mx);
+    for (int i = 0; i < n; ++i)
+        sum += std::exp(double(logits[i]) - mx);
     return double(logits[target]) - mx - std::log(sum);
 }
 
@@ -35,27 +37,34 @@ bool all_finite(const float* x, size_t n) {
 
 const char* stop_reason_name(StopReason r) {
     switch (r) {
-    case StopReason::length: return "length";
-    case StopReason::stop_token: return "stop_token";
-    case StopReason::context_full: return "context_full";
-    case StopReason::cancelled: return "cancelled";
+    case StopReason::length:
+        return "length";
+    case StopReason::stop_token:
+        return "stop_token";
+    case StopReason::context_full:
+        return "context_full";
+    case StopReason::cancelled:
+        return "cancelled";
     }
     return "unknown";
 }
 
 Session::Session(std::shared_ptr<const Model> model, std::unique_ptr<Backend> backend)
-    : m_model(std::move(model)), m_backend(std::move(backend)) {}
+    : m_model(std::move(model))
+    , m_backend(std::move(backend)) {
+}
 
 void Session::check_tokens(std::span<const int32_t> tokens) const {
     const int n_vocab = m_model->config().n_vocab;
     for (size_t i = 0; i < tokens.size(); ++i) {
         if (tokens[i] < 0 || tokens[i] >= n_vocab) {
-            throw Error(fmt::format("token {} (at index {}) is outside the vocabulary of {} tokens", tokens[i], i, n_vocab));
+            throw Error(
+                fmt::format("token {} (at index {}) is outside the vocabulary of {} tokens", tokens[i], i, n_vocab));
         }
     }
     if (m_n_past + int64_t(tokens.size()) > m_backend->n_ctx()) {
-        throw Error(fmt::format("{} tokens after {} in context exceed the context of {} tokens", tokens.size(), m_n_past,
-                                m_backend->n_ctx()));
+        throw Error(fmt::format("{} tokens after {} in context exceed the context of {} tokens", tokens.size(),
+            m_n_past, m_backend->n_ctx()));
     }
 }
 
@@ -108,10 +117,10 @@ void Session::check_finite(const int32_t* tokens, int n, bool all_logits) const 
         };
         const std::optional<NonFinite> w = locate_non_finite(*m_model, tokens[i], routed, k);
         throw Error(fmt::format("non-finite values (NaN or Inf) in {} at position {} (token {}): {}", what,
-                                m_n_past + i, tokens[i],
-                                w ? fmt::format("weight {}", w->describe())
-                                  : std::string("every weight this token read is finite, so the activations "
-                                                "overflowed")));
+            m_n_past + i, tokens[i],
+            w ? fmt::format("weight {}", w->describe())
+              : std::string("every weight this token read is finite, so the activations "
+                            "overflowed")));
     }
 }
 
@@ -131,8 +140,8 @@ const float* Session::last_logits() const {
     return m_backend->logits(m_last_batch_n - 1);
 }
 
-GenerateResult Session::generate(std::span<const int32_t> prompt, const GenerateOptions& opts,
-                                 const std::function<bool(int32_t)>& on_token) {
+GenerateResult Session::generate(
+    std::span<const int32_t> prompt, const GenerateOptions& opts, const std::function<bool(int32_t)>& on_token) {
     if (prompt.empty() && m_n_past == 0) throw Error("the prompt is empty: give at least one token");
     if (opts.n_predict < 0) throw Error(fmt::format("cannot generate {} tokens", opts.n_predict));
     if (m_n_past == 0) m_history.clear();
@@ -164,7 +173,7 @@ GenerateResult Session::generate(std::span<const int32_t> prompt, const Generate
                 r.stop = StopReason::context_full;
                 break;
             }
-            const int32_t prev[1] = {r.tokens.back()};
+            const int32_t prev[1] = { r.tokens.back() };
             m_pending = -1;
             eval(prev);
         }
@@ -176,7 +185,8 @@ GenerateResult Session::generate(std::span<const int32_t> prompt, const Generate
         r.tokens.push_back(tok);
         m_pending = tok;
         bool stop_tok = false;
-        for (int32_t s : opts.stop_tokens) stop_tok = stop_tok || s == tok;
+        for (int32_t s : opts.stop_tokens)
+            stop_tok = stop_tok || s == tok;
         const bool keep_going = on_token ? on_token(tok) : true;
         if (stop_tok) {
             r.stop = StopReason::stop_token;
@@ -202,7 +212,8 @@ ScoreResult Session::score(std::span<const int32_t> tokens) {
     });
     r.elapsed_ms = now_ms() - t0;
     double sum = 0.0;
-    for (double v : r.nll) sum += v;
+    for (double v : r.nll)
+        sum += v;
     r.mean_nll = sum / double(r.nll.size());
     r.perplexity = std::exp(r.mean_nll);
     return r;

@@ -17,23 +17,23 @@ namespace moe {
 struct GenerateOptions {
     int n_predict = 128;
     SamplerOptions sampler;
-    std::vector<int32_t> stop_tokens;  // generation ends after emitting one of these
+    std::vector<int32_t> stop_tokens; // generation ends after emitting one of these
 };
 
 enum class StopReason { length, stop_token, context_full, cancelled };
 const char* stop_reason_name(StopReason r);
 
 struct GenerateResult {
-    std::vector<int32_t> tokens;     // generated ids
+    std::vector<int32_t> tokens; // generated ids
     StopReason stop = StopReason::length;
-    double prefill_ms = 0.0;         // whole prompt
-    double ttft_ms = 0.0;            // prompt in to first token out
-    std::vector<double> token_ms;    // per generated token, sampling included
+    double prefill_ms = 0.0; // whole prompt
+    double ttft_ms = 0.0; // prompt in to first token out
+    std::vector<double> token_ms; // per generated token, sampling included
     int n_prompt = 0;
 };
 
 struct ScoreResult {
-    std::vector<double> nll;         // nll[i] = -log p(tokens[i+1] | tokens[..i])
+    std::vector<double> nll; // nll[i] = -log p(tokens[i+1] | tokens[..i])
     double perplexity = 0.0;
     double mean_nll = 0.0;
     double elapsed_ms = 0.0;
@@ -74,7 +74,7 @@ public:
     // Prefill the prompt (after whatever is in the context) and decode.
     // on_token returns false to stop. Throws moe::Error on bad input.
     GenerateResult generate(std::span<const int32_t> prompt, const GenerateOptions& opts,
-                            const std::function<bool(int32_t)>& on_token = {});
+        const std::function<bool(int32_t)>& on_token = {});
 
     // Teacher-forced evaluation of a whole sequence from an empty context.
     ScoreResult score(std::span<const int32_t> tokens);
@@ -88,10 +88,10 @@ private:
     std::shared_ptr<const Model> m_model;
     std::unique_ptr<Backend> m_backend;
     RoutingObserver* m_observer = nullptr;
-    std::atomic<bool> m_cancel{false};
+    std::atomic<bool> m_cancel { false };
     int m_n_past = 0;
     int m_last_batch_n = 0;
-    int32_t m_pending = -1;  // sampled, not yet fed back
+    int32_t m_pending = -1; // sampled, not yet fed back
     std::vector<int32_t> m_history;
 };
 

@@ -4,8 +4,10 @@
 
 namespace moe {
 
-ThreadPool::ThreadPool(int n_threads) : m_n_threads(std::max(1, n_threads)) {
-    for (int i = 1; i < m_n_threads; ++i) m_threads.emplace_back([this, i] { worker(i); });
+ThreadPool::ThreadPool(int n_threads)
+    : m_n_threads(std::max(1, n_threads)) {
+    for (int i = 1; i < m_n_threads; ++i)
+        m_threads.emplace_back([this, i] { worker(i); });
 }
 
 ThreadPool::~ThreadPool() {
@@ -14,7 +16,8 @@ ThreadPool::~ThreadPool() {
         m_stop = true;
     }
     m_wake.notify_all();
-    for (auto& t : m_threads) t.join();
+    for (auto& t : m_threads)
+        t.join();
 }
 
 int ThreadPool::default_threads() {

@@ -21,7 +21,8 @@ public:
     public:
         template <class F>
         Task(const F& f) // NOLINT: implicit on purpose, call sites pass lambdas
-            : m_obj(&f), m_call([](const void* o, int64_t a, int64_t b, int t) { (*static_cast<const F*>(o))(a, b, t); }) {}
+            : m_obj(&f)
+            , m_call([](const void* o, int64_t a, int64_t b, int t) { (*static_cast<const F*>(o))(a, b, t); }) { }
         void operator()(int64_t a, int64_t b, int t) const { m_call(m_obj, a, b, t); }
 
     private:
@@ -56,7 +57,7 @@ private:
     const Task* m_task = nullptr;
     int64_t m_n = 0;
     int64_t m_chunk = 1;
-    std::atomic<int64_t> m_next{0};
+    std::atomic<int64_t> m_next { 0 };
 };
 
 } // namespace moe

@@ -19,10 +19,10 @@ namespace {
 static_assert(std::endian::native == std::endian::little, "the store's blobs are little-endian byte copies");
 
 // Blob header, then one zstd frame of the payload.
-constexpr char k_magic[4] = {'M', 'R', 'T', '1'};
+constexpr char k_magic[4] = { 'M', 'R', 'T', '1' };
 constexpr uint8_t k_format = 1;
-constexpr uint8_t k_flag_raw_ids = 1;      // ids as given (id_bytes each, signed when 4)
-constexpr uint8_t k_flag_f32_weights = 2;  // weights as float32 as given
+constexpr uint8_t k_flag_raw_ids = 1; // ids as given (id_bytes each, signed when 4)
+constexpr uint8_t k_flag_f32_weights = 2; // weights as float32 as given
 // 32 bytes of fields, then an XXH3-64 of them: zstd checks the payload, this the header
 constexpr size_t k_header = 40;
 // Set coding keeps one bit per expert: ids from 0 to 4095 (every MoE published so far has <= 512).
@@ -38,14 +38,18 @@ struct Header {
     uint64_t payload = 0;
 };
 
-template <class T> void put(uint8_t* p, T v) { std::memcpy(p, &v, sizeof(T)); }
+template <class T> void put(uint8_t* p, T v) {
+    std::memcpy(p, &v, sizeof(T));
+}
 template <class T> T get(const uint8_t* p) {
     T v;
     std::memcpy(&v, p, sizeof(T));
     return v;
 }
 
-[[noreturn]] void damaged(const std::string& what) { throw Error("damaged routing trace: " + what); }
+[[noreturn]] void damaged(const std::string& what) {
+    throw Error("damaged routing trace: " + what);
+}
 
 struct CCtxFree {
     void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
@@ -68,7 +72,8 @@ std::vector<uint8_t> zstd_compress(const uint8_t* src, size_t n, int level, size
 void zstd_decompress(const uint8_t* src, size_t n, uint8_t* dst, size_t expected, const char* what) {
     const unsigned long long content = ZSTD_getFrameContentSize(src, n);
     if (content == ZSTD_CONTENTSIZE_ERROR || content == ZSTD_CONTENTSIZE_UNKNOWN || content != expected) {
-        throw Error(fmt::format("damaged {}: the compressed frame does not hold the expected {} bytes", what, expected));
+        throw Error(
+            fmt::format("damaged {}: the compressed frame does not hold the expected {} bytes", what, expected));
     }
     const size_t got = ZSTD_decompress(dst, expected, src, n);
     if (ZSTD_isError(got)) throw Error(fmt::format("damaged {}: {}", what, ZSTD_getErrorName(got)));
@@ -157,8 +162,10 @@ std::vector<uint8_t> encode_routing(const RoutingTrace& t, int zstd_level, Trace
     for (size_t i = 0; i < cells; ++i) {
         max_id = std::max(max_id, all_ids[i]);
         min_id = std::min(min_id, all_ids[i]);
-        if (!std::isfinite(all_w[i]) || all_w[i] < 0.0f) w_ok = false;
-        else max_w = std::max(max_w, all_w[i]);
+        if (!std::isfinite(all_w[i]) || all_w[i] < 0.0f)
+            w_ok = false;
+        else
+            max_w = std::max(max_w, all_w[i]);
     }
     bool ids_ok = min_id >= 0 && max_id < k_max_set_expert;
     h.weight_scale = max_w > 0.0f ? max_w : 1.0f;
@@ -190,7 +197,7 @@ std::vector<uint8_t> encode_routing(const RoutingTrace& t, int zstd_level, Trace
     if (ids_ok) {
         h.id_bytes = max_id < 256 ? 1 : 2;
         const size_t ib = h.id_bytes;
-        const size_t W = size_t(max_id) / 64 + 1;  // bitmap words per set
+        const size_t W = size_t(max_id) / 64 + 1; // bitmap words per set
         start_payload(T * L * mb, 0);
         uint8_t* masks = payload.data() + T * 8;
         uint8_t* w_out = masks + mask_size;
@@ -210,9 +217,10 @@ std::vector<uint8_t> encode_routing(const RoutingTrace& t, int zstd_level, Trace
                     w_by_id[e] = all_w[row * K + j];
                 }
                 size_t n = 0;
-                for (size_t x = 0; x < W; ++x) n += size_t(std::popcount(cur[x]));
+                for (size_t x = 0; x < W; ++x)
+                    n += size_t(std::popcount(cur[x]));
                 if (n != K) {
-                    ids_ok = false;  // an expert twice in one row: not a set, store raw
+                    ids_ok = false; // an expert twice in one row: not a set, store raw
                     break;
                 }
                 // mask bit a: the a-th (ascending) expert of the previous token stays
@@ -243,7 +251,8 @@ std::vector<uint8_t> encode_routing(const RoutingTrace& t, int zstd_level, Trace
             }
         }
         if (ids_ok) {
-            for (size_t l = 0; l < L; ++l) fresh_total += fresh_n[l];
+            for (size_t l = 0; l < L; ++l)
+                fresh_total += fresh_n[l];
             const size_t at = payload.size();
             payload.resize(at + fresh_total * ib);
             size_t off = at;
@@ -346,7 +355,8 @@ RoutingTrace decode_routing(const uint8_t* data, size_t size) {
             cursor[l] = at;
             size_t kept = 0;
             const uint8_t* m = masks + l * T * mb;
-            for (size_t i = 0; i < T * mb; ++i) kept += size_t(std::popcount(unsigned(m[i])));
+            for (size_t i = 0; i < T * mb; ++i)
+                kept += size_t(std::popcount(unsigned(m[i])));
             if (kept > T * K || size_t(ids_end - at) < (T * K - kept) * ib) damaged("expert ids end early");
             at += (T * K - kept) * ib;
         }
@@ -366,9 +376,11 @@ RoutingTrace decode_routing(const uint8_t* data, size_t size) {
     for (size_t i = 0; i < T; ++i) {
         for (size_t l = 0; l < L; ++l) {
             const size_t src = (l * T + i) * K;
-            for (size_t j = 0; j < K; ++j) row_w[j] = f32_w ? get<float>(w_in + (src + j) * 4) : float(w_in[src + j]) * dq;
+            for (size_t j = 0; j < K; ++j)
+                row_w[j] = f32_w ? get<float>(w_in + (src + j) * 4) : float(w_in[src + j]) * dq;
             if (raw_ids) {
-                for (size_t j = 0; j < K; ++j) ids[l * K + j] = get<int32_t>(ids_in + (src + j) * 4);
+                for (size_t j = 0; j < K; ++j)
+                    ids[l * K + j] = get<int32_t>(ids_in + (src + j) * 4);
                 std::memcpy(w.data() + l * K, row_w.data(), K * sizeof(float));
                 continue;
             }
@@ -399,7 +411,8 @@ RoutingTrace decode_routing(const uint8_t* data, size_t size) {
             cursor[l] = fresh + n_new * ib;
             size_t j = 0;
             for (size_t x = 0; x < W; ++x) {
-                for (uint64_t b = cur[x]; b; b &= b - 1) row_ids[j++] = int32_t(x * 64 + size_t(std::countr_zero(b)));
+                for (uint64_t b = cur[x]; b; b &= b - 1)
+                    row_ids[j++] = int32_t(x * 64 + size_t(std::countr_zero(b)));
                 pv[x] = cur[x];
             }
             // back to the backend's order: descending weight, lower id first
@@ -409,7 +422,8 @@ RoutingTrace decode_routing(const uint8_t* data, size_t size) {
             if (!f32_w) {
                 // one integer key per expert: 8-bit weight above, inverted id
                 // below; sorted keys give both the order and the values back
-                for (size_t r = 0; r < K; ++r) key[r] = int32_t(uint32_t(w_in[src + r]) << 16 | (0xFFFFu - uint32_t(row_ids[r])));
+                for (size_t r = 0; r < K; ++r)
+                    key[r] = int32_t(uint32_t(w_in[src + r]) << 16 | (0xFFFFu - uint32_t(row_ids[r])));
                 sort_keys_desc(key.data(), K);
                 for (size_t r = 0; r < K; ++r) {
                     out_ids[r] = int32_t(0xFFFFu - (uint32_t(key[r]) & 0xFFFFu));
@@ -445,8 +459,7 @@ template <class T> std::vector<uint8_t> pack(const std::vector<T>& v) {
 template <class T> std::vector<T> unpack(const uint8_t* data, size_t size, const char* what) {
     if (size == 0) return {};
     const unsigned long long n = ZSTD_getFrameContentSize(data, size);
-    if (n == ZSTD_CONTENTSIZE_ERROR || n == ZSTD_CONTENTSIZE_UNKNOWN || n % sizeof(T) != 0 ||
-        n > (uint64_t(1) << 34)) {
+    if (n == ZSTD_CONTENTSIZE_ERROR || n == ZSTD_CONTENTSIZE_UNKNOWN || n % sizeof(T) != 0 || n > (uint64_t(1) << 34)) {
         throw Error(fmt::format("damaged {}: not a compressed array", what));
     }
     std::vector<T> v(size_t(n) / sizeof(T));
@@ -456,9 +469,17 @@ template <class T> std::vector<T> unpack(const uint8_t* data, size_t size, const
 
 } // namespace
 
-std::vector<uint8_t> pack_i32(const std::vector<int32_t>& v) { return pack(v); }
-std::vector<int32_t> unpack_i32(const uint8_t* data, size_t size) { return unpack<int32_t>(data, size, "token ids"); }
-std::vector<uint8_t> pack_f64(const std::vector<double>& v) { return pack(v); }
-std::vector<double> unpack_f64(const uint8_t* data, size_t size) { return unpack<double>(data, size, "timings"); }
+std::vector<uint8_t> pack_i32(const std::vector<int32_t>& v) {
+    return pack(v);
+}
+std::vector<int32_t> unpack_i32(const uint8_t* data, size_t size) {
+    return unpack<int32_t>(data, size, "token ids");
+}
+std::vector<uint8_t> pack_f64(const std::vector<double>& v) {
+    return pack(v);
+}
+std::vector<double> unpack_f64(const uint8_t* data, size_t size) {
+    return unpack<double>(data, size, "timings");
+}
 
 } // namespace moe

@@ -24,10 +24,10 @@
 namespace moe {
 
 struct TraceCodecStats {
-    size_t raw_bytes = 0;        // packed payload before zstd
+    size_t raw_bytes = 0; // packed payload before zstd
     size_t compressed_bytes = 0; // the whole blob
-    size_t id_bytes = 0;         // payload share of expert ids (masks + new ids), before zstd
-    size_t weight_bytes = 0;     // payload share of gate weights, before zstd
+    size_t id_bytes = 0; // payload share of expert ids (masks + new ids), before zstd
+    size_t weight_bytes = 0; // payload share of gate weights, before zstd
 };
 
 // zstd_level: 1 (fast) .. 19; 3 is zstd's default.

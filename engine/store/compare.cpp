@@ -20,12 +20,13 @@ std::vector<std::string> comparability_issues(const RunRecord& a, const RunRecor
     std::vector<std::string> out;
     if (a.model.content_hash != b.model.content_hash) {
         out.push_back(fmt::format("different model file ({} {} vs {} {})", a.model.file_name, a.model.content_hash,
-                                  b.model.file_name, b.model.content_hash));
+            b.model.file_name, b.model.content_hash));
     }
-    if (a.kind != b.kind) out.push_back(fmt::format("different kind ({} vs {})", run_kind_name(a.kind), run_kind_name(b.kind)));
+    if (a.kind != b.kind)
+        out.push_back(fmt::format("different kind ({} vs {})", run_kind_name(a.kind), run_kind_name(b.kind)));
     if (!same_prompt(a, b)) {
         out.push_back(fmt::format("different prompt ({} vs {} tokens{})", a.prompt_ids.size(), b.prompt_ids.size(),
-                                  a.prompt_ids.size() == b.prompt_ids.size() ? ", not the same ids" : ""));
+            a.prompt_ids.size() == b.prompt_ids.size() ? ", not the same ids" : ""));
     }
     // settings that change what is generated or how it is routed
     std::vector<std::string> diffs;
@@ -47,7 +48,8 @@ std::vector<std::string> comparability_issues(const RunRecord& a, const RunRecor
     if (x.experts_used == y.experts_used) num("top-k override", x.top_k_override, y.top_k_override);
     if (!diffs.empty()) {
         std::string all;
-        for (const std::string& d : diffs) all += (all.empty() ? "" : ", ") + d;
+        for (const std::string& d : diffs)
+            all += (all.empty() ? "" : ", ") + d;
         out.push_back("different settings: " + all);
     }
     return out;
@@ -55,22 +57,28 @@ std::vector<std::string> comparability_issues(const RunRecord& a, const RunRecor
 
 namespace {
 
-std::string bytes(uint64_t v) { return v ? format_bytes(double(v)) : std::string(); }
-std::string count(uint64_t v) { return format_count(double(v)); }
+std::string bytes(uint64_t v) {
+    return v ? format_bytes(double(v)) : std::string();
+}
+std::string count(uint64_t v) {
+    return format_count(double(v));
+}
 
 std::string preview(const std::string& text, const std::vector<int32_t>& ids) {
     std::string p;
     if (!text.empty()) {
         p = text;
     } else {
-        for (size_t i = 0; i < ids.size() && p.size() < 40; ++i) p += (i ? "," : "") + std::to_string(ids[i]);
+        for (size_t i = 0; i < ids.size() && p.size() < 40; ++i)
+            p += (i ? "," : "") + std::to_string(ids[i]);
     }
     for (char& c : p) {
         if (c == '\n' || c == '\r' || c == '\t') c = ' ';
     }
     if (p.size() > 40) {
         size_t cut = 37;
-        while (cut > 0 && (uint8_t(p[cut]) & 0xC0) == 0x80) --cut;
+        while (cut > 0 && (uint8_t(p[cut]) & 0xC0) == 0x80)
+            --cut;
         p = p.substr(0, cut) + "...";
     }
     return p;
@@ -81,13 +89,16 @@ std::string preview(const std::string& text, const std::vector<int32_t>& ids) {
 RunComparison compare_runs(const std::vector<RunRecord>& runs) {
     if (runs.size() < 2) throw Error("comparing needs at least two runs");
     RunComparison c;
-    for (const RunRecord& r : runs) c.ids.push_back(r.id);
+    for (const RunRecord& r : runs)
+        c.ids.push_back(r.id);
     auto row = [&](const char* section, const char* label, const std::function<std::string(const RunRecord&)>& f) {
         CompareRow cr;
         cr.section = section;
         cr.label = label;
-        for (const RunRecord& r : runs) cr.values.push_back(f(r));
-        for (const std::string& v : cr.values) cr.differs = cr.differs || v != cr.values[0];
+        for (const RunRecord& r : runs)
+            cr.values.push_back(f(r));
+        for (const std::string& v : cr.values)
+            cr.differs = cr.differs || v != cr.values[0];
         c.rows.push_back(std::move(cr));
     };
     auto f2 = [](double v) { return fmt::format("{:.2f}", v); };
@@ -102,7 +113,8 @@ RunComparison compare_runs(const std::vector<RunRecord>& runs) {
         return fmt::format("{} total, {} active", count(r.model.total_params), count(r.model.active_params));
     });
     row("Model", "experts", [](const RunRecord& r) {
-        return fmt::format("{} layers, {} experts, top-{}", r.model.n_layers, r.model.n_experts, r.model.n_experts_used);
+        return fmt::format(
+            "{} layers, {} experts, top-{}", r.model.n_layers, r.model.n_experts, r.model.n_experts_used);
     });
     row("Hardware", "cpu", [](const RunRecord& r) { return r.hardware.cpu_model; });
     row("Hardware", "cpu threads", [](const RunRecord& r) { return std::to_string(r.hardware.cpu_threads); });
@@ -122,7 +134,8 @@ RunComparison compare_runs(const std::vector<RunRecord>& runs) {
     row("Settings", "sample top-k", [](const RunRecord& r) { return std::to_string(r.settings.top_k); });
     row("Settings", "top-p", [](const RunRecord& r) { return fmt::format("{:g}", r.settings.top_p); });
     row("Settings", "min-p", [](const RunRecord& r) { return fmt::format("{:g}", r.settings.min_p); });
-    row("Settings", "repeat penalty", [](const RunRecord& r) { return fmt::format("{:g}", r.settings.repeat_penalty); });
+    row("Settings", "repeat penalty",
+        [](const RunRecord& r) { return fmt::format("{:g}", r.settings.repeat_penalty); });
     row("Settings", "repeat last n", [](const RunRecord& r) { return std::to_string(r.settings.repeat_last_n); });
     row("Settings", "seed", [](const RunRecord& r) { return std::to_string(r.settings.seed); });
     row("Settings", "n_predict", [](const RunRecord& r) { return std::to_string(r.settings.n_predict); });
@@ -162,7 +175,8 @@ RunComparison compare_runs(const std::vector<RunRecord>& runs) {
             const auto it = std::find_if(rows.begin(), rows.end(), [&](const auto& kv) { return kv.first == label; });
             cr.values.push_back(it == rows.end() ? std::string() : it->second);
         }
-        for (const std::string& v : cr.values) cr.differs = cr.differs || v != cr.values[0];
+        for (const std::string& v : cr.values)
+            cr.differs = cr.differs || v != cr.values[0];
         c.rows.push_back(std::move(cr));
     }
 
@@ -172,8 +186,8 @@ RunComparison compare_runs(const std::vector<RunRecord>& runs) {
             c.warnings.push_back(fmt::format("run {} is not comparable with run {}: {}", runs[i].id, runs[0].id, why));
         }
         if (same_prompt(runs[0], runs[i]) && runs[0].routing.size() > 0 && runs[i].routing.size() > 0) {
-            c.agreements.push_back({runs[0].id, runs[i].id, routing_agreement(runs[0].routing, runs[i].routing),
-                                    runs[0].routing.k() == runs[i].routing.k()});
+            c.agreements.push_back({ runs[0].id, runs[i].id, routing_agreement(runs[0].routing, runs[i].routing),
+                runs[0].routing.k() == runs[i].routing.k() });
         }
     }
     return c;

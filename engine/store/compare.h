@@ -23,15 +23,15 @@ std::vector<std::string> comparability_issues(const RunRecord& a, const RunRecor
 bool same_prompt(const RunRecord& a, const RunRecord& b);
 
 struct CompareRow {
-    std::string section;               // Model, Hardware, Build, Run, Settings, Results, Figures
+    std::string section; // Model, Hardware, Build, Run, Settings, Results, Figures
     std::string label;
-    std::vector<std::string> values;   // one per run, formatted
+    std::vector<std::string> values; // one per run, formatted
     bool differs = false;
 };
 
 struct RunAgreement {
-    int64_t a = 0;                     // the first run
-    int64_t b = 0;                     // a later run with the same prompt
+    int64_t a = 0; // the first run
+    int64_t b = 0; // a later run with the same prompt
     RoutingAgreement agreement;
     // Identical top-k sets and the first divergence mean something only when
     // both runs route to the same number of experts per token; with top-4

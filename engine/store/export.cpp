@@ -12,16 +12,20 @@ namespace moe {
 
 const char* csv_table_name(CsvTable t) {
     switch (t) {
-    case CsvTable::runs: return "runs";
-    case CsvTable::tokens: return "tokens";
-    case CsvTable::layers: return "layers";
-    case CsvTable::routing: return "routing";
+    case CsvTable::runs:
+        return "runs";
+    case CsvTable::tokens:
+        return "tokens";
+    case CsvTable::layers:
+        return "layers";
+    case CsvTable::routing:
+        return "routing";
     }
     return "?";
 }
 
 bool csv_table_from_name(std::string_view s, CsvTable* out) {
-    for (CsvTable t : {CsvTable::runs, CsvTable::tokens, CsvTable::layers, CsvTable::routing}) {
+    for (CsvTable t : { CsvTable::runs, CsvTable::tokens, CsvTable::layers, CsvTable::routing }) {
         if (s == csv_table_name(t)) {
             *out = t;
             return true;
@@ -44,14 +48,17 @@ std::string csv(const std::string& s) {
 }
 
 // Shortest text that reads back as the same double.
-std::string num(double v) { return fmt::format("{}", v); }
+std::string num(double v) {
+    return fmt::format("{}", v);
+}
 
 int experts_of(const RunRecord& r) {
     int e = r.model.n_experts;
     if (r.routing.size() > 0) {
         const size_t cells = r.routing.size() * size_t(r.routing.n_layers()) * size_t(r.routing.k());
         const int32_t* ids = r.routing.ids(0, 0);
-        for (size_t i = 0; i < cells; ++i) e = std::max(e, ids[i] + 1);
+        for (size_t i = 0; i < cells; ++i)
+            e = std::max(e, ids[i] + 1);
     }
     return e;
 }
@@ -69,41 +76,44 @@ void write_csv(std::ostream& out, const std::vector<RunRecord>& runs, CsvTable t
         for (const RunRecord& r : runs) {
             const RunSettings& s = r.settings;
             out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},", r.id,
-                               run_kind_name(r.kind), csv(r.created_at), run_status_name(r.status), csv(r.stop_reason),
-                               csv(r.model.file_name), csv(r.model.content_hash), r.model.file_size, csv(r.model.name),
-                               csv(r.model.arch), csv(r.model.quant_mix), r.model.total_params, r.model.active_params,
-                               csv(r.backend), csv(r.hardware.cpu_model), r.hardware.cpu_threads, r.hardware.ram_bytes,
-                               csv(r.hardware.gpu_name), r.hardware.gpu_memory_bytes, csv(r.hardware.gpu_driver),
-                               csv(r.hardware.cuda_version), csv(r.build.version), csv(r.build.git_revision));
+                run_kind_name(r.kind), csv(r.created_at), run_status_name(r.status), csv(r.stop_reason),
+                csv(r.model.file_name), csv(r.model.content_hash), r.model.file_size, csv(r.model.name),
+                csv(r.model.arch), csv(r.model.quant_mix), r.model.total_params, r.model.active_params, csv(r.backend),
+                csv(r.hardware.cpu_model), r.hardware.cpu_threads, r.hardware.ram_bytes, csv(r.hardware.gpu_name),
+                r.hardware.gpu_memory_bytes, csv(r.hardware.gpu_driver), csv(r.hardware.cuda_version),
+                csv(r.build.version), csv(r.build.git_revision));
             out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", num(s.temperature),
-                               s.top_k, num(s.top_p), num(s.min_p), num(s.repeat_penalty), s.repeat_last_n, s.seed,
-                               s.n_predict, s.n_ctx, s.n_threads, s.n_batch, s.top_k_override, s.experts_used,
-                               r.prompt_ids.size(), r.output_ids.size(), num(r.ttft_ms), num(r.prefill_ms),
-                               num(r.prefill_tokens_per_s), num(r.decode_tokens_per_s), num(r.p50_ms), num(r.p99_ms));
+                s.top_k, num(s.top_p), num(s.min_p), num(s.repeat_penalty), s.repeat_last_n, s.seed, s.n_predict,
+                s.n_ctx, s.n_threads, s.n_batch, s.top_k_override, s.experts_used, r.prompt_ids.size(),
+                r.output_ids.size(), num(r.ttft_ms), num(r.prefill_ms), num(r.prefill_tokens_per_s),
+                num(r.decode_tokens_per_s), num(r.p50_ms), num(r.p99_ms));
         }
         break;
     case CsvTable::tokens:
         out << "run_id,index,phase,token_id,ms\n";
         for (const RunRecord& r : runs) {
-            for (size_t i = 0; i < r.prompt_ids.size(); ++i) out << fmt::format("{},{},prompt,{},\n", r.id, i, r.prompt_ids[i]);
+            for (size_t i = 0; i < r.prompt_ids.size(); ++i)
+                out << fmt::format("{},{},prompt,{},\n", r.id, i, r.prompt_ids[i]);
             for (size_t i = 0; i < r.output_ids.size(); ++i) {
                 out << fmt::format("{},{},output,{},{}\n", r.id, i, r.output_ids[i],
-                                   i < r.token_ms.size() ? num(r.token_ms[i]) : std::string());
+                    i < r.token_ms.size() ? num(r.token_ms[i]) : std::string());
             }
         }
         break;
     case CsvTable::layers: {
         int E = 0;
-        for (const RunRecord& r : runs) E = std::max(E, experts_of(r));
+        for (const RunRecord& r : runs)
+            E = std::max(E, experts_of(r));
         out << "run_id,layer,imbalance,balance_efficiency,cv,normalised_entropy,coverage,routing_stability";
-        for (int e = 0; e < E; ++e) out << ",load_e" << e;
+        for (int e = 0; e < E; ++e)
+            out << ",load_e" << e;
         out << "\n";
         for (const RunRecord& r : runs) {
             const std::vector<LayerBalance> bal = routing_balance(r.routing, r.model.n_experts);
             for (size_t l = 0; l < bal.size(); ++l) {
                 const LayerBalance& b = bal[l];
                 out << fmt::format("{},{},{},{},{},{},{},{}", r.id, l, num(b.imbalance), num(b.efficiency), num(b.cv),
-                                   num(b.entropy), num(b.coverage), num(b.stability));
+                    num(b.entropy), num(b.coverage), num(b.stability));
                 for (int e = 0; e < E; ++e) {
                     out << ',';
                     if (size_t(e) < b.counts.size()) out << b.counts[size_t(e)];
@@ -123,7 +133,7 @@ void write_csv(std::ostream& out, const std::vector<RunRecord>& runs, CsvTable t
                 for (int l = 0; l < t.n_layers(); ++l) {
                     for (int j = 0; j < t.k(); ++j) {
                         fmt::format_to(std::back_inserter(buf), "{},{},{},{},{},{},{},{}\n", r.id, i, t.pos(i),
-                                       t.token(i), l, j, t.ids(i, l)[j], t.weights(i, l)[j]);
+                            t.token(i), l, j, t.ids(i, l)[j], t.weights(i, l)[j]);
                     }
                 }
                 out << buf;
@@ -139,14 +149,9 @@ nlohmann::ordered_json balance_json(const RoutingTrace& trace, int n_experts) {
     const std::vector<LayerBalance> bal = routing_balance(trace, n_experts);
     for (size_t l = 0; l < bal.size(); ++l) {
         const LayerBalance& b = bal[l];
-        layers.push_back({{"layer", l},
-                          {"loads", b.counts},
-                          {"imbalance", b.imbalance},
-                          {"balance_efficiency", b.efficiency},
-                          {"cv", b.cv},
-                          {"normalised_entropy", b.entropy},
-                          {"coverage", b.coverage},
-                          {"routing_stability", b.stability}});
+        layers.push_back({ { "layer", l }, { "loads", b.counts }, { "imbalance", b.imbalance },
+            { "balance_efficiency", b.efficiency }, { "cv", b.cv }, { "normalised_entropy", b.entropy },
+            { "coverage", b.coverage }, { "routing_stability", b.stability } });
     }
     return layers;
 }
@@ -161,49 +166,26 @@ nlohmann::ordered_json run_to_json(const RunRecord& r, bool with_routing) {
     j["status"] = run_status_name(r.status);
     j["stop_reason"] = r.stop_reason;
     j["notes"] = r.notes;
-    j["model"] = {{"file_name", r.model.file_name},
-                  {"path", r.model.path},
-                  {"file_size", r.model.file_size},
-                  {"content_hash", r.model.content_hash},
-                  {"name", r.model.name},
-                  {"architecture", r.model.arch},
-                  {"quant_mix", r.model.quant_mix},
-                  {"total_params", r.model.total_params},
-                  {"active_params", r.model.active_params},
-                  {"layers", r.model.n_layers},
-                  {"experts", r.model.n_experts},
-                  {"experts_used", r.model.n_experts_used}};
-    j["hardware"] = {{"cpu_model", r.hardware.cpu_model},
-                     {"cpu_threads", r.hardware.cpu_threads},
-                     {"ram_bytes", r.hardware.ram_bytes},
-                     {"gpu_name", r.hardware.gpu_name},
-                     {"gpu_memory_bytes", r.hardware.gpu_memory_bytes},
-                     {"gpu_driver", r.hardware.gpu_driver},
-                     {"cuda_version", r.hardware.cuda_version}};
-    j["build"] = {{"version", r.build.version}, {"git_revision", r.build.git_revision}};
+    j["model"] = { { "file_name", r.model.file_name }, { "path", r.model.path }, { "file_size", r.model.file_size },
+        { "content_hash", r.model.content_hash }, { "name", r.model.name }, { "architecture", r.model.arch },
+        { "quant_mix", r.model.quant_mix }, { "total_params", r.model.total_params },
+        { "active_params", r.model.active_params }, { "layers", r.model.n_layers }, { "experts", r.model.n_experts },
+        { "experts_used", r.model.n_experts_used } };
+    j["hardware"] = { { "cpu_model", r.hardware.cpu_model }, { "cpu_threads", r.hardware.cpu_threads },
+        { "ram_bytes", r.hardware.ram_bytes }, { "gpu_name", r.hardware.gpu_name },
+        { "gpu_memory_bytes", r.hardware.gpu_memory_bytes }, { "gpu_driver", r.hardware.gpu_driver },
+        { "cuda_version", r.hardware.cuda_version } };
+    j["build"] = { { "version", r.build.version }, { "git_revision", r.build.git_revision } };
     j["backend"] = r.backend;
-    j["settings"] = {{"temperature", s.temperature},
-                     {"top_k", s.top_k},
-                     {"top_p", s.top_p},
-                     {"min_p", s.min_p},
-                     {"repeat_penalty", s.repeat_penalty},
-                     {"repeat_last_n", s.repeat_last_n},
-                     {"seed", s.seed},
-                     {"n_predict", s.n_predict},
-                     {"n_ctx", s.n_ctx},
-                     {"n_threads", s.n_threads},
-                     {"n_batch", s.n_batch},
-                     {"top_k_override", s.top_k_override},
-                     {"experts_used", s.experts_used}};
-    j["prompt"] = {{"text", r.prompt_text}, {"ids", r.prompt_ids}};
-    j["output"] = {{"text", r.output_text}, {"ids", r.output_ids}};
-    j["timings"] = {{"ttft_ms", r.ttft_ms},
-                    {"prefill_ms", r.prefill_ms},
-                    {"prefill_tokens_per_s", r.prefill_tokens_per_s},
-                    {"decode_tokens_per_s", r.decode_tokens_per_s},
-                    {"p50_ms", r.p50_ms},
-                    {"p99_ms", r.p99_ms},
-                    {"token_ms", r.token_ms}};
+    j["settings"] = { { "temperature", s.temperature }, { "top_k", s.top_k }, { "top_p", s.top_p },
+        { "min_p", s.min_p }, { "repeat_penalty", s.repeat_penalty }, { "repeat_last_n", s.repeat_last_n },
+        { "seed", s.seed }, { "n_predict", s.n_predict }, { "n_ctx", s.n_ctx }, { "n_threads", s.n_threads },
+        { "n_batch", s.n_batch }, { "top_k_override", s.top_k_override }, { "experts_used", s.experts_used } };
+    j["prompt"] = { { "text", r.prompt_text }, { "ids", r.prompt_ids } };
+    j["output"] = { { "text", r.output_text }, { "ids", r.output_ids } };
+    j["timings"] = { { "ttft_ms", r.ttft_ms }, { "prefill_ms", r.prefill_ms },
+        { "prefill_tokens_per_s", r.prefill_tokens_per_s }, { "decode_tokens_per_s", r.decode_tokens_per_s },
+        { "p50_ms", r.p50_ms }, { "p99_ms", r.p99_ms }, { "token_ms", r.token_ms } };
     j["figures"] = figures_to_json(r.figures);
     j["layers"] = balance_json(r.routing, r.model.n_experts);
     if (with_routing) {
@@ -215,18 +197,20 @@ nlohmann::ordered_json run_to_json(const RunRecord& r, bool with_routing) {
                 experts.push_back(std::vector<int32_t>(t.ids(i, l), t.ids(i, l) + t.k()));
                 weights.push_back(std::vector<float>(t.weights(i, l), t.weights(i, l) + t.k()));
             }
-            tokens.push_back({{"pos", t.pos(i)}, {"token", t.token(i)}, {"experts", std::move(experts)},
-                              {"weights", std::move(weights)}});
+            tokens.push_back({ { "pos", t.pos(i) }, { "token", t.token(i) }, { "experts", std::move(experts) },
+                { "weights", std::move(weights) } });
         }
-        j["routing"] = {{"n_tokens", t.size()}, {"n_layers", t.n_layers()}, {"k", t.k()}, {"tokens", std::move(tokens)}};
+        j["routing"] = { { "n_tokens", t.size() }, { "n_layers", t.n_layers() }, { "k", t.k() },
+            { "tokens", std::move(tokens) } };
     }
     return j;
 }
 
 nlohmann::ordered_json runs_to_json(const std::vector<RunRecord>& runs, bool with_routing) {
     nlohmann::ordered_json all = nlohmann::ordered_json::array();
-    for (const RunRecord& r : runs) all.push_back(run_to_json(r, with_routing));
-    return {{"runs", std::move(all)}};
+    for (const RunRecord& r : runs)
+        all.push_back(run_to_json(r, with_routing));
+    return { { "runs", std::move(all) } };
 }
 
 RunRecord run_from_json(const nlohmann::ordered_json& j) {

@@ -15,10 +15,10 @@
 namespace moe {
 
 enum class CsvTable {
-    runs,     // one row per run: identity, hardware, settings, results
-    tokens,   // one row per prompt or output token: phase, id, ms (output tokens)
-    layers,   // one row per MoE layer: load-balance metrics and the load of every expert
-    routing,  // one row per token, layer and rank: expert id and gate weight
+    runs, // one row per run: identity, hardware, settings, results
+    tokens, // one row per prompt or output token: phase, id, ms (output tokens)
+    layers, // one row per MoE layer: load-balance metrics and the load of every expert
+    routing, // one row per token, layer and rank: expert id and gate weight
 };
 const char* csv_table_name(CsvTable t);
 bool csv_table_from_name(std::string_view s, CsvTable* out);

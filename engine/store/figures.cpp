@@ -12,7 +12,9 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-json mean_sd(const MeanSd& m) { return {{"mean", m.mean}, {"sd", m.sd}}; }
+json mean_sd(const MeanSd& m) {
+    return { { "mean", m.mean }, { "sd", m.sd } };
+}
 
 double number(const json& j, const char* key) {
     const auto it = j.find(key);
@@ -24,9 +26,9 @@ double number(const json& j, const char* key) {
 MeanSd mean_sd_from(const json& j, const char* key) {
     const auto it = j.find(key);
     if (it == j.end() || it->is_null()) return {};
-    if (it->is_number()) return {it->get<double>(), 0.0};
+    if (it->is_number()) return { it->get<double>(), 0.0 };
     if (!it->is_object()) throw Error(fmt::format("figure '{}' is not a mean and sd", key));
-    return {number(*it, "mean"), number(*it, "sd")};
+    return { number(*it, "mean"), number(*it, "sd") };
 }
 
 } // namespace
@@ -97,8 +99,8 @@ std::vector<std::pair<std::string, std::string>> figure_rows(const RunFigures& f
     if (f.bench) {
         const BenchFigures& b = *f.bench;
         add("bench prompt tokens", std::to_string(b.n_prompt));
-        add("bench tokens generated", b.n_gen_done == b.n_gen ? std::to_string(b.n_gen)
-                                                              : fmt::format("{} of {}", b.n_gen_done, b.n_gen));
+        add("bench tokens generated",
+            b.n_gen_done == b.n_gen ? std::to_string(b.n_gen) : fmt::format("{} of {}", b.n_gen_done, b.n_gen));
         add("bench repetitions", std::to_string(b.repetitions));
         add("bench prompt tokens/s", pm(b.prompt_tokens_per_s));
         add("bench decode tokens/s", pm(b.gen_tokens_per_s));
@@ -108,7 +110,8 @@ std::vector<std::pair<std::string, std::string>> figure_rows(const RunFigures& f
         add("weight bytes per token", fmt::format("{:.0f}", f.weight_bytes_per_token));
         add("achieved GB/s", fmt::format("{:.2f}", f.achieved_gb_per_s));
     }
-    if (f.kv_cache_bytes_per_token > 0) add("KV cache bytes per token", fmt::format("{:.0f}", f.kv_cache_bytes_per_token));
+    if (f.kv_cache_bytes_per_token > 0)
+        add("KV cache bytes per token", fmt::format("{:.0f}", f.kv_cache_bytes_per_token));
     if (f.memory_bandwidth_gb_per_s > 0) {
         add("measured bandwidth GB/s", fmt::format("{:.2f}", f.memory_bandwidth_gb_per_s));
         add("share of bandwidth", fmt::format("{:.1f} %", 100.0 * f.bandwidth_share()));

@@ -19,8 +19,8 @@ struct MeanSd {
 // `moe-cli bench`: repetitions of a random prompt, then greedy decoding.
 struct BenchFigures {
     int32_t n_prompt = 0;
-    int32_t n_gen = 0;          // tokens asked for
-    int32_t n_gen_done = 0;     // decode steps the last repetition made (the context may stop it early)
+    int32_t n_gen = 0; // tokens asked for
+    int32_t n_gen_done = 0; // decode steps the last repetition made (the context may stop it early)
     int32_t repetitions = 0;
     MeanSd prompt_tokens_per_s;
     MeanSd gen_tokens_per_s;
@@ -28,13 +28,13 @@ struct BenchFigures {
 };
 
 struct RunFigures {
-    double weight_bytes_per_token = 0.0;    // per decode step: dense part + experts routed to; 0: no decode step
-    double achieved_gb_per_s = 0.0;         // weight_bytes_per_token x decode tokens/s
-    double kv_cache_bytes_per_token = 0.0;  // KV cache read per decode step (not counted in GB/s)
+    double weight_bytes_per_token = 0.0; // per decode step: dense part + experts routed to; 0: no decode step
+    double achieved_gb_per_s = 0.0; // weight_bytes_per_token x decode tokens/s
+    double kv_cache_bytes_per_token = 0.0; // KV cache read per decode step (not counted in GB/s)
     double memory_bandwidth_gb_per_s = 0.0; // the device's measured read bandwidth (0: not measured)
-    std::optional<double> perplexity;       // score runs
+    std::optional<double> perplexity; // score runs
     std::optional<double> mean_nll;
-    std::vector<double> nll;                // score runs: nll[i] of token i+1
+    std::vector<double> nll; // score runs: nll[i] of token i+1
     std::optional<BenchFigures> bench;
 
     // achieved / measured bandwidth, 0 when either is unknown

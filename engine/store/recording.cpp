@@ -51,7 +51,8 @@ double decode_weight_bytes_per_token(const Model& model, const RoutingTrace& tra
 double decode_kv_bytes_per_token(const Model& model, size_t n_past, size_t n_decode) {
     if (n_decode == 0) return 0.0;
     double kv = 0.0;
-    for (size_t i = 0; i < n_decode; ++i) kv += double(model.kv_cache_bytes(int(n_past + i + 1)));
+    for (size_t i = 0; i < n_decode; ++i)
+        kv += double(model.kv_cache_bytes(int(n_past + i + 1)));
     return kv / double(n_decode);
 }
 
@@ -84,9 +85,8 @@ void fill_timings(RunRecord& r, const GenerateResult& g, size_t n_prompt) {
 } // namespace
 
 RunRecord make_generate_record(RunKind kind, const Model& model, const Backend& backend, const RunContext& ctx,
-                               const GenerateOptions& go, std::span<const int32_t> prompt,
-                               const GenerateResult& result, RoutingTrace trace, std::string prompt_text,
-                               std::string output_text, size_t n_past) {
+    const GenerateOptions& go, std::span<const int32_t> prompt, const GenerateResult& result, RoutingTrace trace,
+    std::string prompt_text, std::string output_text, size_t n_past) {
     RunRecord r = make_record(kind, model, backend, ctx);
     fill_sampler(r.settings, go.sampler);
     r.settings.n_predict = go.n_predict;
@@ -104,7 +104,7 @@ RunRecord make_generate_record(RunKind kind, const Model& model, const Backend& 
 }
 
 RunRecord make_score_record(const Model& model, const Backend& backend, const RunContext& ctx,
-                            std::span<const int32_t> tokens, const ScoreResult& result, RoutingTrace trace) {
+    std::span<const int32_t> tokens, const ScoreResult& result, RoutingTrace trace) {
     RunRecord r = make_record(RunKind::score, model, backend, ctx);
     r.prompt_ids.assign(tokens.begin(), tokens.end());
     r.prefill_ms = result.elapsed_ms;

@@ -16,14 +16,14 @@ namespace moe {
 
 // How a run used its model, beyond what the backend reports.
 struct RunContext {
-    int n_threads = 0;       // as asked (0: all hardware threads)
-    int n_batch = 0;         // 0: the backend's
-    int top_k_override = 0;  // experts per token asked for (0: the model's own)
+    int n_threads = 0; // as asked (0: all hardware threads)
+    int n_batch = 0; // 0: the backend's
+    int top_k_override = 0; // experts per token asked for (0: the model's own)
     // Model identity and hardware when already known (the run API hashes the
     // model once per load); otherwise they are worked out per record.
     std::optional<ModelIdentity> identity;
     std::optional<HardwareInfo> hardware;
-    double memory_bandwidth_gb_per_s = 0.0;  // the device's measured bandwidth, when known
+    double memory_bandwidth_gb_per_s = 0.0; // the device's measured bandwidth, when known
 };
 
 // The GPU fields of `hw` from the first CUDA device (when the backend is CUDA).
@@ -46,13 +46,12 @@ double decode_kv_bytes_per_token(const Model& model, size_t n_past, size_t n_dec
 // taken by value: move it in. `n_past` is what the context held before the
 // prompt (a chat turn reuses the earlier turns).
 RunRecord make_generate_record(RunKind kind, const Model& model, const Backend& backend, const RunContext& ctx,
-                               const GenerateOptions& go, std::span<const int32_t> prompt,
-                               const GenerateResult& result, RoutingTrace trace, std::string prompt_text = {},
-                               std::string output_text = {}, size_t n_past = 0);
+    const GenerateOptions& go, std::span<const int32_t> prompt, const GenerateResult& result, RoutingTrace trace,
+    std::string prompt_text = {}, std::string output_text = {}, size_t n_past = 0);
 
 // A score run: the tokens are the prompt; perplexity, mean NLL and the
 // per-token NLL go into the figures.
 RunRecord make_score_record(const Model& model, const Backend& backend, const RunContext& ctx,
-                            std::span<const int32_t> tokens, const ScoreResult& result, RoutingTrace trace);
+    std::span<const int32_t> tokens, const ScoreResult& result, RoutingTrace trace);
 
 } // namespace moe

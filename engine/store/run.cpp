@@ -21,25 +21,32 @@ namespace moe {
 
 const char* run_kind_name(RunKind k) {
     switch (k) {
-    case RunKind::generate: return "generate";
-    case RunKind::chat: return "chat";
-    case RunKind::score: return "score";
-    case RunKind::bench: return "bench";
+    case RunKind::generate:
+        return "generate";
+    case RunKind::chat:
+        return "chat";
+    case RunKind::score:
+        return "score";
+    case RunKind::bench:
+        return "bench";
     }
     return "?";
 }
 
 const char* run_status_name(RunStatus s) {
     switch (s) {
-    case RunStatus::complete: return "complete";
-    case RunStatus::cancelled: return "cancelled";
-    case RunStatus::failed: return "failed";
+    case RunStatus::complete:
+        return "complete";
+    case RunStatus::cancelled:
+        return "cancelled";
+    case RunStatus::failed:
+        return "failed";
     }
     return "?";
 }
 
 bool run_kind_from_name(std::string_view s, RunKind* out) {
-    for (RunKind k : {RunKind::generate, RunKind::chat, RunKind::score, RunKind::bench}) {
+    for (RunKind k : { RunKind::generate, RunKind::chat, RunKind::score, RunKind::bench }) {
         if (s == run_kind_name(k)) {
             *out = k;
             return true;
@@ -49,7 +56,7 @@ bool run_kind_from_name(std::string_view s, RunKind* out) {
 }
 
 bool run_status_from_name(std::string_view s, RunStatus* out) {
-    for (RunStatus k : {RunStatus::complete, RunStatus::cancelled, RunStatus::failed}) {
+    for (RunStatus k : { RunStatus::complete, RunStatus::cancelled, RunStatus::failed }) {
         if (s == run_status_name(k)) {
             *out = k;
             return true;
@@ -60,7 +67,7 @@ bool run_status_from_name(std::string_view s, RunStatus* out) {
 
 std::string utc_now_iso8601() {
     const std::time_t now = std::time(nullptr);
-    std::tm tm{};
+    std::tm tm {};
     gmtime_r(&now, &tm);
     char buf[32];
     std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -86,7 +93,7 @@ std::string model_content_hash(const std::string& path) {
     if (!st) throw Error("out of memory hashing the model file");
     std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(st, XXH3_freeState);
     XXH3_64bits_reset(st);
-    XXH3_64bits_update(st, &size, sizeof(size));  // little-endian on every host we build for
+    XXH3_64bits_update(st, &size, sizeof(size)); // little-endian on every host we build for
 
     std::vector<uint8_t> buf(size_t(std::max(head_bytes, chunk_bytes)));
     auto hash_range = [&](uint64_t offset, uint64_t n) {
@@ -138,9 +145,8 @@ ModelIdentity model_identity(const Model& model) {
         parts.emplace_back(v.second, type);
         total += v.second;
     }
-    std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) {
-        return a.first != b.first ? a.first > b.first : a.second < b.second;
-    });
+    std::sort(parts.begin(), parts.end(),
+        [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
     for (const auto& [bytes, type] : parts) {
         if (!id.quant_mix.empty()) id.quant_mix += ", ";
         id.quant_mix += fmt::format("{} {:.1f}%", type, total ? 100.0 * double(bytes) / double(total) : 0.0);
@@ -177,7 +183,7 @@ std::vector<LayerBalance> routing_balance(const RoutingTrace& t, int n_experts) 
         max_id = std::max(max_id, ids[i]);
         min_id = std::min(min_id, ids[i]);
     }
-    if (min_id < 0) return {};  // not a routing the metrics can describe
+    if (min_id < 0) return {}; // not a routing the metrics can describe
     const int E = std::max(n_experts, max_id + 1);
     const int n = t.n_layers();
     std::vector<LayerBalance> out(static_cast<size_t>(n));
@@ -186,13 +192,15 @@ std::vector<LayerBalance> routing_balance(const RoutingTrace& t, int n_experts) 
     std::exception_ptr err;
     std::thread helper([&] {
         try {
-            for (int l = 1; l < n; l += 2) out[size_t(l)] = layer_balance(t, l, E, 0, t.size(), false);
+            for (int l = 1; l < n; l += 2)
+                out[size_t(l)] = layer_balance(t, l, E, 0, t.size(), false);
         } catch (...) {
             err = std::current_exception();
         }
     });
     try {
-        for (int l = 0; l < n; l += 2) out[size_t(l)] = layer_balance(t, l, E, 0, t.size(), false);
+        for (int l = 0; l < n; l += 2)
+            out[size_t(l)] = layer_balance(t, l, E, 0, t.size(), false);
     } catch (...) {
         helper.join();
         throw;

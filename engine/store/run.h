@@ -27,13 +27,13 @@ bool run_kind_from_name(std::string_view s, RunKind* out);
 bool run_status_from_name(std::string_view s, RunStatus* out);
 
 struct ModelIdentity {
-    std::string file_name;      // base name of the GGUF file
-    std::string path;           // as given when the run was made
+    std::string file_name; // base name of the GGUF file
+    std::string path; // as given when the run was made
     uint64_t file_size = 0;
-    std::string content_hash;   // 16 hex digits, see model_content_hash()
-    std::string name;           // general.name or the file name
-    std::string arch;           // qwen3moe, olmoe, ...
-    std::string quant_mix;      // tensor types by share of weight bytes: "Q8_0 97.1%, F32 2.9%"
+    std::string content_hash; // 16 hex digits, see model_content_hash()
+    std::string name; // general.name or the file name
+    std::string arch; // qwen3moe, olmoe, ...
+    std::string quant_mix; // tensor types by share of weight bytes: "Q8_0 97.1%, F32 2.9%"
     uint64_t total_params = 0;
     uint64_t active_params = 0;
     int32_t n_layers = 0;
@@ -53,7 +53,7 @@ struct HardwareInfo {
 };
 
 struct BuildInfo {
-    std::string version;        // MOE_VERSION of the build that made the run
+    std::string version; // MOE_VERSION of the build that made the run
     std::string git_revision;
 };
 
@@ -68,42 +68,42 @@ struct RunSettings {
     uint64_t seed = 0;
     // run
     int32_t n_predict = 0;
-    int32_t n_ctx = 0;          // KV cache positions in effect
+    int32_t n_ctx = 0; // KV cache positions in effect
     int32_t n_threads = 0;
     int32_t n_batch = 0;
     int32_t top_k_override = 0; // experts per token asked for (0: the model's own)
-    int32_t experts_used = 0;   // experts per token in effect
+    int32_t experts_used = 0; // experts per token in effect
 };
 
 struct RunRecord {
-    int64_t id = 0;             // assigned by RunStore::save; 0 until then
+    int64_t id = 0; // assigned by RunStore::save; 0 until then
     RunKind kind = RunKind::generate;
-    std::string created_at;     // UTC, ISO-8601 "2025-01-31T12:34:56Z"
+    std::string created_at; // UTC, ISO-8601 "2025-01-31T12:34:56Z"
     RunStatus status = RunStatus::complete;
-    std::string stop_reason;    // length, stop_token, context_full, cancelled, or empty
+    std::string stop_reason; // length, stop_token, context_full, cancelled, or empty
     std::string notes;
 
     ModelIdentity model;
     HardwareInfo hardware;
     BuildInfo build;
-    std::string backend;        // "cpu", "cuda", ...
+    std::string backend; // "cpu", "cuda", ...
     RunSettings settings;
 
-    std::string prompt_text;    // empty when the prompt was given as ids
+    std::string prompt_text; // empty when the prompt was given as ids
     std::vector<int32_t> prompt_ids;
     std::string output_text;
     std::vector<int32_t> output_ids;
 
-    std::vector<double> token_ms;  // per generated token; [0] runs from the prompt going in
+    std::vector<double> token_ms; // per generated token; [0] runs from the prompt going in
     double ttft_ms = 0.0;
     double prefill_ms = 0.0;
     double prefill_tokens_per_s = 0.0;
     double decode_tokens_per_s = 0.0;
-    double p50_ms = 0.0;        // decode steps, see latency_summary()
+    double p50_ms = 0.0; // decode steps, see latency_summary()
     double p99_ms = 0.0;
 
-    RoutingTrace routing;       // every token processed, prompt and generated
-    RunFigures figures;         // bandwidth, perplexity, the bench table (store/figures.h)
+    RoutingTrace routing; // every token processed, prompt and generated
+    RunFigures figures; // bandwidth, perplexity, the bench table (store/figures.h)
 };
 
 // Current UTC time as "YYYY-MM-DDTHH:MM:SSZ".

@@ -35,7 +35,11 @@ public:
         }
     }
     ~Stmt() { sqlite3_finalize(m_s); }
-    Stmt(Stmt&& o) noexcept : m_s(o.m_s), m_rc(o.m_rc) { o.m_s = nullptr; }
+    Stmt(Stmt&& o) noexcept
+        : m_s(o.m_s)
+        , m_rc(o.m_rc) {
+        o.m_s = nullptr;
+    }
     Stmt& operator=(Stmt&& o) noexcept {
         std::swap(m_s, o.m_s);
         std::swap(m_rc, o.m_rc);
@@ -56,7 +60,8 @@ private:
 // for reuse never holds a read transaction open or a stale blob pointer.
 class Use {
 public:
-    explicit Use(const Stmt& s) : m_s(s.get()) {}
+    explicit Use(const Stmt& s)
+        : m_s(s.get()) { }
     ~Use() {
         sqlite3_reset(m_s);
         sqlite3_clear_bindings(m_s);
@@ -75,7 +80,7 @@ struct Binder {
     int rc = SQLITE_OK;
     Binder& operator()(int64_t v) { return keep(sqlite3_bind_int64(s, i++, v)); }
     Binder& operator()(int32_t v) { return keep(sqlite3_bind_int64(s, i++, v)); }
-    Binder& operator()(uint64_t v) { return keep(sqlite3_bind_int64(s, i++, int64_t(v))); }  // bits kept
+    Binder& operator()(uint64_t v) { return keep(sqlite3_bind_int64(s, i++, int64_t(v))); } // bits kept
     Binder& operator()(double v) { return keep(sqlite3_bind_double(s, i++, v)); }
     Binder& operator()(float v) { return keep(sqlite3_bind_double(s, i++, double(v))); }
     Binder& operator()(const std::string& v) {
@@ -100,11 +105,15 @@ std::string col_text(sqlite3_stmt* s, int i) {
     const unsigned char* p = sqlite3_column_text(s, i);
     return p ? std::string(reinterpret_cast<const char*>(p), size_t(sqlite3_column_bytes(s, i))) : std::string();
 }
-int64_t col_i64(sqlite3_stmt* s, int i) { return sqlite3_column_int64(s, i); }
-double col_f64(sqlite3_stmt* s, int i) { return sqlite3_column_double(s, i); }
+int64_t col_i64(sqlite3_stmt* s, int i) {
+    return sqlite3_column_int64(s, i);
+}
+double col_f64(sqlite3_stmt* s, int i) {
+    return sqlite3_column_double(s, i);
+}
 std::pair<const uint8_t*, size_t> col_blob(sqlite3_stmt* s, int i) {
     const void* p = sqlite3_column_blob(s, i);
-    return {static_cast<const uint8_t*>(p), size_t(sqlite3_column_bytes(s, i))};
+    return { static_cast<const uint8_t*>(p), size_t(sqlite3_column_bytes(s, i)) };
 }
 
 bool is_corrupt(int rc) {
@@ -253,21 +262,21 @@ struct Migration {
     const char* sql;
 };
 constexpr Migration k_migrations[] = {
-    {1, k_schema_v1},
-    {2, k_schema_v2},
+    { 1, k_schema_v1 },
+    { 2, k_schema_v2 },
 };
 static_assert(sizeof(k_migrations) / sizeof(k_migrations[0]) == RunStore::k_schema_version,
-              "one migration step per schema version");
+    "one migration step per schema version");
 
-constexpr const char* k_run_columns =
-    "kind, created_at, status, stop_reason, notes, model_file, model_path, model_size, model_hash, model_name, "
-    "model_arch, quant_mix, total_params, active_params, n_layers, n_experts, n_experts_used, cpu_model, "
-    "cpu_threads, ram_bytes, gpu_name, gpu_memory_bytes, gpu_driver, cuda_version, build_version, build_revision, "
-    "backend, temperature, sample_top_k, top_p, min_p, repeat_penalty, repeat_last_n, seed, n_predict, n_ctx, "
-    "n_threads, n_batch, top_k_override, experts_used, prompt_preview, n_prompt, n_output, ttft_ms, prefill_ms, "
-    "prefill_tps, decode_tps, p50_ms, p99_ms, weight_bytes_per_token, achieved_gb_per_s, kv_cache_bytes_per_token, "
-    "memory_bandwidth_gb_per_s, perplexity, mean_nll, bench_n_prompt, bench_n_gen, bench_n_gen_done, "
-    "bench_repetitions, bench_pp_mean, bench_pp_sd, bench_tg_mean, bench_tg_sd, bench_ttft_mean, bench_ttft_sd";
+constexpr const char* k_run_columns
+    = "kind, created_at, status, stop_reason, notes, model_file, model_path, model_size, model_hash, model_name, "
+      "model_arch, quant_mix, total_params, active_params, n_layers, n_experts, n_experts_used, cpu_model, "
+      "cpu_threads, ram_bytes, gpu_name, gpu_memory_bytes, gpu_driver, cuda_version, build_version, build_revision, "
+      "backend, temperature, sample_top_k, top_p, min_p, repeat_penalty, repeat_last_n, seed, n_predict, n_ctx, "
+      "n_threads, n_batch, top_k_override, experts_used, prompt_preview, n_prompt, n_output, ttft_ms, prefill_ms, "
+      "prefill_tps, decode_tps, p50_ms, p99_ms, weight_bytes_per_token, achieved_gb_per_s, kv_cache_bytes_per_token, "
+      "memory_bandwidth_gb_per_s, perplexity, mean_nll, bench_n_prompt, bench_n_gen, bench_n_gen_done, "
+      "bench_repetitions, bench_pp_mean, bench_pp_sd, bench_tg_mean, bench_tg_sd, bench_ttft_mean, bench_ttft_sd";
 constexpr int k_n_run_columns = 65;
 
 std::string prompt_preview(const RunRecord& r) {
@@ -275,14 +284,16 @@ std::string prompt_preview(const RunRecord& r) {
     if (!r.prompt_text.empty()) {
         p = r.prompt_text;
     } else {
-        for (size_t i = 0; i < r.prompt_ids.size() && p.size() < 64; ++i) p += (i ? "," : "") + std::to_string(r.prompt_ids[i]);
+        for (size_t i = 0; i < r.prompt_ids.size() && p.size() < 64; ++i)
+            p += (i ? "," : "") + std::to_string(r.prompt_ids[i]);
     }
     for (char& c : p) {
         if (c == '\n' || c == '\r' || c == '\t') c = ' ';
     }
     if (p.size() > 60) {
         size_t cut = 57;
-        while (cut > 0 && (uint8_t(p[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+        while (cut > 0 && (uint8_t(p[cut]) & 0xC0) == 0x80)
+            --cut; // keep UTF-8 whole
         p = p.substr(0, cut) + "...";
     }
     return p;
@@ -306,14 +317,16 @@ namespace {
 class Transaction {
 public:
     Transaction(sqlite3* db, sqlite3_stmt* begin, sqlite3_stmt* commit, sqlite3_stmt* rollback, int* rc)
-        : m_db(db), m_commit(commit), m_rollback(rollback) {
+        : m_db(db)
+        , m_commit(commit)
+        , m_rollback(rollback) {
         *rc = sqlite3_step(begin);
         sqlite3_reset(begin);
         m_open = *rc == SQLITE_DONE;
     }
     ~Transaction() {
         if (m_open && !sqlite3_get_autocommit(m_db)) {
-            sqlite3_step(m_rollback);  // may fail if SQLite rolled back itself (SQLITE_FULL); nothing to undo then
+            sqlite3_step(m_rollback); // may fail if SQLite rolled back itself (SQLITE_FULL); nothing to undo then
             sqlite3_reset(m_rollback);
         }
     }
@@ -342,16 +355,20 @@ std::string RunStore::default_path() {
     const char* xdg = std::getenv("XDG_DATA_HOME");
     fs::path base;
     if (xdg && *xdg && fs::path(xdg).is_absolute()) {
-        base = xdg;  // the XDG spec says to ignore relative values
+        base = xdg; // the XDG spec says to ignore relative values
     } else {
         const char* home = std::getenv("HOME");
-        if (!home || !*home) throw StoreError(StoreFault::other, "cannot find the run store: neither XDG_DATA_HOME nor HOME is set; give one with --db");
+        if (!home || !*home)
+            throw StoreError(StoreFault::other,
+                "cannot find the run store: neither XDG_DATA_HOME nor HOME is set; give one with --db");
         base = fs::path(home) / ".local" / "share";
     }
     return (base / "moe-workbench" / "runs.sqlite").string();
 }
 
-RunStore::RunStore(const std::string& path, const RunStoreOptions& opts) : m_path(path), m_opts(opts) {
+RunStore::RunStore(const std::string& path, const RunStoreOptions& opts)
+    : m_path(path)
+    , m_opts(opts) {
     namespace fs = std::filesystem;
     std::error_code ec;
     const bool existed = fs::exists(path, ec);
@@ -366,21 +383,22 @@ RunStore::RunStore(const std::string& path, const RunStoreOptions& opts) : m_pat
         if (!dir.empty() && !fs::exists(dir, ec)) {
             fs::create_directories(dir, ec);
             if (ec) {
-                throw StoreError(StoreFault::io, fmt::format("cannot create the folder {} for the run store: {}",
-                                                             dir.string(), ec.message()));
+                throw StoreError(StoreFault::io,
+                    fmt::format("cannot create the folder {} for the run store: {}", dir.string(), ec.message()));
             }
         }
     }
-    const int flags = (opts.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                      SQLITE_OPEN_NOMUTEX;
+    const int flags
+        = (opts.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr);
     if (rc != SQLITE_OK) {
         const std::string msg = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
         const int sys = m_db ? sqlite3_system_errno(m_db) : 0;
         sqlite3_close(m_db);
         m_db = nullptr;
-        throw StoreError(StoreFault::io, fmt::format("cannot open the run store {}: {}{}", path, msg,
-                                                     sys ? fmt::format(" ({})", std::strerror(sys)) : ""));
+        throw StoreError(StoreFault::io,
+            fmt::format(
+                "cannot open the run store {}: {}{}", path, msg, sys ? fmt::format(" ({})", std::strerror(sys)) : ""));
     }
     try {
         sqlite3_extended_result_codes(m_db, 1);
@@ -398,12 +416,16 @@ RunStore::RunStore(const std::string& path, const RunStoreOptions& opts) : m_pat
 }
 
 RunStore::~RunStore() {
-    m_st.reset();  // statements before the connection
+    m_st.reset(); // statements before the connection
     if (m_db) sqlite3_close_v2(m_db);
 }
 
 RunStore::RunStore(RunStore&& o) noexcept
-    : m_path(std::move(o.m_path)), m_opts(o.m_opts), m_db(o.m_db), m_read_only(o.m_read_only), m_st(std::move(o.m_st)) {
+    : m_path(std::move(o.m_path))
+    , m_opts(o.m_opts)
+    , m_db(o.m_db)
+    , m_read_only(o.m_read_only)
+    , m_st(std::move(o.m_st)) {
     o.m_db = nullptr;
 }
 
@@ -423,27 +445,28 @@ void RunStore::fail(int rc, const std::string& doing) const {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
         throw StoreError(StoreFault::locked,
-                         fmt::format("the run store {} is locked by another process (waited {:g} s): {} did not happen",
-                                     m_path, double(m_opts.busy_timeout_ms) / 1000.0, doing));
+            fmt::format("the run store {} is locked by another process (waited {:g} s): {} did not happen", m_path,
+                double(m_opts.busy_timeout_ms) / 1000.0, doing));
     case SQLITE_READONLY:
         throw StoreError(StoreFault::read_only,
-                         fmt::format("the run store {} is read-only ({}): {} is not possible; check the permissions "
-                                     "of the file and its folder, or choose another file with --db",
-                                     m_path, detail, doing));
+            fmt::format("the run store {} is read-only ({}): {} is not possible; check the permissions "
+                        "of the file and its folder, or choose another file with --db",
+                m_path, detail, doing));
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
         throw StoreError(StoreFault::corrupt,
-                         fmt::format("{} is not a valid run store: {}; it was not changed. Move it aside or choose "
-                                     "another file with --db, and a new store will be created",
-                                     m_path, detail));
+            fmt::format("{} is not a valid run store: {}; it was not changed. Move it aside or choose "
+                        "another file with --db, and a new store will be created",
+                m_path, detail));
     case SQLITE_FULL:
         throw StoreError(StoreFault::full,
-                         fmt::format("the disk holding the run store {} is full (or the store reached its size limit): "
-                                     "{} did not happen, the transaction was rolled back and earlier runs are intact",
-                                     m_path, doing));
+            fmt::format("the disk holding the run store {} is full (or the store reached its size limit): "
+                        "{} did not happen, the transaction was rolled back and earlier runs are intact",
+                m_path, doing));
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
-        throw StoreError(StoreFault::io, fmt::format("I/O error on the run store {} while {}: {}", m_path, doing, detail));
+        throw StoreError(
+            StoreFault::io, fmt::format("I/O error on the run store {} while {}: {}", m_path, doing, detail));
     default:
         throw StoreError(StoreFault::other, fmt::format("the run store {}: {} failed: {}", m_path, doing, detail));
     }
@@ -477,37 +500,38 @@ void RunStore::configure() {
     const int64_t app_id = std::atoll(app.c_str());
     if (app_id != 0 && app_id != k_application_id) {
         throw StoreError(StoreFault::corrupt,
-                         fmt::format("{} is not a valid run store: it is another program's SQLite database "
-                                     "(application id {:#x}); it was not changed",
-                                     m_path, uint32_t(app_id)));
+            fmt::format("{} is not a valid run store: it is another program's SQLite database "
+                        "(application id {:#x}); it was not changed",
+                m_path, uint32_t(app_id)));
     }
     if (version == 0 && std::atoi(n_tables.c_str()) > 0) {
         throw StoreError(StoreFault::corrupt,
-                         fmt::format("{} is not a valid run store: it is a SQLite database with other tables in "
-                                     "it; it was not changed",
-                                     m_path));
+            fmt::format("{} is not a valid run store: it is a SQLite database with other tables in "
+                        "it; it was not changed",
+                m_path));
     }
     if (version > k_schema_version) {
         throw StoreError(StoreFault::newer_version,
-                         fmt::format("{} was written by a newer MoE Workbench (schema {}; this build reads up to {}); "
-                                     "it was not changed",
-                                     m_path, version, k_schema_version));
+            fmt::format("{} was written by a newer MoE Workbench (schema {}; this build reads up to {}); "
+                        "it was not changed",
+                m_path, version, k_schema_version));
     }
     if (!m_read_only && version > 0 && m_opts.check_on_open) {
         // a damaged file is reported and left alone rather than written into
         Stmt s(m_db, "PRAGMA quick_check");
         if (s.prepare_rc() != SQLITE_OK) fail(s.prepare_rc(), "checking the file");
         std::vector<std::string> problems;
-        while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) problems.push_back(col_text(s.get(), 0));
+        while ((rc = sqlite3_step(s.get())) == SQLITE_ROW)
+            problems.push_back(col_text(s.get(), 0));
         if (rc != SQLITE_DONE) fail(rc, "checking the file");
         if (problems.size() != 1 || problems[0] != "ok") {
             // SQLite prefixes the first complaint with the schema name on a line of its own
             const std::string prefix = "*** in database main ***\n";
             if (!problems.empty() && problems[0].rfind(prefix, 0) == 0) problems[0].erase(0, prefix.size());
             throw StoreError(StoreFault::corrupt,
-                             fmt::format("{} is not a valid run store: {}; it was not changed. Move it aside or "
-                                         "choose another file with --db, and a new store will be created",
-                                         m_path, problems.empty() ? "the check found nothing" : problems[0]));
+                fmt::format("{} is not a valid run store: {}; it was not changed. Move it aside or "
+                            "choose another file with --db, and a new store will be created",
+                    m_path, problems.empty() ? "the check found nothing" : problems[0]));
         }
     }
     if (!m_read_only) {
@@ -544,9 +568,9 @@ void RunStore::migrate() {
     if (from == k_schema_version) return;
     if (m_read_only) {
         throw StoreError(StoreFault::read_only,
-                         fmt::format("the run store {} is read-only and {}; it cannot be read until it has been "
-                                     "opened once for writing",
-                                     m_path, from == 0 ? "empty" : fmt::format("at schema {}", from)));
+            fmt::format("the run store {} is read-only and {}; it cannot be read until it has been "
+                        "opened once for writing",
+                m_path, from == 0 ? "empty" : fmt::format("at schema {}", from)));
     }
     // BEGIN IMMEDIATE: two processes opening a new file at once must not
     // both run the ladder; the second waits, then sees the new version.
@@ -557,25 +581,26 @@ void RunStore::migrate() {
         if (v >= m.to_version) continue;
         rc = sqlite3_exec(m_db, m.sql, nullptr, nullptr, nullptr);
         if (rc == SQLITE_OK) {
-            rc = sqlite3_exec(m_db, fmt::format("PRAGMA user_version={}", m.to_version).c_str(), nullptr, nullptr,
-                              nullptr);
+            rc = sqlite3_exec(
+                m_db, fmt::format("PRAGMA user_version={}", m.to_version).c_str(), nullptr, nullptr, nullptr);
         }
         if (rc != SQLITE_OK) {
             const int keep = rc;
             const std::string msg = sqlite3_errmsg(m_db);
             sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-            if (is_corrupt(keep) || (keep & 0xff) == SQLITE_BUSY || (keep & 0xff) == SQLITE_FULL ||
-                (keep & 0xff) == SQLITE_READONLY) {
+            if (is_corrupt(keep) || (keep & 0xff) == SQLITE_BUSY || (keep & 0xff) == SQLITE_FULL
+                || (keep & 0xff) == SQLITE_READONLY) {
                 fail(keep, fmt::format("upgrading the schema to version {}", m.to_version));
             }
-            throw StoreError(StoreFault::other, fmt::format("the run store {}: upgrading the schema to version {} "
-                                                            "failed: {}; it was not changed",
-                                                            m_path, m.to_version, msg));
+            throw StoreError(StoreFault::other,
+                fmt::format("the run store {}: upgrading the schema to version {} "
+                            "failed: {}; it was not changed",
+                    m_path, m.to_version, msg));
         }
         v = m.to_version;
     }
-    rc = sqlite3_exec(m_db, fmt::format("PRAGMA application_id={}", k_application_id).c_str(), nullptr, nullptr,
-                      nullptr);
+    rc = sqlite3_exec(
+        m_db, fmt::format("PRAGMA application_id={}", k_application_id).c_str(), nullptr, nullptr, nullptr);
     if (rc == SQLITE_OK) rc = sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) {
         sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -588,7 +613,8 @@ void RunStore::prepare() {
     m_st = std::make_unique<Statements>();
     Statements& s = *m_st;
     std::string placeholders;
-    for (int i = 0; i < k_n_run_columns; ++i) placeholders += i ? ", ?" : "?";
+    for (int i = 0; i < k_n_run_columns; ++i)
+        placeholders += i ? ", ?" : "?";
     const std::string insert_run = fmt::format("INSERT INTO runs ({}) VALUES ({})", k_run_columns, placeholders);
     const std::string select_run = fmt::format("SELECT id, {} FROM runs WHERE id = ?", k_run_columns);
     struct Item {
@@ -596,24 +622,28 @@ void RunStore::prepare() {
         std::string sql;
     };
     const Item items[] = {
-        {&s.insert_run, insert_run},
-        {&s.insert_data, "INSERT INTO run_data (run_id, prompt_text, output_text, prompt_ids, output_ids, token_ms, nll) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?)"},
-        {&s.insert_routing, "INSERT INTO run_routing (run_id, n_tokens, n_layers, k, trace) VALUES (?, ?, ?, ?, ?)"},
-        {&s.insert_layer, "INSERT INTO run_layers (run_id, layer, imbalance, efficiency, cv, entropy, coverage, "
-                          "stability, counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"},
-        {&s.select_run, select_run},
-        {&s.select_data, "SELECT prompt_text, output_text, prompt_ids, output_ids, token_ms, nll FROM run_data "
-                         "WHERE run_id = ?"},
-        {&s.select_routing, "SELECT trace FROM run_routing WHERE run_id = ?"},
-        {&s.select_layers, "SELECT layer, imbalance, efficiency, cv, entropy, coverage, stability, counts "
-                           "FROM run_layers WHERE run_id = ? ORDER BY layer"},
-        {&s.delete_run, "DELETE FROM runs WHERE id = ?"},
+        { &s.insert_run, insert_run },
+        { &s.insert_data,
+            "INSERT INTO run_data (run_id, prompt_text, output_text, prompt_ids, output_ids, token_ms, nll) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)" },
+        { &s.insert_routing, "INSERT INTO run_routing (run_id, n_tokens, n_layers, k, trace) VALUES (?, ?, ?, ?, ?)" },
+        { &s.insert_layer,
+            "INSERT INTO run_layers (run_id, layer, imbalance, efficiency, cv, entropy, coverage, "
+            "stability, counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)" },
+        { &s.select_run, select_run },
+        { &s.select_data,
+            "SELECT prompt_text, output_text, prompt_ids, output_ids, token_ms, nll FROM run_data "
+            "WHERE run_id = ?" },
+        { &s.select_routing, "SELECT trace FROM run_routing WHERE run_id = ?" },
+        { &s.select_layers,
+            "SELECT layer, imbalance, efficiency, cv, entropy, coverage, stability, counts "
+            "FROM run_layers WHERE run_id = ? ORDER BY layer" },
+        { &s.delete_run, "DELETE FROM runs WHERE id = ?" },
         // IMMEDIATE takes the write lock up front, so waiting for another
         // writer happens here (busy timeout) and never halfway through a save
-        {&s.begin, "BEGIN IMMEDIATE"},
-        {&s.commit, "COMMIT"},
-        {&s.rollback, "ROLLBACK"},
+        { &s.begin, "BEGIN IMMEDIATE" },
+        { &s.commit, "COMMIT" },
+        { &s.rollback, "ROLLBACK" },
     };
     for (const Item& it : items) {
         *it.stmt = Stmt(m_db, it.sql.c_str());
@@ -626,7 +656,7 @@ void RunStore::prepare() {
 int64_t RunStore::save(const RunRecord& r) {
     if (m_read_only) {
         throw StoreError(StoreFault::read_only,
-                         fmt::format("the run store {} is open read-only: saving a run is not possible", m_path));
+            fmt::format("the run store {} is open read-only: saving a run is not possible", m_path));
     }
     // everything that takes CPU time happens before the write lock is taken;
     // the load-balance metrics and the trace packing are independent, so
@@ -638,7 +668,8 @@ int64_t RunStore::save(const RunRecord& r) {
     const std::vector<uint8_t> trace = encode_routing(r.routing, m_opts.zstd_level);
     const std::vector<LayerBalance> balance = balance_job.get();
     std::vector<std::vector<uint8_t>> counts;
-    for (const LayerBalance& b : balance) counts.push_back(pack_i32(std::vector<int32_t>(b.counts.begin(), b.counts.end())));
+    for (const LayerBalance& b : balance)
+        counts.push_back(pack_i32(std::vector<int32_t>(b.counts.begin(), b.counts.end())));
     const std::string created = r.created_at.empty() ? utc_now_iso8601() : r.created_at;
     const std::string preview = prompt_preview(r);
     const std::string stop = r.stop_reason;
@@ -653,18 +684,18 @@ int64_t RunStore::save(const RunRecord& r) {
     {
         Use u(s.insert_run);
         const RunSettings& st = r.settings;
-        Binder b{*u};
+        Binder b { *u };
         b(kind)(created)(status)(stop)(r.notes)(r.model.file_name)(r.model.path)(r.model.file_size)(
             r.model.content_hash)(r.model.name)(r.model.arch)(r.model.quant_mix)(r.model.total_params)(
             r.model.active_params)(r.model.n_layers)(r.model.n_experts)(r.model.n_experts_used)(r.hardware.cpu_model)(
             r.hardware.cpu_threads)(r.hardware.ram_bytes)(r.hardware.gpu_name)(r.hardware.gpu_memory_bytes)(
             r.hardware.gpu_driver)(r.hardware.cuda_version)(r.build.version)(r.build.git_revision)(r.backend)(
             st.temperature)(st.top_k)(st.top_p)(st.min_p)(st.repeat_penalty)(st.repeat_last_n)(st.seed)(st.n_predict)(
-            st.n_ctx)(st.n_threads)(st.n_batch)(st.top_k_override)(st.experts_used)(preview)(
-            int32_t(r.prompt_ids.size()))(int32_t(r.output_ids.size()))(r.ttft_ms)(r.prefill_ms)(
+            st.n_ctx)(st.n_threads)(st.n_batch)(st.top_k_override)(st.experts_used)(
+            preview)(int32_t(r.prompt_ids.size()))(int32_t(r.output_ids.size()))(r.ttft_ms)(r.prefill_ms)(
             r.prefill_tokens_per_s)(r.decode_tokens_per_s)(r.p50_ms)(r.p99_ms);
         const RunFigures& f = r.figures;
-        const BenchFigures bf = f.bench.value_or(BenchFigures{});
+        const BenchFigures bf = f.bench.value_or(BenchFigures {});
         b(f.weight_bytes_per_token)(f.achieved_gb_per_s)(f.kv_cache_bytes_per_token)(f.memory_bandwidth_gb_per_s)(
             f.perplexity)(f.mean_nll)(bf.n_prompt)(bf.n_gen)(bf.n_gen_done)(bf.repetitions)(
             bf.prompt_tokens_per_s.mean)(bf.prompt_tokens_per_s.sd)(bf.gen_tokens_per_s.mean)(bf.gen_tokens_per_s.sd)(
@@ -676,7 +707,7 @@ int64_t RunStore::save(const RunRecord& r) {
     }
     {
         Use u(s.insert_data);
-        Binder b{*u};
+        Binder b { *u };
         const std::string nll = nlohmann::json(r.figures.nll).dump();
         b(id)(r.prompt_text)(r.output_text)(prompt_ids)(output_ids)(token_ms)(nll);
         if (b.rc != SQLITE_OK) fail(b.rc, "saving the run's tokens");
@@ -685,7 +716,7 @@ int64_t RunStore::save(const RunRecord& r) {
     }
     {
         Use u(s.insert_routing);
-        Binder b{*u};
+        Binder b { *u };
         b(id)(int64_t(r.routing.size()))(int32_t(r.routing.n_layers()))(int32_t(r.routing.k()))(trace);
         if (b.rc != SQLITE_OK) fail(b.rc, "saving the routing trace");
         rc = sqlite3_step(*u);
@@ -694,7 +725,7 @@ int64_t RunStore::save(const RunRecord& r) {
     for (size_t l = 0; l < balance.size(); ++l) {
         Use u(s.insert_layer);
         const LayerBalance& lb = balance[l];
-        Binder b{*u};
+        Binder b { *u };
         b(id)(int32_t(l))(lb.imbalance)(lb.efficiency)(lb.cv)(lb.entropy)(lb.coverage)(lb.stability)(counts[l]);
         if (b.rc != SQLITE_OK) fail(b.rc, "saving the load balance");
         rc = sqlite3_step(*u);
@@ -712,19 +743,22 @@ RunRecord RunStore::load(int64_t id) {
         Use u(s.select_run);
         sqlite3_bind_int64(*u, 1, id);
         const int rc = sqlite3_step(*u);
-        if (rc == SQLITE_DONE) throw StoreError(StoreFault::not_found, fmt::format("there is no run {} in {}", id, m_path));
+        if (rc == SQLITE_DONE)
+            throw StoreError(StoreFault::not_found, fmt::format("there is no run {} in {}", id, m_path));
         if (rc != SQLITE_ROW) fail(rc, fmt::format("reading run {}", id));
         sqlite3_stmt* q = *u;
         int c = 0;
         r.id = col_i64(q, c++);
         const std::string kind = col_text(q, c++);
         if (!run_kind_from_name(kind, &r.kind)) {
-            throw StoreError(StoreFault::corrupt, fmt::format("run {} in {} has an unknown kind '{}'", id, m_path, kind));
+            throw StoreError(
+                StoreFault::corrupt, fmt::format("run {} in {} has an unknown kind '{}'", id, m_path, kind));
         }
         r.created_at = col_text(q, c++);
         const std::string status = col_text(q, c++);
         if (!run_status_from_name(status, &r.status)) {
-            throw StoreError(StoreFault::corrupt, fmt::format("run {} in {} has an unknown status '{}'", id, m_path, status));
+            throw StoreError(
+                StoreFault::corrupt, fmt::format("run {} in {} has an unknown status '{}'", id, m_path, status));
         }
         r.stop_reason = col_text(q, c++);
         r.notes = col_text(q, c++);
@@ -766,8 +800,8 @@ RunRecord RunStore::load(int64_t id) {
         st.n_batch = int32_t(col_i64(q, c++));
         st.top_k_override = int32_t(col_i64(q, c++));
         st.experts_used = int32_t(col_i64(q, c++));
-        c++;  // prompt_preview: derived
-        c += 2;  // n_prompt, n_output: derived
+        c++; // prompt_preview: derived
+        c += 2; // n_prompt, n_output: derived
         r.ttft_ms = col_f64(q, c++);
         r.prefill_ms = col_f64(q, c++);
         r.prefill_tokens_per_s = col_f64(q, c++);
@@ -788,9 +822,9 @@ RunRecord RunStore::load(int64_t id) {
         bf.n_gen = int32_t(col_i64(q, c++));
         bf.n_gen_done = int32_t(col_i64(q, c++));
         bf.repetitions = int32_t(col_i64(q, c++));
-        bf.prompt_tokens_per_s = {col_f64(q, c), col_f64(q, c + 1)};
-        bf.gen_tokens_per_s = {col_f64(q, c + 2), col_f64(q, c + 3)};
-        bf.ttft_ms = {col_f64(q, c + 4), col_f64(q, c + 5)};
+        bf.prompt_tokens_per_s = { col_f64(q, c), col_f64(q, c + 1) };
+        bf.gen_tokens_per_s = { col_f64(q, c + 2), col_f64(q, c + 3) };
+        bf.ttft_ms = { col_f64(q, c + 4), col_f64(q, c + 5) };
         c += 6;
         if (bf.repetitions > 0) f.bench = bf;
     }
@@ -813,7 +847,8 @@ RunRecord RunStore::load(int64_t id) {
                 r.token_ms = unpack_f64(times.first, times.second);
                 const nlohmann::json nll = nlohmann::json::parse(col_text(*u, 5), nullptr, false);
                 if (!nll.is_array()) throw Error("its per-token NLL is not a list");
-                for (const nlohmann::json& v : nll) r.figures.nll.push_back(v.is_number() ? v.get<double>() : 0.0);
+                for (const nlohmann::json& v : nll)
+                    r.figures.nll.push_back(v.is_number() ? v.get<double>() : 0.0);
             } catch (const StoreError&) {
                 throw;
             } catch (const Error& e) {
@@ -863,7 +898,8 @@ std::vector<StoredLayerBalance> RunStore::layer_balances(int64_t id) {
             throw StoreError(StoreFault::corrupt, fmt::format("run {} in {} is damaged: {}", id, m_path, e.what()));
         }
         int64_t total = 0;
-        for (int64_t c : s.balance.counts) total += c;
+        for (int64_t c : s.balance.counts)
+            total += c;
         s.balance.share.resize(s.balance.counts.size());
         for (size_t e = 0; e < s.balance.counts.size(); ++e) {
             s.balance.share[e] = total ? double(s.balance.counts[e]) / double(total) : 0.0;
@@ -897,7 +933,8 @@ bool valid_since(const std::string& s) {
 std::vector<RunSummary> RunStore::list(const RunFilter& f) {
     std::string sql = "SELECT id, kind, created_at, status, model_name, model_file, model_hash, quant_mix, backend, "
                       "prompt_preview, n_prompt, n_output, ttft_ms, decode_tps FROM runs WHERE 1";
-    if (!f.model.empty()) sql += " AND (instr(lower(model_name), lower(?1)) > 0 OR instr(lower(model_file), lower(?1)) > 0)";
+    if (!f.model.empty())
+        sql += " AND (instr(lower(model_name), lower(?1)) > 0 OR instr(lower(model_file), lower(?1)) > 0)";
     std::string since = f.since;
     if (!since.empty()) {
         if (!valid_since(since)) {
@@ -942,7 +979,7 @@ std::vector<RunSummary> RunStore::list(const RunFilter& f) {
 bool RunStore::remove(int64_t id) {
     if (m_read_only) {
         throw StoreError(StoreFault::read_only,
-                         fmt::format("the run store {} is open read-only: deleting a run is not possible", m_path));
+            fmt::format("the run store {} is open read-only: deleting a run is not possible", m_path));
     }
     Statements& s = *m_st;
     int rc = SQLITE_OK;
@@ -965,7 +1002,8 @@ std::vector<std::string> RunStore::integrity_check() {
     if (s.prepare_rc() != SQLITE_OK) fail(s.prepare_rc(), "checking the file");
     std::vector<std::string> out;
     int rc;
-    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) out.push_back(col_text(s.get(), 0));
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW)
+        out.push_back(col_text(s.get(), 0));
     if (rc != SQLITE_DONE) fail(rc, "checking the file");
     if (out.size() == 1 && out[0] == "ok") out.clear();
     return out;

@@ -29,7 +29,9 @@ enum class StoreFault { locked, read_only, corrupt, newer_version, full, not_fou
 
 class StoreError : public Error {
 public:
-    StoreError(StoreFault fault, const std::string& what) : Error(what), m_fault(fault) {}
+    StoreError(StoreFault fault, const std::string& what)
+        : Error(what)
+        , m_fault(fault) { }
     StoreFault fault() const { return m_fault; }
 
 private:
@@ -37,14 +39,14 @@ private:
 };
 
 struct RunStoreOptions {
-    int busy_timeout_ms = 5000;   // how long to wait for another process's write to finish
-    bool read_only = false;       // open for reading only (list, show, export, compare)
-    uint32_t max_page_count = 0;  // cap the file at this many pages (0: no cap); a full cap behaves as a full disk
+    int busy_timeout_ms = 5000; // how long to wait for another process's write to finish
+    bool read_only = false; // open for reading only (list, show, export, compare)
+    uint32_t max_page_count = 0; // cap the file at this many pages (0: no cap); a full cap behaves as a full disk
     // PRAGMA quick_check before writing into an existing file, so a damaged
     // file is reported and left alone instead of written into. Reads every
     // page: about 0.1 s per 100 MB.
     bool check_on_open = true;
-    int zstd_level = 3;           // routing trace compression, 1 (fast) .. 19
+    int zstd_level = 3; // routing trace compression, 1 (fast) .. 19
 };
 
 struct RunSummary {
@@ -57,7 +59,7 @@ struct RunSummary {
     std::string model_hash;
     std::string quant_mix;
     std::string backend;
-    std::string prompt_preview;   // first characters of the prompt text, or of its ids
+    std::string prompt_preview; // first characters of the prompt text, or of its ids
     int32_t n_prompt = 0;
     int32_t n_output = 0;
     double ttft_ms = 0.0;
@@ -65,8 +67,8 @@ struct RunSummary {
 };
 
 struct RunFilter {
-    std::string model;            // substring of the model name or file name; "" = all
-    std::string since;            // "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS]" UTC: runs created then or later
+    std::string model; // substring of the model name or file name; "" = all
+    std::string since; // "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS]" UTC: runs created then or later
     std::optional<RunKind> kind;
 };
 

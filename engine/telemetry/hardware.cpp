@@ -41,7 +41,8 @@ std::vector<double> measure_read_bandwidth_samples(int threads, size_t bytes, in
     ThreadPool pool(threads);
     // touch every page from the pool's threads first (first-touch placement)
     pool.parallel_for(int64_t(n), int64_t(1) << 20, [&](int64_t a, int64_t b, int) {
-        for (int64_t i = a; i < b; ++i) buf[size_t(i)] = uint64_t(i);
+        for (int64_t i = a; i < b; ++i)
+            buf[size_t(i)] = uint64_t(i);
     });
     std::vector<uint64_t> sink(size_t(pool.size()) * 8);
     std::vector<double> samples;
@@ -57,14 +58,16 @@ std::vector<double> measure_read_bandwidth_samples(int threads, size_t bytes, in
                 s2 += buf[size_t(i) + 2];
                 s3 += buf[size_t(i) + 3];
             }
-            for (; i < b; ++i) s0 += buf[size_t(i)];
+            for (; i < b; ++i)
+                s0 += buf[size_t(i)];
             sink[size_t(th) * 8] += s0 + s1 + s2 + s3;
         });
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         samples.push_back(double(n * sizeof(uint64_t)) / s);
     }
     volatile uint64_t keep = 0;
-    for (uint64_t v : sink) keep = keep + v;
+    for (uint64_t v : sink)
+        keep = keep + v;
     (void)keep;
     return samples;
 }

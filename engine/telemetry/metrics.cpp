@@ -11,8 +11,8 @@
 
 namespace moe {
 
-LayerBalance layer_balance(const RoutingTrace& trace, int layer, int n_experts, size_t begin, size_t end,
-                           bool with_coactivation) {
+LayerBalance layer_balance(
+    const RoutingTrace& trace, int layer, int n_experts, size_t begin, size_t end, bool with_coactivation) {
     if (n_experts <= 0) throw Error(fmt::format("{} experts: the metrics need at least one", n_experts));
     end = std::min(end, trace.size());
     LayerBalance b;
@@ -26,7 +26,7 @@ LayerBalance layer_balance(const RoutingTrace& trace, int layer, int n_experts, 
     }
     const int k = trace.k();
     double overlap = 0.0;
-    std::array<uint64_t, 4> prev_mask{};
+    std::array<uint64_t, 4> prev_mask {};
     for (size_t t = begin; t < end; ++t) {
         const int32_t* ids = trace.ids(t, layer);
         for (int j = 0; j < k; ++j) {
@@ -35,19 +35,23 @@ LayerBalance layer_balance(const RoutingTrace& trace, int layer, int n_experts, 
             }
             b.counts[size_t(ids[j])] += 1;
             if (with_coactivation) {
-                for (int i = 0; i < k; ++i) b.coactivation[size_t(ids[j]) * E + size_t(ids[i])] += 1;
+                for (int i = 0; i < k; ++i)
+                    b.coactivation[size_t(ids[j]) * E + size_t(ids[i])] += 1;
             }
         }
         // |topk(t) ∩ topk(t-1)| as the popcount of two expert bitmasks
-        std::array<uint64_t, 4> mask{};
-        for (int j = 0; j < k; ++j) mask[size_t(ids[j]) >> 6 & 3] |= uint64_t(1) << (ids[j] & 63);
+        std::array<uint64_t, 4> mask {};
+        for (int j = 0; j < k; ++j)
+            mask[size_t(ids[j]) >> 6 & 3] |= uint64_t(1) << (ids[j] & 63);
         if (t > begin) {
             int same = 0;
             if (E <= 256) {
-                for (size_t w = 0; w < 4; ++w) same += __builtin_popcountll(mask[w] & prev_mask[w]);
+                for (size_t w = 0; w < 4; ++w)
+                    same += __builtin_popcountll(mask[w] & prev_mask[w]);
             } else {
                 const int32_t* prev = trace.ids(t - 1, layer);
-                for (int j = 0; j < k; ++j) same += int(std::find(prev, prev + k, ids[j]) != prev + k);
+                for (int j = 0; j < k; ++j)
+                    same += int(std::find(prev, prev + k, ids[j]) != prev + k);
             }
             overlap += double(same) / double(k);
         }
@@ -94,7 +98,8 @@ LatencySummary latency_summary(const std::vector<double>& token_ms, size_t n_pro
     if (token_ms.size() < 2) return s;
     std::vector<double> decode(token_ms.begin() + 1, token_ms.end());
     double sum = 0.0;
-    for (double v : decode) sum += v;
+    for (double v : decode)
+        sum += v;
     s.p50_ms = percentile(decode, 0.50);
     s.p99_ms = percentile(decode, 0.99);
     s.decode_tokens_per_s = sum > 0.0 ? 1000.0 * double(decode.size()) / sum : 0.0;
@@ -116,7 +121,8 @@ RoutingAgreement routing_agreement(const RoutingTrace& a, const RoutingTrace& b)
     RoutingAgreement r;
     const size_t n = std::min(a.size(), b.size());
     size_t common = 0;
-    while (common < n && a.token(common) == b.token(common) && a.pos(common) == b.pos(common)) ++common;
+    while (common < n && a.token(common) == b.token(common) && a.pos(common) == b.pos(common))
+        ++common;
     if (common < n) r.first_token_difference = int64_t(common);
     r.n_compared = common;
     const int n_layers = std::min(a.n_layers(), b.n_layers());

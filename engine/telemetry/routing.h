@@ -15,7 +15,7 @@ struct RoutingFrame {
     int32_t token = 0;
     int n_layers = 0;
     int k = 0;
-    const int32_t* ids = nullptr;   // (n_layers, k)
+    const int32_t* ids = nullptr; // (n_layers, k)
     const float* weights = nullptr; // (n_layers, k)
 };
 
@@ -38,7 +38,9 @@ public:
     int k() const { return m_k; }
     int32_t token(size_t i) const { return m_tokens[i]; }
     int32_t pos(size_t i) const { return m_pos[i]; }
-    const int32_t* ids(size_t i, int layer) const { return m_ids.data() + (i * size_t(m_n_layers) + size_t(layer)) * size_t(m_k); }
+    const int32_t* ids(size_t i, int layer) const {
+        return m_ids.data() + (i * size_t(m_n_layers) + size_t(layer)) * size_t(m_k);
+    }
     const float* weights(size_t i, int layer) const {
         return m_weights.data() + (i * size_t(m_n_layers) + size_t(layer)) * size_t(m_k);
     }

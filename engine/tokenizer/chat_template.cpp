@@ -13,12 +13,15 @@ namespace moe {
 
 namespace {
 
-const char* k_ds_eos = "<\xEF\xBD\x9C" "end\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>";
-const char* k_ds_user = "<\xEF\xBD\x9C" "User\xEF\xBD\x9C>";
-const char* k_ds_assistant = "<\xEF\xBD\x9C" "Assistant\xEF\xBD\x9C>";
+const char* k_ds_eos = "<\xEF\xBD\x9C"
+                       "end\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>";
+const char* k_ds_user = "<\xEF\xBD\x9C"
+                        "User\xEF\xBD\x9C>";
+const char* k_ds_assistant = "<\xEF\xBD\x9C"
+                             "Assistant\xEF\xBD\x9C>";
 
 ChatTemplate make(const char* name, bool bos, std::string system, std::string user, std::string assistant,
-                  std::string gen, std::vector<std::string> stop) {
+    std::string gen, std::vector<std::string> stop) {
     ChatTemplate t;
     t.name = name;
     t.add_bos = bos;
@@ -33,33 +36,36 @@ ChatTemplate make(const char* name, bool bos, std::string system, std::string us
 // The built-in formats, written from each family's published Jinja template.
 std::vector<ChatTemplate> builtins() {
     std::vector<ChatTemplate> all;
-    all.push_back(make("chatml", false, "<|im_start|>system\n{content}<|im_end|>\n", "<|im_start|>user\n{content}<|im_end|>\n",
-                       "<|im_start|>assistant\n{content}<|im_end|>\n", "<|im_start|>assistant\n", {"<|im_end|>"}));
-    ChatTemplate mistral = make("mistral", true, "", "[INST] {content} [/INST]", "{content}{eos}", "", {"{eos}"});
+    all.push_back(
+        make("chatml", false, "<|im_start|>system\n{content}<|im_end|>\n", "<|im_start|>user\n{content}<|im_end|>\n",
+            "<|im_start|>assistant\n{content}<|im_end|>\n", "<|im_start|>assistant\n", { "<|im_end|>" }));
+    ChatTemplate mistral = make("mistral", true, "", "[INST] {content} [/INST]", "{content}{eos}", "", { "{eos}" });
     mistral.system_into_first_user = true;
     all.push_back(mistral);
     ChatTemplate llama3 = make("llama3", true, "<|start_header_id|>system<|end_header_id|>\n\n{content}<|eot_id|>",
-                               "<|start_header_id|>user<|end_header_id|>\n\n{content}<|eot_id|>",
-                               "<|start_header_id|>assistant<|end_header_id|>\n\n{content}<|eot_id|>",
-                               "<|start_header_id|>assistant<|end_header_id|>\n\n", {"<|eot_id|>"});
+        "<|start_header_id|>user<|end_header_id|>\n\n{content}<|eot_id|>",
+        "<|start_header_id|>assistant<|end_header_id|>\n\n{content}<|eot_id|>",
+        "<|start_header_id|>assistant<|end_header_id|>\n\n", { "<|eot_id|>" });
     llama3.trim = true;
     all.push_back(llama3);
     all.push_back(make("deepseek", true, "{content}", std::string(k_ds_user) + "{content}",
-                       std::string(k_ds_assistant) + "{content}" + k_ds_eos, k_ds_assistant, {k_ds_eos}));
+        std::string(k_ds_assistant) + "{content}" + k_ds_eos, k_ds_assistant, { k_ds_eos }));
     all.push_back(make("deepseek2", true, "{content}\n\n", "User: {content}\n\n", "Assistant: {content}{eos}",
-                       "Assistant:", {"{eos}"}));
+        "Assistant:", { "{eos}" }));
     all.push_back(make("tulu", true, "<|system|>\n{content}\n", "<|user|>\n{content}\n",
-                       "<|assistant|>\n{content}{eos}\n", "<|assistant|>\n", {"{eos}"}));
+        "<|assistant|>\n{content}{eos}\n", "<|assistant|>\n", { "{eos}" }));
     all.push_back(make("plain", false, "{content}\n\n", "{content}", "{content}\n\n", "", {}));
     return all;
 }
 
-bool contains(const std::string& s, const char* what) { return s.find(what) != std::string::npos; }
+bool contains(const std::string& s, const char* what) {
+    return s.find(what) != std::string::npos;
+}
 
 std::string substitute(const std::string& s, const Tokenizer* tok) {
     std::string out = s;
-    const std::pair<const char*, int32_t> keys[] = {{"{bos}", tok ? tok->info().bos : -1},
-                                                    {"{eos}", tok ? tok->info().eos : -1}};
+    const std::pair<const char*, int32_t> keys[]
+        = { { "{bos}", tok ? tok->info().bos : -1 }, { "{eos}", tok ? tok->info().eos : -1 } };
     for (const auto& [key, id] : keys) {
         for (size_t at; (at = out.find(key)) != std::string::npos;) {
             out.replace(at, std::string(key).size(), id >= 0 ? tok->token_text(id) : std::string());
@@ -128,7 +134,7 @@ Rendered render_all(const ChatTemplate& t, const Tokenizer* tok, std::span<const
 }
 
 void check(const ChatTemplate& t, const std::string& where) {
-    for (const auto* f : {&t.user, &t.assistant}) {
+    for (const auto* f : { &t.user, &t.assistant }) {
         const size_t at = f->find("{content}");
         if (at == std::string::npos || f->find("{content}", at + 1) != std::string::npos) {
             throw Error(fmt::format("{}: the user and assistant formats must hold {{content}} exactly once", where));
@@ -146,13 +152,15 @@ ChatTemplate ChatTemplate::builtin(const std::string& name) {
         if (t.name == name) return t;
     }
     std::string names;
-    for (const std::string& n : builtin_names()) names += (names.empty() ? "" : ", ") + n;
+    for (const std::string& n : builtin_names())
+        names += (names.empty() ? "" : ", ") + n;
     throw Error(fmt::format("unknown chat template '{}' (built in: {})", name, names));
 }
 
 std::vector<std::string> ChatTemplate::builtin_names() {
     std::vector<std::string> out;
-    for (const ChatTemplate& t : builtins()) out.push_back(t.name);
+    for (const ChatTemplate& t : builtins())
+        out.push_back(t.name);
     return out;
 }
 
@@ -231,15 +239,15 @@ ChatTemplate ChatTemplate::from_file(const std::string& path) {
         } else {
             throw Error(fmt::format("{}: unknown key \"{}\" (known: name, bos, system, user, assistant, "
                                     "generation_prompt, stop, system_into_first_user, trim)",
-                                    path, key));
+                path, key));
         }
     }
     check(t, path);
     return t;
 }
 
-std::vector<int32_t> ChatTemplate::render(const Tokenizer& tok, std::span<const ChatMessage> messages,
-                                          bool add_generation_prompt) const {
+std::vector<int32_t> ChatTemplate::render(
+    const Tokenizer& tok, std::span<const ChatMessage> messages, bool add_generation_prompt) const {
     const Rendered r = render_all(*this, &tok, messages, add_generation_prompt);
     return tok.encode_masked(r.text, r.from_template);
 }
@@ -253,7 +261,8 @@ std::vector<int32_t> ChatTemplate::stop_tokens(const Tokenizer& tok) const {
     auto add = [&](int32_t id) {
         if (id >= 0 && std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
     };
-    for (const std::string& s : stop) add(tok.find(substitute(s, &tok)));
+    for (const std::string& s : stop)
+        add(tok.find(substitute(s, &tok)));
     add(tok.info().eos);
     add(tok.info().eot);
     return out;

@@ -16,21 +16,21 @@ namespace moe {
 class Tokenizer;
 
 struct ChatMessage {
-    std::string role;  // "system", "user" or "assistant"
+    std::string role; // "system", "user" or "assistant"
     std::string content;
 };
 
 struct ChatTemplate {
-    std::string name;  // chatml, mistral, llama3, deepseek, tulu, or the file's own name
+    std::string name; // chatml, mistral, llama3, deepseek, tulu, or the file's own name
     bool add_bos = false;
     // Each is "prefix{content}suffix"; prefix and suffix may hold special tokens.
     std::string system, user, assistant;
-    std::string generation_prompt;  // opens the assistant's turn
-    bool system_into_first_user = false;  // formats without a system role (Mistral)
-    bool trim = false;                    // strip whitespace around message content (Llama 3)
-    std::vector<std::string> stop;        // end-of-turn strings (special tokens)
+    std::string generation_prompt; // opens the assistant's turn
+    bool system_into_first_user = false; // formats without a system role (Mistral)
+    bool trim = false; // strip whitespace around message content (Llama 3)
+    std::vector<std::string> stop; // end-of-turn strings (special tokens)
 
-    static ChatTemplate builtin(const std::string& name);  // throws for an unknown name
+    static ChatTemplate builtin(const std::string& name); // throws for an unknown name
     static std::vector<std::string> builtin_names();
     // Picks the family from a Jinja chat template; when nothing matches,
     // ChatML with *why saying so (the caller warns).
@@ -40,8 +40,8 @@ struct ChatTemplate {
 
     // Token ids of the conversation; with add_generation_prompt the
     // assistant's turn is opened at the end.
-    std::vector<int32_t> render(const Tokenizer& tok, std::span<const ChatMessage> messages,
-                                bool add_generation_prompt) const;
+    std::vector<int32_t> render(
+        const Tokenizer& tok, std::span<const ChatMessage> messages, bool add_generation_prompt) const;
     // Same as text, special tokens spelled out (for display and tests).
     std::string render_text(std::span<const ChatMessage> messages, bool add_generation_prompt) const;
     // Ids that end the assistant's turn: the stop strings that are single

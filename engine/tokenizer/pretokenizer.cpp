@@ -14,28 +14,30 @@ namespace {
 
 // The splitting rules as published in each family's tokenizer.json.
 const char* k_gpt2 = R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
-const char* k_qwen2 =
-    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
-const char* k_llama3 =
-    R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+const char* k_qwen2
+    = R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+const char* k_llama3
+    = R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
 const char* k_deepseek3_digits = R"(\p{N}{1,3})";
 const char* k_deepseek3_cjk = R"([\x{4E00}-\x{9FA5}\x{3040}-\x{309F}\x{30A0}-\x{30FF}]+)";
-const char* k_deepseek3_words =
-    R"([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+|[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+| ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+const char* k_deepseek3_words
+    = R"([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+|[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+| ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
 
 struct Rule {
     const char* rule;
-    std::vector<const char*> pre_names;  // tokenizer.ggml.pre values (llama.cpp's names)
+    std::vector<const char*> pre_names; // tokenizer.ggml.pre values (llama.cpp's names)
     std::vector<const char*> patterns;
     bool nfc;
 };
 
 const std::vector<Rule>& rules() {
     static const std::vector<Rule> r = {
-        {"qwen2", {"qwen2", "qwen35", "qwen3"}, {k_qwen2}, true},
-        {"llama3", {"llama3", "llama-bpe", "smaug-bpe", "dbrx"}, {k_llama3}, false},
-        {"deepseek-v3", {"deepseek-v3", "deepseek3"}, {k_deepseek3_digits, k_deepseek3_cjk, k_deepseek3_words}, false},
-        {"gpt2", {"gpt2", "gpt-2", "default", "olmo", "olmo2", "starcoder", "mpt", "phi-2", "jina-es"}, {k_gpt2}, false},
+        { "qwen2", { "qwen2", "qwen35", "qwen3" }, { k_qwen2 }, true },
+        { "llama3", { "llama3", "llama-bpe", "smaug-bpe", "dbrx" }, { k_llama3 }, false },
+        { "deepseek-v3", { "deepseek-v3", "deepseek3" }, { k_deepseek3_digits, k_deepseek3_cjk, k_deepseek3_words },
+            false },
+        { "gpt2", { "gpt2", "gpt-2", "default", "olmo", "olmo2", "starcoder", "mpt", "phi-2", "jina-es" }, { k_gpt2 },
+            false },
     };
     return r;
 }
@@ -47,15 +49,15 @@ struct PreTokenizer::Regex {
     explicit Regex(const std::string& pattern) {
         int err = 0;
         PCRE2_SIZE off = 0;
-        code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.c_str()), pattern.size(), PCRE2_UTF | PCRE2_UCP, &err,
-                             &off, nullptr);
+        code = pcre2_compile(
+            reinterpret_cast<PCRE2_SPTR>(pattern.c_str()), pattern.size(), PCRE2_UTF | PCRE2_UCP, &err, &off, nullptr);
         if (!code) {
             PCRE2_UCHAR msg[256];
             pcre2_get_error_message(err, msg, sizeof msg);
             throw Error(fmt::format("pre-tokenizer regex does not compile at offset {}: {} ({})", off,
-                                    reinterpret_cast<const char*>(msg), pattern));
+                reinterpret_cast<const char*>(msg), pattern));
         }
-        pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);  // falls back to the interpreter when JIT is unavailable
+        pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); // falls back to the interpreter when JIT is unavailable
     }
     ~Regex() { pcre2_code_free(code); }
 };
@@ -63,29 +65,32 @@ struct PreTokenizer::Regex {
 PreTokenizer PreTokenizer::for_name(const std::string& pre, std::string* warning) {
     for (const Rule& r : rules()) {
         for (const char* n : r.pre_names) {
-            if (pre == n) return PreTokenizer(r.rule, {r.patterns.begin(), r.patterns.end()}, r.nfc);
+            if (pre == n) return PreTokenizer(r.rule, { r.patterns.begin(), r.patterns.end() }, r.nfc);
         }
     }
     if (warning) {
         *warning = fmt::format("pre-tokenizer '{}' is not known; splitting text with the GPT-2 rule, so token ids may "
                                "differ from the model's training",
-                               pre);
+            pre);
     }
     const Rule& g = rules().back();
-    return PreTokenizer(g.rule, {g.patterns.begin(), g.patterns.end()}, g.nfc);
+    return PreTokenizer(g.rule, { g.patterns.begin(), g.patterns.end() }, g.nfc);
 }
 
 std::vector<std::string> PreTokenizer::known_names() {
     std::vector<std::string> out;
     for (const Rule& r : rules()) {
-        for (const char* n : r.pre_names) out.emplace_back(n);
+        for (const char* n : r.pre_names)
+            out.emplace_back(n);
     }
     return out;
 }
 
 PreTokenizer::PreTokenizer(std::string rule, std::vector<std::string> patterns, bool nfc)
-    : m_rule(std::move(rule)), m_nfc(nfc) {
-    for (const std::string& p : patterns) m_regexes.push_back(std::make_unique<Regex>(p));
+    : m_rule(std::move(rule))
+    , m_nfc(nfc) {
+    for (const std::string& p : patterns)
+        m_regexes.push_back(std::make_unique<Regex>(p));
 }
 PreTokenizer::PreTokenizer(PreTokenizer&&) noexcept = default;
 PreTokenizer& PreTokenizer::operator=(PreTokenizer&&) noexcept = default;
@@ -93,7 +98,7 @@ PreTokenizer::~PreTokenizer() = default;
 
 void PreTokenizer::split(std::string_view text, std::vector<std::string_view>& out) const {
     if (text.empty()) return;
-    std::vector<std::string_view> cur{text}, next;
+    std::vector<std::string_view> cur { text }, next;
     for (const auto& re : m_regexes) {
         pcre2_match_data* md = pcre2_match_data_create_from_pattern(re->code, nullptr);
         pcre2_match_context* mc = pcre2_match_context_create(nullptr);
@@ -118,9 +123,10 @@ void PreTokenizer::split(std::string_view text, std::vector<std::string_view>& o
                 }
                 const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
                 const size_t s = ov[0], e = ov[1];
-                if (e == s) {  // an empty match is no piece: step over one character
+                if (e == s) { // an empty match is no piece: step over one character
                     pos = s + 1;
-                    while (pos < piece.size() && (static_cast<unsigned char>(piece[pos]) & 0xC0) == 0x80) ++pos;
+                    while (pos < piece.size() && (static_cast<unsigned char>(piece[pos]) & 0xC0) == 0x80)
+                        ++pos;
                     continue;
                 }
                 if (s > gap) next.push_back(piece.substr(gap, s - gap));

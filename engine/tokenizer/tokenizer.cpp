@@ -17,7 +17,7 @@ namespace moe {
 
 namespace {
 
-const char* k_space = "\xE2\x96\x81";  // U+2581, SentencePiece's visible space
+const char* k_space = "\xE2\x96\x81"; // U+2581, SentencePiece's visible space
 
 int hex_digit(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -33,7 +33,9 @@ int byte_token_value(std::string_view t) {
     return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
 }
 
-uint64_t pair_key(int32_t a, int32_t b) { return (uint64_t(uint32_t(a)) << 32) | uint32_t(b); }
+uint64_t pair_key(int32_t a, int32_t b) {
+    return (uint64_t(uint32_t(a)) << 32) | uint32_t(b);
+}
 
 // Rank-ordered BPE over token ids. Both families end up here: byte-level
 // vocabularies rank pairs by their merge list, SentencePiece ones by the
@@ -41,7 +43,7 @@ uint64_t pair_key(int32_t a, int32_t b) { return (uint64_t(uint32_t(a)) << 32) |
 class PairMerger {
 public:
     void add(int32_t a, int32_t b, int32_t rank, int32_t merged) {
-        m_pairs.try_emplace(pair_key(a, b), Entry{rank, merged});  // the first (best) rank wins
+        m_pairs.try_emplace(pair_key(a, b), Entry { rank, merged }); // the first (best) rank wins
     }
     size_t size() const { return m_pairs.size(); }
 
@@ -63,7 +65,8 @@ public:
             int32_t left, right;
         };
         std::vector<Sym> s(static_cast<size_t>(n));
-        for (int i = 0; i < n; ++i) s[size_t(i)] = {in[size_t(i)], i - 1, i + 1 < n ? i + 1 : -1};
+        for (int i = 0; i < n; ++i)
+            s[size_t(i)] = { in[size_t(i)], i - 1, i + 1 < n ? i + 1 : -1 };
         std::vector<Cand> heap;
         auto later = [](const Cand& x, const Cand& y) { return x.rank != y.rank ? x.rank > y.rank : x.pos > y.pos; };
         auto push = [&](int left) {
@@ -74,25 +77,27 @@ public:
             if (a < 0 || b < 0) return;
             auto it = m_pairs.find(pair_key(a, b));
             if (it == m_pairs.end()) return;
-            heap.push_back({it->second.rank, left, a, b});
+            heap.push_back({ it->second.rank, left, a, b });
             std::push_heap(heap.begin(), heap.end(), later);
         };
-        for (int i = 0; i + 1 < n; ++i) push(i);
+        for (int i = 0; i + 1 < n; ++i)
+            push(i);
         while (!heap.empty()) {
             std::pop_heap(heap.begin(), heap.end(), later);
             const Cand c = heap.back();
             heap.pop_back();
             Sym& l = s[size_t(c.pos)];
-            if (l.id != c.left || l.next < 0 || s[size_t(l.next)].id != c.right) continue;  // stale
+            if (l.id != c.left || l.next < 0 || s[size_t(l.next)].id != c.right) continue; // stale
             const int right = l.next;
             l.id = m_pairs.at(pair_key(c.left, c.right)).merged;
             l.next = s[size_t(right)].next;
             if (l.next >= 0) s[size_t(l.next)].prev = c.pos;
-            s[size_t(right)].id = -2;  // gone
+            s[size_t(right)].id = -2; // gone
             push(l.prev);
             push(c.pos);
         }
-        for (int i = 0; i >= 0; i = s[size_t(i)].next) out.push_back(s[size_t(i)].id);
+        for (int i = 0; i >= 0; i = s[size_t(i)].next)
+            out.push_back(s[size_t(i)].id);
     }
 
 private:
@@ -116,7 +121,7 @@ public:
         if (bad != utf8::npos) {
             throw Error(fmt::format("text is not valid UTF-8: byte 0x{:02X} at offset {} (replace invalid bytes "
                                     "first, e.g. with U+FFFD)",
-                                    static_cast<unsigned char>(text[bad]), bad));
+                static_cast<unsigned char>(text[bad]), bad));
         }
         std::vector<int32_t> out;
         if (add_special && m_info.add_bos && m_info.bos >= 0) out.push_back(m_info.bos);
@@ -134,8 +139,8 @@ public:
     std::vector<int32_t> encode_masked(std::string_view text, const std::vector<bool>& special_ok) const override {
         if (special_ok.size() != text.size()) throw Error("encode_masked: the mask does not cover the text");
         if (const size_t bad = utf8::find_invalid(text); bad != utf8::npos) {
-            throw Error(fmt::format("text is not valid UTF-8: byte 0x{:02X} at offset {}",
-                                    static_cast<unsigned char>(text[bad]), bad));
+            throw Error(fmt::format(
+                "text is not valid UTF-8: byte 0x{:02X} at offset {}", static_cast<unsigned char>(text[bad]), bad));
         }
         std::vector<int32_t> out;
         auto allowed = [&](size_t at, size_t len) {
@@ -159,20 +164,22 @@ protected:
 
     void load_common(const GgufFile& f) {
         const GgufKV* toks = f.find("tokenizer.ggml.tokens");
-        if (!toks) throw Error(fmt::format("{}: the model has no tokenizer (missing key tokenizer.ggml.tokens)", f.path()));
+        if (!toks)
+            throw Error(fmt::format("{}: the model has no tokenizer (missing key tokenizer.ggml.tokens)", f.path()));
         if (toks->type != GgufValueType::ARRAY || toks->arr_type != GgufValueType::STRING || toks->arr_n == 0) {
             throw Error(fmt::format("{}: tokenizer.ggml.tokens is not a non-empty array of strings", f.path()));
         }
         const size_t n = toks->arr_strings.size();
         m_info.n_vocab = int(n);
         m_text.reserve(n);
-        for (std::string_view s : toks->arr_strings) m_text.emplace_back(s);
+        for (std::string_view s : toks->arr_strings)
+            m_text.emplace_back(s);
         m_kind.assign(n, TokenKind::normal);
         if (f.find("tokenizer.ggml.token_type")) {
             const std::vector<int64_t> types = f.get_int_array("tokenizer.ggml.token_type");
             if (types.size() != n) {
-                throw Error(fmt::format("{}: tokenizer.ggml.token_type has {} entries for {} tokens", f.path(),
-                                        types.size(), n));
+                throw Error(fmt::format(
+                    "{}: tokenizer.ggml.token_type has {} entries for {} tokens", f.path(), types.size(), n));
             }
             for (size_t i = 0; i < n; ++i) {
                 const int64_t t = types[i];
@@ -180,7 +187,8 @@ protected:
             }
         }
         m_index.reserve(n);
-        for (size_t i = 0; i < n; ++i) m_index.try_emplace(m_text[i], int32_t(i));
+        for (size_t i = 0; i < n; ++i)
+            m_index.try_emplace(m_text[i], int32_t(i));
 
         auto id_key = [&](const char* key) -> int32_t {
             const GgufKV* kv = f.find(key);
@@ -198,7 +206,7 @@ protected:
         m_info.unk = id_key("tokenizer.ggml.unknown_token_id");
         m_info.pad = id_key("tokenizer.ggml.padding_token_id");
         if (m_info.eot < 0) {
-            for (const char* t : {"<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>"}) {
+            for (const char* t : { "<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>" }) {
                 const int32_t id = find(t);
                 if (id >= 0 && m_kind[size_t(id)] == TokenKind::control) {
                     m_info.eot = id;
@@ -209,11 +217,13 @@ protected:
         m_info.add_eos = f.get_bool("tokenizer.ggml.add_eos_token", false);
 
         // End of generation: EOS, EOT and control tokens that end a turn or a text.
-        for (int32_t id : {m_info.eos, m_info.eot}) {
+        for (int32_t id : { m_info.eos, m_info.eot }) {
             if (id >= 0) m_end.insert(id);
         }
-        for (const char* t : {"<|im_end|>", "<|eot_id|>", "<|end_of_text|>", "<|endoftext|>", "</s>", "<|eom_id|>",
-                              "<|end|>", "<end_of_turn>", "<\xEF\xBD\x9C" "end\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>"}) {
+        for (const char* t : { "<|im_end|>", "<|eot_id|>", "<|end_of_text|>", "<|endoftext|>", "</s>", "<|eom_id|>",
+                 "<|end|>", "<end_of_turn>",
+                 "<\xEF\xBD\x9C"
+                 "end\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>" }) {
             const int32_t id = find(t);
             if (id >= 0 && m_kind[size_t(id)] == TokenKind::control) m_end.insert(id);
         }
@@ -222,14 +232,14 @@ protected:
         // only when the caller parses specials. Longest first per first byte.
         for (size_t i = 0; i < n; ++i) {
             const TokenKind k = m_kind[i];
-            if ((k == TokenKind::control || k == TokenKind::user_defined || k == TokenKind::unknown) &&
-                !m_text[i].empty()) {
+            if ((k == TokenKind::control || k == TokenKind::user_defined || k == TokenKind::unknown)
+                && !m_text[i].empty()) {
                 m_specials[static_cast<unsigned char>(m_text[i][0])].push_back(int32_t(i));
             }
         }
         for (auto& bucket : m_specials) {
             std::stable_sort(bucket.begin(), bucket.end(),
-                             [&](int32_t a, int32_t b) { return m_text[size_t(a)].size() > m_text[size_t(b)].size(); });
+                [&](int32_t a, int32_t b) { return m_text[size_t(a)].size() > m_text[size_t(b)].size(); });
         }
     }
 
@@ -254,16 +264,16 @@ protected:
                 ++i;
                 continue;
             }
-            if (i > start) out.push_back({text.substr(start, i - start), -1});
-            out.push_back({{}, hit});
+            if (i > start) out.push_back({ text.substr(start, i - start), -1 });
+            out.push_back({ {}, hit });
             i += m_text[size_t(hit)].size();
             start = i;
         }
-        if (start < text.size()) out.push_back({text.substr(start), -1});
+        if (start < text.size()) out.push_back({ text.substr(start), -1 });
         return out;
     }
 
-    std::unordered_map<std::string_view, int32_t> m_index;  // views into m_text
+    std::unordered_map<std::string_view, int32_t> m_index; // views into m_text
     std::unordered_set<int32_t> m_end;
     std::array<std::vector<int32_t>, 256> m_specials;
     PairMerger m_merger;
@@ -275,7 +285,8 @@ protected:
 
 class ByteLevelBpe final : public TokenizerBase {
 public:
-    ByteLevelBpe(const GgufFile& f) : m_pre(PreTokenizer("gpt2", {}, false)) {
+    ByteLevelBpe(const GgufFile& f)
+        : m_pre(PreTokenizer("gpt2", {}, false)) {
         load_common(f);
         m_info.model = "gpt2";
         m_info.pre = f.get_string("tokenizer.ggml.pre", "default");
@@ -290,8 +301,8 @@ public:
         for (int b = 0; b < 256; ++b) {
             const int32_t id = find(alphabet[size_t(b)]);
             if (id < 0) {
-                throw Error(fmt::format("{}: the byte-level vocabulary has no token for byte 0x{:02X} ('{}')",
-                                        f.path(), b, alphabet[size_t(b)]));
+                throw Error(fmt::format("{}: the byte-level vocabulary has no token for byte 0x{:02X} ('{}')", f.path(),
+                    b, alphabet[size_t(b)]));
             }
             m_byte_token[size_t(b)] = id;
         }
@@ -319,7 +330,8 @@ public:
                 ++rank;
             }
             m_info.n_merges = int(merges->arr_strings.size());
-            if (skipped) spdlog::warn("{}: {} merges name tokens that are not in the vocabulary; skipped", f.path(), skipped);
+            if (skipped)
+                spdlog::warn("{}: {} merges name tokens that are not in the vocabulary; skipped", f.path(), skipped);
         }
     }
 
@@ -335,7 +347,7 @@ public:
         out.reserve(t.size());
         for (size_t i = 0; i < t.size();) {
             const size_t len = utf8::valid_length(t, i);
-            if (len == 0) {  // a vocabulary that is not in the alphabet: show the byte
+            if (len == 0) { // a vocabulary that is not in the alphabet: show the byte
                 out += t[i++];
                 continue;
             }
@@ -367,15 +379,16 @@ protected:
         std::string mapped;
         for (std::string_view p : pieces) {
             if (auto it = cache.find(p); it != cache.end()) {
-                out.insert(out.end(), done.begin() + it->second.first,
-                           done.begin() + it->second.first + it->second.second);
+                out.insert(
+                    out.end(), done.begin() + it->second.first, done.begin() + it->second.first + it->second.second);
                 continue;
             }
             const size_t before = done.size();
             bool whole = false;
             if (m_ignore_merges) {
                 mapped.clear();
-                for (char c : p) mapped += utf8::byte_alphabet()[static_cast<unsigned char>(c)];
+                for (char c : p)
+                    mapped += utf8::byte_alphabet()[static_cast<unsigned char>(c)];
                 const int32_t id = find(mapped);
                 if (id >= 0 && m_kind[size_t(id)] == TokenKind::normal) {
                     done.push_back(id);
@@ -384,7 +397,8 @@ protected:
             }
             if (!whole) {
                 syms.clear();
-                for (char c : p) syms.push_back(m_byte_token[static_cast<unsigned char>(c)]);
+                for (char c : p)
+                    syms.push_back(m_byte_token[static_cast<unsigned char>(c)]);
                 m_merger.merge(syms, done);
             }
             cache.emplace(p, std::make_pair(uint32_t(before), uint32_t(done.size() - before)));
@@ -395,7 +409,7 @@ protected:
 private:
     PreTokenizer m_pre;
     bool m_ignore_merges = false;
-    std::array<int32_t, 256> m_byte_token{};
+    std::array<int32_t, 256> m_byte_token {};
 };
 
 // ---- SentencePiece-style BPE (tokenizer.ggml.model = llama) -------------------
@@ -414,7 +428,7 @@ public:
             if (m_kind[i] == TokenKind::byte && byte_token_value(m_text[i]) < 0) {
                 throw Error(fmt::format("{}: token {} '{}' is a byte token (tokenizer.ggml.token_type 6) but does not "
                                         "spell a byte as <0xNN>",
-                                        f.path(), i, m_text[i]));
+                    f.path(), i, m_text[i]));
             }
         }
         m_byte_token.fill(-1);
@@ -443,8 +457,8 @@ public:
         }
 
         const GgufKV* merges = f.find("tokenizer.ggml.merges");
-        if (merges && merges->type == GgufValueType::ARRAY && merges->arr_type == GgufValueType::STRING &&
-            merges->arr_n > 0) {
+        if (merges && merges->type == GgufValueType::ARRAY && merges->arr_type == GgufValueType::STRING
+            && merges->arr_n > 0) {
             // The merge list, as Hugging Face's converter writes it.
             int32_t rank = 0;
             for (std::string_view m : merges->arr_strings) {
@@ -466,10 +480,11 @@ public:
             if (f.find("tokenizer.ggml.scores")) {
                 const std::vector<double> s = f.get_float_array("tokenizer.ggml.scores");
                 if (s.size() != size_t(n_vocab())) {
-                    throw Error(fmt::format("{}: tokenizer.ggml.scores has {} entries for {} tokens", f.path(),
-                                            s.size(), n_vocab()));
+                    throw Error(fmt::format(
+                        "{}: tokenizer.ggml.scores has {} entries for {} tokens", f.path(), s.size(), n_vocab()));
                 }
-                for (size_t i = 0; i < s.size(); ++i) scores[i] = float(s[i]);
+                for (size_t i = 0; i < s.size(); ++i)
+                    scores[i] = float(s[i]);
             }
             std::vector<int32_t> order;
             for (int32_t i = 0; i < n_vocab(); ++i) {
@@ -478,7 +493,7 @@ public:
                 }
             }
             std::stable_sort(order.begin(), order.end(),
-                             [&](int32_t a, int32_t b) { return scores[size_t(a)] > scores[size_t(b)]; });
+                [&](int32_t a, int32_t b) { return scores[size_t(a)] > scores[size_t(b)]; });
             for (size_t r = 0; r < order.size(); ++r) {
                 const std::string& t = m_text[size_t(order[r])];
                 for (size_t cut = utf8::valid_length(t, 0); cut > 0 && cut < t.size();) {
@@ -524,8 +539,9 @@ protected:
             if (id >= 0 && m_kind[size_t(id)] != TokenKind::control) {
                 syms.push_back(id);
             } else if (m_byte_fallback) {
-                for (char b : c) syms.push_back(-3 - int32_t(m_byte_token[static_cast<unsigned char>(b)]));
-            } else if (!(syms.size() && syms.back() == -3 - m_info.unk)) {  // unknown runs fuse into one
+                for (char b : c)
+                    syms.push_back(-3 - int32_t(m_byte_token[static_cast<unsigned char>(b)]));
+            } else if (!(syms.size() && syms.back() == -3 - m_info.unk)) { // unknown runs fuse into one
                 syms.push_back(-3 - m_info.unk);
             }
         };
@@ -552,10 +568,12 @@ protected:
             const auto* key_base = reinterpret_cast<const char*>(syms.data());
             for (size_t a = 0; a < syms.size();) {
                 size_t b = a + 1;
-                while (b < syms.size() && !(syms[b] == m_space && syms[b - 1] != m_space)) ++b;
+                while (b < syms.size() && !(syms[b] == m_space && syms[b - 1] != m_space))
+                    ++b;
                 const std::string_view key(key_base + a * sizeof(int32_t), (b - a) * sizeof(int32_t));
                 if (auto it = cache.find(key); it != cache.end()) {
-                    for (uint32_t k = 0; k < it->second.second; ++k) merged.push_back(merged[it->second.first + k]);
+                    for (uint32_t k = 0; k < it->second.second; ++k)
+                        merged.push_back(merged[it->second.first + k]);
                 } else {
                     const size_t before = merged.size();
                     run.assign(syms.begin() + ptrdiff_t(a), syms.begin() + ptrdiff_t(b));
@@ -565,11 +583,12 @@ protected:
                 a = b;
             }
         }
-        for (int32_t id : merged) out.push_back(id >= 0 ? id : -3 - id);
+        for (int32_t id : merged)
+            out.push_back(id >= 0 ? id : -3 - id);
     }
 
 private:
-    std::array<int32_t, 256> m_byte_token{};
+    std::array<int32_t, 256> m_byte_token {};
     bool m_byte_fallback = false;
     int32_t m_space = -1;
     bool m_split_at_space = false;
@@ -585,12 +604,13 @@ std::unique_ptr<Tokenizer> Tokenizer::from_gguf(const GgufFile& f) {
     if (model == "llama") return std::make_unique<SentencePieceBpe>(f);
     throw Error(fmt::format("{}: tokenizer model '{}' is not supported (supported: gpt2 = byte-level BPE, llama = "
                             "SentencePiece BPE)",
-                            f.path(), model));
+        f.path(), model));
 }
 
 std::string Tokenizer::decode(std::span<const int32_t> ids, bool render_special) const {
     std::string out;
-    for (int32_t id : ids) out += token_bytes(id, render_special);
+    for (int32_t id : ids)
+        out += token_bytes(id, render_special);
     if (m_info.add_space_prefix && !out.empty() && out[0] == ' ') out.erase(0, 1);
     return out;
 }
@@ -613,7 +633,7 @@ bool Tokenizer::is_end_of_generation(int32_t id) const {
 
 std::string StreamDecoder::push(int32_t id) {
     std::string bytes = m_tok.token_bytes(id, m_render_special);
-    if (m_first && !bytes.empty()) {  // the space SentencePiece put before the text
+    if (m_first && !bytes.empty()) { // the space SentencePiece put before the text
         if (m_tok.info().add_space_prefix && bytes[0] == ' ') bytes.erase(0, 1);
         m_first = false;
     }
@@ -637,7 +657,7 @@ std::string StreamDecoder::push(int32_t id) {
             waiting = (static_cast<unsigned char>(m_pending[i + k]) & 0xC0) == 0x80;
         }
         if (waiting) break;
-        out += "\xEF\xBF\xBD";  // U+FFFD: this byte can never become a character
+        out += "\xEF\xBF\xBD"; // U+FFFD: this byte can never become a character
         i += 1;
     }
     m_pending.erase(0, i);
@@ -655,7 +675,9 @@ void StreamDecoder::reset() {
     m_first = true;
 }
 
-size_t find_invalid_utf8(std::string_view s) { return utf8::find_invalid(s); }
+size_t find_invalid_utf8(std::string_view s) {
+    return utf8::find_invalid(s);
+}
 
 std::string sanitize_utf8(std::string_view s) {
     std::string out;

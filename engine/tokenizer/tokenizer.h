@@ -24,9 +24,9 @@ class GgufFile;
 enum class TokenKind : uint8_t { normal = 1, unknown = 2, control = 3, user_defined = 4, unused = 5, byte = 6 };
 
 struct TokenizerInfo {
-    std::string model;  // "gpt2" or "llama"
-    std::string pre;    // pre-tokenizer name as stored ("qwen2", "llama-bpe", "deepseek-v3", "default", ...)
-    std::string pre_rule;  // which splitting rule is used for it
+    std::string model; // "gpt2" or "llama"
+    std::string pre; // pre-tokenizer name as stored ("qwen2", "llama-bpe", "deepseek-v3", "default", ...)
+    std::string pre_rule; // which splitting rule is used for it
     int n_vocab = 0;
     int n_merges = 0;
     int32_t bos = -1, eos = -1, eot = -1, unk = -1, pad = -1;
@@ -47,8 +47,8 @@ public:
     // Text must be valid UTF-8 (throws moe::Error with the byte offset of the
     // first bad sequence otherwise; see sanitize_utf8 for a replacement).
     // add_special adds BOS/EOS as the model's metadata asks.
-    virtual std::vector<int32_t> encode(std::string_view text, bool add_special = false,
-                                        bool parse_special = false) const = 0;
+    virtual std::vector<int32_t> encode(
+        std::string_view text, bool add_special = false, bool parse_special = false) const = 0;
     // For chat templates: special-token strings count only where they lie
     // wholly inside bytes with special_ok set (the template's own text), so
     // message content next to them is tokenized as one with its surroundings
@@ -67,7 +67,7 @@ public:
     const std::string& token_text(int32_t id) const { return m_text.at(size_t(id)); }
     TokenKind kind(int32_t id) const { return m_kind.at(size_t(id)); }
     bool is_control(int32_t id) const;
-    int32_t find(std::string_view text) const;  // -1 when absent
+    int32_t find(std::string_view text) const; // -1 when absent
     // End of generation: EOS, EOT and the control tokens named like an end of turn.
     bool is_end_of_generation(int32_t id) const;
 
@@ -82,7 +82,8 @@ protected:
 class StreamDecoder {
 public:
     explicit StreamDecoder(const Tokenizer& tok, bool render_special = false)
-        : m_tok(tok), m_render_special(render_special) {}
+        : m_tok(tok)
+        , m_render_special(render_special) { }
     std::string push(int32_t id);
     // What is still held (an incomplete sequence at the end), with U+FFFD
     // for bytes that never completed.

@@ -14,19 +14,19 @@ size_t valid_length(std::string_view s, size_t i) {
     const size_t n = s.size();
     const unsigned c = b(i);
     if (c < 0x80) return 1;
-    if (c < 0xC2) return 0;  // continuation byte or overlong 2-byte lead
+    if (c < 0xC2) return 0; // continuation byte or overlong 2-byte lead
     auto cont = [&](size_t k) { return k < n && (b(k) & 0xC0) == 0x80; };
     if (c < 0xE0) return cont(i + 1) ? 2 : 0;
     if (c < 0xF0) {
         if (!cont(i + 1) || !cont(i + 2)) return 0;
-        if (c == 0xE0 && b(i + 1) < 0xA0) return 0;   // overlong
-        if (c == 0xED && b(i + 1) >= 0xA0) return 0;  // UTF-16 surrogate
+        if (c == 0xE0 && b(i + 1) < 0xA0) return 0; // overlong
+        if (c == 0xED && b(i + 1) >= 0xA0) return 0; // UTF-16 surrogate
         return 3;
     }
     if (c < 0xF5) {
         if (!cont(i + 1) || !cont(i + 2) || !cont(i + 3)) return 0;
-        if (c == 0xF0 && b(i + 1) < 0x90) return 0;   // overlong
-        if (c == 0xF4 && b(i + 1) >= 0x90) return 0;  // above U+10FFFF
+        if (c == 0xF0 && b(i + 1) < 0x90) return 0; // overlong
+        if (c == 0xF4 && b(i + 1) >= 0x90) return 0; // above U+10FFFF
         return 4;
     }
     return 0;
@@ -95,7 +95,7 @@ namespace {
 // Printable bytes stand for themselves; the other 68 are shifted to 256+.
 struct Alphabet {
     std::array<std::string, 256> to_text;
-    std::array<int16_t, 512> to_byte{};
+    std::array<int16_t, 512> to_byte {};
     Alphabet() {
         to_byte.fill(-1);
         int shifted = 0;
@@ -115,23 +115,28 @@ const Alphabet& alphabet() {
 
 } // namespace
 
-const std::array<std::string, 256>& byte_alphabet() { return alphabet().to_text; }
+const std::array<std::string, 256>& byte_alphabet() {
+    return alphabet().to_text;
+}
 
-int alphabet_byte(uint32_t cp) { return cp < 512 ? alphabet().to_byte[cp] : -1; }
+int alphabet_byte(uint32_t cp) {
+    return cp < 512 ? alphabet().to_byte[cp] : -1;
+}
 
 namespace {
 
 std::string nfc_run(std::string_view s) {
     utf8proc_uint8_t* out = nullptr;
     const utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
-                                            utf8proc_ssize_t(s.size()), &out,
-                                            utf8proc_option_t(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+        utf8proc_ssize_t(s.size()), &out, utf8proc_option_t(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
     if (n < 0) throw Error(std::string("NFC normalisation failed: ") + utf8proc_errmsg(n));
     std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> hold(out, &std::free);
     return std::string(reinterpret_cast<const char*>(out), size_t(n));
 }
 
-bool ascii(char c) { return !(static_cast<unsigned char>(c) & 0x80); }
+bool ascii(char c) {
+    return !(static_cast<unsigned char>(c) & 0x80);
+}
 
 } // namespace
 
@@ -147,11 +152,13 @@ std::string nfc(std::string_view s) {
     size_t i = 0;
     while (i < n) {
         size_t j = i;
-        while (j < n && boundary(j)) ++j;
+        while (j < n && boundary(j))
+            ++j;
         out.append(s, i, j - i);
         if (j >= n) break;
         size_t k = j + 1;
-        while (k < n && !boundary(k)) ++k;
+        while (k < n && !boundary(k))
+            ++k;
         out += nfc_run(s.substr(j, k - j));
         i = k;
     }

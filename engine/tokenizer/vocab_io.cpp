@@ -36,14 +36,14 @@ struct KnownPre {
 };
 const std::vector<KnownPre>& known_pres() {
     static const std::vector<KnownPre> k = {
-        {"qwen2",
-         {R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)"}},
-        {"llama-bpe",
-         {R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)"}},
-        {"deepseek-v3",
-         {R"(\p{N}{1,3})", "[\u4e00-\u9fa5\u3040-\u309f\u30a0-\u30ff]+",
-          R"([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+|[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+| ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)"}},
-        {"gpt-2", {R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)"}},
+        { "qwen2",
+            { R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)" } },
+        { "llama-bpe",
+            { R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)" } },
+        { "deepseek-v3",
+            { R"(\p{N}{1,3})", "[\u4e00-\u9fa5\u3040-\u309f\u30a0-\u30ff]+",
+                R"([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+|[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+| ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)" } },
+        { "gpt-2", { R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)" } },
     };
     return k;
 }
@@ -72,10 +72,12 @@ std::string special_content(const json& v) {
 
 // The pre-tokenizer name of a byte-level tokenizer.json.
 std::string detect_pre(const json& pre, const std::string& path) {
-    if (pre.is_null()) throw Error(fmt::format("{}: a byte-level tokenizer without a pre-tokenizer is not supported", path));
+    if (pre.is_null())
+        throw Error(fmt::format("{}: a byte-level tokenizer without a pre-tokenizer is not supported", path));
     std::vector<json> steps;
     if (pre.value("type", "") == "Sequence") {
-        for (const json& s : pre.at("pretokenizers")) steps.push_back(s);
+        for (const json& s : pre.at("pretokenizers"))
+            steps.push_back(s);
     } else {
         steps.push_back(pre);
     }
@@ -85,7 +87,8 @@ std::string detect_pre(const json& pre, const std::string& path) {
         const std::string type = s.value("type", "");
         if (type == "Split") {
             const json& p = s.at("pattern");
-            if (!p.contains("Regex")) throw Error(fmt::format("{}: a Split pre-tokenizer on a plain string is not supported", path));
+            if (!p.contains("Regex"))
+                throw Error(fmt::format("{}: a Split pre-tokenizer on a plain string is not supported", path));
             if (s.value("behavior", "") != "Isolated" || s.value("invert", false)) {
                 throw Error(fmt::format("{}: Split pre-tokenizers are supported with behavior Isolated only", path));
             }
@@ -99,14 +102,16 @@ std::string detect_pre(const json& pre, const std::string& path) {
     if (byte_level_regex && regexes.empty()) regexes.push_back(known_pres().back().regexes[0]);
     for (const KnownPre& k : known_pres()) {
         std::vector<std::string> want;
-        for (const std::string& r : k.regexes) want.push_back(canonical_regex(r));
+        for (const std::string& r : k.regexes)
+            want.push_back(canonical_regex(r));
         if (want == regexes) return k.pre;
     }
     std::string found;
-    for (const std::string& r : regexes) found += fmt::format("\n  {}", r);
+    for (const std::string& r : regexes)
+        found += fmt::format("\n  {}", r);
     throw Error(fmt::format("{}: this pre-tokenizer is not one the engine knows (qwen2, llama3, deepseek-v3, gpt-2); "
                             "its split regexes are:{}",
-                            path, found));
+        path, found));
 }
 
 } // namespace
@@ -120,8 +125,8 @@ std::string read_text_file(const std::string& path, uint64_t max_bytes) {
     struct FdCloser {
         int fd;
         ~FdCloser() { ::close(fd); }
-    } closer{fd};
-    struct stat st {};
+    } closer { fd };
+    struct stat st { };
     if (fstat(fd, &st) != 0) throw Error(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
     if (S_ISDIR(st.st_mode)) throw Error(fmt::format("{} is a directory, not a file", path));
     if (!S_ISREG(st.st_mode)) {
@@ -157,12 +162,12 @@ std::string read_text_file(const std::string& path, uint64_t max_bytes) {
     struct DsFree {
         ZSTD_DStream* ds;
         ~DsFree() { ZSTD_freeDStream(ds); }
-    } ds_free{ds};
-    ZSTD_inBuffer ib{raw.data(), raw.size(), 0};
+    } ds_free { ds };
+    ZSTD_inBuffer ib { raw.data(), raw.size(), 0 };
     std::vector<char> buf(ZSTD_DStreamOutSize());
     size_t ret = 1;
     while (ib.pos < ib.size) {
-        ZSTD_outBuffer ob{buf.data(), buf.size(), 0};
+        ZSTD_outBuffer ob { buf.data(), buf.size(), 0 };
         ret = ZSTD_decompressStream(ds, &ob, &ib);
         if (ZSTD_isError(ret)) {
             throw Error(fmt::format("{} is not valid zstd data: {}", path, ZSTD_getErrorName(ret)));
@@ -194,7 +199,7 @@ VocabData import_hf_tokenizer(const std::string& path, const std::string& config
     json cfg = json::object();
     std::string config_path = config_path_in;
     if (config_path.empty()) {
-        for (const char* name : {"tokenizer_config.json", "tokenizer_config.json.zst"}) {
+        for (const char* name : { "tokenizer_config.json", "tokenizer_config.json.zst" }) {
             const auto p = std::filesystem::path(path).parent_path() / name;
             if (std::filesystem::exists(p)) {
                 config_path = p.string();
@@ -214,23 +219,24 @@ VocabData import_hf_tokenizer(const std::string& path, const std::string& config
         const json& m = j.at("model");
         const std::string type = m.value("type", "");
         if (type != "BPE") {
-            throw Error(fmt::format("{}: only BPE tokenizers can be imported; this one is '{}'", path,
-                                    type.empty() ? "unknown" : type));
+            throw Error(fmt::format(
+                "{}: only BPE tokenizers can be imported; this one is '{}'", path, type.empty() ? "unknown" : type));
         }
         VocabData v;
         const bool byte_fallback = m.value("byte_fallback", false);
         const std::string norm = j.contains("normalizer") ? j["normalizer"].dump() : "null";
-        const bool sentencepiece = byte_fallback || norm.find("\\u2581") != std::string::npos ||
-                                   norm.find("\xE2\x96\x81") != std::string::npos;
+        const bool sentencepiece = byte_fallback || norm.find("\\u2581") != std::string::npos
+            || norm.find("\xE2\x96\x81") != std::string::npos;
         v.model = sentencepiece ? "llama" : "gpt2";
 
         // vocabulary: model vocab plus added tokens, holes filled as unused
         std::map<int64_t, std::pair<std::string, int32_t>> by_id;
-        for (const auto& [text, id] : m.at("vocab").items()) by_id[id.get<int64_t>()] = {text, 1};
+        for (const auto& [text, id] : m.at("vocab").items())
+            by_id[id.get<int64_t>()] = { text, 1 };
         if (j.contains("added_tokens")) {
             for (const json& a : j["added_tokens"]) {
                 const int64_t id = a.at("id").get<int64_t>();
-                by_id[id] = {a.at("content").get<std::string>(), a.value("special", false) ? 3 : 4};
+                by_id[id] = { a.at("content").get<std::string>(), a.value("special", false) ? 3 : 4 };
             }
         }
         if (by_id.empty()) throw Error(fmt::format("{}: the vocabulary is empty", path));
@@ -239,7 +245,8 @@ VocabData import_hf_tokenizer(const std::string& path, const std::string& config
         if (n > (1 << 24)) throw Error(fmt::format("{}: token id {} is implausibly large", path, n - 1));
         v.tokens.resize(size_t(n));
         v.types.assign(size_t(n), 5);
-        for (int64_t i = 0; i < n; ++i) v.tokens[size_t(i)] = fmt::format("<|unused_{}|>", i);
+        for (int64_t i = 0; i < n; ++i)
+            v.tokens[size_t(i)] = fmt::format("<|unused_{}|>", i);
         for (const auto& [id, t] : by_id) {
             v.tokens[size_t(id)] = t.first;
             v.types[size_t(id)] = t.second;
@@ -262,8 +269,8 @@ VocabData import_hf_tokenizer(const std::string& path, const std::string& config
             v.add_space_prefix = norm.find("Prepend") != std::string::npos;
             if (!v.add_space_prefix && j.contains("pre_tokenizer") && !j["pre_tokenizer"].is_null()) {
                 const std::string pre = j["pre_tokenizer"].dump();
-                v.add_space_prefix = pre.find("Metaspace") != std::string::npos &&
-                                     pre.find("\"prepend_scheme\":\"never\"") == std::string::npos;
+                v.add_space_prefix = pre.find("Metaspace") != std::string::npos
+                    && pre.find("\"prepend_scheme\":\"never\"") == std::string::npos;
             }
         } else {
             v.pre = detect_pre(j.contains("pre_tokenizer") ? j["pre_tokenizer"] : json(), path);
@@ -282,7 +289,8 @@ VocabData import_hf_tokenizer(const std::string& path, const std::string& config
         if (sentencepiece) {
             // Scores as SentencePiece orders its pieces: earlier merges first.
             std::unordered_map<std::string, int32_t> index;
-            for (size_t i = 0; i < v.tokens.size(); ++i) index.emplace(v.tokens[i], int32_t(i));
+            for (size_t i = 0; i < v.tokens.size(); ++i)
+                index.emplace(v.tokens[i], int32_t(i));
             v.scores.assign(v.tokens.size(), 0.0f);
             std::vector<bool> set(v.tokens.size(), false);
             for (size_t r = 0; r < v.merges.size(); ++r) {
@@ -307,8 +315,8 @@ VocabData import_hf_tokenizer(const std::string& path, const std::string& config
         }
         const json& post = j.contains("post_processor") ? j["post_processor"] : json();
         bool post_bos = false;
-        if (post.is_object() && post.value("type", "") == "TemplateProcessing" && post.contains("single") &&
-            !post["single"].empty() && post["single"][0].contains("SpecialToken")) {
+        if (post.is_object() && post.value("type", "") == "TemplateProcessing" && post.contains("single")
+            && !post["single"].empty() && post["single"][0].contains("SpecialToken")) {
             post_bos = true;
             if (v.bos < 0) v.bos = id_of(post["single"][0]["SpecialToken"].value("id", ""));
         }
@@ -317,7 +325,8 @@ VocabData import_hf_tokenizer(const std::string& path, const std::string& config
         } else {
             v.add_bos = post_bos;
         }
-        if (cfg.contains("add_eos_token") && cfg["add_eos_token"].is_boolean()) v.add_eos = cfg["add_eos_token"].get<bool>();
+        if (cfg.contains("add_eos_token") && cfg["add_eos_token"].is_boolean())
+            v.add_eos = cfg["add_eos_token"].get<bool>();
         if (v.add_bos && v.bos < 0) v.add_bos = false;
         if (cfg.contains("chat_template")) {
             const json& t = cfg["chat_template"];
@@ -325,7 +334,8 @@ VocabData import_hf_tokenizer(const std::string& path, const std::string& config
                 v.chat_template = t.get<std::string>();
             } else if (t.is_array()) {
                 for (const json& e : t) {
-                    if (e.value("name", "") == "default" && e.contains("template")) v.chat_template = e["template"].get<std::string>();
+                    if (e.value("name", "") == "default" && e.contains("template"))
+                        v.chat_template = e["template"].get<std::string>();
                 }
             }
         }

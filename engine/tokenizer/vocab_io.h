@@ -11,11 +11,11 @@ namespace moe {
 class GgufWriter;
 
 struct VocabData {
-    std::string model;  // "gpt2" or "llama"
-    std::string pre;    // tokenizer.ggml.pre (byte-level only)
+    std::string model; // "gpt2" or "llama"
+    std::string pre; // tokenizer.ggml.pre (byte-level only)
     std::vector<std::string> tokens;
-    std::vector<int32_t> types;  // TokenKind values
-    std::vector<float> scores;   // SentencePiece only
+    std::vector<int32_t> types; // TokenKind values
+    std::vector<float> scores; // SentencePiece only
     std::vector<std::string> merges;
     int32_t bos = -1, eos = -1, unk = -1, pad = -1;
     bool add_bos = false, add_eos = false, add_space_prefix = false;

@@ -19,8 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         for (const auto& t : f.tensors()) {
             if (t.nbytes) sink = sink ^ t.data[0] ^ t.data[t.nbytes - 1];
         }
-        for (const auto& kv : f.kvs()) sink = sink ^ uint8_t(kv.key.size());
-    } catch (const moe::GgufError&) {
-    }
+        for (const auto& kv : f.kvs())
+            sink = sink ^ uint8_t(kv.key.size());
+    } catch (const moe::GgufError&) { }
     return 0;
 }

@@ -29,9 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         moe::GenerateOptions go;
         go.n_predict = 2;
         go.sampler.temperature = 0.0f;
-        const int32_t prompt[2] = {0, model->config().n_vocab - 1};
+        const int32_t prompt[2] = { 0, model->config().n_vocab - 1 };
         (void)s.generate(prompt, go);
-    } catch (const moe::Error&) {
-    }
+    } catch (const moe::Error&) { }
     return 0;
 }

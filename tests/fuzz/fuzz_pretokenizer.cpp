@@ -32,17 +32,22 @@ Rule make(const std::string& pre_name) {
         v.tokens.push_back(t);
         v.types.push_back(1);
     }
-    for (const char* t : {"\xC4\xA0" "a", "ab", "\xC4\xA0" "ab", "12", "123"}) {
+    for (const char* t : { "\xC4\xA0"
+                           "a",
+             "ab",
+             "\xC4\xA0"
+             "ab",
+             "12", "123" }) {
         v.tokens.push_back(t);
         v.types.push_back(1);
     }
-    v.merges = {"\xC4\xA0 a", "a b", "\xC4\xA0 ab", "1 2", "12 3"};
+    v.merges = { "\xC4\xA0 a", "a b", "\xC4\xA0 ab", "1 2", "12 3" };
     v.tokens.push_back("<|endoftext|>");
     v.types.push_back(3);
     v.eos = int32_t(v.tokens.size()) - 1;
     moe::GgufWriter w;
     moe::write_vocab(w, v);
-    Rule r{moe::PreTokenizer::for_name(pre_name), w.to_bytes(), nullptr, nullptr};
+    Rule r { moe::PreTokenizer::for_name(pre_name), w.to_bytes(), nullptr, nullptr };
     r.file = std::make_unique<moe::GgufFile>(moe::GgufFile::from_memory(r.bytes.data(), r.bytes.size(), "fuzz"));
     r.tok = moe::Tokenizer::from_gguf(*r.file);
     return r;
@@ -50,7 +55,8 @@ Rule make(const std::string& pre_name) {
 
 std::vector<Rule> make_all() {
     std::vector<Rule> out;
-    for (const char* name : {"qwen2", "llama3", "deepseek-v3", "gpt2"}) out.push_back(make(name));
+    for (const char* name : { "qwen2", "llama3", "deepseek-v3", "gpt2" })
+        out.push_back(make(name));
     return out;
 }
 

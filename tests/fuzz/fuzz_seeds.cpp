@@ -7,9 +7,9 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <limits>
-#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -21,13 +21,13 @@ namespace fs = std::filesystem;
 struct Shape {
     const char* arch;
     bool moe, qkv_bias, qk_norm, shared;
-    uint32_t type;  // 2-D weights
+    uint32_t type; // 2-D weights
 };
 
 // One block, 2 experts of which 1 is used, 16 tokens; rows of 32 so Q8_0 fits.
 // `edit` may set keys again (replacing them) before the tensors are added.
-std::vector<uint8_t> tiny_model(const Shape& s, uint64_t seed,
-                                const std::function<void(moe::GgufWriter&, const std::string&)>& edit = {}) {
+std::vector<uint8_t> tiny_model(
+    const Shape& s, uint64_t seed, const std::function<void(moe::GgufWriter&, const std::string&)>& edit = {}) {
     const int E = 32, H = 2, KV = 1, D = 16, V = 16, X = 2, F = 32;
     std::mt19937_64 rng(seed);
     std::normal_distribution<float> n(0.0f, 0.2f);
@@ -54,48 +54,50 @@ std::vector<uint8_t> tiny_model(const Shape& s, uint64_t seed,
     auto add = [&](const std::string& name, uint32_t type, std::vector<int64_t> ne, float fill = 0.0f) {
         w.add_tensor(name, type, ne, [&, type, ne, fill](uint8_t* dst, size_t) {
             int64_t count = 1;
-            for (int64_t d : ne) count *= d;
+            for (int64_t d : ne)
+                count *= d;
             std::vector<float> v(static_cast<size_t>(count));
-            for (float& x : v) x = fill != 0.0f ? fill : n(rng);
+            for (float& x : v)
+                x = fill != 0.0f ? fill : n(rng);
             for (int64_t r = 0; r < count / ne[0]; ++r) {
                 moe::quantize_row(type, v.data() + r * ne[0], dst + size_t(r) * moe::row_size(type, ne[0]), ne[0]);
             }
         });
     };
     const uint32_t T = s.type, F32 = moe::GGML_TYPE_F32;
-    add("token_embd.weight", T, {E, V});
-    add("output_norm.weight", F32, {E}, 1.0f);
-    add("output.weight", T, {E, V});
-    add("blk.0.attn_norm.weight", F32, {E}, 1.0f);
-    add("blk.0.attn_q.weight", T, {E, H * D});
-    add("blk.0.attn_k.weight", T, {E, KV * D});
-    add("blk.0.attn_v.weight", T, {E, KV * D});
-    add("blk.0.attn_output.weight", T, {H * D, E});
+    add("token_embd.weight", T, { E, V });
+    add("output_norm.weight", F32, { E }, 1.0f);
+    add("output.weight", T, { E, V });
+    add("blk.0.attn_norm.weight", F32, { E }, 1.0f);
+    add("blk.0.attn_q.weight", T, { E, H * D });
+    add("blk.0.attn_k.weight", T, { E, KV * D });
+    add("blk.0.attn_v.weight", T, { E, KV * D });
+    add("blk.0.attn_output.weight", T, { H * D, E });
     if (s.qkv_bias) {
-        add("blk.0.attn_q.bias", F32, {H * D});
-        add("blk.0.attn_k.bias", F32, {KV * D});
-        add("blk.0.attn_v.bias", F32, {KV * D});
+        add("blk.0.attn_q.bias", F32, { H * D });
+        add("blk.0.attn_k.bias", F32, { KV * D });
+        add("blk.0.attn_v.bias", F32, { KV * D });
     }
     if (s.qk_norm) {
-        add("blk.0.attn_q_norm.weight", F32, {a == "olmoe" ? H * D : D}, 1.0f);
-        add("blk.0.attn_k_norm.weight", F32, {a == "olmoe" ? KV * D : D}, 1.0f);
+        add("blk.0.attn_q_norm.weight", F32, { a == "olmoe" ? H * D : D }, 1.0f);
+        add("blk.0.attn_k_norm.weight", F32, { a == "olmoe" ? KV * D : D }, 1.0f);
     }
-    add("blk.0.ffn_norm.weight", F32, {E}, 1.0f);
+    add("blk.0.ffn_norm.weight", F32, { E }, 1.0f);
     if (s.moe) {
-        add("blk.0.ffn_gate_inp.weight", F32, {E, X});
-        add("blk.0.ffn_gate_exps.weight", T, {E, F, X});
-        add("blk.0.ffn_up_exps.weight", T, {E, F, X});
-        add("blk.0.ffn_down_exps.weight", T, {F, E, X});
+        add("blk.0.ffn_gate_inp.weight", F32, { E, X });
+        add("blk.0.ffn_gate_exps.weight", T, { E, F, X });
+        add("blk.0.ffn_up_exps.weight", T, { E, F, X });
+        add("blk.0.ffn_down_exps.weight", T, { F, E, X });
         if (s.shared) {
-            add("blk.0.ffn_gate_inp_shexp.weight", F32, {E});
-            add("blk.0.ffn_gate_shexp.weight", T, {E, F});
-            add("blk.0.ffn_up_shexp.weight", T, {E, F});
-            add("blk.0.ffn_down_shexp.weight", T, {F, E});
+            add("blk.0.ffn_gate_inp_shexp.weight", F32, { E });
+            add("blk.0.ffn_gate_shexp.weight", T, { E, F });
+            add("blk.0.ffn_up_shexp.weight", T, { E, F });
+            add("blk.0.ffn_down_shexp.weight", T, { F, E });
         }
     } else {
-        add("blk.0.ffn_gate.weight", T, {E, F});
-        add("blk.0.ffn_up.weight", T, {E, F});
-        add("blk.0.ffn_down.weight", T, {F, E});
+        add("blk.0.ffn_gate.weight", T, { E, F });
+        add("blk.0.ffn_up.weight", T, { E, F });
+        add("blk.0.ffn_down.weight", T, { F, E });
     }
     return w.to_bytes();
 }
@@ -112,16 +114,17 @@ int main(int argc, char** argv) {
         return 2;
     }
     const fs::path out = argv[1];
-    for (const char* d : {"model", "gguf", "template", "tokenizer", "pretokenizer"}) fs::create_directories(out / d);
+    for (const char* d : { "model", "gguf", "template", "tokenizer", "pretokenizer" })
+        fs::create_directories(out / d);
 
     const Shape shapes[] = {
-        {"qwen3moe", true, false, true, false, moe::GGML_TYPE_F32},
-        {"qwen3moe", true, false, true, false, moe::GGML_TYPE_Q8_0},
-        {"qwen2moe", true, true, false, true, moe::GGML_TYPE_F16},
-        {"olmoe", true, false, true, false, moe::GGML_TYPE_F32},
-        {"llama", true, false, false, false, moe::GGML_TYPE_Q4_0},
-        {"qwen3", false, false, true, false, moe::GGML_TYPE_F32},
-        {"qwen2", false, true, false, false, moe::GGML_TYPE_BF16},
+        { "qwen3moe", true, false, true, false, moe::GGML_TYPE_F32 },
+        { "qwen3moe", true, false, true, false, moe::GGML_TYPE_Q8_0 },
+        { "qwen2moe", true, true, false, true, moe::GGML_TYPE_F16 },
+        { "olmoe", true, false, true, false, moe::GGML_TYPE_F32 },
+        { "llama", true, false, false, false, moe::GGML_TYPE_Q4_0 },
+        { "qwen3", false, false, true, false, moe::GGML_TYPE_F32 },
+        { "qwen2", false, true, false, false, moe::GGML_TYPE_BF16 },
     };
     int k = 0;
     for (const Shape& s : shapes) {
@@ -137,17 +140,29 @@ int main(int argc, char** argv) {
     const Shape& q = shapes[1];
     const float nan = std::numeric_limits<float>::quiet_NaN();
     const std::pair<const char*, std::function<void(moe::GgufWriter&, const std::string&)>> probes[] = {
-        {"block_count-2^24", [](moe::GgufWriter& w, const std::string& a) { w.set_uint32(a + ".block_count", 1u << 24); }},
-        {"block_count-2^30", [](moe::GgufWriter& w, const std::string& a) { w.set_uint32(a + ".block_count", 1u << 30); }},
-        {"expert_count-2^30", [](moe::GgufWriter& w, const std::string& a) { w.set_uint32(a + ".expert_count", 1u << 30); }},
-        {"rms_eps-nan", [&](moe::GgufWriter& w, const std::string& a) { w.set_float32(a + ".attention.layer_norm_rms_epsilon", nan); }},
-        {"rms_eps-0", [](moe::GgufWriter& w, const std::string& a) { w.set_float32(a + ".attention.layer_norm_rms_epsilon", 0.0f); }},
-        {"rope_base-neg", [](moe::GgufWriter& w, const std::string& a) { w.set_float32(a + ".rope.freq_base", -1.0f); }},
-        {"context-2^30", [](moe::GgufWriter& w, const std::string& a) { w.set_uint32(a + ".context_length", 1u << 30); }},
-        {"vocab-300", [](moe::GgufWriter& w, const std::string&) {
-             w.set_string("tokenizer.ggml.model", "gpt2");
-             w.set_string_array("tokenizer.ggml.tokens", std::vector<std::string>(300, "a"));
-         }},
+        { "block_count-2^24",
+            [](moe::GgufWriter& w, const std::string& a) { w.set_uint32(a + ".block_count", 1u << 24); } },
+        { "block_count-2^30",
+            [](moe::GgufWriter& w, const std::string& a) { w.set_uint32(a + ".block_count", 1u << 30); } },
+        { "expert_count-2^30",
+            [](moe::GgufWriter& w, const std::string& a) { w.set_uint32(a + ".expert_count", 1u << 30); } },
+        { "rms_eps-nan",
+            [&](moe::GgufWriter& w, const std::string& a) {
+                w.set_float32(a + ".attention.layer_norm_rms_epsilon", nan);
+            } },
+        { "rms_eps-0",
+            [](moe::GgufWriter& w, const std::string& a) {
+                w.set_float32(a + ".attention.layer_norm_rms_epsilon", 0.0f);
+            } },
+        { "rope_base-neg",
+            [](moe::GgufWriter& w, const std::string& a) { w.set_float32(a + ".rope.freq_base", -1.0f); } },
+        { "context-2^30",
+            [](moe::GgufWriter& w, const std::string& a) { w.set_uint32(a + ".context_length", 1u << 30); } },
+        { "vocab-300",
+            [](moe::GgufWriter& w, const std::string&) {
+                w.set_string("tokenizer.ggml.model", "gpt2");
+                w.set_string_array("tokenizer.ggml.tokens", std::vector<std::string>(300, "a"));
+            } },
     };
     for (const auto& [name, edit] : probes) {
         const std::vector<uint8_t> m = tiny_model(q, 99, edit);
@@ -163,10 +178,11 @@ int main(int argc, char** argv) {
         "[INST] {{ bos_token }} <<SYS>>",
     };
     k = 0;
-    for (const char* t : templates) put(out / "template" / ("t" + std::to_string(k++)), std::string(t) + '\0' + "hello <|im_end|> world");
+    for (const char* t : templates)
+        put(out / "template" / ("t" + std::to_string(k++)), std::string(t) + '\0' + "hello <|im_end|> world");
 
-    const char* texts[] = {"Hello, world! It's 2024.\n\n  x", "naïve café — ümlaut 漢字かなカナ 123456", "don't   stop\r\n\tnow",
-                           "<|endoftext|> <|im_start|>user", "\xF0\x9F\x98\x80 emoji and 1,234.56"};
+    const char* texts[] = { "Hello, world! It's 2024.\n\n  x", "naïve café — ümlaut 漢字かなカナ 123456",
+        "don't   stop\r\n\tnow", "<|endoftext|> <|im_start|>user", "\xF0\x9F\x98\x80 emoji and 1,234.56" };
     k = 0;
     for (const char* t : texts) {
         put(out / "tokenizer" / ("s" + std::to_string(k)), t);

@@ -35,7 +35,7 @@ Vocab make() {
         v.tokens.push_back(t);
         v.types.push_back(1);
     }
-    for (const char* t : {"<|im_start|>", "<|im_end|>", "<s>", "</s>", "[INST]", "[/INST]"}) {
+    for (const char* t : { "<|im_start|>", "<|im_end|>", "<s>", "</s>", "[INST]", "[/INST]" }) {
         v.tokens.push_back(t);
         v.types.push_back(3);
     }
@@ -73,18 +73,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::fclose(f);
         try {
             templates.push_back(moe::ChatTemplate::from_file(path));
-        } catch (const moe::Error&) {
-        }
+        } catch (const moe::Error&) { }
     }
-    const std::vector<moe::ChatMessage> msgs = {
-        {"system", content}, {"user", content}, {"assistant", content}, {"user", content}};
+    const std::vector<moe::ChatMessage> msgs
+        = { { "system", content }, { "user", content }, { "assistant", content }, { "user", content } };
     for (const moe::ChatTemplate& t : templates) {
         try {
             (void)t.render(*vocab.tok, msgs, true);
             (void)t.render_text(msgs, false);
             (void)t.stop_tokens(*vocab.tok);
-        } catch (const moe::Error&) {
-        }
+        } catch (const moe::Error&) { }
     }
     return 0;
 }

@@ -41,8 +41,12 @@ Vocab make(bool sentencepiece) {
             std::snprintf(name, sizeof name, "<0x%02X>", b);
             add(name, 6);
         }
-        for (const char* t : {"\xE2\x96\x81", "a", "b", "c", "\xE2\x96\x81" "a", "ab", "abc", "\xE2\x96\x81\xE2\x96\x81"}) add(t, 1);
-        v.merges = {"\xE2\x96\x81 a", "a b", "ab c", "\xE2\x96\x81 \xE2\x96\x81"};
+        for (const char* t : { "\xE2\x96\x81", "a", "b", "c",
+                 "\xE2\x96\x81"
+                 "a",
+                 "ab", "abc", "\xE2\x96\x81\xE2\x96\x81" })
+            add(t, 1);
+        v.merges = { "\xE2\x96\x81 a", "a b", "ab c", "\xE2\x96\x81 \xE2\x96\x81" };
         v.bos = 1;
         v.eos = 2;
         v.unk = 0;
@@ -50,15 +54,22 @@ Vocab make(bool sentencepiece) {
         v.add_space_prefix = true;
     } else {
         v.pre = "qwen2";
-        for (const std::string& t : moe::utf8::byte_alphabet()) add(t, 1);
-        for (const char* t : {"\xC4\xA0" "a", "ab", "\xC4\xA0" "ab"}) add(t, 1);
-        v.merges = {"\xC4\xA0 a", "a b", "\xC4\xA0 ab"};
+        for (const std::string& t : moe::utf8::byte_alphabet())
+            add(t, 1);
+        for (const char* t : { "\xC4\xA0"
+                               "a",
+                 "ab",
+                 "\xC4\xA0"
+                 "ab" })
+            add(t, 1);
+        v.merges = { "\xC4\xA0 a", "a b", "\xC4\xA0 ab" };
         add("<|im_start|>", 3);
         add("<|im_end|>", 3);
         add("<think>", 4);
         v.eos = int32_t(v.tokens.size()) - 2;
     }
-    for (size_t i = 0; i < v.tokens.size(); ++i) v.scores.push_back(-float(i));
+    for (size_t i = 0; i < v.tokens.size(); ++i)
+        v.scores.push_back(-float(i));
     moe::GgufWriter w;
     moe::write_vocab(w, v);
     Vocab out;
@@ -71,29 +82,30 @@ Vocab make(bool sentencepiece) {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    static const Vocab vocabs[2] = {make(false), make(true)};
+    static const Vocab vocabs[2] = { make(false), make(true) };
     const std::string text(reinterpret_cast<const char*>(data), size);
     for (const Vocab& v : vocabs) {
         const moe::Tokenizer& tok = *v.tok;
         try {
-            for (bool special : {false, true}) {
+            for (bool special : { false, true }) {
                 const std::vector<int32_t> ids = tok.encode(text, special, special);
                 moe::StreamDecoder sd(tok);
                 std::string streamed;
-                for (int32_t id : ids) streamed += sd.push(id);
+                for (int32_t id : ids)
+                    streamed += sd.push(id);
                 streamed += sd.flush();
                 if (streamed != tok.decode(ids)) std::abort();
                 if (moe::find_invalid_utf8(streamed) != std::string::npos) std::abort();
-                if (!special && tok.info().model == "gpt2" && text.find('<') == std::string::npos &&
-                    tok.decode(ids) != moe::utf8::nfc(text)) {
+                if (!special && tok.info().model == "gpt2" && text.find('<') == std::string::npos
+                    && tok.decode(ids) != moe::utf8::nfc(text)) {
                     std::abort();
                 }
             }
             const moe::ChatTemplate t = moe::ChatTemplate::builtin(size % 2 ? "chatml" : "mistral");
-            const std::vector<moe::ChatMessage> msgs = {{"system", text}, {"user", text}, {"assistant", text}};
+            const std::vector<moe::ChatMessage> msgs = { { "system", text }, { "user", text }, { "assistant", text } };
             (void)t.render(tok, msgs, true);
         } catch (const moe::Error&) {
-            if (moe::find_invalid_utf8(text) == std::string::npos) std::abort();  // valid text is never refused
+            if (moe::find_invalid_utf8(text) == std::string::npos) std::abort(); // valid text is never refused
         }
     }
     return 0;

@@ -33,12 +33,24 @@ void rewrite(const std::string& in, const std::string& out, const std::function<
     for (const moe::GgufKV& kv : f.kvs()) {
         if (kv.key == "general.alignment") continue;
         switch (kv.type) {
-        case T::UINT32: w.set_uint32(kv.key, uint32_t(kv.u)); break;
-        case T::INT32: w.set_int32(kv.key, int32_t(kv.i)); break;
-        case T::UINT64: w.set_uint64(kv.key, kv.u); break;
-        case T::FLOAT32: w.set_float32(kv.key, float(kv.f)); break;
-        case T::BOOL: w.set_bool(kv.key, kv.b); break;
-        case T::STRING: w.set_string(kv.key, std::string(kv.str)); break;
+        case T::UINT32:
+            w.set_uint32(kv.key, uint32_t(kv.u));
+            break;
+        case T::INT32:
+            w.set_int32(kv.key, int32_t(kv.i));
+            break;
+        case T::UINT64:
+            w.set_uint64(kv.key, kv.u);
+            break;
+        case T::FLOAT32:
+            w.set_float32(kv.key, float(kv.f));
+            break;
+        case T::BOOL:
+            w.set_bool(kv.key, kv.b);
+            break;
+        case T::STRING:
+            w.set_string(kv.key, std::string(kv.str));
+            break;
         case T::ARRAY:
             if (kv.arr_type == T::STRING) {
                 w.set_string_array(kv.key, std::vector<std::string>(kv.arr_strings.begin(), kv.arr_strings.end()));
@@ -54,13 +66,14 @@ void rewrite(const std::string& in, const std::string& out, const std::function<
                 throw std::runtime_error("probes::rewrite: unhandled array type of " + kv.key);
             }
             break;
-        default: throw std::runtime_error("probes::rewrite: unhandled type of " + kv.key);
+        default:
+            throw std::runtime_error("probes::rewrite: unhandled type of " + kv.key);
         }
     }
     for (const moe::GgufTensorInfo& t : f.tensors()) {
         const uint8_t* data = t.data;
         w.add_tensor(t.name, t.type, std::vector<int64_t>(t.ne, t.ne + t.n_dims),
-                     [data](uint8_t* dst, size_t n) { std::memcpy(dst, data, n); });
+            [data](uint8_t* dst, size_t n) { std::memcpy(dst, data, n); });
     }
     if (edit) edit(w);
     w.write(out);
@@ -88,16 +101,16 @@ void write_zstd_zeros(const std::string& path, uint64_t n) {
     std::vector<char> zeros(1 << 20, 0), out(ZSTD_CStreamOutSize());
     for (uint64_t done = 0; done < n;) {
         const size_t chunk = size_t(std::min<uint64_t>(zeros.size(), n - done));
-        ZSTD_inBuffer ib{zeros.data(), chunk, 0};
+        ZSTD_inBuffer ib { zeros.data(), chunk, 0 };
         while (ib.pos < ib.size) {
-            ZSTD_outBuffer ob{out.data(), out.size(), 0};
+            ZSTD_outBuffer ob { out.data(), out.size(), 0 };
             ZSTD_compressStream(cs, &ob, &ib);
             std::fwrite(out.data(), 1, ob.pos, f);
         }
         done += chunk;
     }
     for (size_t left = 1; left != 0;) {
-        ZSTD_outBuffer ob{out.data(), out.size(), 0};
+        ZSTD_outBuffer ob { out.data(), out.size(), 0 };
         left = ZSTD_endStream(cs, &ob);
         std::fwrite(out.data(), 1, ob.pos, f);
     }
@@ -116,13 +129,14 @@ ChildResult run(const std::vector<std::string>& argv, double timeout_s) {
         dup2(out_fd, 1);
         dup2(out_fd, 2);
         std::vector<char*> args;
-        for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        for (const std::string& a : argv)
+            args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);
         execv(args[0], args.data());
         _exit(127);
     }
     int status = 0;
-    struct rusage ru {};
+    struct rusage ru { };
     for (;;) {
         const pid_t w = wait4(pid, &status, WNOHANG, &ru);
         if (w == pid) break;
@@ -139,7 +153,8 @@ ChildResult run(const std::vector<std::string>& argv, double timeout_s) {
     r.max_rss_kib = ru.ru_maxrss;
     lseek(out_fd, 0, SEEK_SET);
     char buf[4096];
-    for (ssize_t n; (n = read(out_fd, buf, sizeof buf)) > 0;) r.output.append(buf, size_t(n));
+    for (ssize_t n; (n = read(out_fd, buf, sizeof buf)) > 0;)
+        r.output.append(buf, size_t(n));
     close(out_fd);
     return r;
 }

@@ -50,8 +50,8 @@ int layer_of(const char* name, const char* prefix) {
 template <typename T> std::vector<std::vector<T>> read_rows(const ggml_tensor* t) {
     std::vector<std::vector<T>> rows(size_t(t->ne[1]), std::vector<T>(size_t(t->ne[0])));
     for (int64_t r = 0; r < t->ne[1]; ++r) {
-        ggml_backend_tensor_get(const_cast<ggml_tensor*>(t), rows[size_t(r)].data(), size_t(r) * t->nb[1],
-                                size_t(t->ne[0]) * sizeof(T));
+        ggml_backend_tensor_get(
+            const_cast<ggml_tensor*>(t), rows[size_t(r)].data(), size_t(r) * t->nb[1], size_t(t->ne[0]) * sizeof(T));
     }
     return rows;
 }
@@ -63,7 +63,7 @@ bool on_eval(ggml_tensor* t, bool ask, void* user) {
     if (ask) return l_topk >= 0 || l_probs >= 0;
     if (t->ne[2] != 1 || t->ne[3] != 1) {
         std::fprintf(stderr, "llama-logits: %s has shape [%lld, %lld, %lld, %lld], expected 2-D\n", t->name,
-                     (long long)t->ne[0], (long long)t->ne[1], (long long)t->ne[2], (long long)t->ne[3]);
+            (long long)t->ne[0], (long long)t->ne[1], (long long)t->ne[2], (long long)t->ne[3]);
         std::exit(1);
     }
     if (l_topk >= 0 && t->type == GGML_TYPE_I32) {
@@ -75,7 +75,7 @@ bool on_eval(ggml_tensor* t, bool ask, void* user) {
         auto& dst = rt->probs[l_probs];
         dst.insert(dst.end(), rows.begin(), rows.end());
     }
-    return true;  // keep computing
+    return true; // keep computing
 }
 
 bool g_verbose = false;
@@ -85,7 +85,8 @@ void on_log(ggml_log_level level, const char* text, void*) {
 
 [[noreturn]] void usage(const char* msg) {
     if (msg) std::fprintf(stderr, "llama-logits: %s\n", msg);
-    std::fprintf(stderr, "usage: llama-logits MODEL.gguf --tokens ID,ID,... [--threads N] [--no-routing] [--verbose]\n");
+    std::fprintf(
+        stderr, "usage: llama-logits MODEL.gguf --tokens ID,ID,... [--threads N] [--no-routing] [--verbose]\n");
     std::exit(2);
 }
 
@@ -98,8 +99,10 @@ std::vector<llama_token> parse_tokens(const char* s) {
         if (end == p) usage("--tokens wants comma-separated integers");
         out.push_back(llama_token(v));
         p = end;
-        if (*p == ',') ++p;
-        else if (*p) usage("--tokens wants comma-separated integers");
+        if (*p == ',')
+            ++p;
+        else if (*p)
+            usage("--tokens wants comma-separated integers");
     }
     return out;
 }
@@ -147,7 +150,8 @@ int main(int argc, char** argv) {
     mp.n_gpu_layers = 0;
     llama_model* model = llama_model_load_from_file(model_path, mp);
     if (!model) {
-        std::fprintf(stderr, "llama-logits: llama.cpp could not load %s (run with --verbose for its reasons)\n", model_path);
+        std::fprintf(
+            stderr, "llama-logits: llama.cpp could not load %s (run with --verbose for its reasons)\n", model_path);
         return 1;
     }
     const llama_vocab* vocab = llama_model_get_vocab(model);
@@ -199,9 +203,11 @@ int main(int argc, char** argv) {
     for (uint32_t i = 0; i + 1 < T; ++i) {
         const float* lg = llama_get_logits_ith(ctx, int32_t(i));
         double mx = -INFINITY;
-        for (int v = 0; v < n_vocab; ++v) mx = std::fmax(mx, double(lg[v]));
+        for (int v = 0; v < n_vocab; ++v)
+            mx = std::fmax(mx, double(lg[v]));
         double sum = 0.0;
-        for (int v = 0; v < n_vocab; ++v) sum += std::exp(double(lg[v]) - mx);
+        for (int v = 0; v < n_vocab; ++v)
+            sum += std::exp(double(lg[v]) - mx);
         const double nll = mx + std::log(sum) - double(lg[tokens[i + 1]]);
         std::printf("%s%.17g", i ? ", " : "", nll);
     }
@@ -211,17 +217,20 @@ int main(int argc, char** argv) {
         bool first = true;
         for (const auto& [layer, per_token] : rt.experts) {
             if (per_token.size() != T) {
-                std::fprintf(stderr, "llama-logits: layer %d routed %zu tokens, expected %u\n", layer, per_token.size(), T);
+                std::fprintf(
+                    stderr, "llama-logits: layer %d routed %zu tokens, expected %u\n", layer, per_token.size(), T);
                 return 1;
             }
             std::printf("%s{\"layer\": %d, \"experts\": [", first ? "" : ", ", layer);
             first = false;
-            for (size_t j = 0; j < per_token[i].size(); ++j) std::printf("%s%d", j ? ", " : "", per_token[i][j]);
+            for (size_t j = 0; j < per_token[i].size(); ++j)
+                std::printf("%s%d", j ? ", " : "", per_token[i][j]);
             std::printf("], \"probs\": [");
             const auto it = rt.probs.find(layer);
             if (it != rt.probs.end() && it->second.size() == T) {
                 const auto& p = it->second[i];
-                for (size_t j = 0; j < p.size(); ++j) std::printf("%s%.9g", j ? ", " : "", double(p[j]));
+                for (size_t j = 0; j < p.size(); ++j)
+                    std::printf("%s%.9g", j ? ", " : "", double(p[j]));
             }
             std::printf("]}");
         }

@@ -10,9 +10,9 @@
 #include <exception>
 
 int main(int argc, char** argv) {
-    spdlog::set_default_logger(spdlog::stderr_color_mt("moe"));  // as moe-cli: messages on stderr
+    spdlog::set_default_logger(spdlog::stderr_color_mt("moe")); // as moe-cli: messages on stderr
     spdlog::set_pattern("%^[%l]%$ %v");
-    CLI::App app{"runs_cli: moe-cli's runs command"};
+    CLI::App app { "runs_cli: moe-cli's runs command" };
     app.require_subcommand(1);
     RunsArgs args;
     add_runs_command(app, args);

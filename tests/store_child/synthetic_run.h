@@ -24,8 +24,8 @@ struct SyntheticRouting {
     int n_layers = 48;
     int k = 8;
     int n_experts = 128;
-    double stability = 0.5;  // chance a previous expert is kept by the next token
-    double skew = 0.8;       // sigma of the log-normal expert popularity
+    double stability = 0.5; // chance a previous expert is kept by the next token
+    double skew = 0.8; // sigma of the log-normal expert popularity
     uint64_t seed = 1;
 };
 
@@ -42,7 +42,8 @@ inline moe::RoutingTrace synthetic_trace(const SyntheticRouting& o) {
             acc += std::exp(o.skew * normal(rng));
             cdf[l][e] = acc;
         }
-        for (double& c : cdf[l]) c /= acc;
+        for (double& c : cdf[l])
+            c /= acc;
     }
     std::vector<int32_t> prev(L * K), ids(L * K);
     std::vector<float> w(L * K);
@@ -71,12 +72,15 @@ inline moe::RoutingTrace synthetic_trace(const SyntheticRouting& o) {
                 row[n++] = int32_t(e);
             }
             // router logits of the chosen experts: descending softmax weights
-            for (size_t j = 0; j < K; ++j) logits[j] = 1.2 * normal(rng);
+            for (size_t j = 0; j < K; ++j)
+                logits[j] = 1.2 * normal(rng);
             std::sort(logits.begin(), logits.end(), std::greater<>());
             double sum = 0.0;
-            for (size_t j = 0; j < K; ++j) sum += std::exp(logits[j] - logits[0]);
+            for (size_t j = 0; j < K; ++j)
+                sum += std::exp(logits[j] - logits[0]);
             std::shuffle(row, row + K, rng);
-            for (size_t j = 0; j < K; ++j) w[l * K + j] = float(std::exp(logits[j] - logits[0]) / sum);
+            for (size_t j = 0; j < K; ++j)
+                w[l * K + j] = float(std::exp(logits[j] - logits[0]) / sum);
         }
         std::copy(ids.begin(), ids.end(), prev.begin());
         moe::RoutingFrame f;
@@ -111,8 +115,8 @@ inline moe::RunRecord synthetic_run(const SyntheticRouting& o, int n_prompt) {
     r.model.n_layers = o.n_layers;
     r.model.n_experts = o.n_experts;
     r.model.n_experts_used = o.k;
-    r.hardware = {"Synthetic CPU", 16, 64ull << 30, "", 0, "", ""};
-    r.build = {"0.1.0", "abc1234"};
+    r.hardware = { "Synthetic CPU", 16, 64ull << 30, "", 0, "", "" };
+    r.build = { "0.1.0", "abc1234" };
     r.backend = "cpu";
     r.settings.temperature = 0.7f;
     r.settings.top_k = 40;
@@ -127,7 +131,8 @@ inline moe::RunRecord synthetic_run(const SyntheticRouting& o, int n_prompt) {
     r.settings.n_batch = 64;
     r.settings.experts_used = o.k;
     r.routing = synthetic_trace(o);
-    for (int i = 0; i < n_prompt && size_t(i) < r.routing.size(); ++i) r.prompt_ids.push_back(r.routing.token(size_t(i)));
+    for (int i = 0; i < n_prompt && size_t(i) < r.routing.size(); ++i)
+        r.prompt_ids.push_back(r.routing.token(size_t(i)));
     std::mt19937_64 rng(o.seed + 7);
     std::lognormal_distribution<double> ms(std::log(25.0), 0.15);
     const int n_out = o.n_tokens - n_prompt + 1;
