@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 DEMO_MODEL ?= resources/models/shakespeare-moe.gguf
 
-.PHONY: all deps configure build test run run-cli screenshots bench-ui clean test-asan fuzz
+.PHONY: all deps configure build test run run-cli screenshots bench-ui clean format format-check test-asan fuzz
 
 all: build
 
@@ -78,6 +78,15 @@ fuzz: deps
 	    || { tail -40 $(FUZZ_DIR)/$$t.log; echo "$$t: a finding, see $(FUZZ_DIR)/findings/"; exit 1; }; \
 	  grep -E "^#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss" $(FUZZ_DIR)/$$t.log; \
 	done
+
+# One format for the whole tree (.clang-format, Debian's clang-format 14);
+# CI fails on a file that is not formatted.
+CXX_SOURCES = $(shell git ls-files '*.cpp' '*.h' '*.cu' '*.cuh')
+format:
+	clang-format -i $(CXX_SOURCES)
+
+format-check: deps
+	clang-format --dry-run --Werror $(CXX_SOURCES)
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  build-essential cmake pkg-config git
+  build-essential cmake pkg-config git clang-format
   # engine libraries
   libspdlog-dev libfmt-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev
   libxxhash-dev libzstd-dev libpcre2-dev libutf8proc-dev
