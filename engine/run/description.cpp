@@ -87,16 +87,6 @@ ModelDescription describe_model(const Model& m, int n_ctx, int experts_used) {
     return d;
 }
 
-std::string quant_mix(const ModelDescription& d) {
-    std::string out;
-    for (const TypeShare& t : d.types) {
-        if (!out.empty()) out += ", ";
-        out += fmt::format(
-            "{} {:.1f}%", t.type, d.weight_bytes ? 100.0 * double(t.bytes) / double(d.weight_bytes) : 0.0);
-    }
-    return out;
-}
-
 std::vector<std::pair<std::string, std::string>> description_lines(const ModelDescription& d) {
     std::vector<std::pair<std::string, std::string>> out;
     auto add = [&](std::string label, std::string value) { out.emplace_back(std::move(label), std::move(value)); };

@@ -73,9 +73,6 @@ struct ModelDescription {
 // capped at 4096) with `experts_used` experts per token (0: the model's own).
 ModelDescription describe_model(const Model& model, int n_ctx = 0, int experts_used = 0);
 
-// "Q8_0 97.1%, F32 2.9%": the tensor types by share of weight bytes.
-std::string quant_mix(const ModelDescription& d);
-
 // The description as `moe-cli info` prints it: label, value (one line each).
 std::vector<std::pair<std::string, std::string>> description_lines(const ModelDescription& d);
 nlohmann::ordered_json description_json(const ModelDescription& d);
