@@ -19,8 +19,19 @@ packages=(
   npm
 )
 
+# A package counts as present when dpkg has it, or, for npm, when an npm is
+# already on the PATH: machines whose Node.js comes from NodeSource carry npm
+# inside their nodejs package, and Debian's npm would conflict with it.
+provided_elsewhere() {
+  case "$1" in
+    npm) command -v npm >/dev/null 2>&1 ;;
+    *) return 1 ;;
+  esac
+}
+
 missing=()
 for p in "${packages[@]}"; do
+  if provided_elsewhere "$p"; then continue; fi
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi
