@@ -4,1645 +4,1938 @@
 <context>
     <name>BalanceMetrics</name>
     <message>
-        <location filename="../ui/models.cpp" line="17"/>
+        <location filename="../ui/models.cpp" line="+18"/>
         <source>Imbalance</source>
-        <translation type="unfinished"></translation>
+        <translation>Ungleichgewicht</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="18"/>
+        <location line="+0"/>
         <source>Efficiency</source>
-        <translation type="unfinished"></translation>
+        <translation>Effizienz</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="19"/>
+        <location line="+1"/>
         <source>CV</source>
-        <translation type="unfinished"></translation>
+        <translation>VK</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="20"/>
+        <location line="+0"/>
         <source>Entropy</source>
-        <translation type="unfinished"></translation>
+        <translation>Entropie</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="21"/>
+        <location line="+1"/>
         <source>Coverage</source>
-        <translation type="unfinished"></translation>
+        <translation>Abdeckung</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="22"/>
+        <location line="+0"/>
         <source>Stability</source>
-        <translation type="unfinished"></translation>
+        <translation>Stabilität</translation>
     </message>
 </context>
 <context>
     <name>BalanceTimeModel</name>
     <message>
-        <location filename="../ui/models.cpp" line="339"/>
+        <location line="+363"/>
         <source>Token</source>
-        <translation type="unfinished"></translation>
+        <translation>Token</translation>
     </message>
 </context>
 <context>
     <name>BalanceView</name>
     <message>
-        <location filename="../ui/views.cpp" line="322"/>
+        <location filename="../ui/views.cpp" line="+342"/>
         <source>Layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="326"/>
+        <location line="+4"/>
         <source>Metrics over</source>
-        <translation type="unfinished"></translation>
+        <translation>Kennzahlen über</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="330"/>
+        <location line="+4"/>
         <source>the last 1024 tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>die letzten 1024 Tokens</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="331"/>
+        <location line="+1"/>
         <source>the last 256 tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>die letzten 256 Tokens</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="332"/>
+        <location line="+1"/>
         <source>the whole conversation</source>
-        <translation type="unfinished"></translation>
+        <translation>das ganze Gespräch</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="340"/>
+        <location line="+8"/>
         <source>Tokens routed to each expert</source>
-        <translation type="unfinished"></translation>
+        <translation>Tokens je Experte</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="351"/>
-        <location filename="../ui/views.cpp" line="414"/>
-        <location filename="../ui/views.cpp" line="496"/>
+        <location line="+11"/>
+        <location line="+64"/>
+        <location line="+87"/>
         <source>expert</source>
-        <translation type="unfinished"></translation>
+        <translation>Experte</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="354"/>
+        <location line="-148"/>
         <source>tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Tokens</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="375"/>
+        <location line="+23"/>
         <source>Mean over layers, windows of %1 tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Mittel über die Schichten, Fenster von %1 Tokens</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="376"/>
+        <location line="+1"/>
         <source>token</source>
-        <translation type="unfinished"></translation>
+        <translation>Token</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="377"/>
+        <location line="+1"/>
         <source>0 to 1</source>
-        <translation type="unfinished"></translation>
+        <translation>0 bis 1</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="379"/>
-        <location filename="../ui/views.cpp" line="387"/>
+        <location line="+2"/>
+        <location line="+7"/>
         <source>imbalance</source>
-        <translation type="unfinished"></translation>
+        <translation>Ungleichgewicht</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="383"/>
+        <location line="-3"/>
         <source>entropy</source>
-        <translation type="unfinished"></translation>
+        <translation>Entropie</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="384"/>
+        <location line="+1"/>
         <source>coverage</source>
-        <translation type="unfinished"></translation>
+        <translation>Abdeckung</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="385"/>
+        <location line="+0"/>
         <source>stability</source>
-        <translation type="unfinished"></translation>
+        <translation>Stabilität</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="386"/>
+        <location line="+1"/>
         <source>efficiency</source>
-        <translation type="unfinished"></translation>
+        <translation>Effizienz</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="416"/>
+        <location line="+30"/>
         <source>Experts %1 and %2 chosen together for %3 tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Experten %1 und %2 gemeinsam gewählt für %3 Tokens</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="422"/>
+        <location line="+6"/>
         <source>Expert load per layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Expertenauslastung je Schicht</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="423"/>
+        <location line="+1"/>
         <source>Balance over time</source>
-        <translation type="unfinished"></translation>
+        <translation>Balance im Zeitverlauf</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="424"/>
+        <location line="+1"/>
         <source>Metrics per layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Kennzahlen je Schicht</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="425"/>
+        <location line="+1"/>
         <source>Co-activation</source>
-        <translation type="unfinished"></translation>
+        <translation>Ko-Aktivierung</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="495"/>
+        <location line="+75"/>
         <source>Layer %1: tokens that chose both experts</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht %1: Tokens, die beide Experten gewählt haben</translation>
     </message>
 </context>
 <context>
     <name>ChartExporter</name>
     <message>
-        <location filename="../ui/chartexporter.cpp" line="51"/>
+        <location filename="../ui/chartexporter.cpp" line="+51"/>
         <source>model: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Modell: %1</translation>
     </message>
     <message>
-        <location filename="../ui/chartexporter.cpp" line="52"/>
+        <location line="+1"/>
         <source>run: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf: %1</translation>
     </message>
     <message>
-        <location filename="../ui/chartexporter.cpp" line="53"/>
+        <location line="+1"/>
         <source>hardware: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Hardware: %1</translation>
     </message>
     <message>
-        <location filename="../ui/chartexporter.cpp" line="54"/>
+        <location line="+1"/>
         <source>MoE Workbench %1</source>
-        <translation type="unfinished"></translation>
+        <translation>MoE Workbench %1</translation>
     </message>
     <message>
-        <location filename="../ui/chartexporter.cpp" line="59"/>
+        <location line="+5"/>
         <source>PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)</source>
-        <translation type="unfinished"></translation>
+        <translation>PNG-Bild (*.png);;SVG-Grafik (*.svg);;PDF-Dokument (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../ui/chartexporter.cpp" line="75"/>
+        <location line="+17"/>
         <source>The chart has no size to export.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Diagramm hat keine Größe, die sich exportieren ließe.</translation>
     </message>
     <message>
-        <location filename="../ui/chartexporter.cpp" line="80"/>
+        <location line="+6"/>
         <source>The chart is too large to export as PNG (%1 x %2 pixels).</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Diagramm ist zu groß für einen PNG-Export (%1 × %2 Pixel).</translation>
     </message>
     <message>
-        <location filename="../ui/chartexporter.cpp" line="92"/>
-        <location filename="../ui/chartexporter.cpp" line="142"/>
-        <location filename="../ui/chartexporter.cpp" line="162"/>
+        <location line="+14"/>
+        <location line="+51"/>
+        <location line="+21"/>
         <source>Could not write %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/chartexporter.cpp" line="103"/>
-        <location filename="../ui/chartexporter.cpp" line="106"/>
-        <location filename="../ui/chartexporter.cpp" line="117"/>
+        <location line="-61"/>
+        <location line="+4"/>
+        <location line="+11"/>
         <source>Could not write %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 konnte nicht geschrieben werden.</translation>
     </message>
     <message>
-        <location filename="../ui/chartexporter.cpp" line="126"/>
+        <location line="+9"/>
         <source>Unknown chart format &apos;%1&apos;: use .png, .svg or .pdf.</source>
-        <translation type="unfinished"></translation>
+        <translation>Unbekanntes Diagrammformat „%1“: .png, .svg oder .pdf verwenden.</translation>
     </message>
 </context>
 <context>
     <name>ChartPanel</name>
     <message>
-        <location filename="../ui/panels.cpp" line="98"/>
+        <location filename="../ui/panels.cpp" line="+106"/>
         <source>Export</source>
-        <translation type="unfinished"></translation>
+        <translation>Exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="99"/>
+        <location line="+1"/>
         <source>Export this chart or its data</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieses Diagramm oder seine Daten exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="102"/>
+        <location line="+3"/>
         <source>Chart as PNG, SVG or PDF…</source>
-        <translation type="unfinished"></translation>
+        <translation>Diagramm als PNG, SVG oder PDF…</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="103"/>
+        <location line="+1"/>
         <source>Data as CSV…</source>
-        <translation type="unfinished"></translation>
+        <translation>Daten als CSV…</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="131"/>
+        <location line="+30"/>
         <source>This chart has no data to export.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieses Diagramm hat keine Daten zum Exportieren.</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="139"/>
+        <location line="+9"/>
         <source>Export %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="144"/>
-        <location filename="../ui/panels.cpp" line="156"/>
+        <location line="+4"/>
+        <location line="+12"/>
         <source>Export failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Export fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="151"/>
+        <location line="-4"/>
         <source>Export data of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Daten von %1 exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="152"/>
+        <location line="+0"/>
         <source>CSV table (*.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV-Tabelle (*.csv)</translation>
     </message>
 </context>
 <context>
     <name>ChatPanel</name>
     <message>
-        <location filename="../ui/panels.cpp" line="426"/>
-        <location filename="../ui/panels.cpp" line="476"/>
+        <location line="+289"/>
+        <location line="+50"/>
         <source>Open a model (File › Open, or drop a .gguf file here), then type below.</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnen Sie ein Modell (Datei › Öffnen, oder eine .gguf-Datei hierher ziehen) und schreiben Sie dann unten.</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="433"/>
+        <location line="-43"/>
         <source>Message (Ctrl+Enter sends)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nachricht (Strg+Eingabe sendet)</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="437"/>
+        <location line="+4"/>
         <source>Regenerate</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu generieren</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="438"/>
+        <location line="+1"/>
         <source>Edit last</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="439"/>
+        <location line="+1"/>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>Stopp</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="440"/>
+        <location line="+1"/>
         <source>Send</source>
-        <translation type="unfinished"></translation>
+        <translation>Senden</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="474"/>
+        <location line="+34"/>
         <source>Type a message below and press Send (Ctrl+Enter). Click any word of the reply to see its experts in every layer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Schreiben Sie unten eine Nachricht und drücken Sie Senden (Strg+Eingabe). Klicken Sie auf ein Wort der Antwort, um seine Experten in jeder Schicht zu sehen.</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="501"/>
+        <location line="+31"/>
         <source>You</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="521"/>
+        <location line="+20"/>
         <source>reading the prompt…</source>
-        <translation type="unfinished"></translation>
+        <translation>Prompt wird gelesen…</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="588"/>
+        <location line="+69"/>
         <source>Assistant</source>
-        <translation type="unfinished"></translation>
+        <translation>Assistent</translation>
     </message>
 </context>
 <context>
     <name>CompareView</name>
     <message>
-        <location filename="../ui/views.cpp" line="689"/>
-        <location filename="../ui/views.cpp" line="899"/>
+        <location filename="../ui/views.cpp" line="+211"/>
+        <location line="+221"/>
         <source>Pick two or more runs in History and press Compare selected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie im Verlauf zwei oder mehr Läufe und drücken Sie „Auswahl vergleichen“.</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="698"/>
+        <location line="-212"/>
         <source>Latency per generated token (ms)</source>
-        <translation type="unfinished"></translation>
+        <translation>Latenz je erzeugtem Token (ms)</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="700"/>
-        <location filename="../ui/views.cpp" line="707"/>
+        <location line="+2"/>
+        <location line="+7"/>
         <source>Imbalance per layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Ungleichgewicht je Schicht</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="702"/>
+        <location line="-5"/>
         <source>Routing agreement with the first run, per layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Routing-Übereinstimmung mit dem ersten Lauf, je Schicht</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="705"/>
+        <location line="+3"/>
         <source>Settings and results</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen und Ergebnisse</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="706"/>
+        <location line="+1"/>
         <source>Latency per token</source>
-        <translation type="unfinished"></translation>
+        <translation>Latenz je Token</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="708"/>
+        <location line="+2"/>
         <source>Routing agreement</source>
-        <translation type="unfinished"></translation>
+        <translation>Routing-Übereinstimmung</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="744"/>
+        <location line="+39"/>
         <source>Reply</source>
-        <translation type="unfinished"></translation>
+        <translation>Antwort</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="746"/>
+        <location line="+3"/>
         <source>Setting</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellung</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="747"/>
+        <location line="+2"/>
         <source>Run %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="785"/>
+        <location line="+39"/>
         <source>generated token</source>
-        <translation type="unfinished"></translation>
+        <translation>erzeugtes Token</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="786"/>
+        <location line="+1"/>
         <source>ms</source>
-        <translation type="unfinished"></translation>
+        <translation>ms</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="787"/>
-        <location filename="../ui/views.cpp" line="789"/>
-        <location filename="../ui/views.cpp" line="801"/>
+        <location line="+1"/>
+        <location line="+2"/>
+        <location line="+12"/>
         <source>layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="788"/>
+        <location line="-13"/>
         <source>imbalance</source>
-        <translation type="unfinished"></translation>
+        <translation>Ungleichgewicht</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="905"/>
+        <location line="+123"/>
         <source>some runs could not be loaded whole</source>
-        <translation type="unfinished"></translation>
+        <translation>einige Läufe ließen sich nicht vollständig laden</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="867"/>
+        <location line="-40"/>
         <source>%1: mean top-k overlap %2, identical expert sets in %3 % of (token, layer) pairs over %4 common tokens%5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: mittlere Top-k-Überlappung %2, identische Expertenmengen in %3 % der (Token, Schicht)-Paare über %4 gemeinsame Tokens%5</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="801"/>
+        <location line="-70"/>
         <source>token</source>
-        <translation type="unfinished"></translation>
+        <translation>Token</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="790"/>
+        <location line="-11"/>
         <source>overlap</source>
-        <translation type="unfinished"></translation>
+        <translation>Überlappung</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="813"/>
+        <location line="+27"/>
         <source>run %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="817"/>
+        <location line="+4"/>
         <source>%1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="831"/>
+        <location line="+14"/>
         <source>%1 imbalance</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Ungleichgewicht</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="844"/>
+        <location line="+13"/>
         <source>run %1 vs %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 gegen %2</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="845"/>
+        <location line="+1"/>
         <source>%1 overlap</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Überlappung</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="849"/>
+        <location line="+4"/>
         <source>%1: no tokens in common to compare (different prompts or no routing recorded)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: keine gemeinsamen Tokens zum Vergleichen (verschiedene Prompts oder kein Routing aufgezeichnet)</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="874"/>
+        <location line="+25"/>
         <source>, first divergence at token %1</source>
-        <translation type="unfinished"></translation>
+        <translation>, erste Abweichung bei Token %1</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="875"/>
+        <location line="+1"/>
         <source>, never diverging</source>
-        <translation type="unfinished"></translation>
+        <translation>, ohne jede Abweichung</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="877"/>
+        <location line="+2"/>
         <source>%1: mean overlap of the experts chosen %2 over %3 common tokens (the runs use different numbers of experts per token, so identical sets do not apply)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: mittlere Überlappung der gewählten Experten %2 über %3 gemeinsame Tokens (die Läufe nutzen unterschiedlich viele Experten je Token, identische Mengen sind daher nicht möglich)</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="901"/>
+        <location line="+25"/>
         <source>&lt;b&gt;Routing agreement&lt;/b&gt;&lt;br&gt;%1</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Routing-Übereinstimmung&lt;/b&gt;&lt;br&gt;%1</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="907"/>
+        <location line="+8"/>
         <source>Not like for like: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht direkt vergleichbar: %1.</translation>
     </message>
 </context>
 <context>
     <name>EngineController</name>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="408"/>
+        <location filename="../ui/enginecontroller.cpp" line="+448"/>
         <source>Open a model first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnen Sie zuerst ein Modell.</translation>
     </message>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="413"/>
+        <location line="+5"/>
         <source>A model is being opened; send again when it is ready.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Modell wird gerade geöffnet; senden Sie erneut, sobald es bereit ist.</translation>
     </message>
 </context>
 <context>
     <name>EngineWorker</name>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="54"/>
+        <location line="-398"/>
         <source>The run store cannot be opened: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Laufspeicher lässt sich nicht öffnen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="146"/>
+        <location line="+115"/>
         <source>Measuring memory bandwidth</source>
-        <translation type="unfinished"></translation>
+        <translation>Speicherbandbreite wird gemessen</translation>
     </message>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="155"/>
+        <location line="+9"/>
         <source>Ready</source>
-        <translation type="unfinished"></translation>
+        <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="182"/>
+        <location line="+27"/>
         <source>No model is loaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es ist kein Modell geladen.</translation>
     </message>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="268"/>
+        <location line="+91"/>
         <source>The run was not recorded and could not be kept: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Lauf wurde nicht aufgezeichnet und konnte nicht aufbewahrt werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="265"/>
+        <location line="-4"/>
         <source>The run was not recorded (%1); it is kept in %2 for `moe-cli runs import`.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Lauf wurde nicht aufgezeichnet (%1); er liegt in %2 für `moe-cli runs import` bereit.</translation>
     </message>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="292"/>
+        <location line="+29"/>
         <source>Could not list the runs: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Läufe konnten nicht aufgelistet werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="308"/>
+        <location line="+20"/>
         <source>Could not load run %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 konnte nicht geladen werden: %2</translation>
     </message>
 </context>
 <context>
     <name>ExpertLoadModel</name>
     <message>
-        <location filename="../ui/models.cpp" line="226"/>
+        <location filename="../ui/models.cpp" line="-135"/>
         <source>Expert</source>
-        <translation type="unfinished"></translation>
+        <translation>Experte</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="227"/>
+        <location line="+2"/>
         <source>Tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Tokens</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="228"/>
+        <location line="+2"/>
         <source>Load share</source>
-        <translation type="unfinished"></translation>
+        <translation>Lastanteil</translation>
     </message>
 </context>
 <context>
     <name>ExpertsView</name>
     <message>
-        <location filename="../ui/views.cpp" line="155"/>
+        <location filename="../ui/views.cpp" line="-804"/>
         <source>Layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="160"/>
+        <location line="+5"/>
         <source>Load over</source>
-        <translation type="unfinished"></translation>
+        <translation>Auslastung über</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="162"/>
+        <location line="+2"/>
         <source>the whole conversation</source>
-        <translation type="unfinished"></translation>
+        <translation>das ganze Gespräch</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="163"/>
+        <location line="+1"/>
         <source>the last 64 tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>die letzten 64 Tokens</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="164"/>
+        <location line="+1"/>
         <source>the last 256 tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>die letzten 256 Tokens</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="167"/>
+        <location line="+3"/>
         <source>Token columns</source>
-        <translation type="unfinished"></translation>
+        <translation>Token-Spalten</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="169"/>
+        <location line="+2"/>
         <source>with their text</source>
-        <translation type="unfinished"></translation>
+        <translation>mit ihrem Text</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="170"/>
+        <location line="+1"/>
         <source>wide</source>
-        <translation type="unfinished"></translation>
+        <translation>breit</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="171"/>
+        <location line="+1"/>
         <source>narrow (more tokens)</source>
-        <translation type="unfinished"></translation>
+        <translation>schmal (mehr Tokens)</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="178"/>
+        <location line="+7"/>
         <source>Point at the heatmap: the expert under the mouse and the tokens it handled last appear here. Click a column to see that token in every layer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeigen Sie auf die Heatmap: Der Experte unter dem Mauszeiger und die Tokens, die er zuletzt verarbeitet hat, erscheinen hier. Klicken Sie auf eine Spalte, um dieses Token in jeder Schicht zu sehen.</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="184"/>
+        <location line="+6"/>
         <source>Tokens × experts (gate weight)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tokens × Experten (Gate-Gewicht)</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="190"/>
-        <location filename="../ui/views.cpp" line="210"/>
-        <location filename="../ui/views.cpp" line="273"/>
-        <location filename="../ui/views.cpp" line="284"/>
-        <location filename="../ui/views.cpp" line="304"/>
+        <location line="+8"/>
+        <location line="+22"/>
+        <location line="+72"/>
+        <location line="+11"/>
+        <location line="+21"/>
         <source>layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="190"/>
-        <location filename="../ui/views.cpp" line="210"/>
-        <location filename="../ui/views.cpp" line="273"/>
-        <location filename="../ui/views.cpp" line="284"/>
-        <location filename="../ui/views.cpp" line="304"/>
+        <location line="-126"/>
+        <location line="+22"/>
+        <location line="+72"/>
+        <location line="+11"/>
+        <location line="+21"/>
         <source>expert</source>
-        <translation type="unfinished"></translation>
+        <translation>Experte</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="195"/>
+        <location line="-120"/>
         <source>&lt;b&gt;Layer %1, expert %2&lt;/b&gt;: %3 tokens&lt;br&gt;recent: %4</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Schicht %1, Experte %2&lt;/b&gt;: %3 Tokens&lt;br&gt;zuletzt: %4</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="199"/>
+        <location line="+4"/>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>keine</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="201"/>
+        <location line="+2"/>
         <source>Layers × experts load</source>
-        <translation type="unfinished"></translation>
+        <translation>Auslastung Schichten × Experten</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="206"/>
-        <location filename="../ui/views.cpp" line="261"/>
+        <location line="+6"/>
+        <location line="+62"/>
         <source>Click a token in the chat or in the heatmap to see its routing across all layers.</source>
-        <translation type="unfinished"></translation>
+        <translation>Klicken Sie im Chat oder in der Heatmap auf ein Token, um sein Routing über alle Schichten zu sehen.</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="212"/>
+        <location line="-56"/>
         <source>Layer %1, expert %2: gate weight %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht %1, Experte %2: Gate-Gewicht %3</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="213"/>
+        <location line="+1"/>
         <source>Layer %1, expert %2: not routed</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht %1, Experte %2: nicht geroutet</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="217"/>
+        <location line="+4"/>
         <source>One token across all layers</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Token über alle Schichten</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="241"/>
+        <location line="+25"/>
         <source>Expert %1 (layer %2): %3 tokens, recent %4</source>
-        <translation type="unfinished"></translation>
+        <translation>Experte %1 (Schicht %2): %3 Tokens, zuletzt %4</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="285"/>
+        <location line="+53"/>
         <source>Latest token %1 “%2”</source>
-        <translation type="unfinished"></translation>
+        <translation>Letztes Token %1 „%2“</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="291"/>
+        <location line="+6"/>
         <source>The routing of this token arrives with the next forward pass.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Routing dieses Tokens kommt mit dem nächsten Vorwärtsdurchlauf.</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="305"/>
+        <location line="+14"/>
         <source>Token %1 “%2” (%3): its experts in every layer, gate weight as colour</source>
-        <translation type="unfinished"></translation>
+        <translation>Token %1 „%2“ (%3): seine Experten in jeder Schicht, Gate-Gewicht als Farbe</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="308"/>
+        <location line="+3"/>
         <source>prompt</source>
-        <translation type="unfinished"></translation>
+        <translation>Prompt</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="308"/>
+        <location line="+0"/>
         <source>generated</source>
-        <translation type="unfinished"></translation>
+        <translation>erzeugt</translation>
     </message>
 </context>
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../ui/views.cpp" line="628"/>
+        <location line="+342"/>
         <source>Filter runs (model, prompt, backend, …)</source>
-        <translation type="unfinished"></translation>
+        <translation>Läufe filtern (Modell, Prompt, Backend, …)</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="631"/>
+        <location line="+3"/>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="632"/>
+        <location line="+1"/>
         <source>Compare selected</source>
-        <translation type="unfinished"></translation>
+        <translation>Auswahl vergleichen</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="633"/>
+        <location line="+1"/>
         <source>Select two or more runs (Ctrl+click) to see them side by side</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie zwei oder mehr Läufe (Strg+Klick), um sie nebeneinander zu sehen</translation>
+    </message>
+</context>
+<context>
+    <name>Language</name>
+    <message>
+        <location filename="../ui/language.cpp" line="+23"/>
+        <source>System language</source>
+        <translation>Systemsprache</translation>
+    </message>
+    <message>
+        <location line="+69"/>
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>MoE Workbench will speak the chosen language the next time it starts.</source>
+        <translation>MoE Workbench verwendet die gewählte Sprache beim nächsten Start.</translation>
     </message>
 </context>
 <context>
     <name>LayerBalanceModel</name>
     <message>
-        <location filename="../ui/models.cpp" line="175"/>
+        <location filename="../ui/models.cpp" line="-62"/>
         <source>Layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="38"/>
+        <location filename="../ui/mainwindow.cpp" line="+43"/>
         <source>MoE Workbench</source>
-        <translation type="unfinished"></translation>
+        <translation>MoE Workbench</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="53"/>
+        <location line="+15"/>
         <source>Experts</source>
-        <translation type="unfinished"></translation>
+        <translation>Experten</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="54"/>
+        <location line="+1"/>
         <source>Balance</source>
-        <translation type="unfinished"></translation>
+        <translation>Balance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="55"/>
+        <location line="+1"/>
         <source>Throughput</source>
-        <translation type="unfinished"></translation>
+        <translation>Durchsatz</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="56"/>
+        <location line="+1"/>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>Verlauf</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="57"/>
+        <location line="+1"/>
         <source>Compare</source>
-        <translation type="unfinished"></translation>
+        <translation>Vergleich</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="70"/>
+        <location line="+15"/>
         <source>Model</source>
-        <translation type="unfinished"></translation>
+        <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="71"/>
+        <location line="+1"/>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="72"/>
+        <location line="+1"/>
         <source>Model and settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Modell und Einstellungen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="81"/>
+        <location line="+9"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="122"/>
+        <location line="+42"/>
         <source>Loading %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird geladen…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="149"/>
+        <location line="+27"/>
         <source>Could not open the model</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Modell konnte nicht geöffnet werden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="364"/>
+        <location line="+233"/>
         <source>%1 — MoE Workbench</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — MoE Workbench</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="163"/>
+        <location line="-219"/>
         <source>%1 loaded on %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 geladen auf %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="138"/>
+        <location line="-107"/>
+        <source>Experiments</source>
+        <translation>Experimente</translation>
+    </message>
+    <message>
+        <location line="+82"/>
         <source>%1 is still loaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 bleibt geladen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="142"/>
+        <location line="+4"/>
         <source>Loading cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Laden abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="148"/>
+        <location line="+6"/>
         <source>The model could not be opened.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Modell konnte nicht geöffnet werden.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="165"/>
+        <location line="+18"/>
         <source>Max tokens lowered to %1: the context holds %2 positions, and the next message needs room too</source>
-        <translation type="unfinished"></translation>
+        <translation>Max. Tokens auf %1 gesenkt: Der Kontext fasst %2 Positionen, und die nächste Nachricht braucht auch Platz</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="177"/>
+        <location line="+12"/>
         <source>Reading the prompt…</source>
-        <translation type="unfinished"></translation>
+        <translation>Prompt wird gelesen…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="184"/>
+        <location line="+6"/>
         <source>stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>gestoppt</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="185"/>
+        <location line="+1"/>
         <source>max tokens reached</source>
-        <translation type="unfinished"></translation>
+        <translation>Token-Limit erreicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="189"/>
+        <location line="+6"/>
         <source>stopped while reading the prompt</source>
-        <translation type="unfinished"></translation>
+        <translation>beim Lesen des Prompts gestoppt</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="190"/>
+        <location line="+2"/>
         <source>1 token</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Token</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="191"/>
+        <location line="+2"/>
         <source>%1 tokens at %2 tokens/s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Tokens mit %2 Tokens/s</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="240"/>
+        <location line="+49"/>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="241"/>
+        <location line="+1"/>
         <source>&amp;Open model…</source>
-        <translation type="unfinished"></translation>
+        <translation>Modell ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="243"/>
+        <location line="+3"/>
         <source>Open a GGUF model</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein GGUF-Modell öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="243"/>
+        <location line="+0"/>
         <source>GGUF models (*.gguf);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>GGUF-Modelle (*.gguf);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="247"/>
+        <location line="+4"/>
         <source>Open &amp;recent</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="249"/>
+        <location line="+2"/>
         <source>&amp;Close model</source>
-        <translation type="unfinished"></translation>
+        <translation>Modell &amp;schließen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="255"/>
+        <location line="+6"/>
         <source>Export the charts of this tab…</source>
-        <translation type="unfinished"></translation>
+        <translation>Diagramme dieses Tabs exportieren…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="256"/>
+        <location line="+1"/>
         <source>Export charts into</source>
-        <translation type="unfinished"></translation>
+        <translation>Diagramme exportieren nach</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="271"/>
+        <location line="+21"/>
         <source>Export failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Export fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <location line="+2"/>
         <source>Exported %1 charts to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Diagramme nach %2 exportiert</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="275"/>
+        <location line="+3"/>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="277"/>
+        <location line="+2"/>
         <source>&amp;Chat</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Chat</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="278"/>
+        <location line="+1"/>
         <source>&amp;New conversation</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Neues Gespräch</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="287"/>
+        <location line="+9"/>
         <source>&amp;Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="289"/>
+        <location line="+2"/>
         <source>&amp;Regenerate</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu &amp;generieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="290"/>
+        <location line="+1"/>
         <source>&amp;Edit last message</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzte Nachricht &amp;bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="292"/>
+        <location line="+2"/>
         <source>Main</source>
-        <translation type="unfinished"></translation>
+        <translation>Haupt-Werkzeugleiste</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="298"/>
+        <location line="+7"/>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="299"/>
+        <location line="+1"/>
         <source>&amp;About</source>
-        <translation type="unfinished"></translation>
+        <translation>Ü&amp;ber</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="300"/>
+        <location line="+1"/>
         <source>About MoE Workbench</source>
-        <translation type="unfinished"></translation>
+        <translation>Über MoE Workbench</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="301"/>
+        <location line="+1"/>
         <source>&lt;b&gt;MoE Workbench %1&lt;/b&gt;&lt;p&gt;Chat with a mixture-of-experts model and watch its routing, load balance and speed as it runs.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;MoE Workbench %1&lt;/b&gt;&lt;p&gt;Chatten Sie mit einem Mixture-of-Experts-Modell und verfolgen Sie dabei sein Routing, die Lastverteilung und die Geschwindigkeit.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="363"/>
+        <location line="+64"/>
         <source>%1 at top-%2 of %3 experts — MoE Workbench</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 mit Top-%2 von %3 Experten — MoE Workbench</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="398"/>
+        <location line="+44"/>
         <source>Reload the model</source>
-        <translation type="unfinished"></translation>
+        <translation>Modell neu laden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="399"/>
+        <location line="+1"/>
         <source>Applying %1 experts per token and a context of %2 reloads the model and starts a new conversation; the current one stays in History. Continue?</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit %1 Experten je Token und einem Kontext von %2 wird das Modell neu geladen und ein neues Gespräch begonnen; das aktuelle bleibt im Verlauf. Fortfahren?</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="401"/>
+        <location line="+2"/>
         <source>the model&apos;s own number of</source>
-        <translation type="unfinished"></translation>
+        <translation>der modelleigenen Anzahl an</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="402"/>
+        <location line="+1"/>
         <source>the model&apos;s default</source>
-        <translation type="unfinished"></translation>
+        <translation>Modell-Standardlänge</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="405"/>
+        <location line="+3"/>
         <source>Reload</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu laden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="434"/>
+        <location line="+30"/>
         <source>%1 tokens/s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Tokens/s</translation>
     </message>
 </context>
 <context>
     <name>MatrixHeatmap</name>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="448"/>
+        <location filename="../ui/heatmaps.cpp" line="+465"/>
         <source>No routing yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch kein Routing</translation>
     </message>
 </context>
 <context>
     <name>ModelCardView</name>
     <message>
-        <location filename="../ui/panels.cpp" line="177"/>
+        <location filename="../ui/panels.cpp" line="-431"/>
         <source>Architecture</source>
-        <translation type="unfinished"></translation>
+        <translation>Architektur</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="178"/>
+        <location line="+1"/>
         <source>Layers</source>
-        <translation type="unfinished"></translation>
+        <translation>Schichten</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="179"/>
+        <location line="+1"/>
         <source>Experts</source>
-        <translation type="unfinished"></translation>
+        <translation>Experten</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="180"/>
+        <location line="+1"/>
         <source>Experts per token</source>
-        <translation type="unfinished"></translation>
+        <translation>Experten je Token</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="181"/>
+        <location line="+1"/>
         <source>Shared experts</source>
-        <translation type="unfinished"></translation>
+        <translation>Geteilte Experten</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="182"/>
+        <location line="+1"/>
         <source>Parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>Parameter</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="183"/>
+        <location line="+1"/>
         <source>Deactivated per token</source>
-        <translation type="unfinished"></translation>
+        <translation>Je Token inaktiv</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="184"/>
+        <location line="+1"/>
         <source>Quantization</source>
-        <translation type="unfinished"></translation>
+        <translation>Quantisierung</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="185"/>
+        <location line="+1"/>
         <source>Context</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontext</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="186"/>
+        <location line="+1"/>
         <source>Memory needed</source>
-        <translation type="unfinished"></translation>
+        <translation>Benötigter Speicher</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="187"/>
+        <location line="+1"/>
         <source>Backend</source>
-        <translation type="unfinished"></translation>
+        <translation>Backend</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="188"/>
+        <location line="+1"/>
         <source>Memory bandwidth</source>
-        <translation type="unfinished"></translation>
+        <translation>Speicherbandbreite</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="189"/>
+        <location line="+1"/>
         <source>Chat format</source>
-        <translation type="unfinished"></translation>
+        <translation>Chat-Format</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="190"/>
+        <location line="+1"/>
         <source>File</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="205"/>
+        <location line="+15"/>
         <source>No model loaded</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="211"/>
+        <location line="+8"/>
         <source>%1, mixture of experts</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, Mixture of Experts</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="212"/>
+        <location line="+0"/>
         <source>%1, dense</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, dicht</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="213"/>
+        <location line="+1"/>
         <source>%1 (%2 with experts)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2 mit Experten)</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="214"/>
+        <location line="+1"/>
         <source>%1 per layer</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 je Schicht</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="216"/>
+        <location line="+2"/>
         <source>top-%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Top-%1</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="217"/>
+        <location line="+1"/>
         <source>top-%1 (model: top-%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Top-%1 (Modell: Top-%2)</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="220"/>
+        <location line="+3"/>
         <source>%1 total, %2 active</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 gesamt, %2 aktiv</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="221"/>
+        <location line="+2"/>
         <source>%1 % of the parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 % der Parameter</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="223"/>
+        <location line="+2"/>
         <source>%1 in use (trained: %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 in Gebrauch (trainiert: %2)</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="225"/>
+        <location line="+2"/>
         <source>%1 (weights %2 + KV cache %3), %4 available</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (Gewichte %2 + KV-Cache %3), %4 verfügbar</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="233"/>
+        <location line="+9"/>
         <source>%1 GB/s read, best of %2 (lowest %3), measured once at start, %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 GB/s lesend, bester von %2 (niedrigster %3), einmal beim Start gemessen, %4</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="240"/>
+        <location line="+7"/>
         <source>The repetitions spread widely: the machine was busy, so shares of it are rough.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Wiederholungen streuen stark: Der Rechner war ausgelastet, Anteile daran sind daher nur grob.</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="243"/>
+        <location line="+1"/>
         <source>not measured</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht gemessen</translation>
+    </message>
+</context>
+<context>
+    <name>RoutingLabView</name>
+    <message>
+        <location filename="../ui/routinglab.cpp" line="+53"/>
+        <location line="+396"/>
+        <location line="+91"/>
+        <source>model&apos;s own</source>
+        <translation>modelleigen</translation>
+    </message>
+    <message>
+        <location line="-377"/>
+        <source>Routing policy</source>
+        <translation>Routing-Strategie</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the model&apos;s own</source>
+        <translation>modelleigen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>top-p (router mass)</source>
+        <translation>Top-p (Router-Masse)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>entropy-adaptive k</source>
+        <translation>entropieadaptives k</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Policy</source>
+        <translation>Strategie</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Experts per token (k)</source>
+        <translation>Experten je Token (k)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Router mass (p)</source>
+        <translation>Router-Masse (p)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>to</source>
+        <translation>bis</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>k from</source>
+        <translation>k von</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Skip weights under</source>
+        <translation>Gewichte überspringen unter</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Click an expert: masked (never chosen), again: forced (always chosen), again: as the router decides</source>
+        <translation>Klick auf einen Experten: maskiert (nie gewählt), nochmals: erzwungen (immer gewählt), nochmals: wie der Router entscheidet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Apply to the next runs</source>
+        <translation>Für die nächsten Läufe übernehmen</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Experts (rows: layers; click: mask, force, clear)</source>
+        <translation>Experten (Zeilen: Schichten; Klick: maskieren, erzwingen, zurücksetzen)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+40"/>
+        <source>Quality against cost</source>
+        <translation>Qualität gegen Kosten</translation>
+    </message>
+    <message>
+        <location line="-38"/>
+        <source>Held-out text to score (longer than the context: scored in windows)</source>
+        <translation>Zurückgehaltener Text zur Bewertung (länger als der Kontext: in Fenstern bewertet)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Settings, &apos;;&apos; between them: top-k=1..8, top-p=0.5:0.95:0.05, entropy=1..8 (k_max), skip=0.05:0.3:0.05, or one policy</source>
+        <translation>Einstellungen, durch &apos;;&apos; getrennt: top-k=1..8, top-p=0.5:0.95:0.05, entropy=1..8 (k_max), skip=0.05:0.3:0.05, oder eine einzelne Strategie</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Run sweep</source>
+        <translation>Sweep starten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>experts per token</source>
+        <translation>Experten je Token</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>weight MB per token</source>
+        <translation>Gewichte MB je Token</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+288"/>
+        <source>perplexity</source>
+        <translation>Perplexität</translation>
+    </message>
+    <message>
+        <location line="-288"/>
+        <source>KL from the model&apos;s own (nats)</source>
+        <translation>KL zum modelleigenen (nats)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>x</source>
+        <translation>x</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>y</source>
+        <translation>y</translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>layer %1</source>
+        <translation>Schicht %1</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>In effect: the model&apos;s own routing (top-%1).</source>
+        <translation>Wirksam: das modelleigene Routing (Top-%1).</translation>
+    </message>
+    <message>
+        <location line="+85"/>
+        <source>In effect: the model&apos;s own routing.</source>
+        <translation>Wirksam: das modelleigene Routing.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>In effect for every run from now on: %1</source>
+        <translation>Ab jetzt für jeden Lauf wirksam: %1</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Sweeping %1 settings...</source>
+        <translation>%1 Einstellungen werden durchlaufen...</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>%1 of %2: %3</source>
+        <translation>%1 von %2: %3</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Cancelling after the setting in progress...</source>
+        <translation>Abbruch nach der laufenden Einstellung...</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Cancelled after %1 settings.</source>
+        <translation>Nach %1 Einstellungen abgebrochen.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 settings over %2 tokens; ★ Pareto-best (perplexity against experts per token). Each setting is a score run in History.</source>
+        <translation>%1 Einstellungen über %2 Tokens; ★ Pareto-optimal (Perplexität gegen Experten je Token). Jede Einstellung ist ein Bewertungslauf im Verlauf.</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>weight MB read per token</source>
+        <translation>gelesene Gewichte MB je Token</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>experts per token (mean per layer)</source>
+        <translation>Experten je Token (Mittel je Schicht)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>KL from the model&apos;s own routing (nats)</source>
+        <translation>KL zum modelleigenen Routing (nats)</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Pareto-best</source>
+        <translation>Pareto-optimal</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Run a sweep to see what fewer experts cost</source>
+        <translation>Starten Sie einen Sweep, um zu sehen, was weniger Experten kosten</translation>
     </message>
 </context>
 <context>
     <name>RunView</name>
     <message>
-        <location filename="../ui/runview.cpp" line="153"/>
+        <location filename="../ui/runview.cpp" line="+156"/>
         <source>the token limit was reached</source>
-        <translation type="unfinished"></translation>
+        <translation>das Token-Limit wurde erreicht</translation>
     </message>
     <message>
-        <location filename="../ui/runview.cpp" line="154"/>
+        <location line="+1"/>
         <source>the model ended its reply</source>
-        <translation type="unfinished"></translation>
+        <translation>das Modell hat seine Antwort beendet</translation>
     </message>
     <message>
-        <location filename="../ui/runview.cpp" line="155"/>
+        <location line="+1"/>
         <source>the context was full</source>
-        <translation type="unfinished"></translation>
+        <translation>der Kontext war voll</translation>
     </message>
     <message>
-        <location filename="../ui/runview.cpp" line="156"/>
+        <location line="+1"/>
         <source>stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>gestoppt</translation>
     </message>
     <message>
-        <location filename="../ui/runview.cpp" line="157"/>
+        <location line="+1"/>
         <source>complete</source>
-        <translation type="unfinished"></translation>
+        <translation>vollständig</translation>
     </message>
     <message>
-        <location filename="../ui/runview.cpp" line="158"/>
+        <location line="+1"/>
         <source>failed</source>
-        <translation type="unfinished"></translation>
+        <translation>fehlgeschlagen</translation>
     </message>
 </context>
 <context>
     <name>RunsModel</name>
     <message>
-        <location filename="../ui/models.cpp" line="346"/>
+        <location filename="../ui/models.cpp" line="+200"/>
         <source>max tokens reached</source>
-        <translation type="unfinished"></translation>
+        <translation>Token-Limit erreicht</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="347"/>
+        <location line="+1"/>
         <source>end of reply</source>
-        <translation type="unfinished"></translation>
+        <translation>Ende der Antwort</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="348"/>
+        <location line="+1"/>
         <source>context full</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontext voll</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="349"/>
+        <location line="+1"/>
         <source>stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>gestoppt</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="350"/>
+        <location line="+1"/>
         <source>complete</source>
-        <translation type="unfinished"></translation>
+        <translation>vollständig</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="351"/>
+        <location line="+1"/>
         <source>failed</source>
-        <translation type="unfinished"></translation>
+        <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="413"/>
+        <location line="+82"/>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>Wann</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="414"/>
+        <location line="+2"/>
         <source>Model</source>
-        <translation type="unfinished"></translation>
+        <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="415"/>
+        <location line="+2"/>
         <source>Quantization</source>
-        <translation type="unfinished"></translation>
+        <translation>Quantisierung</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="416"/>
+        <location line="+2"/>
         <source>Backend</source>
-        <translation type="unfinished"></translation>
+        <translation>Backend</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="417"/>
+        <location line="+2"/>
         <source>Experts/token</source>
-        <translation type="unfinished"></translation>
+        <translation>Experten/Token</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="418"/>
+        <location line="+2"/>
         <source>Prompt</source>
-        <translation type="unfinished"></translation>
+        <translation>Prompt</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="419"/>
+        <location line="+2"/>
         <source>Prompt tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Prompt-Tokens</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="420"/>
+        <location line="+2"/>
         <source>Generated</source>
-        <translation type="unfinished"></translation>
+        <translation>Erzeugt</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="421"/>
+        <location line="+2"/>
         <source>Decode tok/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Decode Tok./s</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="422"/>
+        <location line="+2"/>
         <source>Prefill tok/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Prefill Tok./s</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="423"/>
+        <location line="+2"/>
         <source>TTFT (ms)</source>
-        <translation type="unfinished"></translation>
+        <translation>TTFT (ms)</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="424"/>
+        <location line="+2"/>
         <source>GB/s</source>
-        <translation type="unfinished"></translation>
+        <translation>GB/s</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="425"/>
+        <location line="+2"/>
         <source>Imbalance</source>
-        <translation type="unfinished"></translation>
+        <translation>Ungleichgewicht</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="426"/>
+        <location line="+2"/>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbruch</translation>
     </message>
 </context>
 <context>
     <name>SettingsPanel</name>
     <message>
-        <location filename="../ui/panels.cpp" line="283"/>
+        <location filename="../ui/panels.cpp" line="+43"/>
         <source>System prompt (applies to new conversations)</source>
-        <translation type="unfinished"></translation>
+        <translation>System-Prompt (gilt für neue Gespräche)</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="285"/>
+        <location line="+2"/>
         <source>System prompt</source>
-        <translation type="unfinished"></translation>
+        <translation>System-Prompt</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="287"/>
+        <location line="+2"/>
         <source>Sampling (the next reply)</source>
-        <translation type="unfinished"></translation>
+        <translation>Sampling (die nächste Antwort)</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="289"/>
+        <location line="+2"/>
         <source>0 picks the most likely token every time</source>
-        <translation type="unfinished"></translation>
+        <translation>0 wählt immer das wahrscheinlichste Token</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="290"/>
+        <location line="+1"/>
         <source>Temperature</source>
-        <translation type="unfinished"></translation>
+        <translation>Temperatur</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="292"/>
+        <location line="+2"/>
         <source>off</source>
-        <translation type="unfinished"></translation>
+        <translation>aus</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="296"/>
+        <location line="+4"/>
         <source>Top-p</source>
-        <translation type="unfinished"></translation>
+        <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="298"/>
+        <location line="+2"/>
         <source>Min-p</source>
-        <translation type="unfinished"></translation>
+        <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="300"/>
+        <location line="+2"/>
         <source>Repetition penalty</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholungsstrafe</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="302"/>
+        <location line="+2"/>
         <source>random</source>
-        <translation type="unfinished"></translation>
+        <translation>zufällig</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="303"/>
+        <location line="+1"/>
         <source>random: a new seed each reply (History shows the one used); a number repeats a reply</source>
-        <translation type="unfinished"></translation>
+        <translation>zufällig: ein neuer Seed für jede Antwort (der Verlauf zeigt den verwendeten); eine Zahl wiederholt eine Antwort</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="304"/>
+        <location line="+1"/>
         <source>Seed</source>
-        <translation type="unfinished"></translation>
+        <translation>Seed</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="306"/>
+        <location line="+2"/>
         <source>Max tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Max. Tokens</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="308"/>
+        <location line="+2"/>
         <source>Model (applying reloads it)</source>
-        <translation type="unfinished"></translation>
+        <translation>Modell (Übernehmen lädt es neu)</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="311"/>
+        <location line="+3"/>
         <source>model&apos;s own</source>
-        <translation type="unfinished"></translation>
+        <translation>modelleigen</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="323"/>
+        <location line="+14"/>
         <source>Apply</source>
-        <translation type="unfinished"></translation>
+        <translation>Übernehmen</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="313"/>
+        <location line="-11"/>
         <source>Experts per token</source>
-        <translation type="unfinished"></translation>
+        <translation>Experten je Token</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="281"/>
+        <location line="-33"/>
         <source>Conversation</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespräch</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="293"/>
+        <location line="+12"/>
         <source>Sample the next token among the k most likely tokens of the vocabulary (not the experts)</source>
-        <translation type="unfinished"></translation>
+        <translation>Das nächste Token unter den k wahrscheinlichsten Tokens des Vokabulars wählen (nicht der Experten)</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="294"/>
+        <location line="+1"/>
         <source>Sampling top-k</source>
-        <translation type="unfinished"></translation>
+        <translation>Sampling Top-k</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="312"/>
+        <location line="+19"/>
         <source>Experts each token is routed to in every MoE layer (the router&apos;s top-k), for this model</source>
-        <translation type="unfinished"></translation>
+        <translation>Experten, an die jedes Token in jeder MoE-Schicht geroutet wird (Top-k des Routers), für dieses Modell</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="317"/>
+        <location line="+5"/>
         <source>model&apos;s default</source>
-        <translation type="unfinished"></translation>
+        <translation>Modellstandard</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="318"/>
+        <location line="+2"/>
         <source>Positions the KV cache holds: prompt, replies and every earlier turn of the conversation</source>
-        <translation type="unfinished"></translation>
+        <translation>Positionen im KV-Cache: Prompt, Antworten und alle früheren Runden des Gesprächs</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="319"/>
+        <location line="+1"/>
         <source>Context</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontext</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="324"/>
+        <location line="+6"/>
         <source>Reload the model with these; the conversation starts over (Enter in a box does the same)</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Modell mit diesen Werten neu laden; das Gespräch beginnt von vorn (Eingabe in einem Feld bewirkt dasselbe)</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="375"/>
+        <location line="+51"/>
         <source>model&apos;s own (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>modelleigen (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="391"/>
+        <location line="+16"/>
         <source>model&apos;s default (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Modellstandard (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/panels.cpp" line="412"/>
+        <location line="+27"/>
         <source>KV cache: %1 for %2 positions (at most %3 fit in memory and training)</source>
-        <translation type="unfinished"></translation>
+        <translation>KV-Cache: %1 für %2 Positionen (höchstens %3 passen in Speicher und Training)</translation>
+    </message>
+</context>
+<context>
+    <name>SweepModel</name>
+    <message>
+        <location filename="../ui/routinglab.cpp" line="-448"/>
+        <source>policy</source>
+        <translation>Strategie</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>curve</source>
+        <translation>Kurve</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>perplexity</source>
+        <translation>Perplexität</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>KL (nats)</source>
+        <translation>KL (nats)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>top-1 agree</source>
+        <translation>Top-1-Übereinstimmung</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>experts/token</source>
+        <translation>Experten/Token</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>weight MB/token</source>
+        <translation>Gewichte MB/Token</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>decode tok/s</source>
+        <translation>Decode Tok./s</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Pareto</source>
+        <translation>Pareto</translation>
     </message>
 </context>
 <context>
     <name>ThroughputModel</name>
     <message>
-        <location filename="../ui/models.cpp" line="281"/>
+        <location filename="../ui/models.cpp" line="-185"/>
         <source>Token</source>
-        <translation type="unfinished"></translation>
+        <translation>Token</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="282"/>
+        <location line="+2"/>
         <source>Latency (ms)</source>
-        <translation type="unfinished"></translation>
+        <translation>Latenz (ms)</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="283"/>
+        <location line="+2"/>
         <source>Tokens/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Tokens/s</translation>
     </message>
 </context>
 <context>
     <name>ThroughputView</name>
     <message>
-        <location filename="../ui/views.cpp" line="519"/>
+        <location filename="../ui/views.cpp" line="-126"/>
         <source>Decode tokens/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Decode Tokens/s</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="520"/>
+        <location line="+1"/>
         <source>Time to first token</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit bis zum ersten Token</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="521"/>
+        <location line="+1"/>
         <source>Prefill tokens/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Prefill Tokens/s</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="522"/>
+        <location line="+1"/>
         <source>Latency p50 / p99</source>
-        <translation type="unfinished"></translation>
+        <translation>Latenz p50 / p99</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="523"/>
+        <location line="+1"/>
         <source>Weights read per token</source>
-        <translation type="unfinished"></translation>
+        <translation>Gelesene Gewichte je Token</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="524"/>
+        <location line="+1"/>
         <source>Achieved bandwidth</source>
-        <translation type="unfinished"></translation>
+        <translation>Erreichte Bandbreite</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="527"/>
+        <location line="+3"/>
         <source>%p% of the device&apos;s bandwidth</source>
-        <translation type="unfinished"></translation>
+        <translation>%p % der Bandbreite des Geräts</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="529"/>
+        <location line="+2"/>
         <source>Against the device</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Vergleich zum Gerät</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="542"/>
+        <location line="+13"/>
         <source>generated token</source>
-        <translation type="unfinished"></translation>
+        <translation>erzeugtes Token</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="551"/>
+        <location line="+9"/>
         <source>Decode speed (tokens/s, last 8 tokens)</source>
-        <translation type="unfinished"></translation>
+        <translation>Decode-Geschwindigkeit (Tokens/s, letzte 8 Tokens)</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="552"/>
+        <location line="+1"/>
         <source>tokens/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Tokens/s</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="553"/>
+        <location line="+1"/>
         <source>Latency per token (ms)</source>
-        <translation type="unfinished"></translation>
+        <translation>Latenz je Token (ms)</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="553"/>
+        <location line="+0"/>
         <source>ms</source>
-        <translation type="unfinished"></translation>
+        <translation>ms</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="554"/>
+        <location line="+1"/>
         <source>Decode speed</source>
-        <translation type="unfinished"></translation>
+        <translation>Decode-Geschwindigkeit</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="555"/>
+        <location line="+1"/>
         <source>Latency per token</source>
-        <translation type="unfinished"></translation>
+        <translation>Latenz je Token</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="593"/>
-        <location filename="../ui/views.cpp" line="612"/>
+        <location line="+42"/>
+        <location line="+23"/>
         <source>%1 GB/s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 GB/s</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="605"/>
+        <location line="-11"/>
         <source>%1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="607"/>
+        <location line="+3"/>
         <source>%1 / %2 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 / %2 ms</translation>
     </message>
     <message>
-        <location filename="../ui/views.cpp" line="611"/>
+        <location line="+6"/>
         <source>%1 of %2 GB/s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2 GB/s</translation>
     </message>
 </context>
 <context>
     <name>TokenHeatmap</name>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="221"/>
+        <location filename="../ui/heatmaps.cpp" line="-233"/>
         <source>Open a model and send a prompt: every token&apos;s experts appear here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnen Sie ein Modell und senden Sie einen Prompt: Die Experten jedes Tokens erscheinen hier.</translation>
     </message>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="279"/>
+        <location line="+60"/>
         <source>token</source>
-        <translation type="unfinished"></translation>
+        <translation>Token</translation>
     </message>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="319"/>
+        <location line="+40"/>
         <source>expert</source>
-        <translation type="unfinished"></translation>
+        <translation>Experte</translation>
     </message>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="333"/>
+        <location line="+14"/>
         <source>&lt;b&gt;Token %1&lt;/b&gt; “%2” (%3)</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Token %1&lt;/b&gt; „%2“ (%3)</translation>
     </message>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="344"/>
+        <location line="+12"/>
         <source>&lt;b&gt;Layer %1, expert %2&lt;/b&gt;: %3 tokens routed here&lt;br&gt;recent: %4</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Schicht %1, Experte %2&lt;/b&gt;: %3 Tokens hierher geroutet&lt;br&gt;zuletzt: %4</translation>
     </message>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="348"/>
+        <location line="+4"/>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>keine</translation>
     </message>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="352"/>
+        <location line="+4"/>
         <source>&lt;b&gt;Token %1&lt;/b&gt; “%2” (%3)&lt;br&gt;layer %4, expert %5: gate weight %6</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Token %1&lt;/b&gt; „%2“ (%3)&lt;br&gt;Schicht %4, Experte %5: Gate-Gewicht %6</translation>
     </message>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="244"/>
-        <location filename="../ui/heatmaps.cpp" line="336"/>
-        <location filename="../ui/heatmaps.cpp" line="355"/>
+        <location line="-109"/>
+        <location line="+92"/>
+        <location line="+20"/>
         <source>prompt</source>
-        <translation type="unfinished"></translation>
+        <translation>Prompt</translation>
     </message>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="244"/>
-        <location filename="../ui/heatmaps.cpp" line="336"/>
-        <location filename="../ui/heatmaps.cpp" line="355"/>
+        <location line="-112"/>
+        <location line="+92"/>
+        <location line="+20"/>
         <source>generated</source>
-        <translation type="unfinished"></translation>
+        <translation>erzeugt</translation>
     </message>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="358"/>
+        <location line="+3"/>
         <source>not routed</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht geroutet</translation>
     </message>
 </context>
 <context>
     <name>TokenModel</name>
     <message>
-        <location filename="../ui/models.cpp" line="89"/>
+        <location filename="../ui/models.cpp" line="-231"/>
         <source>prompt</source>
-        <translation type="unfinished"></translation>
+        <translation>Prompt</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="89"/>
+        <location line="+0"/>
         <source>generated</source>
-        <translation type="unfinished"></translation>
+        <translation>erzeugt</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="109"/>
+        <location line="+21"/>
         <source>#</source>
-        <translation type="unfinished"></translation>
+        <translation>Nr.</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="110"/>
+        <location line="+2"/>
         <source>Token</source>
-        <translation type="unfinished"></translation>
+        <translation>Token</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="111"/>
+        <location line="+2"/>
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>ID</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="112"/>
+        <location line="+2"/>
         <source>Phase</source>
-        <translation type="unfinished"></translation>
+        <translation>Phase</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="116"/>
+        <location line="+4"/>
         <source>Expert %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Experte %1</translation>
     </message>
     <message>
-        <location filename="../ui/models.cpp" line="116"/>
+        <location line="+0"/>
         <source>Weight %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Gewicht %1</translation>
     </message>
 </context>
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/workbench/main.cpp" line="22"/>
+        <location filename="../app/workbench/main.cpp" line="+20"/>
         <source>Chat with a mixture-of-experts model and watch its experts.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit einem Mixture-of-Experts-Modell chatten und seinen Experten zusehen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main.cpp" line="25"/>
+        <location line="+4"/>
         <source>GGUF model to open</source>
-        <translation type="unfinished"></translation>
+        <translation>zu öffnendes GGUF-Modell</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main.cpp" line="27"/>
+        <location line="+2"/>
         <source>run store to record into and read History from (default: the one moe-cli uses, $XDG_DATA_HOME/moe-workbench/runs.sqlite)</source>
-        <translation type="unfinished"></translation>
+        <translation>Laufspeicher, in den aufgezeichnet und aus dem der Verlauf gelesen wird (Standard: der von moe-cli, $XDG_DATA_HOME/moe-workbench/runs.sqlite)</translation>
     </message>
 </context>
 </TS>
