@@ -421,7 +421,7 @@ void TestStore::newerVersionRefused() {
     }
     {
         Raw raw(p);
-        QCOMPARE(raw.exec("PRAGMA user_version = 3"), SQLITE_OK);
+        QCOMPARE(raw.exec("PRAGMA user_version = 4"), SQLITE_OK);
         QCOMPARE(raw.exec("PRAGMA wal_checkpoint(TRUNCATE)"), SQLITE_OK);
     }
     const std::vector<char> before = file_bytes(p);
@@ -435,14 +435,14 @@ void TestStore::newerVersionRefused() {
             QCOMPARE(e.fault(), StoreFault::newer_version);
             const std::string msg = e.what();
             QVERIFY2(
-                msg.find("written by a newer MoE Workbench (schema 3; this build reads up to 2)") != std::string::npos,
+                msg.find("written by a newer MoE Workbench (schema 4; this build reads up to 3)") != std::string::npos,
                 msg.c_str());
             QVERIFY(msg.find(p) != std::string::npos);
         }
     }
     QVERIFY(file_bytes(p) == before);
     Raw raw(p);
-    QCOMPARE(raw.one("PRAGMA user_version"), std::string("3"));
+    QCOMPARE(raw.one("PRAGMA user_version"), std::string("4"));
 }
 
 void TestStore::foreignDatabaseRefused() {

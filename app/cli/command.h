@@ -21,3 +21,5 @@ Command bench_command(CLI::App& app);
 Command runs_command(CLI::App& app);
 Command selftest_command(CLI::App& app);
 Command check_command(CLI::App& app);
+Command sweep_command(CLI::App& app);
+Command experts_command(CLI::App& app);

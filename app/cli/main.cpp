@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
         runs_command(app),
         selftest_command(app),
         check_command(app),
+        sweep_command(app),
+        experts_command(app),
     };
     try {
         app.parse(argc, argv);

@@ -20,6 +20,9 @@ moe::LoadRequest RunArgs::request() const {
     r.options.n_ctx = ctx;
     r.options.n_threads = threads;
     r.options.top_k = top_k;
+    r.options.routing = moe::parse_routing_policy(policy);
+    moe::parse_expert_list(mask, r.options.routing.mask, "--mask");
+    moe::parse_expert_list(force, r.options.routing.force, "--force");
     r.options.max_batch = batch;
     return r;
 }
@@ -84,6 +87,11 @@ void add_run_options(CLI::App* cmd, RunArgs& a) {
         ->check(whole_number(0, 1 << 30));
     cmd->add_option("--top-k", a.top_k, "experts used per token (default: the model's own)")
         ->check(whole_number(1, 65536));
+    cmd->add_option("--policy", a.policy,
+        "routing policy: top-k=N, top-p=P[,min=N,max=N], entropy[,min=N,max=N], with skip=T, layer-k=L:K, "
+        "mask=[L:]E, force=[L:]E (default: the model's own top-k)");
+    cmd->add_option("--mask", a.mask, "experts never chosen: E or LAYER:E, comma-separated");
+    cmd->add_option("--force", a.force, "experts always chosen: E or LAYER:E, comma-separated");
     cmd->add_option("--batch", a.batch, "tokens per forward pass in prefill (at most the context)")
         ->check(whole_number(1, INT32_MAX));
     cmd->add_flag("--json", a.json, "print one JSON object");

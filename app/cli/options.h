@@ -17,6 +17,7 @@ struct RunArgs {
     int threads = 0;
     int ctx = 0;
     int top_k = 0;
+    std::string policy, mask, force; // routing policy (runtime/routing_policy.h), masked and forced experts
     int batch = 64;
     bool json = false;
     moe::LoadRequest request() const;

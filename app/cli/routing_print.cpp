@@ -9,8 +9,15 @@ nlohmann::ordered_json routing_json(const moe::RoutingTrace& t) {
     for (size_t i = 0; i < t.size(); ++i) {
         nlohmann::ordered_json layers = nlohmann::ordered_json::array();
         for (int l = 0; l < t.n_layers(); ++l) {
-            layers.push_back({ { "layer", l }, { "experts", std::vector<int32_t>(t.ids(i, l), t.ids(i, l) + t.k()) },
-                { "weights", std::vector<float>(t.weights(i, l), t.weights(i, l) + t.k()) } });
+            // the experts the token used: entries a routing policy left unused (-1) are not listed
+            std::vector<int32_t> ids;
+            std::vector<float> w;
+            for (int j = 0; j < t.k(); ++j) {
+                if (t.ids(i, l)[j] < 0) continue;
+                ids.push_back(t.ids(i, l)[j]);
+                w.push_back(t.weights(i, l)[j]);
+            }
+            layers.push_back({ { "layer", l }, { "experts", ids }, { "weights", w } });
         }
         all.push_back(std::move(layers));
     }
@@ -23,7 +30,7 @@ void print_routing(const moe::RoutingTrace& t) {
         for (int l = 0; l < t.n_layers(); ++l) {
             line += fmt::format("| L{} ", l);
             for (int j = 0; j < t.k(); ++j)
-                line += fmt::format("{}:{:.2f} ", t.ids(i, l)[j], t.weights(i, l)[j]);
+                if (t.ids(i, l)[j] >= 0) line += fmt::format("{}:{:.2f} ", t.ids(i, l)[j], t.weights(i, l)[j]);
         }
         fmt::print("{}\n", line);
     }

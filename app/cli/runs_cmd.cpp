@@ -1,6 +1,7 @@
 #include "runs_cmd.h"
 
 #include "command.h"
+#include "routing_stats_print.h"
 
 #include "common/units.h"
 
@@ -33,6 +34,13 @@ CLI::App* add_runs_command(CLI::App& app, RunsArgs& a) {
     a.show = a.runs->add_subcommand("show", "everything recorded about a run");
     a.show->add_option("id", a.ids, "run id")->required()->expected(1);
     a.show->add_flag("--json", a.json, "print JSON (without the routing trace; export has it)");
+    a.show->add_flag("--load-over-position", a.load_over_position,
+        "expert load per window of tokens, per layer, its imbalance and drift from the whole run's load");
+    a.show->add_option("--window", a.window, "tokens per window for --load-over-position")
+        ->check(CLI::Range(1, 1 << 20));
+    a.show->add_flag(
+        "--experts-for", a.experts_for, "per expert, the tokens it takes most relative to their frequency");
+    a.show->add_option("--top", a.top_tokens, "tokens per expert for --experts-for")->check(CLI::Range(1, 1000));
     a.del = a.runs->add_subcommand("delete", "delete runs, with their traces");
     a.del->add_option("ids", a.ids, "run ids")->required();
     a.exp = a.runs->add_subcommand("export", "write runs as CSV or JSON");
@@ -163,8 +171,13 @@ std::string ids_text(const std::vector<int32_t>& ids, size_t max) {
 int cmd_show(const RunsArgs& a) {
     moe::RunStore store = open_store(a, false);
     const moe::RunRecord r = store.load(a.ids.at(0));
+    const int n_experts = std::max(r.model.n_experts, 1);
     if (a.json) {
-        std::cout << moe::run_to_json(r, false).dump(2) << "\n";
+        nlohmann::ordered_json j = moe::run_to_json(r, false);
+        if (a.load_over_position)
+            j["load_over_position"] = load_over_position_json(r.routing, n_experts, size_t(a.window));
+        if (a.experts_for) j["experts_for"] = expert_tokens_json(r.routing, n_experts, size_t(a.top_tokens), 2, {});
+        std::cout << j.dump(2) << "\n";
         return 0;
     }
     const moe::RunSettings& s = r.settings;
@@ -184,8 +197,9 @@ int cmd_show(const RunsArgs& a) {
     }
     fmt::print("build         {} ({})\n", r.build.version, r.build.git_revision);
     fmt::print("backend       {}, {} threads, batch {}, context {}\n", r.backend, s.n_threads, s.n_batch, s.n_ctx);
-    fmt::print("experts       {} per token{}\n", s.experts_used,
-        s.top_k_override ? fmt::format(" (--top-k {})", s.top_k_override) : std::string(" (the model's)"));
+    fmt::print("experts       {} per token{}{}\n", s.experts_used,
+        s.top_k_override ? fmt::format(" (--top-k {})", s.top_k_override) : std::string(" (the model's)"),
+        s.routing_policy.empty() ? std::string() : fmt::format(", routing policy {}", s.routing_policy));
     fmt::print(
         "sampling      temperature {:g}, top-k {}, top-p {:g}, min-p {:g}, repeat penalty {:g} over {}, seed {}\n",
         s.temperature, s.top_k, s.top_p, s.min_p, s.repeat_penalty, s.repeat_last_n, s.seed);
@@ -210,6 +224,8 @@ int cmd_show(const RunsArgs& a) {
                 b.balance.stability);
         }
     }
+    if (a.load_over_position && r.routing.size() > 0) print_load_over_position(r.routing, n_experts, size_t(a.window));
+    if (a.experts_for && r.routing.size() > 0) print_expert_tokens(r.routing, n_experts, size_t(a.top_tokens), 2, {});
     return 0;
 }
 

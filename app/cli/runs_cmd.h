@@ -1,7 +1,7 @@
 #pragma once
 // `moe-cli runs`: the run store from the command line.
 //   runs list [--model X] [--since DATE] [--kind K] [--json]
-//   runs show ID [--json]
+//   runs show ID [--json] [--load-over-position [--window N]] [--experts-for [--top N]]
 //   runs delete ID...
 //   runs export ID... --format csv|json [--table runs|tokens|layers|routing] [-o FILE]
 //   runs compare ID ID [ID...] [--json]
@@ -30,6 +30,11 @@ struct RunsArgs {
     std::string table = "tokens";
     std::string output;
     bool no_routing = false;
+    // show: routing statistics of the trace (telemetry/routing_stats.h)
+    bool load_over_position = false;
+    int window = 64;
+    bool experts_for = false;
+    int top_tokens = 8;
     // import
     std::vector<std::string> files;
 

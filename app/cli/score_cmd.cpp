@@ -2,6 +2,7 @@
 #include "command.h"
 #include "options.h"
 #include "routing_print.h"
+#include "run/chunked_score.h"
 
 #include <fmt/format.h>
 
@@ -13,6 +14,7 @@ struct ScoreArgs {
     RunArgs run;
     TextInput input;
     RecordOptions record;
+    bool chunked = false;
 };
 
 int score(const ScoreArgs& a) {
@@ -20,7 +22,7 @@ int score(const ScoreArgs& a) {
     const auto runner = load_runner(a.run);
     moe::ScoreRequest req;
     req.text = a.input.prompt();
-    const moe::RunOutcome out = runner->score(req);
+    const moe::RunOutcome out = a.chunked ? moe::score_chunked(*runner, req) : runner->score(req);
     const moe::RunRecord& r = out.record;
     const moe::RunFigures& f = r.figures;
     if (a.run.json) {
@@ -45,5 +47,7 @@ Command score_command(CLI::App& app) {
     add_run_options(cmd, a->run);
     add_text_options(cmd, a->input, "the text");
     add_record_options(cmd, a->record);
+    cmd->add_flag("--chunked", a->chunked,
+        "score a text longer than the context in windows of the context's length, each from an empty context");
     return { cmd, [a] { return score(*a); } };
 }

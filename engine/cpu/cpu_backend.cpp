@@ -1,6 +1,7 @@
 #include "cpu/cpu_backend.h"
 
 #include "cpu/ops.h"
+#include "runtime/routing_policy.h"
 #include "runtime/thread_pool.h"
 
 #include <fmt/format.h>
@@ -56,12 +57,13 @@ public:
         m_batch = shape.max_batch;
         m_top_k = shape.top_k;
         m_n_moe = shape.n_moe_layers;
-        m_k_eff = c.is_moe ? m_top_k : 1;
+        m_policy = shape.routing;
+        m_plain = m_policy.is_plain_top_k();
         m_n_exp = c.is_moe ? c.n_expert : 1;
 
-        const size_t B = size_t(m_batch), D = size_t(c.n_embd), K = size_t(m_k_eff);
+        const size_t B = size_t(m_batch), D = size_t(c.n_embd);
         const size_t qd = size_t(c.n_head) * size_t(c.head_dim), kvd = size_t(c.n_head_kv) * size_t(c.head_dim);
-        const size_t F = size_t(c.n_ff_exp), SF = size_t(std::max(c.n_ff_shexp, 1));
+        const size_t SF = size_t(std::max(c.n_ff_shexp, 1));
         RunState& s = m_s;
         s.x.resize(B * D);
         s.xn.resize(B * D);
@@ -71,8 +73,6 @@ public:
         s.att.resize(B * qd);
         s.proj.resize(B * D);
         s.router.resize(B * size_t(m_n_exp));
-        s.h.resize(B * K * F);
-        s.y.resize(B * K * D);
         s.sh_h.resize(B * SF);
         s.sh_u.resize(B * SF);
         s.sh_y.resize(B * D);
@@ -82,13 +82,10 @@ public:
         s.v_cache.resize(size_t(c.n_layer) * size_t(m_ctx) * kvd);
         s.inv_freq.resize(size_t(c.head_dim / 2));
         cpu::rope_inv_freq(s.inv_freq.data(), c.head_dim, c.rope_freq_base);
-        s.route_ids.resize(B * size_t(std::max(m_n_moe, 1)) * size_t(m_top_k));
-        s.route_w.resize(s.route_ids.size());
         s.dense_ids.assign(B, 0);
         s.dense_w.assign(B, 1.0f);
-        s.group_buf.resize(MoeGroups::words(m_n_exp, m_batch, m_k_eff));
-        s.groups = MoeGroups::layout(s.group_buf.data(), m_n_exp, m_batch, m_k_eff);
         s.scores.resize(size_t(m_pool.size()) * size_t(m_ctx));
+        size_slots();
     }
 
     std::string name() const override { return "cpu"; }
@@ -96,6 +93,13 @@ public:
     int max_batch() const override { return m_batch; }
     int top_k() const override { return m_top_k; }
     int n_moe_layers() const override { return m_n_moe; }
+
+    void set_routing(const RoutingPolicy& resolved) override {
+        m_policy = resolved;
+        m_plain = resolved.is_plain_top_k();
+        if (m_c.is_moe) m_top_k = routing_slots(resolved, m_n_moe);
+        size_slots();
+    }
 
     const float* logits(int i) const override { return m_s.logits.data() + size_t(i) * size_t(m_c.n_vocab); }
     const int32_t* routing_ids(int i, int l) const override { return m_s.route_ids.data() + route_index(i, l); }
@@ -106,6 +110,18 @@ public:
 private:
     size_t route_index(int i, int l) const { return (size_t(i) * size_t(m_n_moe) + size_t(l)) * size_t(m_top_k); }
     void layer(int il, int n, int pos0);
+    // The buffers sized by the routing entries per token (top_k), allocated here only.
+    void size_slots() {
+        RunState& s = m_s;
+        m_k_eff = m_c.is_moe ? m_top_k : 1;
+        const size_t B = size_t(m_batch), K = size_t(m_k_eff);
+        s.h.resize(B * K * size_t(m_c.n_ff_exp));
+        s.y.resize(B * K * size_t(m_c.n_embd));
+        s.route_ids.resize(B * size_t(std::max(m_n_moe, 1)) * size_t(m_top_k));
+        s.route_w.resize(s.route_ids.size());
+        s.group_buf.resize(MoeGroups::words(m_n_exp, m_batch, m_k_eff));
+        s.groups = MoeGroups::layout(s.group_buf.data(), m_n_exp, m_batch, m_k_eff);
+    }
     void mm(const Matrix& w, const float* x, int n, int ldx, float* y, int ldy) {
         cpu::matvec(w, x, n, ldx, y, ldy, &m_pool);
     }
@@ -114,6 +130,8 @@ private:
     ModelConfig m_c;
     ThreadPool m_pool;
     int m_ctx = 0, m_batch = 0, m_top_k = 0, m_n_moe = 0, m_k_eff = 1, m_n_exp = 1;
+    RoutingPolicy m_policy; // resolved; m_plain: the model's own top-k, routed by cpu::route
+    bool m_plain = true;
     RunState m_s;
 };
 
@@ -166,9 +184,18 @@ void CpuBackend::layer(int il, int n, int pos0) {
         const int stride = m_n_moe * m_top_k;
         int32_t* ids = s.route_ids.data() + size_t(il) * size_t(m_top_k);
         float* wts = s.route_w.data() + size_t(il) * size_t(m_top_k);
-        // a decode step's one token is grouped by the router itself
-        cpu::route(s.router.data(), n, E, K, c.gating == Gating::sigmoid, c.norm_topk, ids, wts, stride, &s.groups);
-        if (n > 1) cpu::group(ids, wts, stride, n, K, E, s.groups);
+        if (m_plain) {
+            // a decode step's one token is grouped by the router itself
+            cpu::route(s.router.data(), n, E, K, c.gating == Gating::sigmoid, c.norm_topk, ids, wts, stride, &s.groups);
+            if (n > 1) cpu::group(ids, wts, stride, n, K, E, s.groups);
+        } else {
+            // a routing policy (runtime/routing_policy.h): unused entries are -1, skipped by group and combine
+            for (int t = 0; t < n; ++t) {
+                route_with_policy(m_policy, il, s.router.data() + size_t(t) * size_t(E), E, c.gating == Gating::sigmoid,
+                    c.norm_topk, K, ids + size_t(t) * size_t(stride), wts + size_t(t) * size_t(stride));
+            }
+            cpu::group(ids, wts, stride, n, K, E, s.groups);
+        }
     } else {
         cpu::group(s.dense_ids.data(), s.dense_w.data(), 1, n, 1, 1, s.groups); // dense: one expert of weight 1
     }

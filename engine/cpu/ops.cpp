@@ -199,9 +199,14 @@ void group(const int32_t* ids, const float* w, int stride, int n, int K, int E, 
     // start of every expert's slots (a prefix sum of the counts), kept in act_start[0..E]
     int32_t* start = g.act_start;
     std::fill(start, start + E + 1, 0);
+    int filled = 0; // pairs with an expert: an id below 0 is an entry a routing policy left unused
     for (int t = 0; t < n; ++t)
-        for (int j = 0; j < K; ++j)
-            start[ids[size_t(t) * size_t(stride) + size_t(j)] + 1] += 1;
+        for (int j = 0; j < K; ++j) {
+            const int e = ids[size_t(t) * size_t(stride) + size_t(j)];
+            if (e < 0) continue;
+            start[e + 1] += 1;
+            ++filled;
+        }
     for (int e = 0; e < E; ++e)
         start[e + 1] += start[e];
     // slots in token order within each expert; act[e] counts the slots filled so far
@@ -209,6 +214,10 @@ void group(const int32_t* ids, const float* w, int stride, int n, int K, int E, 
     for (int t = 0; t < n; ++t) {
         for (int j = 0; j < K; ++j) {
             const int e = ids[size_t(t) * size_t(stride) + size_t(j)];
+            if (e < 0) {
+                g.pair_slot[t * K + j] = -1;
+                continue;
+            }
             const int slot = start[e] + g.act[e]++;
             g.slot_token[slot] = t;
             g.slot_weight[slot] = w[size_t(t) * size_t(stride) + size_t(j)];
@@ -225,7 +234,7 @@ void group(const int32_t* ids, const float* w, int stride, int n, int K, int E, 
             ++n_act;
         }
     }
-    g.act_start[n_act] = n * K;
+    g.act_start[n_act] = filled;
     *g.n_active = n_act;
 }
 
@@ -277,6 +286,7 @@ void combine(float* x, const float* y, const MoeGroups& g, int n, int K, int D, 
             float p = 0.0f;
             for (int j = 0; j < K; ++j) {
                 const int slot = g.pair_slot[t * K + j];
+                if (slot < 0) continue; // an entry the routing policy left unused
                 p += g.slot_weight[slot] * y[size_t(slot) * size_t(D) + size_t(i)];
             }
             if (sh_y) p += gt * sh_y[size_t(t) * size_t(D) + size_t(i)];

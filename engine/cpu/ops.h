@@ -52,7 +52,8 @@ void embed(const Matrix& w, const int32_t* tokens, int n, float* out);
 // the grouping of the token's K pairs, as group() would.                 (moe.cuh)
 void route(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, int32_t* ids_out, float* w_out, int stride,
     const MoeGroups* single);
-// Groups the n*K pairs (ids/w of token t at + t*stride) by expert into g.
+// Groups the n*K pairs (ids/w of token t at + t*stride) by expert into g;
+// a pair with id -1 (an entry a routing policy left unused) gets no slot.
 void group(const int32_t* ids, const float* w, int stride, int n, int K, int E, const MoeGroups& g);
 // h (slots, F) = silu(gate_e · x) * (up_e · x) for every slot of every active
 // expert e, x = xn[slot_token] (rows ldx apart); experts[e] is expert e's matrix.

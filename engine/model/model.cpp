@@ -329,8 +329,10 @@ uint64_t Model::weight_bytes_read(const int32_t* ids, int n_layers, int k) const
     if (!m_cfg.is_moe) return m_stats.active_weight_bytes;
     uint64_t bytes = m_dense_bytes_per_token;
     for (int l = 0; l < n_layers; ++l)
-        for (int j = 0; j < k; ++j)
-            bytes += expert_bytes(l, ids[size_t(l) * size_t(k) + size_t(j)]);
+        for (int j = 0; j < k; ++j) {
+            const int32_t e = ids[size_t(l) * size_t(k) + size_t(j)];
+            if (e >= 0) bytes += expert_bytes(l, e); // -1: an entry a routing policy left unused
+        }
     return bytes;
 }
 

@@ -80,6 +80,8 @@ std::unique_ptr<Runner> Runner::load(const LoadRequest& req, const LoadProgress&
     r->m_context.n_threads = req.options.n_threads;
     r->m_context.n_batch = req.options.max_batch;
     r->m_context.top_k_override = req.options.top_k;
+    r->m_routing = resolve_routing_policy(req.options.routing, r->m_model->config(), req.options.top_k);
+    r->m_context.routing_policy = r->policy_text(r->m_routing);
     r->m_context.identity = model_identity(*r->m_model);
     HardwareInfo hw = hardware_info();
     if (backend_name == "cuda") fill_gpu_info(hw);
@@ -119,6 +121,18 @@ const ChatTemplate* Runner::chat_template() const {
 
 void Runner::cancel() {
     session().cancel();
+}
+
+void Runner::set_routing(const RoutingPolicy& policy) {
+    const RoutingPolicy resolved = resolve_routing_policy(policy, m_model->config(), m_context.top_k_override);
+    session().backend().set_routing(resolved);
+    m_routing = resolved;
+    m_context.routing_policy = policy_text(resolved);
+}
+
+std::string Runner::policy_text(const RoutingPolicy& resolved) const {
+    const RoutingPolicy own = resolve_routing_policy({}, m_model->config(), m_context.top_k_override);
+    return resolved == own ? std::string() : routing_policy_string(resolved);
 }
 
 void Runner::check_fits(size_t n, const char* what) const {
@@ -200,7 +214,7 @@ RunOutcome Runner::score(const ScoreRequest& req, const RunCallbacks& cb) {
     Tee tee;
     tee.next = cb.routing;
     Observing observing(s, &tee);
-    const ScoreResult result = s.score(tokens);
+    const ScoreResult result = s.score(tokens, req.on_logits);
     RunOutcome out;
     out.record = make_score_record(*m_model, backend(), m_context, tokens, result, std::move(tee.trace));
     if (tokenizer() && req.text.ids.empty()) out.record.prompt_text = tokenizer()->decode(tokens, true);

@@ -57,6 +57,8 @@ struct ChatTurnRequest {
 
 struct ScoreRequest {
     Prompt text;
+    // When given: the logits (n_vocab) after every token i, as scored.
+    std::function<void(size_t i, const float* logits)> on_logits;
 };
 
 struct RunOutcome {
@@ -90,6 +92,12 @@ public:
     // Safe from any thread: the run in progress stops before its next token.
     void cancel();
 
+    // The routing policy of the next runs (runtime/routing_policy.h), checked
+    // against the model and kept in every record; throws moe::Error for one
+    // it cannot take (or the backend cannot run). routing() is it resolved.
+    void set_routing(const RoutingPolicy& policy);
+    const RoutingPolicy& routing() const { return m_routing; }
+
     // The prompt as token ids (text through the tokenizer, with BOS/EOS as
     // the file asks when add_special). Throws for text without a tokenizer.
     std::vector<int32_t> tokens_of(const Prompt& prompt, bool add_special) const;
@@ -113,6 +121,8 @@ public:
 private:
     Runner() = default;
     void check_fits(size_t n_tokens, const char* what) const;
+    // The policy as records keep it: "" for the model's own routing (or the top-k override).
+    std::string policy_text(const RoutingPolicy& resolved) const;
 
     std::shared_ptr<Model> m_model;
     std::unique_ptr<Conversation> m_conversation; // with a tokenizer
@@ -120,6 +130,7 @@ private:
     std::string m_tokenizer_problem;
     ModelDescription m_desc;
     RunContext m_context;
+    RoutingPolicy m_routing; // resolved
 };
 
 } // namespace moe

@@ -29,7 +29,16 @@ BackendShape backend_shape(const ModelConfig& c, const BackendOptions& opts) {
         throw Error(fmt::format("--top-k {} is more than the model's {} experts", s.top_k, c.n_expert));
     }
     s.n_moe_layers = c.is_moe ? c.n_layer : 0;
+    s.routing = resolve_routing_policy(opts.routing, c, opts.top_k);
+    if (c.is_moe) s.top_k = routing_slots(s.routing, s.n_moe_layers);
     return s;
+}
+
+void Backend::set_routing(const RoutingPolicy& resolved) {
+    if (!resolved.is_plain_top_k() || resolved.k != top_k()) {
+        throw Error(fmt::format("the {} backend has no routing policies yet (asked for '{}'); use the CPU backend",
+            name(), routing_policy_string(resolved)));
+    }
 }
 
 namespace {
@@ -71,9 +80,20 @@ std::unique_ptr<OpDevice> cuda_op_device(std::string* why) {
 
 std::unique_ptr<Backend> make_backend(
     BackendKind kind, std::shared_ptr<const Model> model, const BackendOptions& opts, std::string* reason) {
+    // The CUDA backend routes by the model's own top-k only; a policy runs on the CPU, saying so.
+    const std::string policy = routing_policy_string(opts.routing);
+    const bool plain = opts.routing.is_plain_top_k();
+    if (kind == BackendKind::cuda && !plain) {
+        throw Error(
+            fmt::format("the CUDA backend has no routing policies yet (asked for '{}'); use --backend cpu", policy));
+    }
     if (kind == BackendKind::cuda) return make_cuda_backend(model, opts); // throws with the reason
     if (kind == BackendKind::automatic) {
-        if (!cuda_built()) {
+        if (!plain && cuda_built()) {
+            if (reason)
+                *reason
+                    = fmt::format("the CUDA backend has no routing policies yet ('{}'); running on the CPU", policy);
+        } else if (!cuda_built()) {
             if (reason) *reason = "this build has no CUDA backend; running on the CPU";
         } else {
             std::string why;

@@ -5,6 +5,7 @@
 // backend (kernels/) implements the same interface. The choice is made once
 // when a session is created.
 #include "model/model.h"
+#include "runtime/routing_policy.h"
 
 #include <cstdint>
 #include <memory>
@@ -17,6 +18,7 @@ struct BackendOptions {
     int n_threads = 0; // CPU threads (0: all hardware threads)
     int max_batch = 64; // tokens per forward call
     int top_k = 0; // experts per token (0: the model's own)
+    RoutingPolicy routing; // how experts are chosen (runtime/routing_policy.h); the default: top_k as above
 };
 
 // The sizes every backend runs with, from its options and the model: the
@@ -26,8 +28,9 @@ struct BackendOptions {
 struct BackendShape {
     int n_ctx = 0;
     int max_batch = 1;
-    int top_k = 0;
+    int top_k = 0; // routing entries per token: the most experts the policy gives a token
     int n_moe_layers = 0;
+    RoutingPolicy routing; // resolved against the model
 };
 BackendShape backend_shape(const ModelConfig& c, const BackendOptions& opts);
 
@@ -38,7 +41,7 @@ public:
     virtual std::string name() const = 0;
     virtual int n_ctx() const = 0;
     virtual int max_batch() const = 0;
-    virtual int top_k() const = 0; // experts used per token in effect
+    virtual int top_k() const = 0; // routing entries per token: experts per token, the most under a policy
     virtual int n_moe_layers() const = 0; // layers that produce routing
 
     // Runs tokens[0..n) at positions pos0..pos0+n through the model
@@ -52,6 +55,12 @@ public:
     // After forward: for token i, MoE layer l: top_k() expert ids (descending gate) and gate weights.
     virtual const int32_t* routing_ids(int i, int l) const = 0;
     virtual const float* routing_weights(int i, int l) const = 0;
+    // (Under a routing policy, entries a token does not use have id -1 and weight 0.)
+
+    // Changes the routing policy (resolved, routing_policy.h) for the next
+    // forward passes; top_k() follows it. Backends without policies (CUDA so
+    // far) take only the plain top-k they run and throw moe::Error otherwise.
+    virtual void set_routing(const RoutingPolicy& resolved);
 };
 
 enum class BackendKind { cpu, cuda, automatic };

@@ -200,7 +200,8 @@ GenerateResult Session::generate(
     return r;
 }
 
-ScoreResult Session::score(std::span<const int32_t> tokens) {
+ScoreResult Session::score(
+    std::span<const int32_t> tokens, const std::function<void(size_t, const float*)>& on_logits) {
     if (tokens.size() < 2) throw Error(fmt::format("scoring needs at least 2 tokens, got {}", tokens.size()));
     reset();
     ScoreResult r;
@@ -209,6 +210,7 @@ ScoreResult Session::score(std::span<const int32_t> tokens) {
     const double t0 = now_ms();
     eval(tokens, [&](size_t i, const float* logits) {
         if (i + 1 < tokens.size()) r.nll[i] = -log_softmax_at(logits, n_vocab, tokens[i + 1]);
+        if (on_logits) on_logits(i, logits);
     });
     r.elapsed_ms = now_ms() - t0;
     double sum = 0.0;

@@ -76,8 +76,9 @@ public:
     GenerateResult generate(std::span<const int32_t> prompt, const GenerateOptions& opts,
         const std::function<bool(int32_t)>& on_token = {});
 
-    // Teacher-forced evaluation of a whole sequence from an empty context.
-    ScoreResult score(std::span<const int32_t> tokens);
+    // Teacher-forced evaluation of a whole sequence from an empty context;
+    // on_logits(i, logits), when given, sees the logits after token i.
+    ScoreResult score(std::span<const int32_t> tokens, const std::function<void(size_t, const float*)>& on_logits = {});
 
 private:
     void check_tokens(std::span<const int32_t> tokens) const;

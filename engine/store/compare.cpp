@@ -46,6 +46,10 @@ std::vector<std::string> comparability_issues(const RunRecord& a, const RunRecor
     num("context", x.n_ctx, y.n_ctx);
     num("experts per token", x.experts_used, y.experts_used);
     if (x.experts_used == y.experts_used) num("top-k override", x.top_k_override, y.top_k_override);
+    if (x.routing_policy != y.routing_policy) {
+        auto name = [](const std::string& p) { return p.empty() ? std::string("the model's") : "'" + p + "'"; };
+        diffs.push_back(fmt::format("routing policy {} vs {}", name(x.routing_policy), name(y.routing_policy)));
+    }
     if (!diffs.empty()) {
         std::string all;
         for (const std::string& d : diffs)
@@ -146,6 +150,9 @@ RunComparison compare_runs(const std::vector<RunRecord>& runs) {
         return r.settings.top_k_override ? std::to_string(r.settings.top_k_override) : std::string("model's");
     });
     row("Settings", "experts per token", [](const RunRecord& r) { return std::to_string(r.settings.experts_used); });
+    row("Settings", "routing policy", [](const RunRecord& r) {
+        return r.settings.routing_policy.empty() ? std::string("model's") : r.settings.routing_policy;
+    });
     row("Results", "prompt", [](const RunRecord& r) { return preview(r.prompt_text, r.prompt_ids); });
     row("Results", "prompt tokens", [](const RunRecord& r) { return std::to_string(r.prompt_ids.size()); });
     row("Results", "output", [](const RunRecord& r) { return preview(r.output_text, r.output_ids); });

@@ -180,7 +180,8 @@ nlohmann::ordered_json run_to_json(const RunRecord& r, bool with_routing) {
     j["settings"] = { { "temperature", s.temperature }, { "top_k", s.top_k }, { "top_p", s.top_p },
         { "min_p", s.min_p }, { "repeat_penalty", s.repeat_penalty }, { "repeat_last_n", s.repeat_last_n },
         { "seed", s.seed }, { "n_predict", s.n_predict }, { "n_ctx", s.n_ctx }, { "n_threads", s.n_threads },
-        { "n_batch", s.n_batch }, { "top_k_override", s.top_k_override }, { "experts_used", s.experts_used } };
+        { "n_batch", s.n_batch }, { "top_k_override", s.top_k_override }, { "experts_used", s.experts_used },
+        { "routing_policy", s.routing_policy } };
     j["prompt"] = { { "text", r.prompt_text }, { "ids", r.prompt_ids } };
     j["output"] = { { "text", r.output_text }, { "ids", r.output_ids } };
     j["timings"] = { { "ttft_ms", r.ttft_ms }, { "prefill_ms", r.prefill_ms },
@@ -270,6 +271,7 @@ RunRecord run_from_json(const nlohmann::ordered_json& j) {
         r.settings.n_batch = at(s, "n_batch").get<int32_t>();
         r.settings.top_k_override = at(s, "top_k_override").get<int32_t>();
         r.settings.experts_used = at(s, "experts_used").get<int32_t>();
+        if (const auto it = s.find("routing_policy"); it != s.end()) r.settings.routing_policy = it->get<std::string>();
         const auto& p = at(j, "prompt");
         r.prompt_text = at(p, "text").get<std::string>();
         r.prompt_ids = at(p, "ids").get<std::vector<int32_t>>();

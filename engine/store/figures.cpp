@@ -45,6 +45,7 @@ json figures_to_json(const RunFigures& f) {
         j["memory_bandwidth_gb_per_s"] = f.memory_bandwidth_gb_per_s;
         j["bandwidth_share"] = f.bandwidth_share();
     }
+    if (f.experts_per_token > 0) j["experts_per_token"] = f.experts_per_token;
     if (f.perplexity) j["perplexity"] = *f.perplexity;
     if (f.mean_nll) j["mean_nll"] = *f.mean_nll;
     if (!f.nll.empty()) j["nll"] = f.nll;
@@ -69,6 +70,7 @@ RunFigures figures_from_json(const json& j) {
     f.achieved_gb_per_s = number(j, "achieved_gb_per_s");
     f.kv_cache_bytes_per_token = number(j, "kv_cache_bytes_per_token");
     f.memory_bandwidth_gb_per_s = number(j, "memory_bandwidth_gb_per_s");
+    f.experts_per_token = number(j, "experts_per_token");
     if (j.contains("perplexity") && !j["perplexity"].is_null()) f.perplexity = number(j, "perplexity");
     if (j.contains("mean_nll") && !j["mean_nll"].is_null()) f.mean_nll = number(j, "mean_nll");
     if (const auto it = j.find("nll"); it != j.end() && !it->is_null()) {
@@ -116,6 +118,7 @@ std::vector<std::pair<std::string, std::string>> figure_rows(const RunFigures& f
         add("measured bandwidth GB/s", fmt::format("{:.2f}", f.memory_bandwidth_gb_per_s));
         add("share of bandwidth", fmt::format("{:.1f} %", 100.0 * f.bandwidth_share()));
     }
+    if (f.experts_per_token > 0) add("experts per token (mean)", fmt::format("{:.3f}", f.experts_per_token));
     if (f.perplexity) add("perplexity", fmt::format("{:.4f}", *f.perplexity));
     if (f.mean_nll) add("mean nll", fmt::format("{:.6f}", *f.mean_nll));
     return rows;

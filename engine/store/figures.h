@@ -32,6 +32,7 @@ struct RunFigures {
     double achieved_gb_per_s = 0.0; // weight_bytes_per_token x decode tokens/s
     double kv_cache_bytes_per_token = 0.0; // KV cache read per decode step (not counted in GB/s)
     double memory_bandwidth_gb_per_s = 0.0; // the device's measured read bandwidth (0: not measured)
+    double experts_per_token = 0.0; // mean experts a token used per MoE layer, from the trace (0: not known)
     std::optional<double> perplexity; // score runs
     std::optional<double> mean_nll;
     std::vector<double> nll; // score runs: nll[i] of token i+1

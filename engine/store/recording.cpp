@@ -2,6 +2,7 @@
 
 #include "runtime/cuda_hook.h"
 #include "telemetry/metrics.h"
+#include "telemetry/routing_stats.h"
 
 #include <fmt/format.h>
 
@@ -34,6 +35,7 @@ RunRecord make_record(RunKind kind, const Model& model, const Backend& backend, 
     r.settings.n_batch = ctx.n_batch > 0 ? ctx.n_batch : backend.max_batch();
     r.settings.top_k_override = ctx.top_k_override;
     r.settings.experts_used = backend.top_k();
+    r.settings.routing_policy = ctx.routing_policy;
     r.figures.memory_bandwidth_gb_per_s = ctx.memory_bandwidth_gb_per_s;
     return r;
 }
@@ -99,6 +101,7 @@ RunRecord make_generate_record(RunKind kind, const Model& model, const Backend& 
     r.figures.weight_bytes_per_token = decode_weight_bytes_per_token(model, trace, prompt.size());
     r.figures.achieved_gb_per_s = r.figures.weight_bytes_per_token * r.decode_tokens_per_s / 1e9;
     r.figures.kv_cache_bytes_per_token = decode_kv_bytes_per_token(model, n_past + prompt.size(), n_decode);
+    r.figures.experts_per_token = mean_experts_per_token(trace);
     r.routing = std::move(trace);
     return r;
 }
@@ -112,6 +115,7 @@ RunRecord make_score_record(const Model& model, const Backend& backend, const Ru
     r.figures.perplexity = result.perplexity;
     r.figures.mean_nll = result.mean_nll;
     r.figures.nll = result.nll;
+    r.figures.experts_per_token = mean_experts_per_token(trace);
     r.routing = std::move(trace);
     return r;
 }

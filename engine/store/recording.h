@@ -19,6 +19,7 @@ struct RunContext {
     int n_threads = 0; // as asked (0: all hardware threads)
     int n_batch = 0; // 0: the backend's
     int top_k_override = 0; // experts per token asked for (0: the model's own)
+    std::string routing_policy; // the routing policy in effect as text (runtime/routing_policy.h); "": the model's own
     // Model identity and hardware when already known (the run API hashes the
     // model once per load); otherwise they are worked out per record.
     std::optional<ModelIdentity> identity;

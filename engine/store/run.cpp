@@ -178,12 +178,12 @@ std::vector<LayerBalance> routing_balance(const RoutingTrace& t, int n_experts) 
     if (t.size() == 0 || t.n_layers() <= 0) return {};
     const size_t cells = t.size() * size_t(t.n_layers()) * size_t(t.k());
     const int32_t* ids = t.ids(0, 0);
-    int32_t max_id = -1, min_id = 0;
+    int32_t max_id = -1, min_id = -1; // -1: an entry a routing policy left unused
     for (size_t i = 0; i < cells; ++i) {
         max_id = std::max(max_id, ids[i]);
         min_id = std::min(min_id, ids[i]);
     }
-    if (min_id < 0) return {}; // not a routing the metrics can describe
+    if (min_id < -1) return {}; // not a routing the metrics can describe
     const int E = std::max(n_experts, max_id + 1);
     const int n = t.n_layers();
     std::vector<LayerBalance> out(static_cast<size_t>(n));

@@ -72,7 +72,8 @@ struct RunSettings {
     int32_t n_threads = 0;
     int32_t n_batch = 0;
     int32_t top_k_override = 0; // experts per token asked for (0: the model's own)
-    int32_t experts_used = 0; // experts per token in effect
+    int32_t experts_used = 0; // experts per token in effect (under a policy: the most a token can take)
+    std::string routing_policy; // runtime/routing_policy.h as text; "": the model's own routing
 };
 
 struct RunRecord {
@@ -130,7 +131,8 @@ BuildInfo build_info();
 
 // Load balance of every MoE layer over the whole trace (telemetry/metrics.h),
 // with E = max(n_experts, largest id + 1) so a record with an unknown model
-// still gets its metrics. Empty for an empty trace or one with negative ids.
+// still gets its metrics. Empty for an empty trace or one with ids below -1
+// (-1 is an entry a routing policy left unused).
 std::vector<LayerBalance> routing_balance(const RoutingTrace& trace, int n_experts);
 
 } // namespace moe

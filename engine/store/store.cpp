@@ -255,6 +255,14 @@ UPDATE run_data SET nll = COALESCE(
 ALTER TABLE runs DROP COLUMN figures_json;
 )sql";
 
+// Version 3: the routing policy a run used (runtime/routing_policy.h, as
+// text; '' for the model's own routing) and the mean experts per token its
+// trace shows. Older runs routed by a fixed top-k: their mean is left 0.
+constexpr const char* k_schema_v3 = R"sql(
+ALTER TABLE runs ADD COLUMN routing_policy TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN experts_per_token REAL NOT NULL DEFAULT 0;
+)sql";
+
 // The migration ladder: step i brings a file from version i to i + 1; files
 // at an older version migrate on open, each step in the same transaction.
 struct Migration {
@@ -264,6 +272,7 @@ struct Migration {
 constexpr Migration k_migrations[] = {
     { 1, k_schema_v1 },
     { 2, k_schema_v2 },
+    { 3, k_schema_v3 },
 };
 static_assert(sizeof(k_migrations) / sizeof(k_migrations[0]) == RunStore::k_schema_version,
     "one migration step per schema version");
@@ -276,8 +285,9 @@ constexpr const char* k_run_columns
       "n_threads, n_batch, top_k_override, experts_used, prompt_preview, n_prompt, n_output, ttft_ms, prefill_ms, "
       "prefill_tps, decode_tps, p50_ms, p99_ms, weight_bytes_per_token, achieved_gb_per_s, kv_cache_bytes_per_token, "
       "memory_bandwidth_gb_per_s, perplexity, mean_nll, bench_n_prompt, bench_n_gen, bench_n_gen_done, "
-      "bench_repetitions, bench_pp_mean, bench_pp_sd, bench_tg_mean, bench_tg_sd, bench_ttft_mean, bench_ttft_sd";
-constexpr int k_n_run_columns = 65;
+      "bench_repetitions, bench_pp_mean, bench_pp_sd, bench_tg_mean, bench_tg_sd, bench_ttft_mean, bench_ttft_sd, "
+      "routing_policy, experts_per_token";
+constexpr int k_n_run_columns = 67;
 
 std::string prompt_preview(const RunRecord& r) {
     std::string p;
@@ -699,7 +709,7 @@ int64_t RunStore::save(const RunRecord& r) {
         b(f.weight_bytes_per_token)(f.achieved_gb_per_s)(f.kv_cache_bytes_per_token)(f.memory_bandwidth_gb_per_s)(
             f.perplexity)(f.mean_nll)(bf.n_prompt)(bf.n_gen)(bf.n_gen_done)(bf.repetitions)(
             bf.prompt_tokens_per_s.mean)(bf.prompt_tokens_per_s.sd)(bf.gen_tokens_per_s.mean)(bf.gen_tokens_per_s.sd)(
-            bf.ttft_ms.mean)(bf.ttft_ms.sd);
+            bf.ttft_ms.mean)(bf.ttft_ms.sd)(st.routing_policy)(f.experts_per_token);
         if (b.rc != SQLITE_OK) fail(b.rc, "saving the run");
         rc = sqlite3_step(*u);
         if (rc != SQLITE_DONE) fail(rc, "saving the run");
@@ -827,6 +837,8 @@ RunRecord RunStore::load(int64_t id) {
         bf.ttft_ms = { col_f64(q, c + 4), col_f64(q, c + 5) };
         c += 6;
         if (bf.repetitions > 0) f.bench = bf;
+        st.routing_policy = col_text(q, c++);
+        f.experts_per_token = col_f64(q, c++);
     }
     auto damaged = [&](const Error& e) {
         return StoreError(StoreFault::corrupt, fmt::format("run {} in {} is damaged: {}", id, m_path, e.what()));

@@ -25,24 +25,28 @@ LayerBalance layer_balance(
         throw Error(fmt::format("layer {} is not in the trace ({} MoE layers)", layer, trace.n_layers()));
     }
     const int k = trace.k();
-    double overlap = 0.0;
+    double overlap = 0.0, assigned = 0.0;
     std::array<uint64_t, 4> prev_mask {};
+    int prev_used = 0;
     for (size_t t = begin; t < end; ++t) {
         const int32_t* ids = trace.ids(t, layer);
+        int used = 0; // entries a routing policy left unused (id -1) are skipped
         for (int j = 0; j < k; ++j) {
+            if (ids[j] == -1) continue;
+            ++used;
             if (ids[j] < 0 || size_t(ids[j]) >= E) {
                 throw Error(fmt::format("expert {} in the trace is outside the {} experts", ids[j], n_experts));
             }
             b.counts[size_t(ids[j])] += 1;
             if (with_coactivation) {
                 for (int i = 0; i < k; ++i)
-                    b.coactivation[size_t(ids[j]) * E + size_t(ids[i])] += 1;
+                    if (ids[i] >= 0) b.coactivation[size_t(ids[j]) * E + size_t(ids[i])] += 1;
             }
         }
         // |topk(t) ∩ topk(t-1)| as the popcount of two expert bitmasks
         std::array<uint64_t, 4> mask {};
         for (int j = 0; j < k; ++j)
-            mask[size_t(ids[j]) >> 6 & 3] |= uint64_t(1) << (ids[j] & 63);
+            if (ids[j] >= 0) mask[size_t(ids[j]) >> 6 & 3] |= uint64_t(1) << (ids[j] & 63);
         if (t > begin) {
             int same = 0;
             if (E <= 256) {
@@ -51,14 +55,18 @@ LayerBalance layer_balance(
             } else {
                 const int32_t* prev = trace.ids(t - 1, layer);
                 for (int j = 0; j < k; ++j)
-                    same += int(std::find(prev, prev + k, ids[j]) != prev + k);
+                    same += int(ids[j] >= 0 && std::find(prev, prev + k, ids[j]) != prev + k);
             }
-            overlap += double(same) / double(k);
+            const int most = std::max(used, prev_used);
+            overlap += most > 0 ? double(same) / double(most) : 1.0;
         }
         prev_mask = mask;
+        prev_used = used;
+        assigned += double(used);
     }
     const double T = double(end - begin);
-    const double total = double(k) * T;
+    const double total = assigned; // k T under a fixed top-k
+    if (total == 0.0) return b;
     const double mean = total / double(E);
     double mx = 0.0, var = 0.0, h = 0.0;
     int used = 0;
@@ -110,8 +118,11 @@ namespace {
 
 // Sorted copy of one row's expert ids, so sets compare with std::equal and
 // intersect in one merge pass.
+// (Entries a routing policy left unused, id -1, are not experts: dropped.)
 void sorted_row(const int32_t* ids, int k, std::vector<int32_t>& out) {
-    out.assign(ids, ids + k);
+    out.clear();
+    for (int j = 0; j < k; ++j)
+        if (ids[j] >= 0) out.push_back(ids[j]);
     std::sort(out.begin(), out.end());
 }
 
@@ -129,7 +140,6 @@ RoutingAgreement routing_agreement(const RoutingTrace& a, const RoutingTrace& b)
     if (n_layers <= 0) return r;
     r.layers.resize(size_t(n_layers));
     const int ka = a.k(), kb = b.k();
-    const double kmax = double(std::max(ka, kb));
     std::vector<int32_t> sa, sb, both;
     size_t matched_cells = 0;
     for (int l = 0; l < n_layers; ++l) {
@@ -148,7 +158,8 @@ RoutingAgreement routing_agreement(const RoutingTrace& a, const RoutingTrace& b)
             }
             both.clear();
             std::set_intersection(sa.begin(), sa.end(), sb.begin(), sb.end(), std::back_inserter(both));
-            overlap += double(both.size()) / kmax;
+            const size_t most = std::max(sa.size(), sb.size());
+            overlap += most > 0 ? double(both.size()) / double(most) : 1.0;
         }
         if (common > 0) {
             la.set_match = double(matched) / double(common);

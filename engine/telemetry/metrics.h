@@ -12,13 +12,13 @@ namespace moe {
 
 struct LayerBalance {
     std::vector<int64_t> counts; // c_e, (E)
-    std::vector<double> share; // p_e = c_e / (k T), (E)
+    std::vector<double> share; // p_e = c_e / Σc (k T under a fixed top-k), (E)
     double imbalance = 0.0; // max(c) / mean(c); 1 is perfect
     double efficiency = 0.0; // mean(c) / max(c)
     double cv = 0.0; // std(c) / mean(c), population std
     double entropy = 0.0; // H(p) / ln(E), in [0, 1]
     double coverage = 0.0; // share of experts with c_e > 0
-    double stability = 0.0; // mean over t of |topk(t) ∩ topk(t-1)| / k
+    double stability = 0.0; // mean over t of |topk(t) ∩ topk(t-1)| / max(|topk(t)|, |topk(t-1)|), k when fixed
     std::vector<int64_t> coactivation; // (E, E) tokens that chose both e and f; diagonal = c_e
 };
 
@@ -52,7 +52,7 @@ LatencySummary latency_summary(const std::vector<double>& token_ms, size_t n_pro
 struct LayerAgreement {
     int layer = 0;
     double set_match = 0.0; // share of compared tokens whose top-k SETS are equal
-    double overlap = 0.0; // mean |A ∩ B| / max(k_a, k_b) over compared tokens
+    double overlap = 0.0; // mean |A ∩ B| / max(|A|, |B|) over compared tokens (k_a, k_b when fixed)
     int64_t first_divergence = -1; // first trace index whose sets differ; -1: none
 };
 

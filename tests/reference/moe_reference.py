@@ -230,11 +230,13 @@ def route(m: Model, probs_row: np.ndarray, k: int, forced=None):
     return ids, w
 
 
-def forward(m: Model, tokens, top_k=None, forced_routing=None, want_probs=True):
+def forward(m: Model, tokens, top_k=None, forced_routing=None, want_probs=True, router=None):
     """Teacher-forced causal pass over `tokens`.
 
     forced_routing: optional {(token_pos, layer): iterable of expert ids} to override the
     selection at those points (weights are still this reference's probabilities).
+    router: optional router(m, layer, position, logits_row) -> (ids, weights as applied) replacing the
+    top-k selection (routing policies: routing_policies.py).
     Returns a dict shaped like the engine's `score --json` output, plus `router_probs`
     inside every routing entry (when want_probs)."""
     tokens = [int(t) for t in tokens]
@@ -295,6 +297,7 @@ def forward(m: Model, tokens, top_k=None, forced_routing=None, want_probs=True):
         f_in = rms_norm(h, m.t(p + "ffn_norm.weight", (D,)), m.eps)
         logits = linear(f_in, m.t(p + "ffn_gate_inp.weight", (m.n_expert, D)))
         probs = torch.softmax(logits, dim=-1).numpy()                     # (T, E)
+        logits_np = logits.numpy()
         w_gate = m.experts(il, "gate")                                    # (E, ff, D)
         w_up = m.experts(il, "up")                                        # (E, ff, D)
         w_down = m.experts(il, "down")                                    # (E, D, ff)
@@ -307,7 +310,10 @@ def forward(m: Model, tokens, top_k=None, forced_routing=None, want_probs=True):
             raise ReferenceError_(f"layer {il}: expert ffn dim {n_ff}, metadata says {m.n_ff_exp}")
         moe = torch.zeros_like(f_in)
         for t in range(T):
-            ids, w = route(m, probs[t], k, forced_routing.get((t, il)))
+            if router is not None:
+                ids, w = router(m, il, t, logits_np[t])
+            else:
+                ids, w = route(m, probs[t], k, forced_routing.get((t, il)))
             entry = {"layer": il, "experts": ids, "weights": [float(a) for a in w]}
             if want_probs:
                 entry["router_probs"] = [float(a) for a in probs[t]]

@@ -1,0 +1,110 @@
+// moe-cli sweep MODEL --text-file F --policy "top-k=1..8;top-p=0.5:0.95:0.05" [--sweep S]... [--csv F] [--json]:
+// quality against cost of routing policies (engine/run/sweep.h), one score run per setting.
+#include "command.h"
+#include "options.h"
+#include "run/sweep.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+namespace {
+
+struct SweepArgs {
+    RunArgs run;
+    TextInput input;
+    RecordOptions record;
+    std::vector<std::string> specs;
+    int decode_tokens = 32;
+    std::string csv, json_file;
+};
+
+void write_file(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    if (!out.flush()) throw moe::Error(fmt::format("cannot write {}", path));
+}
+
+int sweep(const SweepArgs& a) {
+    if (!a.input.given()) throw moe::Error("give the text to score: -p TEXT, --text-file FILE or --tokens IDS");
+    // --policy (a run option elsewhere) names the sweep's settings here, ';' between them
+    std::vector<std::string> specs = a.specs;
+    for (size_t at = 0; at < a.run.policy.size();) {
+        const size_t semi = std::min(a.run.policy.find(';', at), a.run.policy.size());
+        if (semi > at) specs.push_back(a.run.policy.substr(at, semi - at));
+        at = semi + 1;
+    }
+    if (specs.empty()) throw moe::Error("give the settings to sweep, e.g. --policy top-k=1..8");
+    RunArgs run = a.run;
+    run.policy.clear(); // the sweep starts from the model's own routing (with --mask/--force when given)
+    moe::SweepRequest req;
+    for (const std::string& s : specs) {
+        for (moe::SweepSetting& x : moe::parse_sweep(s))
+            req.settings.push_back(std::move(x));
+    }
+    req.text = a.input.prompt();
+    req.decode_tokens = a.decode_tokens;
+    const auto runner = load_runner(run);
+    SigintCancels sigint(*runner);
+    moe::SweepCallbacks cb;
+    cb.on_progress = [](int i, int n, const std::string& p) {
+        spdlog::info("{}/{}: {}", i + 1, n, p.empty() ? "the model's own routing" : p);
+        return true;
+    };
+    std::optional<moe::RunRecorder> recorder;
+    if (!a.record.no_record) recorder.emplace(a.record.db);
+    bool lost = false;
+    cb.on_record = [&](const moe::RunRecord& r) -> int64_t {
+        if (!recorder) return 0;
+        const moe::RecordOutcome out = recorder->record(r);
+        if (!out.saved()) {
+            spdlog::warn("run not saved: {}{}", out.error, out.lost() ? " (lost)" : "; kept in " + out.kept_path);
+            lost = lost || out.lost();
+            return 0;
+        }
+        return *out.id;
+    };
+    const moe::SweepResult res = moe::run_sweep(*runner, req, cb);
+    if (!a.csv.empty()) write_file(a.csv, moe::sweep_to_csv(res));
+    if (!a.json_file.empty()) write_file(a.json_file, moe::sweep_to_json(res).dump(1) + "\n");
+    if (a.run.json) {
+        std::cout << moe::sweep_to_json(res).dump() << "\n";
+    } else {
+        fmt::print("{} tokens of {}; * marks the Pareto-best (perplexity against experts per token)\n\n", res.n_tokens,
+            res.model);
+        fmt::print(
+            "| policy | perplexity | KL (nats) | top-1 agree | experts/token | weight MB/token | decode tok/s | run |\n"
+            "|---|---|---|---|---|---|---|---|\n");
+        for (const moe::SweepPoint& p : res.points) {
+            fmt::print("| {}{} | {:.4f} | {:.4f} | {:.1f} % | {:.3f} | {:.3f} | {:.1f} | {} |\n",
+                p.baseline ? "model's own" : p.policy, p.pareto ? " *" : "", p.perplexity, p.kl,
+                100.0 * p.top1_agreement, p.experts_per_token, p.weight_bytes_per_token / 1e6, p.decode_tokens_per_s,
+                p.run_id ? std::to_string(p.run_id) : "-");
+        }
+        if (res.cancelled)
+            fmt::print("\n(cancelled after {} of {} settings)\n", res.points.size(), req.settings.size() + 1);
+    }
+    return lost ? 1 : 0;
+}
+
+} // namespace
+
+Command sweep_command(CLI::App& app) {
+    auto a = std::make_shared<SweepArgs>();
+    CLI::App* cmd = app.add_subcommand("sweep", "quality against cost of routing policies on a text");
+    add_run_options(cmd, a->run);
+    add_text_options(cmd, a->input, "the held-out text");
+    add_record_options(cmd, a->record);
+    cmd->add_option("--sweep", a->specs,
+        "more settings, as --policy takes them: top-k=1..8, top-p=0.5:0.95:0.05, entropy=1..8 (k_max), "
+        "skip=0.05:0.3:0.05, or one policy; repeatable");
+    cmd->add_option("--decode-tokens", a->decode_tokens, "greedy tokens decoded per setting to measure speed (0: none)")
+        ->check(whole_number(0, 4096));
+    cmd->add_option("--csv", a->csv, "write the table as CSV to this file");
+    cmd->add_option("--json-file", a->json_file, "write the sweep as JSON to this file");
+    return { cmd, [a] { return sweep(*a); } };
+}
