@@ -296,6 +296,7 @@ Value array_method(const Value& self, const std::string& name) {
     if (name == "append") {
         return bind(self, [](const Value& v, Args& a, Interpreter& in) {
             if (a.pos.size() != 1) throw Error("append() takes one argument");
+            if (holds(a.pos[0], v.arr.get())) throw Error("a list cannot hold itself");
             in.check_items(v.arr->size() + 1);
             in.count(1);
             v.arr->push_back(a.pos[0]);
@@ -361,7 +362,8 @@ JsonOptions json_options(const Args& a) {
     return o;
 }
 
-Value json(const Value& v, const JsonOptions& o, Interpreter& in, bool undefined_as_null = true) {
+Value json(const Value& v, JsonOptions o, Interpreter& in, bool undefined_as_null = true) {
+    o.max_size = in.limits().max_output;
     Str out = to_json(v, o, undefined_as_null);
     in.check_size(out.text.size());
     return Value::string(std::move(out));
@@ -440,7 +442,7 @@ Value filter_by_name(Interpreter& in, const Value& v, const std::string& name) {
         if (name == "abs") return v.is_int() ? Value::integer(v.i < 0 ? -v.i : v.i) : Value::real(std::fabs(v.f));
         if (name == "int") return v.is_int() ? v : Value::integer(int64_t(std::floor(v.f)));
         if (name == "float") return Value::real(v.is_int() ? double(v.i) : v.f);
-        if (name == "string") return Value::string(to_output(v));
+        if (name == "string") return Value::string(to_output(v, in.limits().max_output));
     } else if (v.is_object()) {
         if (name == "items") return object_items(v);
         if (name == "length" || name == "count") return Value::integer(int64_t(v.obj->items.size()));

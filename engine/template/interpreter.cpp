@@ -147,7 +147,7 @@ Str Interpreter::block(const Nodes& body, Scope& s) {
             return out;
         default: {
             const Value v = eval(*n, s);
-            if (!v.is_none() && !v.is_undefined()) out.append(to_output(v));
+            if (!v.is_none() && !v.is_undefined()) out.append(to_output(v, m_limits.max_output));
         }
         }
         check_size(out.text.size());
@@ -528,6 +528,7 @@ void Interpreter::set(const Node& n, Scope& s) {
         if (object.kind != Kind::Namespace) throw Error("only a namespace's attributes can be set");
         if (target.computed || target.y->kind != NodeKind::Identifier)
             throw Error("a namespace attribute is set by name");
+        if (holds(v, object.obj.get())) throw Error("a namespace cannot hold itself");
         object.obj->set(target.y->name, std::move(v));
     } else {
         throw Error("a set's target must be a name, names or a namespace attribute");

@@ -31,13 +31,21 @@ private:
     int m_depth = 0;
     int m_max_depth;
 
+    // Nesting of the tree being built: every call level, and every link of a
+    // chain (a + b + c, a.b.c, a | f | g) adds one, so evaluating and freeing
+    // the tree stays within the stack.
     struct Depth {
         Parser& p;
-        explicit Depth(Parser& parser)
+        int levels = 0;
+        explicit Depth(Parser& parser, bool count_self = true)
             : p(parser) {
+            if (count_self) deeper();
+        }
+        void deeper() {
+            ++levels;
             if (++p.m_depth > p.m_max_depth) p.fail(fmt::format("nesting deeper than {} levels", p.m_max_depth));
         }
-        ~Depth() { --p.m_depth; }
+        ~Depth() { p.m_depth -= levels; }
         Depth(const Depth&) = delete;
         Depth& operator=(const Depth&) = delete;
     };
@@ -314,8 +322,10 @@ NodePtr Parser::if_expression() {
 }
 
 NodePtr Parser::or_expression() {
+    Depth chain(*this, false);
     NodePtr l = and_expression();
     while (is_word("or")) {
+        chain.deeper();
         ++m_at;
         l = binary(std::move(l), "or", and_expression());
     }
@@ -323,8 +333,10 @@ NodePtr Parser::or_expression() {
 }
 
 NodePtr Parser::and_expression() {
+    Depth chain(*this, false);
     NodePtr l = not_expression();
     while (is_word("and")) {
+        chain.deeper();
         ++m_at;
         l = binary(std::move(l), "and", not_expression());
     }
@@ -342,8 +354,10 @@ NodePtr Parser::not_expression() {
 }
 
 NodePtr Parser::comparison() {
+    Depth chain(*this, false);
     NodePtr l = additive();
     while (true) {
+        chain.deeper();
         std::string op;
         if (is_word("not") && is_word("in", 1)) {
             op = "not in";
@@ -362,8 +376,10 @@ NodePtr Parser::comparison() {
 }
 
 NodePtr Parser::additive() {
+    Depth chain(*this, false);
     NodePtr l = multiplicative();
     while (is(Tok::Additive)) {
+        chain.deeper();
         std::string op = m_t[m_at++].value;
         l = binary(std::move(l), op, multiplicative());
     }
@@ -371,8 +387,10 @@ NodePtr Parser::additive() {
 }
 
 NodePtr Parser::multiplicative() {
+    Depth chain(*this, false);
     NodePtr l = power();
     while (is(Tok::Multiplicative)) {
+        chain.deeper();
         std::string op = m_t[m_at++].value;
         l = binary(std::move(l), op, power());
     }
@@ -380,8 +398,10 @@ NodePtr Parser::multiplicative() {
 }
 
 NodePtr Parser::power() {
+    Depth chain(*this, false);
     NodePtr l = test();
     while (is(Tok::Power)) {
+        chain.deeper();
         ++m_at;
         l = binary(std::move(l), "**", test());
     }
@@ -389,8 +409,10 @@ NodePtr Parser::power() {
 }
 
 NodePtr Parser::test() {
+    Depth chain(*this, false);
     NodePtr operand = filter();
     while (is_word("is")) {
+        chain.deeper();
         ++m_at;
         const bool negate = is_word("not");
         if (negate) ++m_at;
@@ -406,8 +428,10 @@ NodePtr Parser::test() {
 }
 
 NodePtr Parser::filter() {
+    Depth chain(*this, false);
     NodePtr operand = unary_sign();
     while (is(Tok::Pipe)) {
+        chain.deeper();
         ++m_at;
         NodePtr f = primary();
         if (f->kind != NodeKind::Identifier) fail("'|' must be followed by a filter's name");
@@ -534,8 +558,9 @@ NodePtr Parser::subscript() {
 }
 
 NodePtr Parser::member(NodePtr object) {
+    Depth chain(*this, false);
     while (is(Tok::Dot) || is(Tok::OpenSquare)) {
-        Depth d(*this);
+        chain.deeper();
         const bool computed = is(Tok::OpenSquare);
         ++m_at;
         NodePtr n = node(NodeKind::Member);

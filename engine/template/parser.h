@@ -8,6 +8,6 @@ namespace moe::jinja {
 
 // Throws moe::Error naming the line; nesting deeper than max_depth is refused
 // (a hostile template cannot exhaust the stack).
-Nodes parse(const std::vector<Token>& tokens, int max_depth = 100);
+Nodes parse(const std::vector<Token>& tokens, int max_depth = 256);
 
 } // namespace moe::jinja

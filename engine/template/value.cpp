@@ -204,7 +204,7 @@ std::string scalar_text(const Value& v) {
     }
 }
 
-Str to_output(const Value& v) {
+Str to_output(const Value& v, size_t max_size) {
     switch (v.kind) {
     case Kind::String:
         return v.s;
@@ -288,6 +288,7 @@ void json_string(Str& out, const Str& s, bool ensure_ascii) {
 
 void json_value(Str& out, const Value& v, const JsonOptions& o, int depth, bool undefined_as_null) {
     if (depth > 512) throw Error("template: tojson nests deeper than 512 levels");
+    if (out.text.size() > o.max_size) throw Error(fmt::format("template: JSON text grows past {} bytes", o.max_size));
     const std::string item_sep = !o.item_sep.empty() ? o.item_sep : (o.indent > 0 ? "," : ", ");
     const std::string key_sep = !o.key_sep.empty() ? o.key_sep : ": ";
     switch (v.kind) {
@@ -365,6 +366,28 @@ Str to_json(const Value& v, const JsonOptions& o, bool undefined_as_null) {
     Str out;
     json_value(out, v, o, 0, undefined_as_null);
     return out;
+}
+
+bool holds(const Value& v, const void* target) {
+    std::vector<const Value*> todo { &v };
+    std::vector<const void*> seen;
+    while (!todo.empty()) {
+        const Value* x = todo.back();
+        todo.pop_back();
+        const void* p = x->arr ? static_cast<const void*>(x->arr.get()) : static_cast<const void*>(x->obj.get());
+        if (!p) continue;
+        if (p == target) return true;
+        if (std::find(seen.begin(), seen.end(), p) != seen.end()) continue;
+        seen.push_back(p);
+        if (x->arr) {
+            for (const Value& e : *x->arr)
+                todo.push_back(&e);
+        } else {
+            for (const auto& kv : x->obj->items)
+                todo.push_back(&kv.second);
+        }
+    }
+    return false;
 }
 
 bool strict_equal(const Value& a, const Value& b) {

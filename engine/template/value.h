@@ -104,7 +104,7 @@ struct Args {
 
 // Printing as @huggingface/jinja does: booleans "true"/"false", floats with a
 // ".0" when whole, lists and mappings as JSON.
-Str to_output(const Value& v);
+Str to_output(const Value& v, size_t max_size = size_t(16) << 20);
 // The raw text of a scalar ("~" and string "+" use it: 1.0 prints "1").
 std::string scalar_text(const Value& v);
 std::string number_text(double d); // JavaScript's Number#toString
@@ -114,9 +114,14 @@ struct JsonOptions {
     bool ensure_ascii = false;
     bool sort_keys = false;
     std::string item_sep, key_sep; // empty: the defaults
+    size_t max_size = size_t(16) << 20; // longer JSON is refused (a list holding itself)
 };
 // JSON text; strings from data stay marked as data.
 Str to_json(const Value& v, const JsonOptions& o, bool undefined_as_null = true);
+
+// Whether v holds (at any depth) the list or mapping at target: storing it
+// there would make a cycle, which templates never need and which would leak.
+bool holds(const Value& v, const void* target);
 
 // Loose equality of "==" (JavaScript's == on the underlying values).
 bool loose_equal(const Value& a, const Value& b);
