@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 DEMO_MODEL ?= resources/models/shakespeare-moe.gguf
 
-.PHONY: all deps configure build test run run-cli screenshots bench-ui clean format format-check test-asan fuzz
+.PHONY: all deps configure build test run run-cli screenshots bench-ui clean format format-check test-asan fuzz package
 
 all: build
 
@@ -44,6 +44,15 @@ screenshots: build
 
 bench-ui: build
 	QT_QPA_PLATFORM=offscreen $(BUILD_DIR)/tests/bench_ui
+
+# The Debian package (packaging/package.cmake), made by CPack from the build
+# tree: $(BUILD_DIR)/moe-workbench_VERSION-1_amd64.deb, which
+# `apt install ./build/moe-workbench_*.deb` installs. The package is CPU-only;
+# where the build has the CUDA backend, package a CPU-only build instead:
+# make package BUILD_DIR=build-cpu CMAKE_FLAGS=-DMOE_CUDA=OFF
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB
+	@ls -l $(BUILD_DIR)/moe-workbench_*.deb
 
 # The whole suite built with AddressSanitizer and UBSan (-DMOE_SANITIZE=ON);
 # any report fails the test that made it. ASAN_TESTS narrows it, e.g.

@@ -13,6 +13,10 @@ packages=(
   qt6-base-dev qt6-charts-dev qt6-svg-dev qt6-tools-dev qt6-l10n-tools libqt6opengl6-dev
   # a virtual display: `make run` with no screen, README screenshots
   xvfb xauth
+  # the Debian package (`make package`, the package_contents test): manual
+  # pages from --help, and Debian's checkers of desktop entries, AppStream
+  # metainfo and packages
+  help2man desktop-file-utils appstream lintian
   # independent references for the correctness tests
   python3 python3-numpy python3-torch
   # llama.cpp from the npm registry (tests/llamacpp/setup.sh)

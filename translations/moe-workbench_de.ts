@@ -1509,7 +1509,7 @@
     <message>
         <location line="+2"/>
         <source>Stop</source>
-        <translation>Abbruch</translation>
+        <translation>Stoppgrund</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,7 @@
 
 #include "chartexporter.h"
 #include "heatmaps.h"
+#include "language.h"
 #include "models.h"
 #include "panels.h"
 #include "routingdata.h"
@@ -311,6 +312,7 @@ void MainWindow::buildMenus() {
     tb->addAction(fresh);
     tb->addAction(stop);
 
+    menuBar()->addMenu(Language::menu(this)); // takes effect at the next start
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About"), this, [this] {
         QMessageBox::about(this, tr("About MoE Workbench"),

@@ -1,12 +1,10 @@
 // moe-workbench: the desktop window. Thin: arguments, settings, wiring.
 #include "enginecontroller.h"
+#include "language.h"
 #include "mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QLibraryInfo>
-#include <QLocale>
-#include <QTranslator>
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
@@ -14,9 +12,8 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName(QStringLiteral("moe-workbench"));
     QApplication::setApplicationVersion(QStringLiteral(MOE_VERSION));
 
-    QTranslator translator;
-    if (translator.load(QLocale(), QStringLiteral("moe-workbench"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        QApplication::installTranslator(&translator);
+    // The saved language, else the system's (Language menu; translations/README.md).
+    Language::install(app);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
