@@ -32,12 +32,13 @@ void write_file(const std::string& path, const std::string& text) {
 int sweep(const SweepArgs& a) {
     if (!a.input.given()) throw moe::Error("give the text to score: -p TEXT, --text-file FILE or --tokens IDS");
     // --policy (a run option elsewhere) names the sweep's settings here, ';' between them
-    std::vector<std::string> specs = a.specs;
+    std::vector<std::string> specs;
     for (size_t at = 0; at < a.run.policy.size();) {
         const size_t semi = std::min(a.run.policy.find(';', at), a.run.policy.size());
         if (semi > at) specs.push_back(a.run.policy.substr(at, semi - at));
         at = semi + 1;
     }
+    specs.insert(specs.end(), a.specs.begin(), a.specs.end());
     if (specs.empty()) throw moe::Error("give the settings to sweep, e.g. --policy top-k=1..8");
     RunArgs run = a.run;
     run.policy.clear(); // the sweep starts from the model's own routing (with --mask/--force when given)

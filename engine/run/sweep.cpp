@@ -202,7 +202,8 @@ SweepResult run_sweep(Runner& runner, const SweepRequest& req, const SweepCallba
             double d = 0.0; // KL(own ‖ this) = Σ p_own (log p_own − log p_this)
             for (int v = 0; v < V; ++v) {
                 const double lo = double(base[v]);
-                d += std::exp(lo) * (lo - (double(logits[v]) - lse));
+                // rounded as the own routing's were kept, so identical logits give exactly 0
+                d += std::exp(lo) * (lo - double(float(double(logits[v]) - lse)));
             }
             kl += std::max(d, 0.0);
             agree += size_t(top == own_top[pos]);

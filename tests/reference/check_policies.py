@@ -12,6 +12,9 @@ expert sets equal for every (token, layer) except near-ties: where a threshold o
 (p, skip, the entropy's rounding, the k-th probability) lies within 1e-5 of the decision; there
 the reference follows the engine's set so that one flip does not cascade.
 
+--perturb gives the reference a different policy than the engine, and the check must then
+fail (CTest: reference_policies_fail_when_they_differ, WILL_FAIL).
+
 Prints one line per case and `N passed, M failed`; exits 1 on a failure, 77 without numpy/torch.
 """
 
@@ -64,8 +67,10 @@ def near_tie(pol, layer, logits, engine_set, norm):
         ids, _, _ = rp.choose(v, layer, logits, norm)
         if sorted(ids) == sorted(engine_set):
             return True
+    # the last expert taken and the first left out
     ranked = sorted(probs, reverse=True)
-    if any(abs(ranked[i] - ranked[i + 1]) < NEAR for i in range(len(ranked) - 1)):
+    n = len(engine_set)
+    if 0 < n < len(ranked) and abs(ranked[n - 1] - ranked[n]) < NEAR:
         return True
     if pol["kind"] == "entropy":
         live = probs[probs > 0]
@@ -87,6 +92,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", required=True)
     ap.add_argument("--workdir", required=True)
+    ap.add_argument("--perturb", action="store_true",
+                    help="give the reference a different policy (p - 0.15, one expert fewer): the check must fail")
     a = ap.parse_args()
     os.makedirs(a.workdir, exist_ok=True)
     exact = ["--exact"] if "--exact" in run([a.cli, "score", "--help"]) else []
@@ -101,6 +108,10 @@ def main():
         norm = m.conv["norm_topk"]
         for spec in POLICIES:
             pol = rp.parse(spec, m.n_expert_used)
+            if a.perturb:
+                pol["p"] -= 0.15
+                pol["k"] = max(1, pol["k"] - 1)
+                pol["k_max"] = max(pol["k_min"], pol["k_max"] - 1)
             out = json.loads(run([a.cli, "score", path, "--tokens", ",".join(map(str, tokens)), "--json",
                                   "--backend", "cpu", "--no-record", "--policy", spec] + exact))
             engine_sets = {(t, e["layer"]): e["experts"] for t, row in enumerate(out["routing"]) for e in row}
