@@ -2,7 +2,8 @@
 //   xvfb-run -s "-screen 0 1600x1000x24" bench_ui_screenshots MODEL OUTDIR [MODEL64]
 // (or QT_QPA_PLATFORM=offscreen). Chats with the model, then saves
 // chat-experts.png, balance.png, throughput.png and compare.png (the same
-// prompt at the model's top-k and at twice that) and history.png. With a
+// prompt at the model's top-k and at twice that), history.png and
+// experiments.png (the routing lab's sweep of the held-out excerpt). With a
 // third model (one with many experts, e.g. `moe-cli make-model --preset
 // olmoe-1b-7b --quant Q4_K`), a short chat with it too: experts-64.png and
 // balance-64.png.
@@ -10,6 +11,7 @@
 #include "mainwindow.h"
 #include "panels.h"
 #include "routingdata.h"
+#include "routinglab.h"
 #include "views.h"
 
 #include <QApplication>
@@ -103,6 +105,22 @@ int main(int argc, char** argv) {
     w.tabs()->setCurrentWidget(w.history());
     settle(300);
     w.grab().save(out.filePath(QStringLiteral("history.png")));
+
+    // The Experiments tab: the model as trained again, a sweep of the held-out excerpt it opens with
+    w.openModel(model);
+    if (!waitFor(c, &EngineController::modelLoaded, 120000)) return 1;
+    RoutingLabView* lab = w.routingLab();
+    w.tabs()->setCurrentWidget(lab);
+    lab->setSweepSpec(QStringLiteral("top-k=1..8; top-p=0.5:0.95:0.05; entropy=1..4"));
+    {
+        QEventLoop loop;
+        QTimer::singleShot(600000, &loop, [&] { loop.exit(1); });
+        QObject::connect(lab, &RoutingLabView::sweepFinished, &loop, [&] { loop.exit(0); });
+        lab->startSweep();
+        if (loop.exec() != 0) return 1;
+    }
+    settle(400);
+    w.grab().save(out.filePath(QStringLiteral("experiments.png")));
 
     if (argc > 3) {
         // A model with many experts: the views at 64 experts a layer.

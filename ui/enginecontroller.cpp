@@ -302,6 +302,10 @@ void EngineWorker::listRuns() {
     Q_EMIT runsListed(out);
 }
 
+void EngineWorker::runJob(const WorkerJob& job) {
+    job(d->runner.get(), d->runRecorder());
+}
+
 void EngineWorker::loadRuns(const QStringList& ids) {
     QVector<RunView> out;
     if (moe::RunStore* store = d->openStore()) {
@@ -445,6 +449,11 @@ void EngineController::newConversation() {
     stop();
     QMetaObject::invokeMethod(m_worker, &EngineWorker::newConversation, Qt::QueuedConnection);
     Q_EMIT conversationCleared();
+}
+
+void EngineController::runOnWorker(WorkerJob job) {
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, job = std::move(job)] { w->runJob(job); }, Qt::QueuedConnection);
 }
 
 void EngineController::refreshRuns() {

@@ -13,8 +13,17 @@
 #include <QThread>
 
 #include <atomic>
+#include <functional>
 
 class EngineWorker;
+namespace moe {
+class Runner;
+class RunRecorder;
+} // namespace moe
+// Work queued on the engine's worker thread with the loaded runner (null
+// without a model) and the run store's recorder (the routing lab's policy
+// and sweeps, ui/routinglab.h).
+using WorkerJob = std::function<void(moe::Runner* runner, moe::RunRecorder& recorder)>;
 
 struct LoadOptions {
     QString backend = QStringLiteral("auto"); // auto, cpu, cuda
@@ -60,6 +69,8 @@ public Q_SLOTS:
     void refreshRuns();
     // Whole runs (routing included) for Compare; answered by runsLoaded.
     void loadRuns(const QStringList& ids);
+    // Runs `job` on the worker thread, in turn with the other engine work.
+    void runOnWorker(WorkerJob job);
 
 Q_SIGNALS:
     void loadStarted(const QString& path);
@@ -113,6 +124,8 @@ public:
     void setStepDelay(int ms) { m_stepDelayMs.store(ms); }
     // Tokens streamed in the turn in flight (thread-safe).
     int tokensSoFar() const { return m_tokens.load(); }
+    // On the worker thread: the job with the runner and the recorder.
+    void runJob(const WorkerJob& job);
 
 public Q_SLOTS:
     void loadModel(quint64 job, const QString& path, const LoadOptions& options);

@@ -6,6 +6,7 @@
 #include "models.h"
 #include "panels.h"
 #include "routingdata.h"
+#include "routinglab.h"
 #include "views.h"
 
 #include <QAction>
@@ -59,6 +60,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs->addTab(m_throughputView, tr("Throughput"));
     m_tabs->addTab(m_history, tr("History"));
     m_tabs->addTab(m_compare, tr("Compare"));
+    m_lab = new RoutingLabView(m_controller, this);
+    m_tabs->addTab(m_lab, tr("Experiments"));
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(m_chat);
     split->addWidget(m_tabs);

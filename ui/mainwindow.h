@@ -19,6 +19,7 @@ class QPushButton;
 class QTabWidget;
 class QTimer;
 class RoutingData;
+class RoutingLabView;
 class RunsModel;
 class SettingsPanel;
 class ThroughputModel;
@@ -47,6 +48,7 @@ public:
     HistoryView* history() const { return m_history; }
     RunsModel* runsModel() const { return m_runs; }
     CompareView* compare() const { return m_compare; }
+    RoutingLabView* routingLab() const { return m_lab; }
     ModelCardView* modelCard() const { return m_card; }
     SettingsPanel* settingsPanel() const { return m_settings; }
     QTabWidget* tabs() const { return m_tabs; }
@@ -90,6 +92,7 @@ private:
     ThroughputView* m_throughputView;
     HistoryView* m_history;
     CompareView* m_compare;
+    RoutingLabView* m_lab;
     ModelCardView* m_card;
     SettingsPanel* m_settings;
     QTabWidget* m_tabs;
