@@ -72,7 +72,7 @@ test-asan: deps
 # tests/fuzz/regressions/TARGET/, where ctest replays it).
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= fuzz_gguf fuzz_model fuzz_tokenizer fuzz_pretokenizer fuzz_template
+FUZZ_TARGETS ?= fuzz_gguf fuzz_model fuzz_tokenizer fuzz_pretokenizer fuzz_template fuzz_jinja
 fuzz: deps
 	cmake -S . -B $(FUZZ_DIR) -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DMOE_FUZZ=ON -DMOE_CUDA=OFF $(CMAKE_FLAGS)
 	cmake --build $(FUZZ_DIR) -j $(JOBS) --target $(FUZZ_TARGETS) fuzz_seeds_gen

@@ -124,6 +124,8 @@ void TestTokenizer::goldens_data() {
                                       << "llama2";
     QTest::newRow("gpt2 (OLMo rule)") << "gpt2"
                                       << "gpt2";
+    QTest::newRow("gpt-oss (o200k)") << "gptoss"
+                                     << "gptoss";
 }
 
 void TestTokenizer::goldens() {
@@ -147,7 +149,7 @@ void TestTokenizer::goldens() {
 
 void TestTokenizer::parseSpecial_data() {
     QTest::addColumn<QString>("name");
-    for (const char* n : { "qwen3", "llama3", "deepseek_v3", "llama2", "gpt2" })
+    for (const char* n : { "qwen3", "llama3", "deepseek_v3", "llama2", "gpt2", "gptoss" })
         QTest::newRow(n) << n;
 }
 

@@ -2,6 +2,7 @@
 // /clear starts over, /exit (or end of input) quits, Ctrl-C stops the reply being written.
 #include "command.h"
 #include "options.h"
+#include "thinking.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -19,6 +20,7 @@ struct ChatArgs {
     moe::SamplerOptions sampler;
     std::string system, chat_template;
     bool show_prompt = false;
+    ThinkingArgs thinking;
     RecordOptions record;
 };
 
@@ -33,6 +35,7 @@ int chat(const ChatArgs& a) {
         spdlog::info("{}", d.chat_format_reason);
     }
     if (!a.system.empty()) runner->set_system_prompt(a.system);
+    apply_thinking(*runner, a.thinking);
     const bool tty = isatty(STDIN_FILENO);
     if (tty)
         fmt::print(
@@ -41,11 +44,8 @@ int chat(const ChatArgs& a) {
     req.options.n_predict = a.n_predict;
     req.options.sampler = a.sampler;
     moe::RunCallbacks cb;
-    cb.on_text = [](const std::string& piece, int32_t) {
-        fmt::print("{}", piece);
-        std::fflush(stdout);
-        return true;
-    };
+    ReplyPrinter printer(a.thinking.hide);
+    printer.set_callbacks(cb);
     bool lost = false;
     std::string line;
     while (true) {
@@ -64,7 +64,8 @@ int chat(const ChatArgs& a) {
         if (a.show_prompt) {
             std::vector<moe::ChatMessage> msgs = runner->chat_messages();
             msgs.push_back({ "user", line });
-            spdlog::info("prompt: {}", nlohmann::json(runner->chat_template()->render_text(msgs, true)).dump());
+            spdlog::info("prompt: {}",
+                nlohmann::json(runner->chat_template()->render_text(msgs, true, runner->tokenizer())).dump());
         }
         req.message = line;
         moe::RunOutcome out;
@@ -72,9 +73,11 @@ int chat(const ChatArgs& a) {
             SigintCancels sigint(*runner);
             out = runner->chat_turn(req, cb);
         } catch (const moe::Error& e) {
+            printer.end();
             spdlog::error("{}", e.what());
             continue;
         }
+        printer.end();
         fmt::print("\n");
         const moe::RunRecord& r = out.record;
         spdlog::info("{} new prompt tokens, {} generated ({:.1f} tok/s), {} in context, stop: {}", r.prompt_ids.size(),
@@ -95,6 +98,7 @@ Command chat_command(CLI::App& app) {
     cmd->add_option("--system", a->system, "system prompt");
     cmd->add_option("--template", a->chat_template, "chat format: a built-in name or a JSON template file");
     cmd->add_flag("--show-prompt", a->show_prompt, "log each rendered prompt, special tokens spelled out");
+    add_thinking_options(cmd, a->thinking);
     add_record_options(cmd, a->record);
     return { cmd, [a] { return chat(*a); } };
 }

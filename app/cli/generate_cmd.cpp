@@ -2,6 +2,7 @@
 #include "command.h"
 #include "options.h"
 #include "routing_print.h"
+#include "thinking.h"
 
 #include "store/export.h"
 
@@ -21,13 +22,17 @@ struct GenerateArgs {
     bool show_routing = false;
     bool chat = false;
     std::string system, chat_template;
+    ThinkingArgs thinking;
     RecordOptions record;
 };
 
 int generate(const GenerateArgs& a) {
     if (!a.input.given()) throw moe::Error("give a prompt: -p TEXT, --text-file FILE or --tokens IDS");
     const auto runner = load_runner(a.run, a.chat_template);
-    if (a.chat) spdlog::info("{}", runner->description().chat_format_reason);
+    if (a.chat) {
+        spdlog::info("{}", runner->description().chat_format_reason);
+        apply_thinking(*runner, a.thinking);
+    }
     moe::GenerateRequest req;
     req.prompt = a.input.prompt();
     req.chat = a.chat;
@@ -37,12 +42,9 @@ int generate(const GenerateArgs& a) {
     // Text streams as it completes; without text (token ids in, or no tokenizer) the ids do.
     const bool text_out = runner->tokenizer() && !a.input.as_ids();
     moe::RunCallbacks cb;
+    ReplyPrinter printer(a.thinking.hide);
     if (!a.run.json && text_out) {
-        cb.on_text = [](const std::string& piece, int32_t) {
-            fmt::print("{}", piece);
-            std::fflush(stdout);
-            return true;
-        };
+        printer.set_callbacks(cb);
     } else if (!a.run.json) {
         cb.on_token = [](int32_t id) {
             fmt::print("{} ", id);
@@ -55,6 +57,7 @@ int generate(const GenerateArgs& a) {
         SigintCancels sigint(*runner);
         out = runner->generate(req, cb);
     }
+    printer.end();
     const moe::RunRecord& r = out.record;
     if (a.run.json) {
         nlohmann::ordered_json j
@@ -96,6 +99,7 @@ Command generate_command(CLI::App& app) {
     cmd->add_flag("--chat", a->chat, "send the prompt as a user message in the model's chat format");
     cmd->add_option("--system", a->system, "system prompt (with --chat)");
     cmd->add_option("--template", a->chat_template, "chat format: a built-in name or a JSON template file");
+    add_thinking_options(cmd, a->thinking);
     add_record_options(cmd, a->record);
     return { cmd, [a] { return generate(*a); } };
 }

@@ -39,6 +39,49 @@ struct Observing {
     ~Observing() { session.set_routing_observer(nullptr); }
 };
 
+// Hands shown text to on_text, or with on_reasoning set, the thinking to
+// on_reasoning and the answer to on_text, as the chat format marks them.
+struct ReasoningRouter {
+    const RunCallbacks& cb;
+    const Tokenizer* tok;
+    std::unique_ptr<ReasoningSplitter> split;
+
+    ReasoningRouter(
+        const RunCallbacks& callbacks, const Tokenizer* t, const ChatTemplate* tmpl, const std::string& prompt_text)
+        : cb(callbacks)
+        , tok(t) {
+        if (t && tmpl && tmpl->reasoning != ReasoningFormat::none) {
+            split = std::make_unique<ReasoningSplitter>(tmpl->reasoning, prompt_text);
+        }
+    }
+    bool send(const std::vector<TextPiece>& pieces, int32_t id) const {
+        bool go_on = true;
+        for (const TextPiece& p : pieces) {
+            if (p.reasoning) {
+                go_on = cb.on_reasoning(p.text, id) && go_on;
+            } else if (cb.on_text) {
+                go_on = cb.on_text(p.text, id) && go_on;
+            }
+        }
+        return go_on;
+    }
+    // One generated token (id -1: the tail flushed at the end) and its shown text.
+    bool deliver(const std::string& piece, int32_t id) {
+        std::vector<TextPiece> pieces;
+        if (split) {
+            const bool control = id >= 0 && tok->is_control(id);
+            pieces = split->push(id >= 0 ? std::string_view(tok->token_text(id)) : std::string_view(), control, piece);
+        }
+        if (!split || !cb.on_reasoning) return piece.empty() || !cb.on_text || cb.on_text(piece, id);
+        return send(pieces, id);
+    }
+    void finish() {
+        if (!split) return;
+        const std::vector<TextPiece> rest = split->flush();
+        if (cb.on_reasoning) send(rest, -1);
+    }
+};
+
 bool contains(const std::vector<int32_t>& v, int32_t id) {
     return std::find(v.begin(), v.end(), id) != v.end();
 }
@@ -115,6 +158,10 @@ const Tokenizer* Runner::tokenizer() const {
     return m_conversation ? &m_conversation->tokenizer() : nullptr;
 }
 
+void Runner::set_chat_options(const ChatOptions& options) {
+    if (m_conversation) m_conversation->set_chat_options(options);
+}
+
 const ChatTemplate* Runner::chat_template() const {
     return m_conversation ? &m_conversation->chat_template() : nullptr;
 }
@@ -155,6 +202,7 @@ RunOutcome Runner::generate(const GenerateRequest& req, const RunCallbacks& cb) 
     const Tokenizer* tok = tokenizer();
     GenerateOptions go = req.options;
     std::vector<int32_t> prompt;
+    std::string chat_prompt_text;
     if (req.chat) {
         if (!tok) throw Error(fmt::format("a chat needs a model with a tokenizer: {}", m_tokenizer_problem));
         std::vector<ChatMessage> msgs;
@@ -162,6 +210,7 @@ RunOutcome Runner::generate(const GenerateRequest& req, const RunCallbacks& cb) 
         msgs.push_back({ "user", req.prompt.text });
         const ChatTemplate& t = m_conversation->chat_template();
         prompt = t.render(*tok, msgs, true);
+        if (t.reasoning != ReasoningFormat::none) chat_prompt_text = t.render_text(msgs, true, tok);
         for (int32_t id : t.stop_tokens(*tok))
             go.stop_tokens.push_back(id);
     } else {
@@ -183,12 +232,13 @@ RunOutcome Runner::generate(const GenerateRequest& req, const RunCallbacks& cb) 
     std::unique_ptr<StreamDecoder> sd;
     if (tok) sd = std::make_unique<StreamDecoder>(*tok);
     std::string text;
+    ReasoningRouter router(cb, tok, req.chat ? &m_conversation->chat_template() : nullptr, chat_prompt_text);
     auto on_token = [&](int32_t id) {
         bool go_on = !cb.on_token || cb.on_token(id);
         if (sd && !contains(go.stop_tokens, id)) {
             const std::string piece = sd->push(id);
             text += piece;
-            if (!piece.empty() && cb.on_text) go_on = cb.on_text(piece, id) && go_on;
+            go_on = router.deliver(piece, id) && go_on;
         }
         return go_on;
     };
@@ -196,7 +246,8 @@ RunOutcome Runner::generate(const GenerateRequest& req, const RunCallbacks& cb) 
     if (sd) {
         const std::string tail = sd->flush();
         text += tail;
-        if (!tail.empty() && cb.on_text) cb.on_text(tail, -1);
+        if (!tail.empty()) router.deliver(tail, -1);
+        router.finish();
     }
     const std::string prompt_text = tok && req.prompt.ids.empty() ? tok->decode(prompt, true) : std::string();
     RunOutcome out;
@@ -228,13 +279,28 @@ RunOutcome Runner::chat_turn(const ChatTurnRequest& req, const RunCallbacks& cb)
     Tee tee;
     tee.next = cb.routing;
     Observing observing(s, &tee);
+    const ChatTemplate& t = m_conversation->chat_template();
+    std::string prompt_text;
+    if (t.reasoning != ReasoningFormat::none) {
+        std::vector<ChatMessage> next = m_conversation->messages();
+        next.push_back({ "user", req.message });
+        prompt_text = t.render_text(next, true, &m_conversation->tokenizer());
+    }
+    ReasoningRouter router(cb, &m_conversation->tokenizer(), &t, prompt_text);
     auto on_text = [&](const std::string& piece, int32_t id) {
         bool go_on = true;
         if (id >= 0 && cb.on_token) go_on = cb.on_token(id);
-        if (cb.on_text) go_on = cb.on_text(piece, id) && go_on;
-        return go_on;
+        return router.deliver(piece, id) && go_on;
     };
     TurnResult r = m_conversation->reply(req.message, req.options, on_text);
+    router.finish();
+    if (router.split && t.reasoning == ReasoningFormat::harmony) {
+        // harmony's markers are control tokens the shown text lacks: the
+        // conversation keeps the final answer as the assistant's message
+        std::vector<ChatMessage> msgs = m_conversation->messages();
+        if (!msgs.empty() && msgs.back().role == "assistant") msgs.back().content = router.split->answer();
+        m_conversation->set_messages(std::move(msgs));
+    }
     const size_t frames = tee.trace.size();
     const size_t n_past = size_t(std::max<int64_t>(0, int64_t(r.n_context) - int64_t(frames) - 1));
     RunOutcome out;

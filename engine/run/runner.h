@@ -38,6 +38,9 @@ struct RunCallbacks {
     // Every generated token, text or not (models without a tokenizer have
     // only these). Return false to stop.
     std::function<bool(int32_t id)> on_token;
+    // A reasoning model's thinking (<think>…</think>, harmony's analysis
+    // channel), without its markers. When set, on_text gets the answer only.
+    std::function<bool(const std::string& piece, int32_t id)> on_reasoning;
     // Every token processed, prompt and generated, as it is routed.
     RoutingObserver* routing = nullptr;
 };
@@ -83,6 +86,9 @@ public:
     const std::string& tokenizer_problem() const { return m_tokenizer_problem; }
     // The chat format in use; null without a tokenizer.
     const ChatTemplate* chat_template() const;
+    // Thinking on/off and its effort for the next chat runs, where the
+    // model's template reads them (ChatTemplate::supports_*).
+    void set_chat_options(const ChatOptions& options);
     const ModelIdentity& identity() const { return m_context.identity.value(); }
     const HardwareInfo& hardware() const { return m_context.hardware.value(); }
     const RunContext& context() const { return m_context; }

@@ -16,7 +16,7 @@ Conversation::Conversation(
         m_template = *chat_template;
         m_why = fmt::format("chat format {} (given)", m_template.name);
     } else {
-        m_template = ChatTemplate::detect(model->gguf().get_string("tokenizer.chat_template", ""), &m_why);
+        m_template = ChatTemplate::from_model(model->gguf().get_string("tokenizer.chat_template", ""), &m_why);
     }
 }
 

@@ -35,6 +35,8 @@ public:
     const std::vector<ChatMessage>& messages() const { return m_messages; }
 
     void set_system_prompt(std::string text);
+    // Thinking on/off and its effort, where the template reads them.
+    void set_chat_options(const ChatOptions& o) { m_template.options = o; }
     void clear(); // forget the messages and the KV cache
     // Replaces the messages (system first, if any), e.g. to drop the last turn
     // for regenerate or edit. The KV cache is kept: the next reply() reuses

@@ -12,17 +12,17 @@ namespace moe::jinja {
 
 namespace {
 
-// A macro's body reads varargs/kwargs: then extra arguments are allowed.
-bool mentions(const Nodes& nodes, std::string_view name);
+bool mentions_any(const Nodes& nodes, std::string_view name);
 
 bool mentions(const Node* n, std::string_view name) {
     if (!n) return false;
     if (n->kind == NodeKind::Identifier && n->name == name) return true;
     return mentions(n->x.get(), name) || mentions(n->y.get(), name) || mentions(n->z.get(), name)
-        || mentions(n->body, name) || mentions(n->alt, name) || mentions(n->items, name) || mentions(n->params, name);
+        || mentions_any(n->body, name) || mentions_any(n->alt, name) || mentions_any(n->items, name)
+        || mentions_any(n->params, name);
 }
 
-bool mentions(const Nodes& nodes, std::string_view name) {
+bool mentions_any(const Nodes& nodes, std::string_view name) {
     for (const NodePtr& n : nodes) {
         if (mentions(n.get(), name)) return true;
     }
@@ -66,6 +66,10 @@ std::vector<size_t> slice_indices(size_t n, const Value& start, const Value& sto
 }
 
 } // namespace
+
+bool mentions(const Nodes& nodes, std::string_view name) {
+    return mentions_any(nodes, name);
+}
 
 Value Scope::lookup(std::string_view name) const {
     for (const Scope* s = this; s; s = s->parent) {

@@ -21,6 +21,10 @@ struct Limits {
     std::optional<std::time_t> now; // strftime_now's clock (tests fix it); empty: the system's
 };
 
+// Whether any node reads the name (macros that take varargs/kwargs; the
+// variables a template understands).
+bool mentions(const Nodes& nodes, std::string_view name);
+
 // Variables of one block level; a lookup walks out through the parents.
 struct Scope {
     Scope* parent = nullptr;

@@ -1,6 +1,7 @@
 #include "tokenizer/chat_template.h"
 
 #include "error.h"
+#include "template/jinja.h"
 #include "tokenizer/tokenizer.h"
 #include "tokenizer/vocab_io.h"
 
@@ -92,8 +93,59 @@ struct Rendered {
     }
 };
 
+// End-of-turn strings a template may write; those it does write become stop
+// strings (when they are single tokens of the vocabulary).
+std::vector<std::string> jinja_stops(const std::string& src) {
+    std::vector<std::string> out;
+    for (const char* s : { "<|im_end|>", "<|eot_id|>", "<|eom_id|>", "<|eot|>", "<|return|>", "<|call|>",
+             "<|endoftext|>", "<|end_of_text|>", "<end_of_turn>", "<|user|>", "<|observation|>", k_ds_eos }) {
+        if (contains(src, s)) out.push_back(s);
+    }
+    // harmony's <|end|> closes a message, not the reply (the final one ends in <|return|>)
+    if (contains(src, "<|end|>") && !contains(src, "<|return|>")) out.push_back("<|end|>");
+    return out;
+}
+
+jinja::Str render_jinja(const ChatTemplate& t, const Tokenizer* tok, std::span<const ChatMessage> messages, bool gen) {
+    jinja::Array msgs;
+    msgs.reserve(messages.size());
+    for (const ChatMessage& m : messages) {
+        jinja::Object o;
+        o.set("role", jinja::Value::string(m.role));
+        o.set("content", jinja::Value::string(jinja::Str(m.content, true))); // data: never special tokens
+        msgs.push_back(jinja::Value::object(std::move(o)));
+    }
+    auto special = [&](int32_t id, const char* placeholder) {
+        if (!tok) return std::string(placeholder);
+        return id >= 0 ? tok->token_text(id) : std::string();
+    };
+    jinja::Object vars;
+    vars.set("messages", jinja::Value::array(std::move(msgs)));
+    vars.set("add_generation_prompt", jinja::Value::boolean(gen));
+    vars.set("bos_token", jinja::Value::string(special(tok ? tok->info().bos : -1, "{bos}")));
+    vars.set("eos_token", jinja::Value::string(special(tok ? tok->info().eos : -1, "{eos}")));
+    vars.set("tools", jinja::Value::none()); // as HF passes it when there are no tools
+    if (t.options.thinking) {
+        for (const char* name : { "enable_thinking", "thinking" }) {
+            if (t.jinja->reads(name)) vars.set(name, jinja::Value::boolean(*t.options.thinking));
+        }
+    }
+    if (!t.options.reasoning_effort.empty() && t.jinja->reads("reasoning_effort")) {
+        vars.set("reasoning_effort", jinja::Value::string(t.options.reasoning_effort));
+    }
+    return t.jinja->render(vars);
+}
+
 Rendered render_all(const ChatTemplate& t, const Tokenizer* tok, std::span<const ChatMessage> messages, bool gen) {
     Rendered r;
+    if (t.jinja) {
+        jinja::Str s = render_jinja(t, tok, messages, gen);
+        r.from_template.resize(s.text.size());
+        for (size_t i = 0; i < s.data.size(); ++i)
+            r.from_template[i] = s.data[i] == '\0';
+        r.text = std::move(s.text);
+        return r;
+    }
     if (t.add_bos) {
         if (tok && tok->info().bos >= 0) {
             r.add(tok->token_text(tok->info().bos), true);
@@ -192,6 +244,43 @@ ChatTemplate ChatTemplate::detect(const std::string& jinja, std::string* why) {
     return t;
 }
 
+ChatTemplate ChatTemplate::from_jinja(const std::string& source) {
+    ChatTemplate t;
+    t.name = "jinja";
+    t.jinja = std::make_shared<const jinja::Template>(source);
+    t.stop = jinja_stops(source);
+    t.reasoning = reasoning_format_of(source);
+    return t;
+}
+
+ChatTemplate ChatTemplate::from_model(const std::string& source, std::string* why) {
+    if (source.empty()) return detect(source, why);
+    std::string problem;
+    try {
+        ChatTemplate t = from_jinja(source);
+        // A template that cannot render one user message is no use to chat with.
+        const ChatMessage probe[] = { { "user", "Hello" } };
+        t.render_text(probe, true);
+        if (why) {
+            *why = "the model's own Jinja chat template";
+            if (t.reasoning != ReasoningFormat::none) {
+                *why += fmt::format(" (thinking marked by {})", reasoning_format_name(t.reasoning));
+            }
+        }
+        return t;
+    } catch (const Error& e) {
+        problem = e.what();
+    }
+    std::string family;
+    ChatTemplate t = detect(source, &family);
+    if (why) *why = fmt::format("the model's Jinja chat template cannot be used ({}); {}", problem, family);
+    return t;
+}
+
+bool ChatTemplate::reads(const std::string& variable) const {
+    return jinja && jinja->reads(variable);
+}
+
 ChatTemplate ChatTemplate::from_file(const std::string& path) {
     nlohmann::json j;
     try {
@@ -252,8 +341,9 @@ std::vector<int32_t> ChatTemplate::render(
     return tok.encode_masked(r.text, r.from_template);
 }
 
-std::string ChatTemplate::render_text(std::span<const ChatMessage> messages, bool add_generation_prompt) const {
-    return render_all(*this, nullptr, messages, add_generation_prompt).text;
+std::string ChatTemplate::render_text(
+    std::span<const ChatMessage> messages, bool add_generation_prompt, const Tokenizer* tok) const {
+    return render_all(*this, tok, messages, add_generation_prompt).text;
 }
 
 std::vector<int32_t> ChatTemplate::stop_tokens(const Tokenizer& tok) const {
@@ -265,6 +355,11 @@ std::vector<int32_t> ChatTemplate::stop_tokens(const Tokenizer& tok) const {
         add(tok.find(substitute(s, &tok)));
     add(tok.info().eos);
     add(tok.info().eot);
+    if (reasoning == ReasoningFormat::harmony) {
+        // gpt-oss files may name <|end|> the end of turn; the reply goes on after it
+        const int32_t end = tok.find("<|end|>");
+        out.erase(std::remove(out.begin(), out.end(), end), out.end());
+    }
     return out;
 }
 

