@@ -415,13 +415,14 @@ void TestStore::migrationFromEmptyFile() {
 
 void TestStore::newerVersionRefused() {
     const std::string p = path("newer.sqlite");
+    const std::string newer = std::to_string(RunStore::k_schema_version + 1);
     {
         RunStore s(p);
         s.save(full_run());
     }
     {
         Raw raw(p);
-        QCOMPARE(raw.exec("PRAGMA user_version = 4"), SQLITE_OK);
+        QCOMPARE(raw.exec(("PRAGMA user_version = " + newer).c_str()), SQLITE_OK);
         QCOMPARE(raw.exec("PRAGMA wal_checkpoint(TRUNCATE)"), SQLITE_OK);
     }
     const std::vector<char> before = file_bytes(p);
@@ -434,15 +435,16 @@ void TestStore::newerVersionRefused() {
         } catch (const StoreError& e) {
             QCOMPARE(e.fault(), StoreFault::newer_version);
             const std::string msg = e.what();
-            QVERIFY2(
-                msg.find("written by a newer MoE Workbench (schema 4; this build reads up to 3)") != std::string::npos,
+            QVERIFY2(msg.find("written by a newer MoE Workbench (schema " + newer + "; this build reads up to "
+                         + std::to_string(RunStore::k_schema_version) + ")")
+                    != std::string::npos,
                 msg.c_str());
             QVERIFY(msg.find(p) != std::string::npos);
         }
     }
     QVERIFY(file_bytes(p) == before);
     Raw raw(p);
-    QCOMPARE(raw.one("PRAGMA user_version"), std::string("4"));
+    QCOMPARE(raw.one("PRAGMA user_version"), newer);
 }
 
 void TestStore::foreignDatabaseRefused() {

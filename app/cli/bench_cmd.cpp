@@ -4,7 +4,9 @@
 
 #include "common/units.h"
 #include "run/bench.h"
+#include "run/run_energy.h"
 #include "store/figures.h"
+#include "whatif/catalog.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -14,6 +16,7 @@
 namespace {
 
 struct BenchArgs {
+    double price_per_hour = 0; // 0: the user's device file, if it names this machine
     RunArgs run;
     moe::BenchRequest request;
     RecordOptions record;
@@ -22,11 +25,12 @@ struct BenchArgs {
 int bench(const BenchArgs& a) {
     const auto runner = load_runner(a.run);
     spdlog::info("measuring the device's memory bandwidth");
-    const moe::BenchOutcome out = moe::run_bench(*runner, a.request, [&](int i, const moe::BenchRepetition& r) {
+    moe::BenchOutcome out = moe::run_bench(*runner, a.request, [&](int i, const moe::BenchRepetition& r) {
         spdlog::info("rep {}/{}: pp {:.2f} tok/s, tg {:.2f} tok/s, {:.2f} GB/s", i + 1, a.request.repetitions,
             r.prompt_tokens_per_s, r.gen_tokens_per_s, r.achieved_gb_per_s);
     });
-    const moe::RunRecord& rec = out.record;
+    moe::RunRecord& rec = out.record;
+    if (a.price_per_hour > 0) moe::record_price(rec, a.price_per_hour);
     const moe::RunFigures& f = rec.figures;
     const moe::BenchFigures& b = *f.bench;
     const moe::BandwidthMeasurement& bw = out.bandwidth;
@@ -77,6 +81,22 @@ int bench(const BenchArgs& a) {
     }
     fmt::print("kv cache     {} read per generated token on average (not counted above)\n",
         moe::format_bytes(f.kv_cache_bytes_per_token));
+    if (f.joules_per_token) {
+        fmt::print("energy       {:.4g} J per token ({}, {:.4g} J over the last repetition){}\n", *f.joules_per_token,
+            f.energy_source, f.energy_joules.value_or(0.0),
+            f.energy_note.empty() ? "" : "; not counted: " + f.energy_note);
+    } else {
+        fmt::print("energy       - ({})\n", f.energy_note);
+    }
+    if (f.cost_per_mtok) {
+        fmt::print("cost         {:.4g} USD per million generated tokens at {:.2f} USD per hour\n", *f.cost_per_mtok,
+            f.price_per_hour.value_or(0.0));
+    } else {
+        fmt::print("cost         - (no price per hour for this machine: --price-per-hour, or an entry named \"{}\" "
+                   "in {})\n",
+            rec.backend == "cuda" && !rec.hardware.gpu_name.empty() ? rec.hardware.gpu_name : rec.hardware.cpu_model,
+            moe::user_catalog_path());
+    }
     return kept ? 0 : 1;
 }
 
@@ -90,6 +110,9 @@ Command bench_command(CLI::App& app) {
     cmd->add_option("-n,--n-gen", a->request.n_gen, "generated tokens")->check(whole_number(1, INT32_MAX));
     cmd->add_option("-r,--repetitions", a->request.repetitions, "repetitions")->check(whole_number(1, 1000000));
     cmd->add_option("--seed", a->request.seed, "seed of the random prompt")->check(unsigned_number());
+    cmd->add_option("--price-per-hour", a->price_per_hour,
+           "USD per hour of this machine, for the cost per million tokens (default: your device file's entry)")
+        ->check(finite_number(0));
     add_record_options(cmd, a->record);
     return { cmd, [a] { return bench(*a); } };
 }

@@ -23,3 +23,5 @@ Command selftest_command(CLI::App& app);
 Command check_command(CLI::App& app);
 Command sweep_command(CLI::App& app);
 Command experts_command(CLI::App& app);
+Command whatif_command(CLI::App& app);
+Command offload_plan_command(CLI::App& app);

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
         selftest_command(app),
         check_command(app),
         sweep_command(app),
+        whatif_command(app),
+        offload_plan_command(app),
         experts_command(app),
     };
     try {

@@ -1,6 +1,7 @@
 #include "run/bench.h"
 
 #include "error.h"
+#include "run/run_energy.h"
 #include "telemetry/hardware.h"
 
 #include <fmt/format.h>
@@ -116,6 +117,7 @@ BenchOutcome run_bench(
     b.gen_tokens_per_s = mean_sd(tg);
     b.ttft_ms = mean_sd(ttft);
     out.record.figures.bench = b;
+    record_price(out.record, price_for_run(out.record)); // at the mean decode speed
     return out;
 }
 

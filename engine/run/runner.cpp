@@ -1,6 +1,7 @@
 #include "run/runner.h"
 
 #include "error.h"
+#include "run/run_energy.h"
 #include "tokenizer/chat_template.h"
 #include "tokenizer/tokenizer.h"
 
@@ -242,7 +243,9 @@ RunOutcome Runner::generate(const GenerateRequest& req, const RunCallbacks& cb) 
         }
         return go_on;
     };
+    const EnergyMeter meter;
     const GenerateResult result = s.generate(prompt, go, on_token);
+    const EnergyReading energy = meter.stop();
     if (sd) {
         const std::string tail = sd->flush();
         text += tail;
@@ -253,6 +256,8 @@ RunOutcome Runner::generate(const GenerateRequest& req, const RunCallbacks& cb) 
     RunOutcome out;
     out.record = make_generate_record(req.chat ? RunKind::chat : RunKind::generate, *m_model, backend(), m_context, go,
         prompt, result, std::move(tee.trace), prompt_text, text);
+    record_energy(out.record, energy);
+    record_price(out.record, price_for_run(out.record));
     out.n_context = int(s.context().size());
     return out;
 }
@@ -265,9 +270,11 @@ RunOutcome Runner::score(const ScoreRequest& req, const RunCallbacks& cb) {
     Tee tee;
     tee.next = cb.routing;
     Observing observing(s, &tee);
+    const EnergyMeter meter;
     const ScoreResult result = s.score(tokens, req.on_logits);
     RunOutcome out;
     out.record = make_score_record(*m_model, backend(), m_context, tokens, result, std::move(tee.trace));
+    record_energy(out.record, meter.stop());
     if (tokenizer() && req.text.ids.empty()) out.record.prompt_text = tokenizer()->decode(tokens, true);
     out.n_context = int(s.context().size());
     return out;
@@ -292,7 +299,9 @@ RunOutcome Runner::chat_turn(const ChatTurnRequest& req, const RunCallbacks& cb)
         if (id >= 0 && cb.on_token) go_on = cb.on_token(id);
         return router.deliver(piece, id) && go_on;
     };
+    const EnergyMeter meter;
     TurnResult r = m_conversation->reply(req.message, req.options, on_text);
+    const EnergyReading energy = meter.stop();
     router.finish();
     if (router.split && t.reasoning == ReasoningFormat::harmony) {
         // harmony's markers are control tokens the shown text lacks: the
@@ -306,6 +315,8 @@ RunOutcome Runner::chat_turn(const ChatTurnRequest& req, const RunCallbacks& cb)
     RunOutcome out;
     out.record = make_generate_record(RunKind::chat, *m_model, backend(), m_context, req.options, r.prompt, r.gen,
         std::move(tee.trace), req.message, r.text, n_past);
+    record_energy(out.record, energy);
+    record_price(out.record, price_for_run(out.record));
     out.n_context = r.n_context;
     return out;
 }

@@ -49,6 +49,12 @@ json figures_to_json(const RunFigures& f) {
     if (f.perplexity) j["perplexity"] = *f.perplexity;
     if (f.mean_nll) j["mean_nll"] = *f.mean_nll;
     if (!f.nll.empty()) j["nll"] = f.nll;
+    if (f.energy_joules) j["energy_joules"] = *f.energy_joules;
+    if (f.joules_per_token) j["joules_per_token"] = *f.joules_per_token;
+    if (!f.energy_source.empty()) j["energy_source"] = f.energy_source;
+    if (!f.energy_note.empty()) j["energy_note"] = f.energy_note;
+    if (f.price_per_hour) j["price_per_hour"] = *f.price_per_hour;
+    if (f.cost_per_mtok) j["cost_per_mtok"] = *f.cost_per_mtok;
     if (f.bench) {
         const BenchFigures& b = *f.bench;
         j["n_prompt"] = b.n_prompt;
@@ -80,6 +86,23 @@ RunFigures figures_from_json(const json& j) {
             f.nll.push_back(v.get<double>());
         }
     }
+    auto optional = [&](const char* key) -> std::optional<double> {
+        const auto it = j.find(key);
+        if (it == j.end() || it->is_null()) return std::nullopt;
+        return number(j, key);
+    };
+    auto text = [&](const char* key) -> std::string {
+        const auto it = j.find(key);
+        if (it == j.end() || it->is_null()) return {};
+        if (!it->is_string()) throw Error(fmt::format("figure '{}' is not text", key));
+        return it->get<std::string>();
+    };
+    f.energy_joules = optional("energy_joules");
+    f.joules_per_token = optional("joules_per_token");
+    f.energy_source = text("energy_source");
+    f.energy_note = text("energy_note");
+    f.price_per_hour = optional("price_per_hour");
+    f.cost_per_mtok = optional("cost_per_mtok");
     if (j.contains("gen_tokens_per_s") || j.contains("repetitions")) {
         BenchFigures b;
         b.n_prompt = int32_t(number(j, "n_prompt"));
@@ -119,6 +142,17 @@ std::vector<std::pair<std::string, std::string>> figure_rows(const RunFigures& f
         add("share of bandwidth", fmt::format("{:.1f} %", 100.0 * f.bandwidth_share()));
     }
     if (f.experts_per_token > 0) add("experts per token (mean)", fmt::format("{:.3f}", f.experts_per_token));
+    if (f.joules_per_token) {
+        add("energy per token J",
+            fmt::format(
+                "{:.4g} ({}, {:.4g} J in all)", *f.joules_per_token, f.energy_source, f.energy_joules.value_or(0.0)));
+    } else if (!f.energy_note.empty()) {
+        add("energy per token J", "- (" + f.energy_note + ")");
+    }
+    if (f.cost_per_mtok) {
+        add("cost per million tokens",
+            fmt::format("{:.4g} USD at {:.2f} USD per hour", *f.cost_per_mtok, f.price_per_hour.value_or(0.0)));
+    }
     if (f.perplexity) add("perplexity", fmt::format("{:.4f}", *f.perplexity));
     if (f.mean_nll) add("mean nll", fmt::format("{:.6f}", *f.mean_nll));
     return rows;

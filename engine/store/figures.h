@@ -5,6 +5,7 @@
 // keys below, and shown by `moe-cli runs show/compare` and the window alike.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -37,13 +38,21 @@ struct RunFigures {
     std::optional<double> mean_nll;
     std::vector<double> nll; // score runs: nll[i] of token i+1
     std::optional<BenchFigures> bench;
+    // energy and cost (run/run_energy.h): empty where the hardware reports no energy, with the reason
+    std::optional<double> energy_joules; // the whole run, prompt and decode
+    std::optional<double> joules_per_token; // energy_joules / tokens processed (prompt + generated)
+    std::string energy_source; // "RAPL", "NVML", "RAPL + NVML"
+    std::string energy_note; // what was not counted, and why ("RAPL: ... is not readable")
+    std::optional<double> price_per_hour; // USD per hour the user set for the run's machine
+    std::optional<double> cost_per_mtok; // USD per million generated tokens at the decode speed
 
     // achieved / measured bandwidth, 0 when either is unknown
     double bandwidth_share() const {
         return memory_bandwidth_gb_per_s > 0 ? achieved_gb_per_s / memory_bandwidth_gb_per_s : 0.0;
     }
     bool empty() const {
-        return weight_bytes_per_token == 0 && memory_bandwidth_gb_per_s == 0 && !perplexity && !bench;
+        return weight_bytes_per_token == 0 && memory_bandwidth_gb_per_s == 0 && !perplexity && !bench && !energy_joules
+            && energy_note.empty() && !price_per_hour;
     }
 };
 

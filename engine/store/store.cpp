@@ -263,6 +263,19 @@ ALTER TABLE runs ADD COLUMN routing_policy TEXT NOT NULL DEFAULT '';
 ALTER TABLE runs ADD COLUMN experts_per_token REAL NOT NULL DEFAULT 0;
 )sql";
 
+// Version 4: energy and cost (run/run_energy.h): the energy the RAPL/NVML
+// counters saw over the run and per token (NULL where none was readable,
+// the reason in energy_note), the price per hour set for the machine and the
+// cost per million tokens it gives. Older runs have none of them.
+constexpr const char* k_schema_v4 = R"sql(
+ALTER TABLE runs ADD COLUMN energy_joules REAL;
+ALTER TABLE runs ADD COLUMN joules_per_token REAL;
+ALTER TABLE runs ADD COLUMN energy_source TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN energy_note TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN price_per_hour REAL;
+ALTER TABLE runs ADD COLUMN cost_per_mtok REAL;
+)sql";
+
 // The migration ladder: step i brings a file from version i to i + 1; files
 // at an older version migrate on open, each step in the same transaction.
 struct Migration {
@@ -273,6 +286,7 @@ constexpr Migration k_migrations[] = {
     { 1, k_schema_v1 },
     { 2, k_schema_v2 },
     { 3, k_schema_v3 },
+    { 4, k_schema_v4 },
 };
 static_assert(sizeof(k_migrations) / sizeof(k_migrations[0]) == RunStore::k_schema_version,
     "one migration step per schema version");
@@ -286,8 +300,9 @@ constexpr const char* k_run_columns
       "prefill_tps, decode_tps, p50_ms, p99_ms, weight_bytes_per_token, achieved_gb_per_s, kv_cache_bytes_per_token, "
       "memory_bandwidth_gb_per_s, perplexity, mean_nll, bench_n_prompt, bench_n_gen, bench_n_gen_done, "
       "bench_repetitions, bench_pp_mean, bench_pp_sd, bench_tg_mean, bench_tg_sd, bench_ttft_mean, bench_ttft_sd, "
-      "routing_policy, experts_per_token";
-constexpr int k_n_run_columns = 67;
+      "routing_policy, experts_per_token, energy_joules, joules_per_token, energy_source, energy_note, "
+      "price_per_hour, cost_per_mtok";
+constexpr int k_n_run_columns = 73;
 
 std::string prompt_preview(const RunRecord& r) {
     std::string p;
@@ -709,7 +724,8 @@ int64_t RunStore::save(const RunRecord& r) {
         b(f.weight_bytes_per_token)(f.achieved_gb_per_s)(f.kv_cache_bytes_per_token)(f.memory_bandwidth_gb_per_s)(
             f.perplexity)(f.mean_nll)(bf.n_prompt)(bf.n_gen)(bf.n_gen_done)(bf.repetitions)(
             bf.prompt_tokens_per_s.mean)(bf.prompt_tokens_per_s.sd)(bf.gen_tokens_per_s.mean)(bf.gen_tokens_per_s.sd)(
-            bf.ttft_ms.mean)(bf.ttft_ms.sd)(st.routing_policy)(f.experts_per_token);
+            bf.ttft_ms.mean)(bf.ttft_ms.sd)(st.routing_policy)(f.experts_per_token)(f.energy_joules)(
+            f.joules_per_token)(f.energy_source)(f.energy_note)(f.price_per_hour)(f.cost_per_mtok);
         if (b.rc != SQLITE_OK) fail(b.rc, "saving the run");
         rc = sqlite3_step(*u);
         if (rc != SQLITE_DONE) fail(rc, "saving the run");
@@ -839,6 +855,16 @@ RunRecord RunStore::load(int64_t id) {
         if (bf.repetitions > 0) f.bench = bf;
         st.routing_policy = col_text(q, c++);
         f.experts_per_token = col_f64(q, c++);
+        auto optional = [&](int i) -> std::optional<double> {
+            if (sqlite3_column_type(q, i) == SQLITE_NULL) return std::nullopt;
+            return col_f64(q, i);
+        };
+        f.energy_joules = optional(c++);
+        f.joules_per_token = optional(c++);
+        f.energy_source = col_text(q, c++);
+        f.energy_note = col_text(q, c++);
+        f.price_per_hour = optional(c++);
+        f.cost_per_mtok = optional(c++);
     }
     auto damaged = [&](const Error& e) {
         return StoreError(StoreFault::corrupt, fmt::format("run {} in {} is damaged: {}", id, m_path, e.what()));

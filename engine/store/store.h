@@ -81,7 +81,7 @@ struct StoredLayerBalance {
 
 class RunStore {
 public:
-    static constexpr int k_schema_version = 3;
+    static constexpr int k_schema_version = 4;
 
     // $XDG_DATA_HOME/moe-workbench/runs.sqlite, else ~/.local/share/moe-workbench/runs.sqlite.
     static std::string default_path();
