@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
     w.grab().save(out.filePath(QStringLiteral("history.png")));
 
     // The Experiments tab: the model as trained again, a sweep of the held-out excerpt it opens with
-    w.openModel(model);
+    c->loadModel(model, LoadOptions {});
     if (!waitFor(c, &EngineController::modelLoaded, 120000)) return 1;
     RoutingLabView* lab = w.routingLab();
     w.tabs()->setCurrentWidget(lab);

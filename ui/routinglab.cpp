@@ -237,6 +237,7 @@ RoutingLabView::RoutingLabView(EngineController* controller, QWidget* parent)
     row2->addWidget(m_y);
     sl->addLayout(row2);
     sl->addWidget(m_status);
+    sl->addStretch(1);
 
     // the frontier and the table
     m_chart = new QChart;
