@@ -61,6 +61,15 @@ struct Upload {
 // shape the kernels do not take; the message is the reason make_backend
 // gives when it falls back to the CPU.
 void check_supported(const ModelConfig& c, const ModelWeights& w) {
+    // latent attention, partial RoPE, leading dense blocks, shared experts and
+    // biased or grouped routing have CPU code only (engine/cpu/attention_mla.cpp,
+    // group_routing.cpp, rope_scaled.cpp)
+    if (c.attn != AttnKind::gqa || c.n_rot != c.head_dim || c.n_layer_dense_lead > 0 || c.expert_bias
+        || c.n_expert_groups > 1 || c.expert_weights_scale != 1.0f || (c.n_ff_shexp > 0 && !c.shexp_gated)) {
+        throw Error(fmt::format("the CUDA backend has no kernels for {} models yet ({})", arch_name(c.arch),
+            c.attn == AttnKind::mla ? "multi-head latent attention, grouped routing"
+                                    : "partial RoPE, biased routing, leading dense blocks"));
+    }
     auto check = [](const Matrix& m, const std::string& what) {
         if (!m) return;
         if (!matmul_type_supported(m.type))

@@ -1,6 +1,9 @@
 #include "cpu/cpu_backend.h"
 
+#include "cpu/attention_mla.h"
+#include "cpu/group_routing.h"
 #include "cpu/ops.h"
+#include "cpu/rope_scaled.h"
 #include "runtime/routing_policy.h"
 #include "runtime/thread_pool.h"
 
@@ -8,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace moe {
 
@@ -60,6 +64,14 @@ public:
         m_policy = shape.routing;
         m_plain = m_policy.is_plain_top_k();
         m_n_exp = c.is_moe ? c.n_expert : 1;
+        m_grouped = cpu::uses_group_routing(c);
+        if (m_grouped && !m_plain) {
+            throw Error("routing policies do not apply to models with grouped or biased routing yet");
+        }
+        if (m_grouped && c.n_expert_groups > 1 && m_top_k > c.n_group_used * (c.n_expert / c.n_expert_groups)) {
+            throw Error(
+                fmt::format("top-{} is more experts than the {} groups a token may use hold", m_top_k, c.n_group_used));
+        }
 
         const size_t B = size_t(m_batch), D = size_t(c.n_embd);
         const size_t qd = size_t(c.n_head) * size_t(c.head_dim), kvd = size_t(c.n_head_kv) * size_t(c.head_dim);
@@ -78,10 +90,19 @@ public:
         s.sh_y.resize(B * D);
         s.sh_gate.resize(B);
         s.logits.resize(B * size_t(c.n_vocab));
-        s.k_cache.resize(size_t(c.n_layer) * size_t(m_ctx) * kvd);
-        s.v_cache.resize(size_t(c.n_layer) * size_t(m_ctx) * kvd);
+        if (c.attn == AttnKind::mla) {
+            // MLA caches a latent per token (attention_mla.h); its output is n_head*head_dim_v wide
+            m_mla.emplace(c, m_ctx, m_batch, m_pool.size());
+            s.att.resize(std::max(s.att.size(), B * size_t(c.n_head) * size_t(c.head_dim_v)));
+        } else {
+            s.k_cache.resize(size_t(c.n_layer) * size_t(m_ctx) * kvd);
+            s.v_cache.resize(size_t(c.n_layer) * size_t(m_ctx) * kvd);
+        }
         s.inv_freq.resize(size_t(c.head_dim / 2));
-        cpu::rope_inv_freq(s.inv_freq.data(), c.head_dim, c.rope_freq_base);
+        if (c.n_rot == c.head_dim)
+            cpu::rope_inv_freq(s.inv_freq.data(), c.head_dim, c.rope_freq_base);
+        else
+            cpu::rope_freqs(c, s.inv_freq.data()); // partial rotary: frequencies over the rotated part
         s.dense_ids.assign(B, 0);
         s.dense_w.assign(B, 1.0f);
         s.scores.resize(size_t(m_pool.size()) * size_t(m_ctx));
@@ -110,12 +131,14 @@ public:
 private:
     size_t route_index(int i, int l) const { return (size_t(i) * size_t(m_n_moe) + size_t(l)) * size_t(m_top_k); }
     void layer(int il, int n, int pos0);
+    void attend(const LayerWeights& l, int il, int n, int pos0);
+    void ffn(const LayerWeights& l, int n);
     // The buffers sized by the routing entries per token (top_k), allocated here only.
     void size_slots() {
         RunState& s = m_s;
         m_k_eff = m_c.is_moe ? m_top_k : 1;
         const size_t B = size_t(m_batch), K = size_t(m_k_eff);
-        s.h.resize(B * K * size_t(m_c.n_ff_exp));
+        s.h.resize(B * std::max(K * size_t(m_c.n_ff_exp), size_t(m_c.n_ff))); // a dense block: one FFN of n_ff
         s.y.resize(B * K * size_t(m_c.n_embd));
         s.route_ids.resize(B * size_t(std::max(m_n_moe, 1)) * size_t(m_top_k));
         s.route_w.resize(s.route_ids.size());
@@ -132,7 +155,9 @@ private:
     int m_ctx = 0, m_batch = 0, m_top_k = 0, m_n_moe = 0, m_k_eff = 1, m_n_exp = 1;
     RoutingPolicy m_policy; // resolved; m_plain: the model's own top-k, routed by cpu::route
     bool m_plain = true;
+    bool m_grouped = false; // cpu::route_grouped (group_routing.h) instead of cpu::route
     RunState m_s;
+    std::optional<cpu::MlaAttention> m_mla; // the attention of MLA models, with its latent cache
 };
 
 // One transformer block, op for op as CudaBackend::layer (kernels/cuda_backend.cpp).
@@ -140,11 +165,29 @@ void CpuBackend::layer(int il, int n, int pos0) {
     const ModelConfig& c = m_c;
     const LayerWeights& l = m_model->weights().layers[size_t(il)];
     RunState& s = m_s;
-    const int D = c.n_embd, hd = c.head_dim;
-    const int qd = c.n_head * hd, kvd = c.n_head_kv * hd;
+    const int D = c.n_embd;
 
     // attention rmsnorm
     cpu::rmsnorm(s.x.data(), D, l.attn_norm.data, s.xn.data(), D, n, D, c.rms_eps);
+    if (l.attn == AttnKind::mla) {
+        m_mla->forward(
+            l, il, s.xn.data(), n, pos0, s.att.data(),
+            [this](const Matrix& w, const float* x, int nn, int ldx, float* y, int ldy) { mm(w, x, nn, ldx, y, ldy); },
+            &m_pool);
+        mm(l.wo, s.att.data(), n, c.n_head * c.head_dim_v, s.proj.data(), D);
+    } else {
+        attend(l, il, n, pos0);
+    }
+    cpu::add(s.x.data(), s.proj.data(), size_t(n) * size_t(D));
+    ffn(l, n);
+}
+
+// Grouped-query attention of block il: s.proj (n, n_embd) from s.xn.
+void CpuBackend::attend(const LayerWeights& l, int il, int n, int pos0) {
+    const ModelConfig& c = m_c;
+    RunState& s = m_s;
+    const int D = c.n_embd, hd = c.head_dim;
+    const int qd = c.n_head * hd, kvd = c.n_head_kv * hd;
     // qkv matmuls
     mm(l.wq, s.xn.data(), n, D, s.q.data(), qd);
     mm(l.wk, s.xn.data(), n, D, s.k.data(), kvd);
@@ -166,25 +209,43 @@ void CpuBackend::layer(int il, int n, int pos0) {
     // RoPE, then append k and v to the cache
     float* kc = s.k_cache.data() + size_t(il) * size_t(m_ctx) * size_t(kvd);
     float* vc = s.v_cache.data() + size_t(il) * size_t(m_ctx) * size_t(kvd);
-    cpu::rope_store(s.q.data(), s.k.data(), s.v.data(), kc, vc, s.inv_freq.data(), pos0, n, c.n_head, c.n_head_kv, hd,
-        c.rope == RopeStyle::neox);
+    if (c.n_rot == hd) {
+        cpu::rope_store(s.q.data(), s.k.data(), s.v.data(), kc, vc, s.inv_freq.data(), pos0, n, c.n_head, c.n_head_kv,
+            hd, c.rope == RopeStyle::neox);
+    } else { // partial rotary (glm4moe): the first n_rot dims of every head
+        const bool neox = c.rope == RopeStyle::neox;
+        cpu::rope_rows(s.q.data(), n, size_t(qd), c.n_head, size_t(hd), c.n_rot, s.inv_freq.data(), pos0, neox);
+        cpu::rope_rows(s.k.data(), n, size_t(kvd), c.n_head_kv, size_t(hd), c.n_rot, s.inv_freq.data(), pos0, neox);
+        std::copy(s.k.begin(), s.k.begin() + ptrdiff_t(n) * kvd, kc + size_t(pos0) * size_t(kvd));
+        std::copy(s.v.begin(), s.v.begin() + ptrdiff_t(n) * kvd, vc + size_t(pos0) * size_t(kvd));
+    }
     // causal attention over the cache (GQA)
     cpu::attention(
         s.q.data(), kc, vc, s.att.data(), pos0, n, c.n_head, c.n_head_kv, hd, s.scores.data(), size_t(m_ctx), &m_pool);
-    // output projection, residual
+    // output projection
     mm(l.wo, s.att.data(), n, qd, s.proj.data(), D);
-    cpu::add(s.x.data(), s.proj.data(), size_t(n) * size_t(D));
+}
 
+// The FFN part of a block: routed experts (+ shared ones) or one dense FFN, added to s.x.
+void CpuBackend::ffn(const LayerWeights& l, int n) {
+    const ModelConfig& c = m_c;
+    RunState& s = m_s;
+    const int D = c.n_embd;
     // ffn rmsnorm
     cpu::rmsnorm(s.x.data(), D, l.ffn_norm.data, s.xn.data(), D, n, D, c.rms_eps);
     // MoE router: probabilities, top-k, renormalisation straight into the routing frame; pairs grouped by expert
     const int K = m_k_eff, E = m_n_exp;
-    if (c.is_moe) {
+    if (l.ffn == FfnKind::moe) {
+        const int il = l.moe_index; // the block's row in the routing frame
         mm(l.gate_inp, s.xn.data(), n, D, s.router.data(), E);
         const int stride = m_n_moe * m_top_k;
         int32_t* ids = s.route_ids.data() + size_t(il) * size_t(m_top_k);
         float* wts = s.route_w.data() + size_t(il) * size_t(m_top_k);
-        if (m_plain) {
+        if (m_grouped) {
+            // biased, group-limited selection (deepseek2 V3, glm4moe)
+            cpu::route_grouped(c, s.router.data(), n, K, l.exp_probs_b.data, ids, wts, stride);
+            cpu::group(ids, wts, stride, n, K, E, s.groups);
+        } else if (m_plain) {
             // a decode step's one token is grouped by the router itself
             cpu::route(s.router.data(), n, E, K, c.gating == Gating::sigmoid, c.norm_topk, ids, wts, stride, &s.groups);
             if (n > 1) cpu::group(ids, wts, stride, n, K, E, s.groups);
@@ -213,8 +274,9 @@ void CpuBackend::layer(int il, int n, int pos0) {
         if (l.gate_inp_shexp) mm(l.gate_inp_shexp, s.xn.data(), n, D, s.sh_gate.data(), 1);
     }
     // weighted sum of the expert outputs (+ shared expert), residual
-    cpu::combine(s.x.data(), s.y.data(), s.groups, n, K, D, shared ? s.sh_y.data() : nullptr, s.sh_gate.data(),
-        shared && c.shexp_gated && l.gate_inp_shexp);
+    // (a dense block of a MoE model has one pair per token, as a dense model)
+    cpu::combine(s.x.data(), s.y.data(), s.groups, n, l.ffn == FfnKind::moe ? K : 1, D,
+        shared ? s.sh_y.data() : nullptr, s.sh_gate.data(), shared && c.shexp_gated && l.gate_inp_shexp);
 }
 
 void CpuBackend::forward(const int32_t* tokens, int n, int pos0, bool all_logits) {

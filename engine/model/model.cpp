@@ -34,6 +34,10 @@ constexpr ArchInfo k_archs[] = {
     { "olmoe", Arch::olmoe, true, RopeStyle::neox, QkNorm::full, false, false, false },
     { "qwen3", Arch::qwen3, false, RopeStyle::neox, QkNorm::per_head, false, true, false },
     { "qwen2", Arch::qwen2, false, RopeStyle::neox, QkNorm::none, true, true, false },
+    // DeepSeek V2/V3 and GLM-4.5 (engine/model/arch_ext.cpp reads what is particular to them):
+    // HF's DeepSeek rotates interleaved pairs, GLM halves of the rotated part.
+    { "deepseek2", Arch::deepseek2, true, RopeStyle::normal, QkNorm::none, false, false, false },
+    { "glm4moe", Arch::glm4moe, true, RopeStyle::neox, QkNorm::none, false, false, false },
 };
 
 const ArchInfo* find_arch(const std::string& name) {
@@ -147,7 +151,9 @@ void Model::read_config() {
     }
     if (c.head_dim % 2 != 0)
         throw Error(fmt::format("{}: head dimension {} is odd; RoPE needs pairs", f.path(), c.head_dim));
-    if (f.find(key("attention.value_length")) && f.get_uint(key("attention.value_length")) != uint64_t(c.head_dim)) {
+    // (MLA's value_length is the latent's size, read with its other dimensions)
+    if (c.arch != Arch::deepseek2 && f.find(key("attention.value_length"))
+        && f.get_uint(key("attention.value_length")) != uint64_t(c.head_dim)) {
         throw Error(fmt::format("{}: value head size differs from key head size, which is not supported", f.path()));
     }
 
@@ -178,6 +184,17 @@ void Model::read_config() {
         c.n_ff_exp = get_i32(key("feed_forward_length"));
         c.norm_topk = true;
     }
+    c.attn = AttnKind::gqa;
+    c.n_rot = c.head_dim;
+    c.head_dim_v = c.head_dim;
+    c.n_moe_layer = c.is_moe ? c.n_layer : 0;
+    c.n_ff = c.n_ff_exp;
+    c.n_expert_groups = 1;
+    c.n_group_used = 1;
+    c.expert_weights_scale = 1.0f;
+    c.yarn_factor = 1.0f;
+    c.kq_scale = float(1.0 / std::sqrt(double(c.head_dim)));
+    if (c.arch == Arch::deepseek2 || c.arch == Arch::glm4moe) read_config_ext(c);
 
     const GgufTensorInfo* embd = f.find_tensor("token_embd.weight");
     if (!embd) throw Error(fmt::format("{}: missing tensor token_embd.weight", f.path()));
@@ -199,11 +216,9 @@ void Model::read_config() {
     m_cfg = c;
 }
 
-void Model::bind_weights() {
+const GgufTensorInfo* Model::find_weight(const std::string& name, bool required) const {
     const GgufFile& f = m_file;
-    const ModelConfig& c = m_cfg;
-
-    auto find = [&](const std::string& name, bool required) -> const GgufTensorInfo* {
+    {
         const GgufTensorInfo* t = f.find_tensor(name);
         if (!t && required) throw Error(fmt::format("{}: missing tensor {}", f.path(), name));
         if (t && (!type_traits(t->type) || !type_traits(t->type)->supported)) {
@@ -211,8 +226,12 @@ void Model::bind_weights() {
                 "{}: tensor {} has type {}, which is not supported yet", f.path(), name, type_name(t->type)));
         }
         return t;
-    };
-    auto check_shape = [&](const GgufTensorInfo* t, std::initializer_list<int64_t> expect) {
+    }
+}
+
+void Model::check_shape(const GgufTensorInfo* t, std::initializer_list<int64_t> expect) const {
+    const GgufFile& f = m_file;
+    {
         // trailing dimensions of 1 may be omitted (a (1, n) matrix stored as [n])
         bool ok = t->n_dims <= expect.size();
         int i = 0;
@@ -223,16 +242,21 @@ void Model::bind_weights() {
             throw Error(fmt::format("{}: tensor {} has shape {}, expected {}", f.path(), t->name,
                 shape_str(t->ne, t->n_dims), shape_str(ev.data(), uint32_t(ev.size()))));
         }
-    };
-    // A weight (rows, cols) is stored with ne = [cols, rows].
-    auto matrix = [&](const std::string& name, int64_t rows, int64_t cols, bool required = true) -> Matrix {
-        const GgufTensorInfo* t = find(name, required);
-        if (!t) return {};
-        check_shape(t, { cols, rows });
-        return Matrix { t->data, t->type, rows, cols, row_size(t->type, cols) };
-    };
-    auto vector = [&](const std::string& name, int64_t n, bool required = true) -> Vector {
-        const GgufTensorInfo* t = find(name, required);
+    }
+}
+
+// A weight (rows, cols) is stored with ne = [cols, rows].
+Matrix Model::bind_matrix(const std::string& name, int64_t rows, int64_t cols, bool required) const {
+    const GgufTensorInfo* t = find_weight(name, required);
+    if (!t) return {};
+    check_shape(t, { cols, rows });
+    return Matrix { t->data, t->type, rows, cols, row_size(t->type, cols) };
+}
+
+Vector Model::bind_vector(const std::string& name, int64_t n, bool required) {
+    const GgufFile& f = m_file;
+    {
+        const GgufTensorInfo* t = find_weight(name, required);
         if (!t) return {};
         check_shape(t, { n });
         if (t->type == GGML_TYPE_F32) {
@@ -245,7 +269,18 @@ void Model::bind_weights() {
         m_converted.emplace_back(static_cast<size_t>(n));
         dequantize_row(t->type, t->data, m_converted.back().data(), n);
         return Vector { m_converted.back().data(), n };
+    }
+}
+
+void Model::bind_weights() {
+    const GgufFile& f = m_file;
+    const ModelConfig& c = m_cfg;
+    auto find = [&](const std::string& name, bool required) { return find_weight(name, required); };
+    auto matrix = [&](const std::string& name, int64_t rows, int64_t cols, bool required = true) {
+        return bind_matrix(name, rows, cols, required);
     };
+    auto vector
+        = [&](const std::string& name, int64_t n, bool required = true) { return bind_vector(name, n, required); };
     // Expert weights: one 3-D tensor [cols, rows, n_expert] (current files), or
     // one 2-D tensor per expert "blk.N.ffn_gate.E.weight" (older Mixtral files).
     auto experts = [&](int il, const char* base, int64_t rows, int64_t cols) -> std::vector<Matrix> {
@@ -283,11 +318,22 @@ void Model::bind_weights() {
     for (int il = 0; il < c.n_layer; ++il) {
         LayerWeights& l = m_w.layers[size_t(il)];
         auto name = [il](const char* n) { return fmt::format("blk.{}.{}", il, n); };
+        l.attn = c.attn;
+        l.ffn = c.is_moe && il >= c.n_layer_dense_lead ? FfnKind::moe : FfnKind::dense;
+        if (l.ffn == FfnKind::moe) {
+            l.moe_index = int32_t(m_moe_blocks.size());
+            m_moe_blocks.push_back(il);
+        }
         l.attn_norm = vector(name("attn_norm.weight"), c.n_embd);
-        l.wq = matrix(name("attn_q.weight"), q_dim, c.n_embd);
-        l.wk = matrix(name("attn_k.weight"), kv_dim, c.n_embd);
-        l.wv = matrix(name("attn_v.weight"), kv_dim, c.n_embd);
-        l.wo = matrix(name("attn_output.weight"), c.n_embd, q_dim);
+        if (c.attn == AttnKind::mla) {
+            bind_mla(il, l);
+        } else {
+            l.wq = matrix(name("attn_q.weight"), q_dim, c.n_embd);
+            l.wk = matrix(name("attn_k.weight"), kv_dim, c.n_embd);
+            l.wv = matrix(name("attn_v.weight"), kv_dim, c.n_embd);
+            l.wo = matrix(name("attn_output.weight"), c.n_embd, q_dim);
+        }
+        if (c.arch == Arch::glm4moe) bind_glm_extras(il, l);
         if (c.qkv_bias) {
             l.bq = vector(name("attn_q.bias"), q_dim);
             l.bk = vector(name("attn_k.bias"), kv_dim);
@@ -300,22 +346,24 @@ void Model::bind_weights() {
             l.q_norm = vector(name("attn_q_norm.weight"), q_dim);
             l.k_norm = vector(name("attn_k_norm.weight"), kv_dim);
         }
-        l.ffn_norm = vector(name("ffn_norm.weight"), c.n_embd);
-        if (c.is_moe) {
+        // GLM names the norm before the FFN after the attention it follows
+        l.ffn_norm = vector(name(c.arch == Arch::glm4moe ? "post_attention_norm.weight" : "ffn_norm.weight"), c.n_embd);
+        if (l.ffn == FfnKind::moe) {
             l.gate_inp = matrix(name("ffn_gate_inp.weight"), c.n_expert, c.n_embd);
+            if (c.expert_bias) l.exp_probs_b = vector(name("exp_probs_b.bias"), c.n_expert);
             l.gate_exp = experts(il, "ffn_gate", c.n_ff_exp, c.n_embd);
             l.up_exp = experts(il, "ffn_up", c.n_ff_exp, c.n_embd);
             l.down_exp = experts(il, "ffn_down", c.n_embd, c.n_ff_exp);
             if (c.n_ff_shexp > 0) {
-                l.gate_inp_shexp = matrix(name("ffn_gate_inp_shexp.weight"), 1, c.n_embd);
+                l.gate_inp_shexp = matrix(name("ffn_gate_inp_shexp.weight"), 1, c.n_embd, c.shexp_gated);
                 l.gate_shexp = matrix(name("ffn_gate_shexp.weight"), c.n_ff_shexp, c.n_embd);
                 l.up_shexp = matrix(name("ffn_up_shexp.weight"), c.n_ff_shexp, c.n_embd);
                 l.down_shexp = matrix(name("ffn_down_shexp.weight"), c.n_embd, c.n_ff_shexp);
             }
         } else {
-            l.gate_exp = { matrix(name("ffn_gate.weight"), c.n_ff_exp, c.n_embd) };
-            l.up_exp = { matrix(name("ffn_up.weight"), c.n_ff_exp, c.n_embd) };
-            l.down_exp = { matrix(name("ffn_down.weight"), c.n_embd, c.n_ff_exp) };
+            l.gate_exp = { matrix(name("ffn_gate.weight"), c.n_ff, c.n_embd) };
+            l.up_exp = { matrix(name("ffn_up.weight"), c.n_ff, c.n_embd) };
+            l.down_exp = { matrix(name("ffn_down.weight"), c.n_embd, c.n_ff) };
         }
     }
 }
@@ -328,17 +376,25 @@ uint64_t Model::expert_bytes(int layer, int expert) const {
 uint64_t Model::weight_bytes_read(const int32_t* ids, int n_layers, int k) const {
     if (!m_cfg.is_moe) return m_stats.active_weight_bytes;
     uint64_t bytes = m_dense_bytes_per_token;
-    for (int l = 0; l < n_layers; ++l)
+    for (int l = 0; l < n_layers && l < int(m_moe_blocks.size()); ++l)
         for (int j = 0; j < k; ++j) {
             const int32_t e = ids[size_t(l) * size_t(k) + size_t(j)];
-            if (e >= 0) bytes += expert_bytes(l, e); // -1: an entry a routing policy left unused
+            if (e >= 0) bytes += expert_bytes(moe_block(l), e); // -1: an entry a routing policy left unused
         }
     return bytes;
 }
 
 uint64_t Model::kv_cache_bytes(int n_ctx) const {
-    return uint64_t(2) * sizeof(float) * uint64_t(m_cfg.n_layer) * uint64_t(n_ctx) * uint64_t(m_cfg.n_head_kv)
-        * uint64_t(m_cfg.head_dim);
+    const ModelConfig& c = m_cfg;
+    const uint64_t per_block = c.attn == AttnKind::mla ? uint64_t(c.kv_lora_rank) + uint64_t(c.n_rot)
+                                                       : uint64_t(c.n_head_kv) * uint64_t(c.head_dim + c.head_dim_v);
+    return sizeof(float) * uint64_t(c.n_layer) * uint64_t(n_ctx) * per_block;
+}
+
+uint64_t Model::mha_cache_bytes(int n_ctx) const {
+    const ModelConfig& c = m_cfg;
+    return sizeof(float) * uint64_t(c.n_layer) * uint64_t(n_ctx) * uint64_t(c.n_head)
+        * uint64_t(c.head_dim + c.head_dim_v);
 }
 
 void Model::compute_stats() {
@@ -355,11 +411,13 @@ void Model::compute_stats() {
     uint64_t expert_params_all = 0, expert_bytes_all = 0, expert_bytes_used = 0, expert_params_used = 0;
     for (int il = 0; il < c.n_layer; ++il) {
         const LayerWeights& l = m_w.layers[size_t(il)];
+        // a dense block of a MoE model is all active (it is in the dense bytes below)
+        if (c.is_moe && l.ffn != FfnKind::moe) continue;
         uint64_t p_one
             = uint64_t(l.gate_exp[0].rows * l.gate_exp[0].cols) * 2 + uint64_t(l.down_exp[0].rows * l.down_exp[0].cols);
         expert_params_all += p_one * uint64_t(c.n_expert);
         expert_params_used += p_one * uint64_t(c.n_expert_used);
-        for (int e = 0; e < c.n_expert; ++e)
+        for (int e = 0; e < int(l.gate_exp.size()); ++e)
             expert_bytes_all += expert_bytes(il, e);
         expert_bytes_used += expert_bytes(il, 0) * uint64_t(c.n_expert_used);
     }

@@ -10,6 +10,7 @@
 #include "gguf/gguf.h"
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,13 +19,18 @@
 
 namespace moe {
 
-enum class Arch : int32_t { qwen3moe, qwen2moe, llama, olmoe, qwen3, qwen2 };
+enum class Arch : int32_t { qwen3moe, qwen2moe, llama, olmoe, qwen3, qwen2, deepseek2, glm4moe };
 enum class RopeStyle : int32_t { normal, neox }; // normal: adjacent pairs; neox: halves
 enum class QkNorm : int32_t { none, per_head, full };
 enum class Gating : int32_t { softmax, sigmoid };
+// How a block attends: grouped-query attention over cached keys and values,
+// or DeepSeek's multi-head latent attention over a cached compressed latent.
+enum class AttnKind : int32_t { gqa, mla };
+// What a block's feed-forward part is: one dense FFN, or routed experts.
+enum class FfnKind : int32_t { dense, moe };
 
 const char* arch_name(Arch a);
-// The architectures we load, as "qwen3moe, qwen2moe, llama, olmoe, qwen3, qwen2".
+// The architectures we load, as "qwen3moe, qwen2moe, llama, olmoe, qwen3, qwen2, ...".
 std::string supported_arch_list();
 
 struct ModelConfig {
@@ -51,6 +57,26 @@ struct ModelConfig {
     bool norm_topk; // renormalise the top-k gate weights to sum 1
     bool shexp_gated; // shared expert scaled by sigmoid(x . w_gate_inp_shexp)
     bool tied_output; // output projection shares token_embd
+    // Attention beyond plain GQA (deepseek2, glm4moe; engine/model/arch_ext.cpp).
+    AttnKind attn; // the same in every block
+    int32_t n_rot; // dimensions of a head that RoPE rotates (head_dim unless partial)
+    int32_t head_dim_v; // value head size (head_dim except for MLA)
+    int32_t q_lora_rank; // MLA: rank of the low-rank query (0: a full wq)
+    int32_t kv_lora_rank; // MLA: size of the cached latent
+    int32_t n_layer_dense_lead; // leading blocks with a dense FFN before the MoE blocks
+    int32_t n_moe_layer; // blocks with routed experts (routing frames have one row each)
+    int32_t n_ff; // width of a dense block's FFN
+    int32_t n_layer_nextn; // next-token-prediction blocks after n_layer, not run
+    // Routing beyond top-k of softmax/sigmoid (deepseek2 V3, glm4moe; engine/cpu/group_routing.cpp)
+    int32_t n_expert_groups; // experts in groups; 1: no groups
+    int32_t n_group_used; // groups a token's experts may come from
+    bool expert_bias; // exp_probs_b: a learned bias added for selection only
+    float expert_weights_scale; // routed weights multiplied by this (1: none)
+    // YaRN RoPE scaling (factor 1: none) and the attention temperature it asks for
+    float yarn_factor;
+    float yarn_beta_fast, yarn_beta_slow;
+    int32_t yarn_orig_ctx;
+    float kq_scale; // softmax scale of q·k (1/sqrt(head_dim), times mscale² under YaRN)
 };
 static_assert(std::is_trivially_copyable_v<ModelConfig>);
 
@@ -75,6 +101,9 @@ struct Vector {
 };
 
 struct LayerWeights {
+    AttnKind attn = AttnKind::gqa;
+    FfnKind ffn = FfnKind::dense;
+    int32_t moe_index = -1; // row of this block in a routing frame; -1 for a dense block
     Vector attn_norm; // (n_embd)
     Matrix wq; // (n_head*head_dim, n_embd)
     Matrix wk; // (n_head_kv*head_dim, n_embd)
@@ -90,6 +119,15 @@ struct LayerWeights {
     Matrix gate_inp_shexp; // (1, n_embd) shared-expert gate
     Matrix gate_shexp, up_shexp; // (n_ff_shexp, n_embd)
     Matrix down_shexp; // (n_embd, n_ff_shexp)
+    Vector exp_probs_b; // (n_expert) selection bias (deepseek2 V3, glm4moe)
+    // MLA (deepseek2): q = wq·x, or wq_b·rmsnorm(wq_a·x) with a low-rank query
+    Matrix wq_a; // (q_lora_rank, n_embd)
+    Vector q_a_norm; // (q_lora_rank)
+    Matrix wq_b; // (n_head*head_dim, q_lora_rank)
+    Matrix wkv_a; // (kv_lora_rank + n_rot, n_embd): latent and shared rope key
+    Vector kv_a_norm; // (kv_lora_rank)
+    std::vector<Matrix> wk_b; // n_head × (kv_lora_rank, head_dim - n_rot): q_nope into latent space
+    std::vector<Matrix> wv_b; // n_head × (head_dim_v, kv_lora_rank): latent to value
 };
 
 struct ModelWeights {
@@ -131,15 +169,30 @@ public:
     // RoutingFrame). A dense model reads all its active weights.
     uint64_t weight_bytes_read(const int32_t* ids, int n_layers, int k) const;
 
-    // KV cache bytes for n_ctx positions (F32 cache).
+    // KV cache bytes for n_ctx positions (F32 cache): keys and values per
+    // kv head, or with MLA the latent and the rope key per block.
     uint64_t kv_cache_bytes(int n_ctx) const;
+    // What plain multi-head attention (every head its own key and value)
+    // would cache for n_ctx positions: the yardstick MLA and GQA save against.
+    uint64_t mha_cache_bytes(int n_ctx) const;
+    // Model block of MoE layer `moe_layer` (a routing frame's row).
+    int moe_block(int moe_layer) const { return m_moe_blocks[size_t(moe_layer)]; }
 
 private:
     explicit Model(GgufFile file)
         : m_file(std::move(file)) { }
     void read_config();
     void bind_weights();
+    const GgufTensorInfo* find_weight(const std::string& name, bool required) const;
+    void check_shape(const GgufTensorInfo* t, std::initializer_list<int64_t> expect) const;
+    Matrix bind_matrix(const std::string& name, int64_t rows, int64_t cols, bool required = true) const;
+    Vector bind_vector(const std::string& name, int64_t n, bool required = true);
     void compute_stats();
+    // engine/model/arch_ext.cpp: the deepseek2/glm4moe hyper-parameters and tensors
+    void read_config_ext(ModelConfig& c);
+    void bind_mla(int il, LayerWeights& l);
+    void bind_legacy_kv_b(int il, LayerWeights& l, const GgufTensorInfo& t);
+    void bind_glm_extras(int il, LayerWeights& l);
 
     GgufFile m_file;
     ModelConfig m_cfg {};
@@ -147,6 +200,7 @@ private:
     ModelStats m_stats;
     uint64_t m_dense_bytes_per_token = 0;
     std::vector<std::vector<float>> m_converted; // 1-D params stored as F16/BF16, converted once
+    std::vector<int> m_moe_blocks; // model block of each MoE layer
 };
 
 } // namespace moe

@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "gguf/gguf.h"
+#include "model/synth_families.h"
 #include "quant/quant.h"
 #include "runtime/thread_pool.h"
 #include "tokenizer/vocab_io.h"
@@ -202,6 +203,8 @@ std::vector<std::string> synth_presets() {
     std::vector<std::string> out;
     for (const auto& p : k_presets)
         out.push_back(p.name);
+    for (const std::string& n : family_preset_names())
+        out.push_back(n);
     return out;
 }
 
@@ -211,14 +214,22 @@ void write_synthetic_model(
     for (const auto& q : k_presets) {
         if (opts.preset == q.name) p = &q;
     }
+    // deepseek2 and glm4moe (synth_families.h), their published shapes and tiny/small
+    const FamilyPreset* fam = find_family_preset(opts.preset, opts.arch);
+    if (fam) {
+        if (!opts.arch.empty() && opts.arch != fam->arch) {
+            throw Error(fmt::format("preset {} is a {} model, not {}", fam->name, fam->arch, opts.arch));
+        }
+        p = &k_presets[0]; // only the arch-independent fields below are read
+    }
     if (!p) {
         std::string names;
-        for (const auto& q : k_presets)
-            names += fmt::format("{}{}", names.empty() ? "" : ", ", q.name);
+        for (const std::string& q : synth_presets())
+            names += fmt::format("{}{}", names.empty() ? "" : ", ", q);
         throw Error(fmt::format("unknown preset '{}' (known: {})", opts.preset, names));
     }
-    std::string arch = p->arch ? p->arch : (opts.arch.empty() ? "qwen3moe" : opts.arch);
-    if (p->arch && !opts.arch.empty() && opts.arch != p->arch) {
+    std::string arch = fam ? fam->arch : p->arch ? p->arch : (opts.arch.empty() ? "qwen3moe" : opts.arch);
+    if (!fam && p->arch && !opts.arch.empty() && opts.arch != p->arch) {
         throw Error(fmt::format("preset {} is a {} model, not {}", p->name, p->arch, opts.arch));
     }
     // OLMoE normalises q and k over all heads, and llama.cpp sizes both norms
@@ -228,9 +239,10 @@ void write_synthetic_model(
     if (arch == "olmoe") shape.n_head_kv = shape.n_head;
     p = &shape;
     const bool dense = arch == "qwen3";
-    if (arch != "qwen3moe" && arch != "qwen2moe" && arch != "llama" && arch != "olmoe" && !dense) {
-        throw Error(fmt::format(
-            "cannot make a model of architecture '{}' (known: qwen3moe, qwen2moe, llama, olmoe, qwen3)", arch));
+    if (arch != "qwen3moe" && arch != "qwen2moe" && arch != "llama" && arch != "olmoe" && !dense && !fam) {
+        throw Error(fmt::format("cannot make a model of architecture '{}' (known: qwen3moe, qwen2moe, llama, olmoe, "
+                                "qwen3, deepseek2, glm4moe)",
+            arch));
     }
     const TypeTraits* qt = type_traits(opts.quant);
     if (!qt || !qt->can_quantize) {
@@ -248,27 +260,36 @@ void write_synthetic_model(
     GgufWriter w;
     const std::string a = arch;
     w.set_string("general.architecture", a);
-    w.set_string(
-        "general.name", p->arch ? fmt::format("synthetic {}", p->name) : fmt::format("synthetic {} {}", p->name, arch));
+    if (fam) {
+        shape.n_vocab = fam->n_vocab;
+        w.set_string("general.name", fmt::format("synthetic {} {}", fam->name, arch));
+    } else {
+        w.set_string("general.name",
+            p->arch ? fmt::format("synthetic {}", p->name) : fmt::format("synthetic {} {}", p->name, arch));
+    }
     w.set_string("general.description", "random weights with published shapes, made by moe-cli make-model");
     w.set_uint32("general.file_type", llama_file_type(opts.quant));
-    w.set_uint32(a + ".block_count", uint32_t(p->n_layer));
-    w.set_uint32(a + ".context_length", uint32_t(p->n_ctx));
-    w.set_uint32(a + ".embedding_length", uint32_t(p->n_embd));
-    w.set_uint32(a + ".feed_forward_length", uint32_t(p->n_ff_exp));
-    w.set_uint32(a + ".attention.head_count", uint32_t(p->n_head));
-    w.set_uint32(a + ".attention.head_count_kv", uint32_t(p->n_head_kv));
-    w.set_uint32(a + ".attention.key_length", uint32_t(p->head_dim));
-    w.set_uint32(a + ".attention.value_length", uint32_t(p->head_dim));
-    w.set_float32(a + ".attention.layer_norm_rms_epsilon", p->rms_eps);
-    w.set_float32(a + ".rope.freq_base", p->rope_theta);
-    if (!dense) {
-        w.set_uint32(a + ".expert_count", uint32_t(p->n_expert));
-        w.set_uint32(a + ".expert_used_count", uint32_t(p->n_expert_used));
-        if (arch == "qwen3moe" || arch == "qwen2moe") {
-            w.set_uint32(a + ".expert_feed_forward_length", uint32_t(p->n_ff_exp));
+    if (fam) {
+        write_family_metadata(w, *fam);
+    } else {
+        w.set_uint32(a + ".block_count", uint32_t(p->n_layer));
+        w.set_uint32(a + ".context_length", uint32_t(p->n_ctx));
+        w.set_uint32(a + ".embedding_length", uint32_t(p->n_embd));
+        w.set_uint32(a + ".feed_forward_length", uint32_t(p->n_ff_exp));
+        w.set_uint32(a + ".attention.head_count", uint32_t(p->n_head));
+        w.set_uint32(a + ".attention.head_count_kv", uint32_t(p->n_head_kv));
+        w.set_uint32(a + ".attention.key_length", uint32_t(p->head_dim));
+        w.set_uint32(a + ".attention.value_length", uint32_t(p->head_dim));
+        w.set_float32(a + ".attention.layer_norm_rms_epsilon", p->rms_eps);
+        w.set_float32(a + ".rope.freq_base", p->rope_theta);
+        if (!dense) {
+            w.set_uint32(a + ".expert_count", uint32_t(p->n_expert));
+            w.set_uint32(a + ".expert_used_count", uint32_t(p->n_expert_used));
+            if (arch == "qwen3moe" || arch == "qwen2moe") {
+                w.set_uint32(a + ".expert_feed_forward_length", uint32_t(p->n_ff_exp));
+            }
+            if (shared) w.set_uint32(a + ".expert_shared_feed_forward_length", uint32_t(p->n_ff_shexp));
         }
-        if (shared) w.set_uint32(a + ".expert_shared_feed_forward_length", uint32_t(p->n_ff_shexp));
     }
 
     // tokenizer section: a real vocabulary when one is given, else a synthetic one
@@ -317,6 +338,11 @@ void write_synthetic_model(
 
     const uint32_t F32 = GGML_TYPE_F32;
     const uint32_t Q = opts.quant;
+    if (fam) {
+        add_family_tensors(*fam, p->n_vocab, Q, add);
+        w.write(path);
+        return;
+    }
     auto lin = [](int fan_in) { return float(std::sqrt(3.0 / fan_in)); }; // unit-variance outputs
     add("token_embd.weight", { p->n_embd, p->n_vocab }, Q, 1.0f, 0.0f);
     add("output_norm.weight", { p->n_embd }, F32, 0.2f, 1.0f);

@@ -146,10 +146,11 @@ std::optional<NonFinite> locate_non_finite(
     };
     // An expert's slice of a merged tensor, or its own tensor in older files.
     auto expert_name = [&](int il, const char* base, int e) {
-        if (c.is_moe && m.gguf().find_tensor(fmt::format("blk.{}.{}_exps.weight", il, base))) {
+        const bool moe = w.layers[size_t(il)].ffn == FfnKind::moe;
+        if (moe && m.gguf().find_tensor(fmt::format("blk.{}.{}_exps.weight", il, base))) {
             return fmt::format("blk.{}.{}_exps.weight, expert {}", il, base, e);
         }
-        if (c.is_moe) return fmt::format("blk.{}.{}.{}.weight", il, base, e);
+        if (moe) return fmt::format("blk.{}.{}.{}.weight", il, base, e);
         return fmt::format("blk.{}.{}.weight", il, base);
     };
 
@@ -167,11 +168,22 @@ std::optional<NonFinite> locate_non_finite(
             || vector(l.bq, name("attn_q.bias")) || vector(l.bk, name("attn_k.bias"))
             || vector(l.bv, name("attn_v.bias")) || vector(l.q_norm, name("attn_q_norm.weight"))
             || vector(l.k_norm, name("attn_k_norm.weight")) || matrix(l.wo, name("attn_output.weight"))
-            || vector(l.ffn_norm, name("ffn_norm.weight")) || matrix(l.gate_inp, name("ffn_gate_inp.weight"))) {
+            || vector(l.ffn_norm, name("ffn_norm.weight")) || matrix(l.gate_inp, name("ffn_gate_inp.weight"))
+            || vector(l.exp_probs_b, name("exp_probs_b.bias")) || matrix(l.wq_a, name("attn_q_a.weight"))
+            || vector(l.q_a_norm, name("attn_q_a_norm.weight")) || matrix(l.wq_b, name("attn_q_b.weight"))
+            || matrix(l.wkv_a, name("attn_kv_a_mqa.weight")) || vector(l.kv_a_norm, name("attn_kv_a_norm.weight"))) {
             return hit;
         }
-        const int32_t* ids = c.is_moe && routed ? routed(il) : nullptr;
-        const int n_routed = c.is_moe ? (ids ? top_k : c.n_expert) : 1;
+        for (size_t h = 0; h < l.wk_b.size(); ++h) {
+            if (matrix(l.wk_b[h], fmt::format("blk.{}.attn_k_b.weight (or attn_kv_b), head {}", il, h))
+                || matrix(l.wv_b[h], fmt::format("blk.{}.attn_v_b.weight (or attn_kv_b), head {}", il, h))) {
+                return hit;
+            }
+        }
+        // routing frames have a row per MoE block only
+        const bool moe = l.ffn == FfnKind::moe;
+        const int32_t* ids = moe && routed ? routed(l.moe_index) : nullptr;
+        const int n_routed = moe ? (ids ? top_k : c.n_expert) : 1;
         for (int j = 0; j < n_routed; ++j) {
             const int e = ids ? ids[j] : j;
             if (e < 0 || e >= int(l.gate_exp.size())) continue;

@@ -21,6 +21,47 @@ uint64_t expert_params(const Model& m, int il) {
         + uint64_t(l.down_exp[0].rows * l.down_exp[0].cols);
 }
 
+// Attention and FFN kind of every block, routing beyond plain top-k, and the
+// KV cache per token against plain multi-head attention.
+void describe_blocks(const Model& m, ModelDescription& d) {
+    const ModelConfig& c = m.config();
+    if (c.attn == AttnKind::mla) {
+        d.attention = fmt::format("multi-head latent attention: {} heads of {} (rope {}), values {}, latent {}{}",
+            c.n_head, c.head_dim, c.n_rot, c.head_dim_v, c.kv_lora_rank,
+            c.q_lora_rank > 0 ? fmt::format(", low-rank query {}", c.q_lora_rank) : std::string(", full query"));
+    } else {
+        d.attention = fmt::format("{} attention: {} heads, {} kv heads of {}{}",
+            c.n_head_kv == c.n_head ? "multi-head" : "grouped-query", c.n_head, c.n_head_kv, c.head_dim,
+            c.n_rot < c.head_dim ? fmt::format(", RoPE on {} dims", c.n_rot) : std::string());
+    }
+    if (c.yarn_factor > 1.0f) d.attention += fmt::format(", YaRN x{:g} from {}", c.yarn_factor, c.yarn_orig_ctx);
+    d.dense_lead_layers = c.is_moe ? c.n_layer_dense_lead : 0;
+    for (const LayerWeights& l : m.weights().layers) {
+        d.layer_kinds.push_back(fmt::format("{} + {}", l.attn == AttnKind::mla ? "MLA" : "GQA",
+            l.ffn == FfnKind::moe ? (c.n_expert_shared > 0 ? "MoE + shared" : "MoE") : "dense FFN"));
+    }
+    d.expert_groups = c.n_expert_groups;
+    d.expert_groups_used = c.n_group_used;
+    d.correction_bias = c.expert_bias;
+    d.routed_scale = c.expert_weights_scale;
+    d.kv_bytes_per_token = m.kv_cache_bytes(1);
+    d.mha_kv_bytes_per_token = m.mha_cache_bytes(1);
+}
+
+// "MLA + MoE" ×26 style runs of equal kinds: "0: MLA + dense FFN; 1-26: MLA + MoE + shared".
+std::string block_runs(const std::vector<std::string>& kinds) {
+    std::string out;
+    for (size_t i = 0; i < kinds.size();) {
+        size_t j = i;
+        while (j + 1 < kinds.size() && kinds[j + 1] == kinds[i])
+            ++j;
+        out += fmt::format(
+            "{}{}: {}", out.empty() ? "" : "; ", i == j ? fmt::format("{}", i) : fmt::format("{}-{}", i, j), kinds[i]);
+        i = j + 1;
+    }
+    return out;
+}
+
 } // namespace
 
 ModelDescription describe_model(const Model& m, int n_ctx, int experts_used) {
@@ -34,7 +75,7 @@ ModelDescription describe_model(const Model& m, int n_ctx, int experts_used) {
     d.architecture = arch_name(c.arch);
     d.is_moe = c.is_moe;
     d.layers = c.n_layer;
-    d.moe_layers = c.is_moe ? c.n_layer : 0;
+    d.moe_layers = c.is_moe ? c.n_moe_layer : 0;
     d.embedding = c.n_embd;
     d.heads = c.n_head;
     d.kv_heads = c.n_head_kv;
@@ -52,6 +93,7 @@ ModelDescription describe_model(const Model& m, int n_ctx, int experts_used) {
         d.renormalised = c.norm_topk;
     }
     if (c.n_expert_shared > 0) d.shared_expert_gate = c.shexp_gated ? "sigmoid-gated" : "ungated (always on)";
+    describe_blocks(m, d);
 
     d.tensors = s.n_tensors;
     std::map<std::string, uint64_t> params_by_type;
@@ -71,9 +113,9 @@ ModelDescription describe_model(const Model& m, int n_ctx, int experts_used) {
     int64_t dp = 0, db = 0;
     if (c.is_moe) {
         const int64_t extra = int64_t(d.experts_used) - int64_t(c.n_expert_used);
-        for (int il = 0; il < c.n_layer; ++il) {
-            dp += extra * int64_t(expert_params(m, il));
-            db += extra * int64_t(m.expert_bytes(il, 0));
+        for (int l = 0; l < c.n_moe_layer; ++l) {
+            dp += extra * int64_t(expert_params(m, m.moe_block(l)));
+            db += extra * int64_t(m.expert_bytes(m.moe_block(l), 0));
         }
     }
     d.active_params = uint64_t(int64_t(s.active_params) + dp);
@@ -93,7 +135,11 @@ std::vector<std::pair<std::string, std::string>> description_lines(const ModelDe
     add("file", fmt::format("{} ({}, GGUF v{})", d.path, format_bytes(double(d.file_size)), d.gguf_version));
     add("name", d.name);
     add("architecture", d.architecture + (d.is_moe ? " (mixture of experts)" : " (dense)"));
-    add("layers", fmt::format("{} ({} MoE)", d.layers, d.moe_layers));
+    add("layers",
+        d.dense_lead_layers > 0 ? fmt::format("{} ({} dense, then {} MoE)", d.layers, d.dense_lead_layers, d.moe_layers)
+                                : fmt::format("{} ({} MoE)", d.layers, d.moe_layers));
+    add("blocks", block_runs(d.layer_kinds));
+    add("attention", d.attention);
     add("embedding",
         fmt::format("{}, {} heads, {} kv heads, head dim {}", d.embedding, d.heads, d.kv_heads, d.head_dim));
     if (d.is_moe) {
@@ -104,6 +150,15 @@ std::vector<std::pair<std::string, std::string>> description_lines(const ModelDe
         add("gating",
             fmt::format(
                 "{}, top-{}, {}", d.gating, d.experts_used, d.renormalised ? "renormalised" : "not renormalised"));
+        if (d.expert_groups > 1 || d.correction_bias || d.routed_scale != 1.0) {
+            std::string r = d.correction_bias ? "chosen by score + correction bias (weights without it)" : "";
+            if (d.expert_groups > 1) {
+                r += fmt::format("{}from the best {} of {} expert groups (a group scores by its two best)",
+                    r.empty() ? "" : ", ", d.expert_groups_used, d.expert_groups);
+            }
+            if (d.routed_scale != 1.0) r += fmt::format("{}weights x{:g}", r.empty() ? "" : ", ", d.routed_scale);
+            add("routing", r);
+        }
     }
     add("shared experts",
         d.shared_experts ? fmt::format("{} (ffn {}, {})", d.shared_experts, d.shared_expert_ffn, d.shared_expert_gate)
@@ -122,6 +177,13 @@ std::vector<std::pair<std::string, std::string>> description_lines(const ModelDe
     add("bytes per token",
         fmt::format("{} of weights read per decoded token at top-{}", format_bytes(double(d.active_weight_bytes)),
             d.experts_used));
+    add("KV per token",
+        fmt::format("{} ({}); plain multi-head attention would need {} ({:.1f}x)",
+            format_bytes(double(d.kv_bytes_per_token)),
+            d.attention.rfind("multi-head latent", 0) == 0 ? "latent + rope key per block"
+                                                           : "keys + values per kv head",
+            format_bytes(double(d.mha_kv_bytes_per_token)),
+            d.kv_bytes_per_token ? double(d.mha_kv_bytes_per_token) / double(d.kv_bytes_per_token) : 0.0));
     add("memory needed",
         fmt::format("{} = {} weights + {} KV cache ({} positions); {} available", format_bytes(double(d.memory_needed)),
             format_bytes(double(d.weight_bytes)), format_bytes(double(d.kv_cache_bytes)), d.context,
@@ -151,7 +213,11 @@ nlohmann::ordered_json description_json(const ModelDescription& d) {
         { "deactivated_percent", d.deactivated_percent }, { "weight_bytes", d.weight_bytes },
         { "active_weight_bytes_per_token", d.active_weight_bytes }, { "kv_cache_bytes", d.kv_cache_bytes },
         { "kv_cache_positions", d.context }, { "memory_needed_bytes", d.memory_needed },
-        { "available_bytes", d.available_bytes } };
+        { "available_bytes", d.available_bytes }, { "attention", d.attention },
+        { "dense_lead_layers", d.dense_lead_layers }, { "layer_kinds", d.layer_kinds },
+        { "expert_groups", d.expert_groups }, { "expert_groups_used", d.expert_groups_used },
+        { "correction_bias", d.correction_bias }, { "routed_scale", d.routed_scale },
+        { "kv_bytes_per_token", d.kv_bytes_per_token }, { "mha_kv_bytes_per_token", d.mha_kv_bytes_per_token } };
     if (!d.backend.empty()) {
         j["backend"] = d.backend;
         j["backend_reason"] = d.backend_reason;

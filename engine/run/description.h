@@ -48,6 +48,16 @@ struct ModelDescription {
     std::string gating; // "softmax" or "sigmoid": how router logits become weights
     bool renormalised = false; // top-k weights rescaled to sum to 1
     std::string shared_expert_gate; // "sigmoid-gated", "ungated (always on)", or "" without shared experts
+    // what a block is made of: its attention and FFN kinds (engine/model/model.h)
+    std::string attention; // "grouped-query attention (...)", "multi-head latent attention (...)"
+    int dense_lead_layers = 0; // leading blocks with a dense FFN before the MoE blocks
+    std::vector<std::string> layer_kinds; // one per block: "MLA + MoE", "GQA + dense FFN", ...
+    int expert_groups = 1; // experts in groups (group-limited routing); 1: none
+    int expert_groups_used = 1;
+    bool correction_bias = false; // a learned bias added to the scores for the choice only
+    double routed_scale = 1.0; // routed weights multiplied by this
+    uint64_t kv_bytes_per_token = 0; // KV cache bytes per position, all blocks (F32)
+    uint64_t mha_kv_bytes_per_token = 0; // what plain multi-head attention would cache
     // size, at experts_used
     uint64_t tensors = 0;
     std::vector<TypeShare> types; // by bytes, largest first

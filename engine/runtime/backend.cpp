@@ -28,7 +28,7 @@ BackendShape backend_shape(const ModelConfig& c, const BackendOptions& opts) {
     if (s.top_k > c.n_expert) {
         throw Error(fmt::format("--top-k {} is more than the model's {} experts", s.top_k, c.n_expert));
     }
-    s.n_moe_layers = c.is_moe ? c.n_layer : 0;
+    s.n_moe_layers = c.is_moe ? c.n_moe_layer : 0; // leading dense blocks have no routing
     s.routing = resolve_routing_policy(opts.routing, c, opts.top_k);
     if (c.is_moe) s.top_k = routing_slots(s.routing, s.n_moe_layers);
     return s;

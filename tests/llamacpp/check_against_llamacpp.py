@@ -2,7 +2,7 @@
 """Our engine against llama.cpp itself (v0.5.0 from npm; tests/llamacpp/setup.sh).
 
     check_against_llamacpp.py --cli PATH/TO/moe-cli --workdir DIR [--llama-dir DIR]
-                              [--parts archs,types,mixed] [--types Q4_0,IQ2_XXS,...]
+                              [--parts archs,types,mixed,families] [--types Q4_0,IQ2_XXS,...]
     check_against_llamacpp.py --cli ... --workdir DIR --flip-scale-bit [--types Q8_0,Q4_K,Q6_K]
 
 archs   A small random model of every architecture (`make-model --preset tiny --quant F32`):
@@ -20,6 +20,11 @@ types   For every tensor type llama-quantize offers (read from its own list): th
         and, for information, engine(Q) vs llama.cpp(Q), where llama.cpp quantizes the
         activations to 8 bits (median |dNLL|, share of equal expert sets).
         A type moe-cli refuses as "not supported" is reported as such, not failed.
+        The same for deepseek2 and glm4moe (FAMILIES: tiny V3-like, tiny-lite V2-Lite-like,
+        tiny-kvb with the older single attn_kv_b, GLM tiny and small); the engine numbers
+        routing by MoE block, llama.cpp by block (they differ by the leading dense blocks).
+families deepseek2 and glm4moe `small` models quantized Q8_0 and Q4_K_M by llama-quantize;
+        the types check below on each.
 mixed   Files that mix types: llama-quantize's K/IQ mixes (Q4_K_M = Q4_K + Q6_K, ...) on
         several architectures, and --tensor-type overrides; the same checks.
 
@@ -54,6 +59,14 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 SKIP = 77
 
 ARCHS = ["qwen3moe", "qwen2moe", "olmoe", "llama"]
+# deepseek2 and glm4moe presets (engine/model/synth_families.cpp) checked like the archs above:
+# V3-like (low-rank query, sigmoid + bias, groups, YaRN), V2-Lite-like (softmax, full query),
+# the single attn_kv_b of older files, GLM-4.5-Air-like and GLM-4.5-like (q/k norms)
+FAMILIES = [("deepseek2", "tiny"), ("deepseek2", "tiny-lite"), ("deepseek2", "tiny-kvb"), ("glm4moe", "tiny"),
+            ("glm4moe", "small")]
+# and quantized by llama-quantize (the types check: engine(Q) vs llama.cpp on its dequantization)
+FAMILY_QUANTS = [("deepseek2", "small", "Q8_0"), ("deepseek2", "small", "Q4_K_M"), ("glm4moe", "small", "Q8_0"),
+                 ("glm4moe", "small", "Q4_K_M")]
 TOL_NLL = 1e-4
 TIE_F32 = 1e-6      # router probabilities this close may order either way
 TIE_DEQ = 1e-5
@@ -175,12 +188,13 @@ def nll_diff(a, b):
     return [abs(x - y) for x, y in zip(na, nb)]
 
 
-def routing_agreement(eng, lla, tie):
-    """(equal pairs, compared pairs, near-ties, first real mismatch or None)."""
+def routing_agreement(eng, lla, tie, first_moe=0):
+    """(equal pairs, compared pairs, near-ties, first real mismatch or None). The engine numbers
+    its routing by MoE block, llama.cpp by block: they differ by the leading dense blocks."""
     n = equal = ties = 0
     bad = None
     for t, (el, ll) in enumerate(zip(eng["routing"], lla["routing"])):
-        emap = {int(e["layer"]): e for e in el}
+        emap = {int(e["layer"]) + first_moe: e for e in el}
         for r in ll:
             e = emap.get(r["layer"])
             if e is None:
@@ -201,10 +215,10 @@ def routing_agreement(eng, lla, tie):
     return equal, n, ties, bad
 
 
-def check_pair(label, eng, lla, tie):
+def check_pair(label, eng, lla, tie, first_moe=0):
     """Engine vs llama.cpp on the same weights: NLL within TOL_NLL, same expert sets."""
     d = nll_diff(eng, lla)
-    equal, n, ties, bad = routing_agreement(eng, lla, tie)
+    equal, n, ties, bad = routing_agreement(eng, lla, tie, first_moe)
     problems = []
     if max(d) > TOL_NLL:
         i = d.index(max(d))
@@ -231,17 +245,21 @@ def make_model(tools, work, arch, preset):
     return path
 
 
+def first_moe_block(meta):
+    return int(meta.get(f"{meta['general.architecture']}.leading_dense_block_count", 0))
+
+
 def part_archs(tools, work, results):
-    for arch in ARCHS:
-        label = f"arch {arch:<8} tiny F32"
+    for arch, preset in [(a, "tiny") for a in ARCHS] + FAMILIES:
+        label = f"arch {arch:<8} {preset} F32"
         t0 = time.time()
         try:
-            path = make_model(tools, work, arch, "tiny")
+            path = make_model(tools, work, arch, preset)
             meta, _ = read_header(path)
             tokens = tokens_for(len(meta["tokenizer.ggml.tokens"]))
             eng = tools.engine(path, tokens)
             lla = tools.llama(path, tokens)
-            dmax, agree, problems = check_pair(label, eng, lla, TIE_F32)
+            dmax, agree, problems = check_pair(label, eng, lla, TIE_F32, first_moe_block(meta))
             if problems:
                 raise Failure("; ".join(problems))
             results.append(("pass", label))
@@ -258,9 +276,9 @@ def part_archs(tools, work, results):
 class Base:
     """An F32 `small` model with its imatrix, and the files llama-quantize makes of it."""
 
-    def __init__(self, tools, work, arch):
+    def __init__(self, tools, work, arch, preset="small"):
         self.tools, self.work, self.arch = tools, work, arch
-        self.f32 = make_model(tools, work, arch, "small")
+        self.f32 = make_model(tools, work, arch, preset)
         self.key = sha(self.f32)
         meta, _ = read_header(self.f32)
         self.tokens = tokens_for(len(meta["tokenizer.ggml.tokens"]))
@@ -284,6 +302,20 @@ class Base:
         cached(q, key, lambda: self.tools.quantize(self.f32, q, qtype, extra))
         cached(d, key, lambda: self.tools.quantize(q, d, "F32", ["--allow-requantize"]))
         return q, d
+
+
+def part_family_quants(tools, work, results):
+    """deepseek2 / glm4moe small models quantized by llama-quantize: the types check."""
+    bases = {}
+    for arch, preset, qtype in FAMILY_QUANTS:
+        label = f"family {arch} {preset} {qtype}"
+        try:
+            base = bases.setdefault(arch, Base(tools, work, arch, preset))
+            q, d = base.quantized(qtype, qtype, [])
+            check_quantized(tools, label, q, d, base.tokens, results)
+        except (Failure, Unsupported) as e:
+            results.append(("fail", label))
+            log(f"FAIL  {label}: {e}")
 
 
 def imatrix_args(name):
@@ -312,7 +344,8 @@ def check_quantized(tools, label, q, d, tokens, results, q_override=None):
         i = dq.index(max(dq))
         problems.append(f"engine on the quantized file vs engine on its dequantization: max |dNLL| {max(dq):.2e} "
                         f"> {TOL_NLL:g} at position {i}")
-    dl, agree, p2 = check_pair("engine(Q) vs llama.cpp(dequantized)", eq, ld, TIE_DEQ)
+    first_moe = first_moe_block(read_header(q)[0])
+    dl, agree, p2 = check_pair("engine(Q) vs llama.cpp(dequantized)", eq, ld, TIE_DEQ, first_moe)
     problems += p2
     info = ""
     try:
@@ -320,7 +353,7 @@ def check_quantized(tools, label, q, d, tokens, results, q_override=None):
             raise Failure("not run on a file altered on purpose")
         lq = tools.llama(q, tokens)
         dd = nll_diff(eq, lq)
-        e2, n2, _, _ = routing_agreement(eq, lq, 0.0)
+        e2, n2, _, _ = routing_agreement(eq, lq, 0.0, first_moe)
         info = f"; llama.cpp on Q (8-bit activations): median |dNLL| {statistics.median(dd):.1e}, sets {100.0 * e2 / n2:.0f}%"
     except Failure as e:
         info = f"; llama.cpp on Q: {str(e).splitlines()[0]}"
@@ -478,7 +511,7 @@ def main():
     ap.add_argument("--cli", required=True)
     ap.add_argument("--workdir", required=True)
     ap.add_argument("--llama-dir", default=os.path.join(REPO, "build-llamacpp"))
-    ap.add_argument("--parts", default="archs,types,mixed")
+    ap.add_argument("--parts", default="archs,types,mixed,families")
     ap.add_argument("--types", default="", help="comma-separated types or llama-quantize names to restrict to")
     ap.add_argument("--flip-scale-bit", action="store_true")
     args = ap.parse_args()
@@ -510,6 +543,8 @@ def main():
         part_types(tools, args.workdir, results, only)
     if "mixed" in parts:
         part_mixed(tools, args.workdir, results, only)
+    if "families" in parts:
+        part_family_quants(tools, args.workdir, results)
     n = {s: sum(1 for r in results if r[0] == s) for s in ("pass", "unsupported", "fail")}
     log(f"{n['pass']} passed, {n['unsupported']} not supported yet, {n['fail']} failed  [{time.time() - t0:.0f}s]")
     if n["unsupported"]:

@@ -66,6 +66,13 @@ TOL = {
 # block formats checked on the small preset, and the archs they run on
 BLOCK_QUANTS = ["F16", "BF16", "Q4_0", "Q4_K", "Q5_K", "Q6_K"]
 BLOCK_ARCHS = ["qwen3moe", "qwen2moe", "llama", "olmoe"]
+# deepseek2 / glm4moe (families.py) as arch:preset, each at every --quants format: V3-like (low-rank
+# query, sigmoid + bias, 4 groups, YaRN), V2-Lite-like (full query, softmax), the single attn_kv_b
+# of older files, GLM-4.5-Air-like (biases, partial rotary, a skipped next-token block) and
+# GLM-4.5-like with q/k norms
+FAMILIES = ["deepseek2:tiny", "deepseek2:tiny-lite", "deepseek2:tiny-kvb", "glm4moe:tiny", "glm4moe:small"]
+# and on the K-quant rows of the small presets
+FAMILY_BLOCK = ["deepseek2:small:Q4_K", "glm4moe:small:Q6_K"]
 
 
 class CaseFailure(Exception):
@@ -248,13 +255,15 @@ def reference_invariants(m, res, tokens, k):
     if abs(math.log(res["perplexity"]) - sum(nll) / len(nll)) > 1e-12:
         problems.append("perplexity != exp(mean nll)")
     for t in range(T):
-        if len(res["routing"][t]) != m.n_layer:
+        if len(res["routing"][t]) != m.n_moe_layer:
             problems.append(f"routing[{t}] layers")
             break
         for ent in res["routing"][t]:
             ex, w, p = ent["experts"], ent["weights"], ent["router_probs"]
             if len(ex) != k or len(set(ex)) != k:
                 problems.append(f"routing[{t}] layer {ent['layer']}: {ex}")
+            if m.family:  # biased, grouped choice scores (families.py): checked against the engine only
+                continue
             if abs(sum(p) - 1.0) > 1e-12:
                 problems.append("router probabilities do not sum to 1")
             if any(w[i] < w[i + 1] for i in range(k - 1)):
@@ -305,11 +314,11 @@ def run_case(args, name, path, arch_idx, quant, top_k):
         return (f"reference-only: T={len(tokens)} k={k} layers={m.n_layer} experts={m.n_expert} "
                 f"ppl={res['perplexity']:.4f} ({t_ref:.1f}s)")
     eng, t_eng = engine_score(args, path, tokens, top_k)
-    shape = check_engine_shape(eng, len(tokens), k, m.n_layer)
+    shape = check_engine_shape(eng, len(tokens), k, m.n_moe_layer)
     if shape:
         raise CaseFailure("engine JSON: " + "; ".join(shape[:4]))
     forced = {}
-    for _ in range(1 + len(tokens) * m.n_layer):
+    for _ in range(1 + len(tokens) * m.n_moe_layer):
         problems, st, new_ties = compare(res, eng, quant, k)
         new = {key: v for key, v in new_ties.items() if forced.get(key) != v}
         if not new:
@@ -336,6 +345,8 @@ def main(argv=None):
     ap.add_argument("--quants", default=",".join(QUANTS))
     ap.add_argument("--block-quants", default=",".join(BLOCK_QUANTS),
                     help="formats checked on the small preset (empty: none)")
+    ap.add_argument("--families", default=",".join(FAMILIES),
+                    help="deepseek2/glm4moe arch:preset models, made by moe-cli (empty: none)")
     ap.add_argument("--seed", type=int, default=1234, help="base seed for make-model (arch i uses seed+i)")
     ap.add_argument("--n-tokens", type=int, default=48)
     ap.add_argument("--override-arch", default=None, help="arch for the --top-k 1/4 cases (default: first with >= 4 experts)")
@@ -397,6 +408,23 @@ def main(argv=None):
             except Exception as e:
                 report(False, name, f"{type(e).__name__}: {e}")
 
+    # the latent-attention and grouped-routing families (moe-cli make-model only)
+    if args.cli:
+        cases = [(f, q) for f in args.families.split(",") if f for q in quants]
+        if not args.reference_only and args.families:
+            cases += [(":".join(f.split(":")[:2]), f.split(":")[2]) for f in FAMILY_BLOCK]
+        for fi, (fam, quant) in enumerate(cases):
+            arch, preset = fam.split(":")
+            name = f"{arch} {preset} {quant}"
+            path = os.path.join(args.workdir, f"{arch}-{preset}-{quant}.gguf")
+            try:
+                make_model(args, arch, quant, args.seed + 200 + fi, path, preset=preset)
+                report(True, name, run_case(args, name, path, 10 + fi, quant, None))
+            except (CaseFailure, ref.ReferenceError_, ValueError, OSError) as e:
+                report(False, name, str(e))
+            except Exception as e:
+                report(False, name, f"{type(e).__name__}: {e}")
+
     # --top-k overrides on one arch
     ov_quant = "F32" if "F32" in quants else quants[0]
     cands = [args.override_arch] if args.override_arch else archs
@@ -406,7 +434,7 @@ def main(argv=None):
         if p and ref.Model(p).n_expert >= 4:
             ov_arch = a
             break
-    for kk in (1, 4):
+    for kk in (1, 4) if cands else ():  # (no --archs: only the families were asked for)
         name = f"{ov_arch or cands[0]} {ov_quant} --top-k {kk}"
         if ov_arch is None:
             report(False, name, "no generated model with at least 4 experts for the top-k override cases")

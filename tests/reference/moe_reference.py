@@ -32,6 +32,7 @@ if __name__ == "__main__":
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+import families as fam  # noqa: E402
 from gguf_np import GGUFFile  # noqa: E402
 
 DT = torch.float64
@@ -51,6 +52,10 @@ ARCHS = {
     "qwen2moe": dict(rope="neox", norm_topk=False, qk_norm=None, shexp=True, n_ff_exp_key=True),
     "llama": dict(rope="norm", norm_topk=True, qk_norm=None, shexp=False, n_ff_exp_key=False),
     "olmoe": dict(rope="neox", norm_topk=False, qk_norm="full", shexp=False, n_ff_exp_key=False),
+    # latent attention / partial rotary, leading dense blocks, shared experts, grouped and biased
+    # routing: families.py (routing and norms read from the metadata there)
+    "deepseek2": dict(rope="norm", norm_topk=False, qk_norm=None, shexp=False, n_ff_exp_key=True, family=True),
+    "glm4moe": dict(rope="neox", norm_topk=False, qk_norm=None, shexp=False, n_ff_exp_key=True, family=True),
 }
 
 
@@ -106,10 +111,11 @@ class Model:
         self.n_ff_shexp = key("expert_shared_feed_forward_length", None)
         self.expert_weights_scale = float(key("expert_weights_scale", 0.0) or 0.0)
         gating = key("expert_gating_func", None)
-        if gating not in (None, 0, 1):  # 1 = softmax in llama.cpp's enum; 0 = unset
+        self.family = bool(self.conv.get("family"))
+        if gating not in (None, 0, 1) and not self.family:  # 1 = softmax in llama.cpp's enum; 0 = unset
             raise ReferenceError_(f"{arch}: expert_gating_func {gating} not supported (softmax only)")
         ewn = key("expert_weights_norm", None)
-        if ewn is not None and bool(ewn) != self.conv["norm_topk"]:
+        if ewn is not None and bool(ewn) != self.conv["norm_topk"] and not self.family:
             # llama.cpp hard-codes the choice per architecture for these four; so does this reference
             print(f"moe_reference: warning: {arch}.expert_weights_norm={ewn} ignored; "
                   f"{arch} uses norm_topk={self.conv['norm_topk']}", file=sys.stderr)
@@ -120,12 +126,16 @@ class Model:
         self.freq_scale = 1.0
         if scaling_type == "linear" and factor:
             self.freq_scale = 1.0 / float(factor)
-        elif scaling_type not in ("none", "linear"):
+        elif scaling_type not in ("none", "linear") and not (self.family and scaling_type == "yarn"):
             raise ReferenceError_(f"rope scaling {scaling_type!r} not supported")
         if self.n_rot > self.head_dim_k or self.n_rot % 2:
             raise ReferenceError_(f"rope.dimension_count {self.n_rot} invalid for head_dim {self.head_dim_k}")
         if self.n_head % self.n_head_kv:
             raise ReferenceError_(f"head_count {self.n_head} not a multiple of head_count_kv {self.n_head_kv}")
+        self.n_moe_layer = self.n_layer
+        if self.family:
+            fam.configure(self, key)
+            self.n_moe_layer = self.n_layer - self.n_dense_lead
         emb = self.g.tensors.get("token_embd.weight")
         if emb is None:
             raise ReferenceError_("missing tensor token_embd.weight")
@@ -266,6 +276,9 @@ def forward(m: Model, tokens, top_k=None, forced_routing=None, want_probs=True, 
         p = f"blk.{il}."
         # attention rmsnorm
         h_in = rms_norm(x, m.t(p + "attn_norm.weight", (D,)), m.eps)
+        if m.family:
+            x = family_block(m, il, x, h_in, k, forced_routing, routing, want_probs)
+            continue
         # qkv projections (+ optional biases)
         q = linear(h_in, m.t(p + "attn_q.weight", (H * dk, D)), m.opt(p + "attn_q.bias", (H * dk,)))
         kk = linear(h_in, m.t(p + "attn_k.weight", (Hkv * dk, D)), m.opt(p + "attn_k.bias", (Hkv * dk,)))
@@ -346,8 +359,42 @@ def forward(m: Model, tokens, top_k=None, forced_routing=None, want_probs=True, 
     nll = [float(-logp[i, tokens[i + 1]]) for i in range(T - 1)]
     ppl = float(math.exp(sum(nll) / len(nll))) if nll else float("nan")
     return {"n_tokens": T, "nll": nll, "perplexity": ppl, "top_k": k, "routing": routing,
-            "arch": m.arch, "n_vocab": m.n_vocab, "n_layer": m.n_layer, "n_expert": m.n_expert,
+            "arch": m.arch, "n_vocab": m.n_vocab, "n_layer": m.n_moe_layer, "n_expert": m.n_expert,
             "logits": logits}
+
+
+def family_block(m: Model, il, x, h_in, k, forced_routing, routing, want_probs):
+    """One deepseek2/glm4moe block (families.py): attention, then a dense FFN for the leading
+    blocks, else routed experts plus the always-on shared experts. Routing entries are numbered
+    by MoE block (the leading dense blocks have none)."""
+    p = f"blk.{il}."
+    D = m.n_embd
+    attend = fam.mla_attention if m.arch == "deepseek2" else fam.glm_attention
+    h = x + attend(m, il, h_in, rms_norm)
+    norm = "post_attention_norm.weight" if m.arch == "glm4moe" else "ffn_norm.weight"
+    f_in = rms_norm(h, m.t(p + norm, (D,)), m.eps)
+    if il < m.n_dense_lead:
+        return h + fam.dense_ffn(m, il, f_in)
+    mi = il - m.n_dense_lead
+    scores = fam.gate_scores(m, linear(f_in, m.t(p + "ffn_gate_inp.weight", (m.n_expert, D))))
+    choice = fam.choice_scores(m, il, scores)
+    probs = scores.numpy()
+    w_gate, w_up, w_down = m.experts(il, "gate"), m.experts(il, "up"), m.experts(il, "down")
+    moe = torch.zeros_like(f_in)
+    for t in range(f_in.shape[0]):
+        forced = forced_routing.get((t, mi))
+        if forced is not None:
+            ids = sorted(set(int(e) for e in forced), key=lambda e: (-choice[t][e], e))
+        else:
+            ids = [int(e) for e in np.argsort(-choice[t], kind="stable")[:k]]
+        w = fam.topk_weights(m, probs[t], ids)
+        entry = {"layer": mi, "experts": ids, "weights": [float(a) for a in w]}
+        if want_probs:
+            entry["router_probs"] = [float(a) for a in choice[t]]   # what the choice ranks
+        routing[t].append(entry)
+        for e, we in zip(ids, w):
+            moe[t] += float(we) * (w_down[e] @ (silu(w_gate[e] @ f_in[t]) * (w_up[e] @ f_in[t])))
+    return h + moe + fam.shared_experts(m, il, f_in)
 
 
 def run(path, tokens, top_k=None, forced_routing=None, want_probs=True):
