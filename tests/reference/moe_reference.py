@@ -359,7 +359,8 @@ def forward(m: Model, tokens, top_k=None, forced_routing=None, want_probs=True, 
     nll = [float(-logp[i, tokens[i + 1]]) for i in range(T - 1)]
     ppl = float(math.exp(sum(nll) / len(nll))) if nll else float("nan")
     return {"n_tokens": T, "nll": nll, "perplexity": ppl, "top_k": k, "routing": routing,
-            "arch": m.arch, "n_vocab": m.n_vocab, "n_layer": m.n_moe_layer, "n_expert": m.n_expert,
+            "arch": m.arch, "family": m.family, "n_vocab": m.n_vocab, "n_layer": m.n_moe_layer,
+            "n_expert": m.n_expert,
             "logits": logits}
 
 

@@ -453,7 +453,7 @@ class TestChecker(unittest.TestCase):
         env = dict(os.environ, FAKE_MOE_BUG=bug)
         p = subprocess.run([sys.executable, os.path.join(HERE, "check_against_engine.py"), "--cli", self.cli,
                             "--workdir", os.path.join(self.td.name, "w"), "--n-tokens", "24",
-                            "--block-quants=", *extra],
+                            "--block-quants=", "--families=", *extra],
                            capture_output=True, text=True, env=env)
         return p.returncode, p.stdout
 
