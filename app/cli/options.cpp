@@ -24,6 +24,7 @@ moe::LoadRequest RunArgs::request() const {
     moe::parse_expert_list(mask, r.options.routing.mask, "--mask");
     moe::parse_expert_list(force, r.options.routing.force, "--force");
     r.options.max_batch = batch;
+    r.options.exact = exact;
     return r;
 }
 
@@ -94,6 +95,9 @@ void add_run_options(CLI::App* cmd, RunArgs& a) {
     cmd->add_option("--force", a.force, "experts always chosen: E or LAYER:E, comma-separated");
     cmd->add_option("--batch", a.batch, "tokens per forward pass in prefill (at most the context)")
         ->check(whole_number(1, INT32_MAX));
+    cmd->add_flag("--exact", a.exact,
+        "CPU: float activations in every matrix product (the reference path; default: activations quantized to "
+        "8 bits per token and integer dot products, as llama.cpp)");
     cmd->add_flag("--json", a.json, "print one JSON object");
 }
 

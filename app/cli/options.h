@@ -19,6 +19,7 @@ struct RunArgs {
     int top_k = 0;
     std::string policy, mask, force; // routing policy (runtime/routing_policy.h), masked and forced experts
     int batch = 64;
+    bool exact = false; // float activations (the reference path), not the 8-bit fast path
     bool json = false;
     moe::LoadRequest request() const;
 };

@@ -2,6 +2,7 @@
 
 #include "cpu/attention_mla.h"
 #include "cpu/group_routing.h"
+#include "cpu/int_ops.h"
 #include "cpu/ops.h"
 #include "cpu/rope_scaled.h"
 #include "runtime/routing_policy.h"
@@ -47,6 +48,7 @@ struct RunState {
     MoeGroups groups; // (token, slot) pairs grouped by expert, in group_buf
     // CPU only
     std::vector<float> scores; // (n_threads, n_ctx) attention scores per thread
+    cpu::ActScratch act; // quantized activations of the fast path (not with exact)
 };
 
 class CpuBackend final : public Backend {
@@ -54,7 +56,8 @@ public:
     CpuBackend(std::shared_ptr<const Model> model, const BackendOptions& opts)
         : m_model(std::move(model))
         , m_c(m_model->config())
-        , m_pool(opts.n_threads > 0 ? opts.n_threads : ThreadPool::default_threads()) {
+        , m_pool(opts.n_threads > 0 ? opts.n_threads : ThreadPool::default_threads())
+        , m_exact(opts.exact) {
         const ModelConfig& c = m_c;
         const BackendShape shape = backend_shape(c, opts);
         m_ctx = shape.n_ctx;
@@ -144,14 +147,22 @@ private:
         s.route_w.resize(s.route_ids.size());
         s.group_buf.resize(MoeGroups::words(m_n_exp, m_batch, m_k_eff));
         s.groups = MoeGroups::layout(s.group_buf.data(), m_n_exp, m_batch, m_k_eff);
+        // quantized inputs of the fast path: at most one row per slot, as wide as the widest matrix input
+        const int widest = std::max({ m_c.n_embd, m_c.n_head * m_c.head_dim, m_c.n_ff_exp, m_c.n_ff_shexp, m_c.n_ff,
+            m_c.n_head * m_c.head_dim_v, m_c.q_lora_rank, m_c.kv_lora_rank });
+        if (!m_exact) s.act.reserve(int64_t(B * K), widest);
     }
     void mm(const Matrix& w, const float* x, int n, int ldx, float* y, int ldy) {
-        cpu::matvec(w, x, n, ldx, y, ldy, &m_pool);
+        if (m_exact)
+            cpu::matvec(w, x, n, ldx, y, ldy, &m_pool);
+        else
+            cpu::int_matvec(w, x, n, ldx, y, ldy, m_s.act, &m_pool);
     }
 
     std::shared_ptr<const Model> m_model;
     ModelConfig m_c;
     ThreadPool m_pool;
+    bool m_exact = false; // BackendOptions::exact
     int m_ctx = 0, m_batch = 0, m_top_k = 0, m_n_moe = 0, m_k_eff = 1, m_n_exp = 1;
     RoutingPolicy m_policy; // resolved; m_plain: the model's own top-k, routed by cpu::route
     bool m_plain = true;
@@ -261,8 +272,13 @@ void CpuBackend::ffn(const LayerWeights& l, int n) {
         cpu::group(s.dense_ids.data(), s.dense_w.data(), 1, n, 1, 1, s.groups); // dense: one expert of weight 1
     }
     // mix w2(silu(w1 x) * w3 x), only for the experts some token was routed to
-    cpu::expert_gate_up(l.gate_exp, l.up_exp, s.xn.data(), D, s.groups, s.h.data(), &m_pool);
-    cpu::expert_down(l.down_exp, s.h.data(), s.groups, s.y.data(), &m_pool);
+    if (m_exact) {
+        cpu::expert_gate_up(l.gate_exp, l.up_exp, s.xn.data(), D, s.groups, s.h.data(), &m_pool);
+        cpu::expert_down(l.down_exp, s.h.data(), s.groups, s.y.data(), &m_pool);
+    } else {
+        cpu::int_expert_gate_up(l.gate_exp, l.up_exp, s.xn.data(), D, s.groups, s.h.data(), s.act, &m_pool);
+        cpu::int_expert_down(l.down_exp, s.h.data(), s.groups, s.y.data(), s.act, &m_pool);
+    }
     // shared expert, scaled by its sigmoid gate (qwen2moe)
     const bool shared = c.n_ff_shexp > 0 && l.gate_shexp;
     if (shared) {

@@ -1,5 +1,6 @@
 #include "cpu/ops.h"
 
+#include "cpu/parallel.h"
 #include "quant/quant.h"
 #include "runtime/thread_pool.h"
 
@@ -7,28 +8,6 @@
 #include <cmath>
 
 namespace moe::cpu {
-
-namespace {
-
-float silu(float x) {
-    return x / (1.0f + std::exp(-x));
-}
-
-// Runs fn(begin, end, thread) over [0, n) on the pool, or on this thread.
-template <class F> void each(ThreadPool* pool, int64_t n, int64_t chunk, const F& fn) {
-    if (n <= 0) return;
-    if (pool) {
-        pool->parallel_for(n, chunk, fn);
-    } else {
-        fn(int64_t(0), n, 0);
-    }
-}
-
-int pool_size(ThreadPool* pool) {
-    return pool ? pool->size() : 1;
-}
-
-} // namespace
 
 void rmsnorm(const float* x, int ld_in, const float* w, float* out, int ld_out, int rows, int width, float eps) {
     for (int r = 0; r < rows; ++r) {

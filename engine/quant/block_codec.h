@@ -99,6 +99,13 @@ inline float read_half(const uint8_t* p) {
     return half_to_float(read_u16(p));
 }
 
+// MXFP4's scale: E8M0 is a bare exponent, 2^(e-127); half of it is
+// 2^(e-128), a subnormal float for e < 2 (the FP4 codebook holds its values
+// doubled, so the scale is halved).
+inline float e8m0_half(uint8_t e) {
+    return std::bit_cast<float>(e < 2 ? uint32_t(0x00200000u) << e : uint32_t(e - 1) << 23);
+}
+
 // ggml's nearest_int: round to nearest, ties to even, by adding 1.5 * 2^23 so
 // the integer lands in the low mantissa bits. Valid for |v| < 2^22, which the
 // quantizers guarantee by construction (as ggml asserts).

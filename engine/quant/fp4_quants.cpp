@@ -19,12 +19,6 @@ constexpr size_t nvfp4_bytes = 4 + 32; // four UE4M3 scales, 32 pairs of codes
 
 using iq::kvalues_fp4;
 
-// E8M0 is a bare exponent, 2^(e-127); half of it is 2^(e-128), a subnormal
-// float for e < 2.
-inline float e8m0_half(uint8_t e) {
-    return std::bit_cast<float>(e < 2 ? uint32_t(0x00200000u) << e : uint32_t(e - 1) << 23);
-}
-
 // UE4M3: 4 exponent bits (bias 7) and 3 mantissa bits; bit 7 is ignored and
 // 0x7F (E4M3's NaN) reads as 0, as in ggml. Halved, as the codes are doubled:
 // m * 2^-10 when the exponent field is 0, else (8 + m) * 2^(e-11). Every step

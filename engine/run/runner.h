@@ -24,7 +24,7 @@ namespace moe {
 struct LoadRequest {
     std::string path;
     BackendKind backend = BackendKind::automatic;
-    BackendOptions options; // context, threads, batch, experts per token
+    BackendOptions options; // context, threads, batch, experts per token, exact arithmetic
     std::string chat_template; // a built-in format's name or a JSON template file; empty: detected from the file
 };
 

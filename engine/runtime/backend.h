@@ -18,6 +18,10 @@ struct BackendOptions {
     int n_threads = 0; // CPU threads (0: all hardware threads)
     int max_batch = 64; // tokens per forward call
     int top_k = 0; // experts per token (0: the model's own)
+    // CPU: float activations in every matrix product (the reference path the
+    // reference tests run); false: activations quantized to 8 bits per token
+    // and integer dot products where the weight type has one (cpu/int_ops.h)
+    bool exact = false;
     RoutingPolicy routing; // how experts are chosen (runtime/routing_policy.h); the default: top_k as above
 };
 

@@ -70,7 +70,7 @@ def main():
     failures = []
     for wi, w in enumerate(windows):
         cmd = [args.cli, "score", args.model, "--tokens", ",".join(map(str, w["tokens"])), "--json",
-               "--backend", args.backend, "-t", str(args.threads)]
+               "--backend", args.backend, "-t", str(args.threads), "--exact"]  # the float-activation path
         if args.top_k:
             cmd += ["--top-k", str(args.top_k)]
         r = subprocess.run(cmd, capture_output=True, text=True)

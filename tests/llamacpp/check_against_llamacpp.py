@@ -2,7 +2,7 @@
 """Our engine against llama.cpp itself (v0.5.0 from npm; tests/llamacpp/setup.sh).
 
     check_against_llamacpp.py --cli PATH/TO/moe-cli --workdir DIR [--llama-dir DIR]
-                              [--parts archs,types,mixed,families] [--types Q4_0,IQ2_XXS,...]
+                              [--parts archs,types,mixed,families,fast] [--types Q4_0,IQ2_XXS,...]
     check_against_llamacpp.py --cli ... --workdir DIR --flip-scale-bit [--types Q8_0,Q4_K,Q6_K]
 
 archs   A small random model of every architecture (`make-model --preset tiny --quant F32`):
@@ -27,6 +27,10 @@ families deepseek2 and glm4moe `small` models quantized Q8_0 and Q4_K_M by llama
         the types check below on each.
 mixed   Files that mix types: llama-quantize's K/IQ mixes (Q4_K_M = Q4_K + Q6_K, ...) on
         several architectures, and --tensor-type overrides; the same checks.
+fast    The checks above run moe-cli with --exact (float activations). This part runs its
+        default fast path (8-bit activations, integer dot products) on the types that have
+        one (pure files, and Q4_K_M on qwen3moe and olmoe) against llama.cpp on the same
+        file: median |dNLL| <= 3e-2 and equal expert sets on >= 90 % of (token, layer) pairs.
 
 --flip-scale-bit: the twin. For each type, one bit of one block's scale is flipped in a
 copy of the quantized file (the lowest exponent bit: the block's values double or halve);
@@ -134,9 +138,9 @@ class Tools:
     def tool(self, name):
         return os.path.join(self.bin, name)
 
-    def engine(self, path, tokens):
+    def engine(self, path, tokens, exact=True):
         cmd = [self.cli, "score", path, "--tokens", ",".join(map(str, tokens)), "--json", "--backend", "cpu",
-               "--no-record"] + self.exact
+               "--no-record"] + (self.exact if exact else [])
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=900)
         if p.returncode != 0:
             msg = (p.stderr or p.stdout).strip().splitlines()
@@ -448,6 +452,59 @@ def part_mixed(tools, work, results, only):
         log(f"      [{time.time() - t0:.1f}s]")
 
 
+# The types with an integer fast path in moe-cli (engine/quant/int_dot.h), and the bounds its
+# default path must meet against llama.cpp on the same file: llama.cpp's own 8-bit activations
+# sit about this far from exact arithmetic (issue 17).
+FAST_TYPES = ["Q8_0", "Q4_0", "Q5_0", "IQ4_NL", "MXFP4", "Q4_K", "Q5_K", "Q6_K", "IQ4_XS"]
+FAST_MEDIAN = 3e-2
+FAST_SETS = 0.90
+
+
+def part_fast(tools, work, results, only):
+    """moe-cli's default fast path (no --exact) vs llama.cpp on the same quantized file, both
+    with 8-bit activations: median |dNLL| <= FAST_MEDIAN, equal expert sets on >= FAST_SETS of
+    (token, layer) pairs; with llama.cpp vs our exact path beside it for scale."""
+    if not tools.exact:
+        log("n/s   fast path: this moe-cli has no --exact, so no separate fast path to check")
+        return
+    cases = []
+    offered = dict((t, n) for n, t in pure_types(quantize_offers(tools)))
+    qwen3 = Base(tools, work, "qwen3moe")
+    for gtype in FAST_TYPES:
+        if gtype in offered and (not only or gtype in only):
+            cases.append((qwen3, f"pure-{gtype}", offered[gtype], pure_args(offered[gtype], gtype)))
+    if not only:
+        for arch in ("qwen3moe", "olmoe"):
+            cases.append((qwen3 if arch == "qwen3moe" else Base(tools, work, arch), "mix-Q4_K_M", "Q4_K_M", []))
+    for base, name, qtype, extra in cases:
+        label = f"fast  {base.arch} {name[5:] if name.startswith('pure-') else name}"
+        t0 = time.time()
+        try:
+            q, _ = base.quantized(name, qtype, extra)
+            first_moe = first_moe_block(read_header(q)[0])
+            fast = tools.engine(q, base.tokens, exact=False)
+            exact = tools.engine(q, base.tokens)
+            lq = tools.llama(q, base.tokens)
+            d = statistics.median(nll_diff(fast, lq))
+            e, n, _, _ = routing_agreement(fast, lq, 0.0, first_moe)
+            d_ref = statistics.median(nll_diff(exact, lq))
+            e_ref, _, _, _ = routing_agreement(exact, lq, 0.0, first_moe)
+            detail = (f"fast vs llama.cpp: median |dNLL| {d:.1e}, sets {e}/{n}; "
+                      f"(exact vs llama.cpp: {d_ref:.1e}, sets {e_ref}/{n})  [{time.time() - t0:.1f}s]")
+            if d > FAST_MEDIAN or e < FAST_SETS * n:
+                results.append(("fail", label))
+                log(f"FAIL  {label}: {detail}; bounds {FAST_MEDIAN:g} and {FAST_SETS:.0%}")
+            else:
+                results.append(("pass", label))
+                log(f"ok    {label}: {detail}")
+        except Unsupported as e:
+            results.append(("unsupported", label))
+            log(f"n/s   {label}: {e}")
+        except Failure as e:
+            results.append(("fail", label))
+            log(f"FAIL  {label}: {e}")
+
+
 def flip_scale_bit(src, dst, gtype, tokens):
     """Copy src to dst with one scale bit flipped in the first block of a row that the
     sequence uses: output.weight's row of the first target token, else blk.0.attn_q's row 0."""
@@ -511,7 +568,7 @@ def main():
     ap.add_argument("--cli", required=True)
     ap.add_argument("--workdir", required=True)
     ap.add_argument("--llama-dir", default=os.path.join(REPO, "build-llamacpp"))
-    ap.add_argument("--parts", default="archs,types,mixed,families")
+    ap.add_argument("--parts", default="archs,types,mixed,families,fast")
     ap.add_argument("--types", default="", help="comma-separated types or llama-quantize names to restrict to")
     ap.add_argument("--flip-scale-bit", action="store_true")
     args = ap.parse_args()
@@ -545,6 +602,8 @@ def main():
         part_mixed(tools, args.workdir, results, only)
     if "families" in parts:
         part_family_quants(tools, args.workdir, results)
+    if "fast" in parts:
+        part_fast(tools, args.workdir, results, only)
     n = {s: sum(1 for r in results if r[0] == s) for s in ("pass", "unsupported", "fail")}
     log(f"{n['pass']} passed, {n['unsupported']} not supported yet, {n['fail']} failed  [{time.time() - t0:.0f}s]")
     if n["unsupported"]:

@@ -6,7 +6,7 @@
 
 For each arch in [qwen3moe, qwen2moe, llama, olmoe] and quant in [F32, Q8_0]:
   moe-cli make-model --arch ARCH --preset tiny --quant QUANT --seed S -o DIR/ARCH-QUANT.gguf
-  moe-cli score DIR/ARCH-QUANT.gguf --tokens t0,t1,... --json --backend cpu
+  moe-cli score DIR/ARCH-QUANT.gguf --tokens t0,t1,... --json --backend cpu --exact
 and the reference (moe_reference.py) on the same file and tokens; then
   max |nll_engine - nll_ref|      <= 1e-4 (F32) / 2e-2 (Q8_0)
   top-k expert sets equal for every (token, layer), except exact near-ties: where the
@@ -128,7 +128,8 @@ def make_model(args, arch, quant, seed, path, preset="tiny"):
 
 
 def engine_score(args, path, tokens, top_k):
-    cmd = [args.cli, "score", path, "--tokens", ",".join(map(str, tokens)), "--json", "--backend", "cpu"]
+    # --exact: float activations, the path the float64 reference is compared with
+    cmd = [args.cli, "score", path, "--tokens", ",".join(map(str, tokens)), "--json", "--backend", "cpu", "--exact"]
     if top_k:
         cmd += ["--top-k", str(top_k)]
     out, secs = run_cmd(cmd, args.timeout)

@@ -4,7 +4,7 @@ contract, so that check_against_engine.py can be exercised end to end before (or
 the real engine. It is never used to produce reference numbers.
 
   fake_moe_cli.py make-model --arch A --preset tiny --quant Q --seed S -o PATH
-  fake_moe_cli.py score PATH --tokens 1,2,3 --json --backend cpu [--top-k N]
+  fake_moe_cli.py score PATH --tokens 1,2,3 --json --backend cpu [--exact] [--top-k N]
 
 FAKE_MOE_BUG=<name> makes `score` wrong on purpose, to prove the checker catches it:
   nll      adds 1e-3 to every nll
@@ -44,6 +44,7 @@ def main():
     sc.add_argument("--json", action="store_true")
     sc.add_argument("--backend", default="cpu")
     sc.add_argument("--top-k", type=int, default=None)
+    sc.add_argument("--exact", action="store_true")  # the reference is always exact
     a = ap.parse_args()
     if a.cmd == "make-model":
         make_tiny(a.o, a.arch, a.quant, seed=a.seed)

@@ -1,0 +1,87 @@
+#pragma once
+// Internal to engine/quant: the activation block layouts of int_dot.h and the
+// kernels of each weight format, portable (int_dot.cpp) and AVX2
+// (int_dot_avx2.cpp). Every kernel computes sum over blocks of
+// (weight scale · activation scale) · (integer sum of level products), with
+// the K-quants' offsets (Q4_K/Q5_K mins, Q6_K's -32) folded in through the
+// activation block sums, so both paths add exactly the same integers and
+// differ only in the order of the float additions.
+#include "quant/block_codec.h"
+
+namespace moe::quant_detail {
+
+// q8_32: one float scale, then 32 levels in [-127, 127].
+constexpr size_t act32_bytes = 4 + 32;
+// q8_256: one float scale, the sums of each 16 levels (int16), then 256 levels.
+constexpr size_t act256_bytes = 4 + 2 * 16 + 256;
+
+inline float act_scale(const uint8_t* a) {
+    float d;
+    std::memcpy(&d, a, sizeof d);
+    return d;
+}
+inline const int8_t* act32_levels(const uint8_t* a) {
+    return reinterpret_cast<const int8_t*>(a + 4);
+}
+inline int act256_bsum(const uint8_t* a, int g) {
+    int16_t s;
+    std::memcpy(&s, a + 4 + 2 * g, sizeof s);
+    return s;
+}
+inline const int8_t* act256_levels(const uint8_t* a) {
+    return reinterpret_cast<const int8_t*>(a + 4 + 32);
+}
+
+// Bytes per weight block (ggml-common.h).
+constexpr size_t q8_0_block_bytes = 2 + 32;
+constexpr size_t q4_0_block_bytes = 2 + 16;
+constexpr size_t q5_0_block_bytes = 2 + 4 + 16;
+constexpr size_t iq4_nl_block_bytes = 2 + 16;
+constexpr size_t mxfp4_block_bytes = 1 + 16;
+constexpr size_t q4_k_block_bytes = 2 + 2 + 12 + 128;
+constexpr size_t q5_k_block_bytes = 2 + 2 + 12 + 32 + 128;
+constexpr size_t q6_k_block_bytes = 128 + 64 + 16 + 2;
+constexpr size_t iq4_xs_block_bytes = 2 + 2 + 4 + 128;
+
+// The 6-bit scales and mins of a Q4_K/Q5_K super-block (12 packed bytes):
+// j < 4 in the low 6 bits of bytes j and j+4; j >= 4 a nibble in bytes 8..11
+// and two high bits from the top of bytes j-4 and j.
+inline void k_scales_mins(const uint8_t* s, uint8_t* sc, uint8_t* mn) {
+    for (int j = 0; j < 4; ++j) {
+        sc[j] = s[j] & 63;
+        mn[j] = s[j + 4] & 63;
+        sc[j + 4] = uint8_t((s[j + 8] & 0x0F) | ((s[j] >> 6) << 4));
+        mn[j + 4] = uint8_t((s[j + 8] >> 4) | ((s[j + 4] >> 6) << 4));
+    }
+}
+
+// IQ4_XS sub-block ib's scale, stored + 32: low nibble in byte ib/2 of
+// scales_l, two high bits at bit 2*ib of scales_h.
+inline int iq4_xs_scale(uint16_t scales_h, const uint8_t* scales_l, int ib) {
+    return (((scales_l[ib / 2] >> (4 * (ib % 2))) & 0x0F) | (((scales_h >> (2 * ib)) & 3) << 4)) - 32;
+}
+
+// A kernel: n elements of one weight row against one quantized activation row.
+using IntDotFn = float (*)(const uint8_t* row, const uint8_t* act, int64_t n);
+
+struct IntDotKernels {
+    IntDotFn portable;
+    IntDotFn avx2; // nullptr off x86
+};
+
+#if defined(MOE_QUANT_X86)
+// int_dot_avx2.cpp
+MOE_AVX2 float int_dot_q8_0_avx2(const uint8_t* row, const uint8_t* act, int64_t n);
+MOE_AVX2 float int_dot_q4_0_avx2(const uint8_t* row, const uint8_t* act, int64_t n);
+MOE_AVX2 float int_dot_q5_0_avx2(const uint8_t* row, const uint8_t* act, int64_t n);
+MOE_AVX2 float int_dot_iq4_nl_avx2(const uint8_t* row, const uint8_t* act, int64_t n);
+MOE_AVX2 float int_dot_mxfp4_avx2(const uint8_t* row, const uint8_t* act, int64_t n);
+MOE_AVX2 float int_dot_q4_k_avx2(const uint8_t* row, const uint8_t* act, int64_t n);
+MOE_AVX2 float int_dot_q5_k_avx2(const uint8_t* row, const uint8_t* act, int64_t n);
+MOE_AVX2 float int_dot_q6_k_avx2(const uint8_t* row, const uint8_t* act, int64_t n);
+MOE_AVX2 float int_dot_iq4_xs_avx2(const uint8_t* row, const uint8_t* act, int64_t n);
+MOE_AVX2 void quantize_act32_avx2(const float* x, uint8_t* dst, int64_t n);
+MOE_AVX2 void quantize_act256_avx2(const float* x, uint8_t* dst, int64_t n);
+#endif
+
+} // namespace moe::quant_detail
