@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "chartexporter.h"
+#include "hardwareview.h"
 #include "heatmaps.h"
 #include "language.h"
 #include "models.h"
@@ -62,6 +63,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs->addTab(m_compare, tr("Compare"));
     m_lab = new RoutingLabView(m_controller, this);
     m_tabs->addTab(m_lab, tr("Experiments"));
+    m_hardware = new HardwareView(this);
+    m_tabs->addTab(m_hardware, tr("Hardware"));
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(m_chat);
     split->addWidget(m_tabs);
@@ -193,6 +196,7 @@ MainWindow::MainWindow(QWidget* parent)
                 : run.stopReason == QLatin1String("length")               ? tr("max tokens reached")
                                                                           : QString());
         m_throughputView->setRun(run);
+        m_hardware->setRun(run);
         m_runs->addRun(run);
         m_controller->refreshRuns(); // the store's view, once the run is written
         if (run.nGenerated == 0)
@@ -212,6 +216,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_controller, &EngineController::runsAvailable, m_runs, &RunsModel::setRuns);
     connect(m_controller, &EngineController::runsLoaded, this, [this](const QVector<RunView>& runs) {
         m_compare->setRuns(runs);
+        if (!runs.isEmpty()) m_hardware->setRun(runs.first());
         m_tabs->setCurrentWidget(m_compare);
     });
     connect(m_controller, &EngineController::storeMessage, this, &MainWindow::setStatus);
@@ -277,6 +282,8 @@ void MainWindow::buildMenus() {
             panels = m_throughputView->panels();
         else if (m_tabs->currentWidget() == m_compare)
             panels = m_compare->panels();
+        else if (m_tabs->currentWidget() == m_hardware)
+            panels = m_hardware->panels();
         QStringList failed;
         for (ChartPanel* p : panels) {
             const QString base = QDir(dir).filePath(

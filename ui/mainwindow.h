@@ -9,6 +9,7 @@
 class BalanceView;
 class ChatPanel;
 class CompareView;
+class HardwareView;
 class ExpertsView;
 class HistoryView;
 class ModelCardView;
@@ -48,6 +49,7 @@ public:
     HistoryView* history() const { return m_history; }
     RunsModel* runsModel() const { return m_runs; }
     CompareView* compare() const { return m_compare; }
+    HardwareView* hardware() const { return m_hardware; }
     RoutingLabView* routingLab() const { return m_lab; }
     ModelCardView* modelCard() const { return m_card; }
     SettingsPanel* settingsPanel() const { return m_settings; }
@@ -93,6 +95,7 @@ private:
     HistoryView* m_history;
     CompareView* m_compare;
     RoutingLabView* m_lab;
+    HardwareView* m_hardware;
     ModelCardView* m_card;
     SettingsPanel* m_settings;
     QTabWidget* m_tabs;

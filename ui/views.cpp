@@ -1,6 +1,7 @@
 #include "views.h"
 
 #include "store/compare.h"
+#include "store/run.h"
 
 #include "heatmaps.h"
 #include "models.h"
@@ -9,6 +10,7 @@
 #include "runview.h"
 
 #include "telemetry/metrics.h"
+#include "whatif/catalog.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -550,6 +552,8 @@ ThroughputView::ThroughputView(RoutingData* data, ThroughputModel* model, QWidge
     m_latency = figure(0, 3, tr("Latency p50 / p99"));
     m_bytes = figure(1, 0, tr("Weights read per token"));
     m_bandwidth = figure(1, 1, tr("Achieved bandwidth"));
+    m_energy = figure(2, 0, tr("Energy per token"));
+    m_cost = figure(2, 1, tr("Cost per million tokens"));
     m_share = new QProgressBar(this);
     m_share->setRange(0, 1000);
     m_share->setFormat(tr("%p% of the device's bandwidth"));
@@ -593,8 +597,9 @@ void ThroughputView::setModelCard(const ModelCard& card) {
 
 void ThroughputView::clear() {
     m_final = false;
-    for (QLabel* l : { m_decode, m_ttft, m_prefill, m_latency, m_bytes, m_bandwidth })
+    for (QLabel* l : { m_decode, m_ttft, m_prefill, m_latency, m_bytes, m_bandwidth, m_energy, m_cost })
         l->setText(QStringLiteral("\u2014"));
+    m_energy->setToolTip(QString());
     m_share->setValue(0);
 }
 
@@ -648,6 +653,18 @@ void ThroughputView::setRun(const RunView& r) {
         m_bandwidth->setText(tr("%1 GB/s").arg(r.achievedBandwidth / 1e9, 0, 'f', 2));
     m_share->setValue(
         decoded && r.deviceBandwidth > 0 ? int(std::min(1000.0, 1000.0 * r.achievedBandwidth / r.deviceBandwidth)) : 0);
+    // energy and cost (run/run_energy.h): a dash with the reason where the hardware reports none
+    const moe::RunFigures* f = r.record ? &r.record->figures : nullptr;
+    m_energy->setText(f && f->joules_per_token
+            ? tr("%1 J (%2)").arg(*f->joules_per_token, 0, 'g', 3).arg(QString::fromStdString(f->energy_source))
+            : none);
+    m_energy->setToolTip(
+        f && !f->energy_note.empty() ? tr("Not counted: %1").arg(QString::fromStdString(f->energy_note)) : QString());
+    m_cost->setText(f && f->cost_per_mtok
+            ? tr("%1 USD at %2 USD/h").arg(*f->cost_per_mtok, 0, 'g', 3).arg(f->price_per_hour.value_or(0.0), 0, 'f', 2)
+            : none);
+    m_cost->setToolTip(tr("The price per hour of this machine comes from an entry with its name in %1")
+                           .arg(QString::fromStdString(moe::user_catalog_path())));
 }
 
 QString ThroughputView::summaryText() const {

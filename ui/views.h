@@ -137,6 +137,8 @@ private:
     QLabel* m_latency;
     QLabel* m_bytes;
     QLabel* m_bandwidth;
+    QLabel* m_energy; // per token, where RAPL/NVML could be read
+    QLabel* m_cost; // per million tokens, given a price per hour
     QProgressBar* m_share;
     QList<ChartPanel*> m_panels;
 };
