@@ -183,7 +183,10 @@ private Q_SLOTS:
         for (const char* col :
             { "weight_bytes_per_token", "achieved_gb_per_s", "kv_cache_bytes_per_token", "memory_bandwidth_gb_per_s",
                 "perplexity", "mean_nll", "bench_n_prompt", "bench_n_gen", "bench_n_gen_done", "bench_repetitions",
-                "bench_pp_mean", "bench_pp_sd", "bench_tg_mean", "bench_tg_sd", "bench_ttft_mean", "bench_ttft_sd" }) {
+                "bench_pp_mean", "bench_pp_sd", "bench_tg_mean", "bench_tg_sd", "bench_ttft_mean", "bench_ttft_sd",
+                // added by later schemas (3: routing policy; 4: energy and cost)
+                "routing_policy", "experts_per_token", "energy_joules", "joules_per_token", "energy_source",
+                "energy_note", "price_per_hour", "cost_per_mtok" }) {
             sql += std::string("ALTER TABLE runs DROP COLUMN ") + col + ";";
         }
         sql += "PRAGMA user_version=1;";
