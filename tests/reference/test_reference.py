@@ -471,7 +471,8 @@ class TestChecker(unittest.TestCase):
 
     def test_reference_only_with_cli_models(self):
         p = subprocess.run([sys.executable, os.path.join(HERE, "check_against_engine.py"), "--reference-only",
-                            "--cli", self.cli, "--workdir", os.path.join(self.td.name, "r"), "--n-tokens", "16"],
+                            "--cli", self.cli, "--workdir", os.path.join(self.td.name, "r"), "--n-tokens", "16",
+                            "--families="],
                            capture_output=True, text=True)
         self.assertEqual(p.returncode, 0, p.stdout)
         self.assertEqual(p.stdout.strip().splitlines()[-1], "10 passed, 0 failed")
