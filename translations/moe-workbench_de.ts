@@ -45,7 +45,7 @@
 <context>
     <name>BalanceView</name>
     <message>
-        <location filename="../ui/views.cpp" line="+342"/>
+        <location filename="../ui/views.cpp" line="+344"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
@@ -321,7 +321,7 @@
 <context>
     <name>CompareView</name>
     <message>
-        <location filename="../ui/views.cpp" line="+211"/>
+        <location filename="../ui/views.cpp" line="+226"/>
         <location line="+221"/>
         <source>Pick two or more runs in History and press Compare selected.</source>
         <translation>Wählen Sie im Verlauf zwei oder mehr Läufe und drücken Sie „Auswahl vergleichen“.</translation>
@@ -547,7 +547,7 @@
 <context>
     <name>ExpertsView</name>
     <message>
-        <location filename="../ui/views.cpp" line="-804"/>
+        <location filename="../ui/views.cpp" line="-819"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
@@ -687,9 +687,137 @@
     </message>
 </context>
 <context>
+    <name>HardwareView</name>
+    <message>
+        <location filename="../ui/hardwareview.cpp" line="+92"/>
+        <source>Also at efficiency</source>
+        <translation>Zusätzlich bei Effizienz</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Besides the bandwidth share the run reached, project at this share of each device&apos;s bandwidth</source>
+        <translation>Neben dem vom Lauf erreichten Bandbreitenanteil auch mit diesem Anteil der Bandbreite jedes Geräts hochrechnen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Prefill at</source>
+        <translation>Prefill mit</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>BF16</source>
+        <translation>BF16</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>FP8</source>
+        <translation>FP8</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>FP4</source>
+        <translation>FP4</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Offload plan: GPU memory</source>
+        <translation>Auslagerungsplan: GPU-Speicher</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source> GiB</source>
+        <translation> GiB</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>bandwidth of</source>
+        <translation>Bandbreite von</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Batch-1 decode tokens/s at the run&apos;s bandwidth share, by vendor and year (* announced)</source>
+        <translation>Decode-Tokens/s bei Batch 1 mit dem Bandbreitenanteil des Laufs, nach Hersteller und Jahr (* angekündigt)</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Across hardware generations</source>
+        <translation>Über Hardware-Generationen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Projection per device</source>
+        <translation>Hochrechnung je Gerät</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expert offload plan</source>
+        <translation>Plan zur Experten-Auslagerung</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>The device file could not be read: %1</source>
+        <translation>Die Gerätedatei konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>%1 (%2 GB/s)</source>
+        <translation>%1 (%2 GB/s)</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Finish a reply, or compare runs from History, to project the run onto other hardware.</source>
+        <translation>Schließen Sie eine Antwort ab oder vergleichen Sie Läufe aus dem Verlauf, um den Lauf auf andere Hardware hochzurechnen.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Run %1: %2, %3 on %4, %5 tokens/s</source>
+        <translation>Lauf %1: %2, %3 auf %4, %5 Tokens/s</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>This run has no measured memory bandwidth, so it has no efficiency to carry over: set one above.</source>
+        <translation>Für diesen Lauf wurde keine Speicherbandbreite gemessen, es gibt also keine Effizienz zu übertragen: Legen Sie oben eine fest.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>this model (MoE)</source>
+        <translation>dieses Modell (MoE)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a dense model of the same size</source>
+        <translation>ein dichtes Modell gleicher Größe</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>tokens/s</source>
+        <translation>Tokens/s</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>No run yet.</source>
+        <translation>Noch kein Lauf.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Nothing to offload: this run has no experts or no routing trace.</source>
+        <translation>Nichts auszulagern: Dieser Lauf hat keine Experten oder keine Routing-Aufzeichnung.</translation>
+    </message>
+</context>
+<context>
     <name>HistoryView</name>
     <message>
-        <location line="+342"/>
+        <location filename="../ui/views.cpp" line="+357"/>
         <source>Filter runs (model, prompt, backend, …)</source>
         <translation>Läufe filtern (Modell, Prompt, Backend, …)</translation>
     </message>
@@ -743,7 +871,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+43"/>
+        <location filename="../ui/mainwindow.cpp" line="+44"/>
         <source>MoE Workbench</source>
         <translation>MoE Workbench</translation>
     </message>
@@ -773,7 +901,7 @@
         <translation>Vergleich</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -803,19 +931,24 @@
         <translation>Das Modell konnte nicht geöffnet werden</translation>
     </message>
     <message>
-        <location line="+233"/>
+        <location line="+237"/>
         <source>%1 — MoE Workbench</source>
         <translation>%1 — MoE Workbench</translation>
     </message>
     <message>
-        <location line="-219"/>
+        <location line="-223"/>
         <source>%1 loaded on %2</source>
         <translation>%1 geladen auf %2</translation>
     </message>
     <message>
-        <location line="-107"/>
+        <location line="-109"/>
         <source>Experiments</source>
         <translation>Experimente</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Hardware</source>
+        <translation>Hardware</translation>
     </message>
     <message>
         <location line="+82"/>
@@ -853,7 +986,7 @@
         <translation>Token-Limit erreicht</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>stopped while reading the prompt</source>
         <translation>beim Lesen des Prompts gestoppt</translation>
     </message>
@@ -868,7 +1001,7 @@
         <translation>%1 Tokens mit %2 Tokens/s</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+50"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
@@ -908,7 +1041,7 @@
         <translation>Diagramme exportieren nach</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>Export failed</source>
         <translation>Export fehlgeschlagen</translation>
     </message>
@@ -1163,13 +1296,13 @@
     <name>RoutingLabView</name>
     <message>
         <location filename="../ui/routinglab.cpp" line="+53"/>
-        <location line="+396"/>
+        <location line="+397"/>
         <location line="+91"/>
         <source>model&apos;s own</source>
         <translation>modelleigen</translation>
     </message>
     <message>
-        <location line="-377"/>
+        <location line="-378"/>
         <source>Routing policy</source>
         <translation>Routing-Strategie</translation>
     </message>
@@ -1245,12 +1378,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>Quality against cost</source>
         <translation>Qualität gegen Kosten</translation>
     </message>
     <message>
-        <location line="-38"/>
+        <location line="-39"/>
         <source>Held-out text to score (longer than the context: scored in windows)</source>
         <translation>Zurückgehaltener Text zur Bewertung (länger als der Kontext: in Fenstern bewertet)</translation>
     </message>
@@ -1281,12 +1414,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+288"/>
+        <location line="+289"/>
         <source>perplexity</source>
         <translation>Perplexität</translation>
     </message>
     <message>
-        <location line="-288"/>
+        <location line="-289"/>
         <source>KL from the model&apos;s own (nats)</source>
         <translation>KL zum modelleigenen (nats)</translation>
     </message>
@@ -1306,7 +1439,7 @@
         <translation>y</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+57"/>
         <source>layer %1</source>
         <translation>Schicht %1</translation>
     </message>
@@ -1658,7 +1791,7 @@
 <context>
     <name>SweepModel</name>
     <message>
-        <location filename="../ui/routinglab.cpp" line="-448"/>
+        <location filename="../ui/routinglab.cpp" line="-449"/>
         <source>policy</source>
         <translation>Strategie</translation>
     </message>
@@ -1724,7 +1857,7 @@
 <context>
     <name>ThroughputView</name>
     <message>
-        <location filename="../ui/views.cpp" line="-126"/>
+        <location filename="../ui/views.cpp" line="-141"/>
         <source>Decode tokens/s</source>
         <translation>Decode Tokens/s</translation>
     </message>
@@ -1752,6 +1885,16 @@
         <location line="+1"/>
         <source>Achieved bandwidth</source>
         <translation>Erreichte Bandbreite</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Energy per token</source>
+        <translation>Energie je Token</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cost per million tokens</source>
+        <translation>Kosten je Million Tokens</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -1799,7 +1942,7 @@
         <translation>Latenz je Token</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+43"/>
         <location line="+23"/>
         <source>%1 GB/s</source>
         <translation>%1 GB/s</translation>
@@ -1818,6 +1961,26 @@
         <location line="+6"/>
         <source>%1 of %2 GB/s</source>
         <translation>%1 von %2 GB/s</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 J (%2)</source>
+        <translation>%1 J (%2)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not counted: %1</source>
+        <translation>Nicht erfasst: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 USD at %2 USD/h</source>
+        <translation>%1 USD bei %2 USD/h</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The price per hour of this machine comes from an entry with its name in %1</source>
+        <translation>Der Stundenpreis dieses Rechners stammt aus einem Eintrag mit seinem Namen in %1</translation>
     </message>
 </context>
 <context>

@@ -45,7 +45,7 @@
 <context>
     <name>BalanceView</name>
     <message>
-        <location filename="../ui/views.cpp" line="+342"/>
+        <location filename="../ui/views.cpp" line="+344"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
@@ -321,7 +321,7 @@
 <context>
     <name>CompareView</name>
     <message>
-        <location filename="../ui/views.cpp" line="+211"/>
+        <location filename="../ui/views.cpp" line="+226"/>
         <location line="+221"/>
         <source>Pick two or more runs in History and press Compare selected.</source>
         <translation>请在“历史”中选择两次或更多运行，然后点击“对比所选”。</translation>
@@ -547,7 +547,7 @@
 <context>
     <name>ExpertsView</name>
     <message>
-        <location filename="../ui/views.cpp" line="-804"/>
+        <location filename="../ui/views.cpp" line="-819"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
@@ -687,9 +687,137 @@
     </message>
 </context>
 <context>
+    <name>HardwareView</name>
+    <message>
+        <location filename="../ui/hardwareview.cpp" line="+92"/>
+        <source>Also at efficiency</source>
+        <translation>另按效率</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> %</source>
+        <translation>%</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Besides the bandwidth share the run reached, project at this share of each device&apos;s bandwidth</source>
+        <translation>除本次运行实际达到的带宽利用率外，再按每台设备带宽的此比例进行估算</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Prefill at</source>
+        <translation>预填充精度</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>BF16</source>
+        <translation>BF16</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>FP8</source>
+        <translation>FP8</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>FP4</source>
+        <translation>FP4</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Offload plan: GPU memory</source>
+        <translation>卸载方案：GPU 显存</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source> GiB</source>
+        <translation> GiB</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>bandwidth of</source>
+        <translation>带宽取自</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Batch-1 decode tokens/s at the run&apos;s bandwidth share, by vendor and year (* announced)</source>
+        <translation>按本次运行的带宽利用率估算的 batch=1 解码 Token/秒，按厂商和年份（* 为已发布未上市）</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Across hardware generations</source>
+        <translation>跨硬件代际对比</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Projection per device</source>
+        <translation>各设备推算结果</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expert offload plan</source>
+        <translation>专家卸载方案</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>The device file could not be read: %1</source>
+        <translation>无法读取设备文件：%1</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>%1 (%2 GB/s)</source>
+        <translation>%1（%2 GB/s）</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Finish a reply, or compare runs from History, to project the run onto other hardware.</source>
+        <translation>完成一条回复，或在“历史”中对比运行，即可将该运行推算到其他硬件上。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Run %1: %2, %3 on %4, %5 tokens/s</source>
+        <translation>运行 %1：%2，%3，运行于 %4，%5 Token/秒</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>This run has no measured memory bandwidth, so it has no efficiency to carry over: set one above.</source>
+        <translation>此运行没有测得的内存带宽，因此无法沿用其效率：请在上方设置一个。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>this model (MoE)</source>
+        <translation>本模型（MoE）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a dense model of the same size</source>
+        <translation>同等规模的稠密模型</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>tokens/s</source>
+        <translation>Token/秒</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>No run yet.</source>
+        <translation>暂无运行。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Nothing to offload: this run has no experts or no routing trace.</source>
+        <translation>无需卸载：此运行没有专家或没有路由记录。</translation>
+    </message>
+</context>
+<context>
     <name>HistoryView</name>
     <message>
-        <location line="+342"/>
+        <location filename="../ui/views.cpp" line="+357"/>
         <source>Filter runs (model, prompt, backend, …)</source>
         <translation>筛选运行（模型、提示词、后端…）</translation>
     </message>
@@ -743,7 +871,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+43"/>
+        <location filename="../ui/mainwindow.cpp" line="+44"/>
         <source>MoE Workbench</source>
         <translation>MoE 工作台</translation>
     </message>
@@ -776,6 +904,11 @@
         <location line="+2"/>
         <source>Experiments</source>
         <translation>实验</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Hardware</source>
+        <translation>硬件</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -848,7 +981,7 @@
         <translation>已达最大 Token 数</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>stopped while reading the prompt</source>
         <translation>读取提示词时已停止</translation>
     </message>
@@ -863,7 +996,7 @@
         <translation>%1 个 Token，%2 Token/秒</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+50"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -903,7 +1036,7 @@
         <translation>导出图表到</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
@@ -1163,13 +1296,13 @@
     <name>RoutingLabView</name>
     <message>
         <location filename="../ui/routinglab.cpp" line="+53"/>
-        <location line="+396"/>
+        <location line="+397"/>
         <location line="+91"/>
         <source>model&apos;s own</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location line="-377"/>
+        <location line="-378"/>
         <source>Routing policy</source>
         <translation>路由策略</translation>
     </message>
@@ -1245,12 +1378,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>Quality against cost</source>
         <translation>质量与成本</translation>
     </message>
     <message>
-        <location line="-38"/>
+        <location line="-39"/>
         <source>Held-out text to score (longer than the context: scored in windows)</source>
         <translation>用于评分的留出文本（超过上下文长度时按窗口评分）</translation>
     </message>
@@ -1281,12 +1414,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+288"/>
+        <location line="+289"/>
         <source>perplexity</source>
         <translation>困惑度</translation>
     </message>
     <message>
-        <location line="-288"/>
+        <location line="-289"/>
         <source>KL from the model&apos;s own (nats)</source>
         <translation>与模型自身路由的 KL（nats）</translation>
     </message>
@@ -1306,7 +1439,7 @@
         <translation>y</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+57"/>
         <source>layer %1</source>
         <translation>第 %1 层</translation>
     </message>
@@ -1658,7 +1791,7 @@
 <context>
     <name>SweepModel</name>
     <message>
-        <location filename="../ui/routinglab.cpp" line="-448"/>
+        <location filename="../ui/routinglab.cpp" line="-449"/>
         <source>policy</source>
         <translation>策略</translation>
     </message>
@@ -1724,7 +1857,7 @@
 <context>
     <name>ThroughputView</name>
     <message>
-        <location filename="../ui/views.cpp" line="-126"/>
+        <location filename="../ui/views.cpp" line="-141"/>
         <source>Decode tokens/s</source>
         <translation>解码 Token/秒</translation>
     </message>
@@ -1752,6 +1885,16 @@
         <location line="+1"/>
         <source>Achieved bandwidth</source>
         <translation>实际带宽</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Energy per token</source>
+        <translation>每 Token 能耗</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cost per million tokens</source>
+        <translation>每百万 Token 成本</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -1799,7 +1942,7 @@
         <translation>每 Token 延迟</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+43"/>
         <location line="+23"/>
         <source>%1 GB/s</source>
         <translation>%1 GB/s</translation>
@@ -1818,6 +1961,26 @@
         <location line="+6"/>
         <source>%1 of %2 GB/s</source>
         <translation>%1 / %2 GB/s</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 J (%2)</source>
+        <translation>%1 焦耳（%2）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not counted: %1</source>
+        <translation>未计入：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 USD at %2 USD/h</source>
+        <translation>%1 美元（按 %2 美元/小时）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The price per hour of this machine comes from an entry with its name in %1</source>
+        <translation>本机每小时价格取自 %1 中以其名称命名的条目</translation>
     </message>
 </context>
 <context>
