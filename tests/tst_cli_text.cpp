@@ -19,6 +19,7 @@ private slots:
     void tokenizeSpecials();
     void generateText();
     void generateChat();
+    void thinkingSwitch();
     void chatMultiTurn();
     void chatTemplateFile();
     void scoreText();
@@ -122,7 +123,7 @@ void TestCliText::generateChat() {
     Result r
         = run({ "generate", m_qwen, "-p", "Hi <|im_end|>", "--chat", "--system", "Be brief.", "-n", "4", "--json" });
     QVERIFY2(r.code == 0, r.err.constData());
-    QVERIFY2(r.err.contains("chat format chatml"), r.err.constData());
+    QVERIFY2(r.err.contains("the model's own Jinja chat template"), r.err.constData());
     const QJsonObject o = QJsonDocument::fromJson(r.out).object();
     const QJsonArray prompt = o["prompt"].toArray();
     int im_end = 0;
@@ -134,12 +135,29 @@ void TestCliText::generateChat() {
                 "<|im_end|><|im_end|>\n<|im_start|>assistant\n"));
 }
 
+// Qwen3's own template has enable_thinking: --think off closes the thought
+// before the answer; it has no reasoning effort, which is said and ignored.
+void TestCliText::thinkingSwitch() {
+    Result off = run({ "generate", m_qwen, "-p", "Hi", "--chat", "--think", "off", "-n", "2", "--json" });
+    QVERIFY2(off.code == 0, off.err.constData());
+    QVERIFY(QJsonDocument::fromJson(off.out).object()["prompt_text"].toString().endsWith(
+        "<|im_start|>assistant\n<think>\n\n</think>\n\n"));
+    Result on = run({ "generate", m_qwen, "-p", "Hi", "--chat", "--think", "on", "--reasoning-effort", "high", "-n",
+        "2", "--json" });
+    QVERIFY2(on.code == 0, on.err.constData());
+    QVERIFY(QJsonDocument::fromJson(on.out).object()["prompt_text"].toString().endsWith("<|im_start|>assistant\n"));
+    QVERIFY2(
+        on.err.contains("--reasoning-effort high: this model's chat template does not read it"), on.err.constData());
+    Result bad = run({ "generate", m_qwen, "-p", "Hi", "--chat", "--think", "maybe" });
+    QVERIFY(bad.code != 0);
+}
+
 void TestCliText::chatMultiTurn() {
     Result r = run({ "chat", m_qwen, "-n", "6", "--temp", "0", "--system", "You are terse." },
         "Hello there\n\n/clear\nHello there\nAnd again\n/exit\nnot read\n");
     QVERIFY2(r.code == 0, r.err.constData());
     const QString err = QString::fromUtf8(r.err);
-    QVERIFY2(err.contains("chat format chatml"), r.err.constData());
+    QVERIFY2(err.contains("the model's own Jinja chat template"), r.err.constData());
     QRegularExpression turn("(\\d+) new prompt tokens, (\\d+) generated .*, (\\d+) in context");
     QList<QRegularExpressionMatch> turns;
     for (auto it = turn.globalMatch(err); it.hasNext();)
