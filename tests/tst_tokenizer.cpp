@@ -391,6 +391,14 @@ void TestTokenizer::chatTemplates() {
     }
     QCOMPARE(text, c["text"].get<std::string>());
     QCOMPARE(t.render(tok, msgs, true), c["ids"].get<std::vector<int32_t>>());
+    // The model's own template, rendered by the engine's Jinja renderer: the
+    // same text and ids (Mixtral's config carries no template).
+    if (config.value("chat_template", json()).is_string()) {
+        const ChatTemplate own = ChatTemplate::from_model(jinja, &why);
+        QCOMPARE(own.name, std::string("jinja"));
+        QCOMPARE(own.render_text(msgs, true, &tok), c["text"].get<std::string>());
+        QCOMPARE(own.render(tok, msgs, true), c["ids"].get<std::vector<int32_t>>());
+    }
 }
 
 void TestTokenizer::chatDetection() {
@@ -440,6 +448,13 @@ void TestTokenizer::chatInjection() {
             return n;
         };
         QCOMPARE(controls(t.render(tok, evil, true)), controls(t.render(tok, benign, true)));
+        // the same through the model's own Jinja template (the message's bytes are data)
+        const json config = json::parse(read_text_file(k_data + "/vocab/" + vocab + "/tokenizer_config.json.zst"));
+        if (config.value("chat_template", json()).is_string()) {
+            std::string why;
+            const ChatTemplate own = ChatTemplate::from_model(config["chat_template"].get<std::string>(), &why);
+            QCOMPARE(controls(own.render(tok, evil, true)), controls(own.render(tok, benign, true)));
+        }
         // and the text survives: the rendered ids decode back to the attack string
         const std::string back = tok.decode(t.render(tok, evil, true));
         std::string want = attack; // SentencePiece reads a literal "▁" as its space
