@@ -9,6 +9,10 @@
 # The package is CPU-only: NVIDIA's CUDA libraries are not Debian packages
 # a plain Debian 12 can install, so a build with the CUDA backend refuses to
 # be packaged (packaging/cpack_project.cmake).
+# Installing (and so cpack) takes what the build made and builds nothing
+# itself: `make package` builds first, and the package_contents test runs
+# after the build, while a partly built tree fails loudly on a missing file.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 set(MOE_APP_ID io.github.moeworkbench.MoEWorkbench)
 set(MOE_DOC_DIR share/doc/moe-workbench)
 
@@ -40,8 +44,8 @@ if(HELP2MAN)
     endif()
     add_custom_command(OUTPUT ${_pkg}/${program}.1.gz
                        COMMAND ${CMAKE_COMMAND} -E make_directory ${_pkg}
-                       COMMAND ${CMAKE_COMMAND} -E env QT_QPA_PLATFORM=offscreen LANGUAGE=C LC_ALL=C.UTF-8
-                               ${HELP2MAN} --no-info --no-discard-stderr --name "${_man_${program}}"
+                       COMMAND ${CMAKE_COMMAND} -E env QT_QPA_PLATFORM=offscreen LANGUAGE=C LC_ALL=C.UTF-8 XDG_CONFIG_HOME=${_pkg}/config
+                               ${HELP2MAN} --no-info --name "${_man_${program}}"
                                --output ${_pkg}/${program}.1 $<TARGET_FILE:${program}>
                        COMMAND gzip -n -9 -f ${_pkg}/${program}.1
                        DEPENDS ${program} VERBATIM)
@@ -60,16 +64,16 @@ set(MOE_PACKAGE_MAINTAINER "The MoE Workbench authors <moe-workbench@users.norep
     CACHE STRING "Maintainer field of the Debian package (name <address>)")
 set(CPACK_PACKAGE_CONTACT "${MOE_PACKAGE_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "chat with a mixture-of-experts model and watch its experts")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "chat with a mixture-of-experts model and watch its experts
- MoE Workbench runs mixture-of-experts language models (Mixtral, Qwen3-MoE,
- OLMoE, DeepSeek-style and others) from GGUF files on the CPU, and shows token
- by token which experts the router chose in every layer: routing heatmaps,
- expert load balance, throughput, a history of runs and side-by-side
- comparisons. moe-cli does the same from the command line.
- .
- A small demo model trained on Shakespeare comes with it. The interface is in
- English, German and Simplified Chinese.")
+# the extended description; CPack indents it and turns the empty line into " ."
+set(CPACK_PACKAGE_DESCRIPTION
+    "MoE Workbench runs mixture-of-experts language models (Mixtral, Qwen3-MoE,
+OLMoE, DeepSeek-style and others) from GGUF files on the CPU, and shows token
+by token which experts the router chose in every layer: routing heatmaps,
+expert load balance, throughput, a history of runs and side-by-side
+comparisons. moe-cli does the same from the command line.
+
+A small demo model trained on Shakespeare comes with it. The interface is in
+English, German and Simplified Chinese.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)

@@ -8,6 +8,7 @@
 // olmoe-1b-7b --quant Q4_K`), a short chat with it too: experts-64.png and
 // balance-64.png.
 #include "enginecontroller.h"
+#include "language.h"
 #include "mainwindow.h"
 #include "panels.h"
 #include "routingdata.h"
@@ -50,6 +51,8 @@ int main(int argc, char** argv) {
     qputenv("XDG_CONFIG_HOME", tmp.filePath(QStringLiteral("config")).toUtf8());
     qputenv("XDG_DATA_HOME", tmp.filePath(QStringLiteral("data")).toUtf8());
     QCoreApplication::setOrganizationName(QStringLiteral("moe-workbench-screens"));
+    // the system locale speaks (LC_ALL=zh_CN.UTF-8, de_DE.UTF-8; MOE_WORKBENCH_TRANSLATIONS: the .qm files)
+    Language::install(app);
     const QString model = QString::fromLocal8Bit(argv[1]);
     const QDir out(QString::fromLocal8Bit(argv[2]));
     QDir().mkpath(out.absolutePath());

@@ -46,8 +46,9 @@ field() { dpkg-deb --field "$deb" "$1"; }
 depends=$(field Depends)
 echo "Depends: $depends"
 for lib in libc6 libstdc++6 libqt6core6 libqt6gui6 libqt6widgets6 libqt6charts6 libqt6svg6 libsqlite3-0 \
-    libspdlog1.10 libfmt9 libzstd1 libpcre2-8-0 libxxhash0 libutf8proc2; do
-    grep -Eq "(^|, )$lib( |,|$)" <<<"$depends" && pass "depends on $lib" || fail "Depends lacks $lib"
+    libspdlog1.10-fmt9 libfmt9 libzstd1 libpcre2-8-0 libxxhash0 libutf8proc2; do
+    sed 's/ *([^)]*)//g; s/, */\n/g; s/ *| */\n/g' <<<"$depends" | grep -qxF "$lib" && pass "depends on $lib" ||
+        fail "Depends lacks $lib"
 done
 grep -Eqi 'cuda|cublas|nvidia' <<<"$depends" && fail "Depends names CUDA: $depends" || pass "no CUDA dependency"
 grep -q 'fonts-noto-cjk' <<<"$(field Recommends)" && pass "recommends a CJK font" || fail "Recommends lacks fonts-noto-cjk"
@@ -72,7 +73,7 @@ fi
 # nothing outside /usr, nothing of the build tree, no test programs
 outside=$(grep -v -E '^\./(usr/?.*)?$' <<<"$contents")
 [ -z "$outside" ] && pass "everything under /usr" || fail "files outside /usr: $outside"
-grep -Eq 'tst_|bench_|\.a$|\.h$' <<<"$contents" && fail "test programs or build files packaged" ||
+grep -Eq '/(tst|bench)_[^/]*$|\.a$|\.h$' <<<"$contents" && fail "test programs or build files packaged" ||
     pass "no test programs or build files"
 
 # unpacked, the programs run from their installed paths with the system's libraries
