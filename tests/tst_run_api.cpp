@@ -129,6 +129,49 @@ private Q_SLOTS:
         QCOMPARE(runner->generate(g).record.status, RunStatus::complete);
     }
 
+    // A chat reply reports every generated token once, text complete or not,
+    // and its pieces (a character split across tokens, the tail at the end)
+    // add up to the reply: the window times tokens by on_token and shows
+    // text by on_text, so neither may skip or invent a token.
+    void chatReportsEveryTokenOnce() {
+        LoadRequest req;
+        req.path = MOE_DEMO_MODEL;
+        req.backend = BackendKind::cpu;
+        req.options.n_ctx = 256;
+        const auto runner = Runner::load(req);
+        QVERIFY(runner && runner->tokenizer());
+        for (const bool cancel : { false, true }) {
+            ChatTurnRequest t;
+            t.message = "Speak, and tell me of the king. 王様 🎭";
+            t.options.n_predict = 40;
+            t.options.sampler.temperature = 0.9f;
+            t.options.sampler.seed = 7;
+            int tokens = 0;
+            std::string text;
+            RunCallbacks cb;
+            cb.on_token = [&](int32_t id) {
+                [&] { QVERIFY(id >= 0); }();
+                if (++tokens == 10 && cancel) runner->cancel();
+                return true;
+            };
+            cb.on_text = [&](const std::string& piece, int32_t) {
+                [&] { QVERIFY(!piece.empty()); }();
+                text += piece;
+                return true;
+            };
+            const RunOutcome o = runner->chat_turn(t, cb);
+            const std::vector<int32_t> stops = runner->chat_template()->stop_tokens(*runner->tokenizer());
+            const auto generated = std::count_if(o.record.output_ids.begin(), o.record.output_ids.end(),
+                [&](int32_t id) { return std::find(stops.begin(), stops.end(), id) == stops.end(); });
+            QCOMPARE(tokens, int(generated));
+            QCOMPARE(text, o.record.output_text);
+            if (cancel) {
+                QCOMPARE(o.record.status, RunStatus::cancelled);
+                QCOMPARE(tokens, 10);
+            }
+        }
+    }
+
     void cancelledLoad() {
         LoadRequest req;
         req.path = path("olmoe");

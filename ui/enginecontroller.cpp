@@ -37,6 +37,7 @@ struct EngineWorker::State final : moe::RoutingObserver {
     QElapsedTimer sinceToken;
     bool decoding = false;
     int frameCount = 0; // frames in the conversation so far
+    int lastTokenFrame = -1; // the frame index the latest generated token went out with
 
     QString storePathWanted; // set by the controller (empty: the default file)
     std::unique_ptr<moe::RunRecorder> recorder;
@@ -95,7 +96,25 @@ struct EngineWorker::State final : moe::RoutingObserver {
         sinceToken.restart();
         // The next forward pass is this token's: its frame gets the next index.
         t.frameIndex = frameCount;
+        lastTokenFrame = frameCount;
         decoding = true;
+        pending.tokens.append(t);
+        maybeFlush();
+    }
+
+    // Text that completes after its token went out (a character split
+    // across tokens, the tail flushed at the end of a reply) joins the latest
+    // token still waiting, else goes as text alone: no latency of its own.
+    void onText(const QString& text) {
+        if (!pending.tokens.isEmpty()) {
+            pending.tokens.last().text += text;
+            return;
+        }
+        StreamToken t;
+        t.id = -1;
+        t.text = text;
+        t.ms = -1.0;
+        t.frameIndex = lastTokenFrame;
         pending.tokens.append(t);
         maybeFlush();
     }
@@ -229,8 +248,12 @@ void EngineWorker::generate(quint64 job, const QString& text, const GenerationSe
                 }
                 runner.set_chat_messages(std::move(msgs));
             }
-            cb.on_text = [&](const std::string& piece, int32_t id) {
-                d->onToken(id, QString::fromUtf8(piece));
+            cb.on_token = [&](int32_t id) {
+                d->onToken(id, QString());
+                return !m_stop.load();
+            };
+            cb.on_text = [&](const std::string& piece, int32_t) {
+                d->onText(QString::fromUtf8(piece));
                 return !m_stop.load();
             };
             moe::ChatTurnRequest req;

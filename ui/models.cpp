@@ -261,10 +261,13 @@ ThroughputModel::ThroughputModel(QObject* parent)
 }
 
 void ThroughputModel::append(const QVector<StreamToken>& tokens) {
-    if (tokens.isEmpty()) return;
+    const auto timed = [](const StreamToken& t) { return t.id >= 0; };
+    const int n_timed = int(std::count_if(tokens.begin(), tokens.end(), timed));
+    if (n_timed == 0) return;
     const int first = int(m_ms.size());
-    beginInsertRows({}, first, first + int(tokens.size()) - 1);
+    beginInsertRows({}, first, first + n_timed - 1);
     for (const StreamToken& t : tokens) {
+        if (!timed(t)) continue;
         m_ms.append(t.ms);
         // Smoothed speed: tokens over the time of the last 8.
         double sum = 0;

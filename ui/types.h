@@ -81,9 +81,9 @@ Q_DECLARE_METATYPE(GenerationSettings)
 // while a UTF-8 character is incomplete) and the index its routing frame
 // will have in the conversation's frame list.
 struct StreamToken {
-    qint32 id = 0;
+    qint32 id = 0; // -1: text completed after its token was sent, no token of its own
     QString text;
-    double ms = 0.0; // time since the previous token (the first: since the prompt went in)
+    double ms = 0.0; // time since the previous token (the first: since the prompt went in); -1 with id -1
     int frameIndex = -1;
 };
 

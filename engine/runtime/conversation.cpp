@@ -77,10 +77,8 @@ TurnResult Conversation::reply(const std::string& user_text, const GenerateOptio
     auto on_token = [&](int32_t id) {
         if (std::find(o.stop_tokens.begin(), o.stop_tokens.end(), id) != o.stop_tokens.end()) return true;
         const std::string piece = sd.push(id);
-        if (!piece.empty()) {
-            r.text += piece;
-            if (on_text) keep_going = on_text(piece, id);
-        }
+        r.text += piece;
+        if (on_text) keep_going = on_text(piece, id);
         return keep_going;
     };
     m_messages = std::move(next);

@@ -44,8 +44,10 @@ public:
     void set_messages(std::vector<ChatMessage> messages);
 
     // Appends the user's message, prefills what the context lacks and
-    // generates the reply. on_text gets every complete UTF-8 piece as it
-    // streams (with the token id that completed it); return false to stop.
+    // generates the reply. on_text gets every generated token (stop tokens
+    // aside) with the complete UTF-8 text it finished, which is empty while a
+    // character is still incomplete; the tail flushed at the end comes with
+    // id -1. Return false to stop.
     // The reply is kept as the assistant's message even when cancelled.
     TurnResult reply(const std::string& user_text, const GenerateOptions& opts,
         const std::function<bool(const std::string& piece, int32_t id)>& on_text = {});
