@@ -39,8 +39,13 @@ run-cli: build
 	$(BUILD_DIR)/app/cli/moe-cli generate $(DEMO_MODEL) -p 'ROMEO:' -n 200 --temp 0.8 --seed 1 --routing
 
 # The README's screenshots, of the real window under Xvfb.
+# In English whatever the system speaks; SCREENSHOT_LOCALE=zh_CN.UTF-8 (or
+# de_DE.UTF-8) with SCREENSHOT_DIR=... takes them in another language.
+SCREENSHOT_LOCALE ?= C.UTF-8
+SCREENSHOT_DIR ?= resources/screenshots
 screenshots: build
-	xvfb-run -a -s "-screen 0 1600x1000x24" $(BUILD_DIR)/tests/bench_ui_screenshots $(DEMO_MODEL) resources/screenshots
+	LANGUAGE= LC_ALL=$(SCREENSHOT_LOCALE) MOE_WORKBENCH_TRANSLATIONS=$(BUILD_DIR)/app/workbench \
+	  xvfb-run -a -s "-screen 0 1600x1000x24" $(BUILD_DIR)/tests/bench_ui_screenshots $(DEMO_MODEL) $(SCREENSHOT_DIR)
 
 bench-ui: build
 	QT_QPA_PLATFORM=offscreen $(BUILD_DIR)/tests/bench_ui
