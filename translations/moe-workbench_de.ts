@@ -691,7 +691,7 @@
     <message>
         <location filename="../ui/hardwareview.cpp" line="+92"/>
         <source>Also at efficiency</source>
-        <translation>Zusätzlich bei Effizienz</translation>
+        <translation>Auch bei Effizienz</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -731,7 +731,7 @@
     <message>
         <location line="+3"/>
         <source>Offload plan: GPU memory</source>
-        <translation>Auslagerungsplan: GPU-Speicher</translation>
+        <translation>Auslagerung: GPU-Speicher</translation>
     </message>
     <message>
         <location line="+5"/>
