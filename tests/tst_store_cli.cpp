@@ -125,7 +125,7 @@ void TestStoreCli::listShowDelete() {
     QVERIFY(r.err.contains("there is no run 1"));
     r = runs({ "check" });
     QCOMPARE(r.code, 0);
-    QVERIFY(r.out.contains("ok (schema 2, 1 runs)"));
+    QVERIFY(r.out.contains("ok (schema 4, 1 runs)"));
 }
 
 void TestStoreCli::compareMarksDifferences() {
@@ -298,7 +298,7 @@ void TestStoreCli::recordFromARealGeneration() {
     const GenerateResult res = session.generate(prompt, go);
     const size_t n_routed = trace.size();
     const RunRecord rec = make_generate_record(RunKind::generate, *model, session.backend(),
-        RunContext { 2, 64, 0, {}, {}, 0.0 }, go, prompt, res, std::move(trace));
+        RunContext { .n_threads = 2, .n_batch = 64 }, go, prompt, res, std::move(trace));
     QCOMPARE(rec.model.content_hash, model_content_hash(model_path));
     QCOMPARE(rec.model.arch, std::string("qwen3moe"));
     QVERIFY(rec.model.quant_mix.find("F32") != std::string::npos);

@@ -29,7 +29,7 @@ void quantize_act_block(const float* x, int n, float* d_out, int8_t* q) {
     float amax = 0.0f;
     for (int i = 0; i < n; ++i)
         amax = std::max(amax, std::fabs(x[i]));
-    const float d = amax / 127.0f;
+    const float d = act_block_scale(amax, x, n);
     const float id = d != 0.0f ? 1.0f / d : 0.0f;
     for (int i = 0; i < n; ++i)
         q[i] = int8_t(nearest_int(x[i] * id));

@@ -295,7 +295,7 @@ MOE_AVX2 void quantize_act32_avx2(const float* x, uint8_t* dst, int64_t n) {
     for (int64_t b = 0; b < n / 32; ++b) {
         const float* xb = x + b * 32;
         uint8_t* a = dst + size_t(b) * act32_bytes;
-        const float d = abs_max(xb, 32) / 127.0f;
+        const float d = act_block_scale(abs_max(xb, 32), xb, 32);
         const float id = d != 0.0f ? 1.0f / d : 0.0f;
         std::memcpy(a, &d, sizeof d);
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(a + 4), round_pack32(xb, _mm256_set1_ps(id)));
@@ -306,7 +306,7 @@ MOE_AVX2 void quantize_act256_avx2(const float* x, uint8_t* dst, int64_t n) {
     for (int64_t b = 0; b < n / qk_k; ++b) {
         const float* xb = x + b * qk_k;
         uint8_t* a = dst + size_t(b) * act256_bytes;
-        const float d = abs_max(xb, qk_k) / 127.0f;
+        const float d = act_block_scale(abs_max(xb, qk_k), xb, qk_k);
         const float id = d != 0.0f ? 1.0f / d : 0.0f;
         std::memcpy(a, &d, sizeof d);
         for (int r = 0; r < 8; ++r) {

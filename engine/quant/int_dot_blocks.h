@@ -15,6 +15,17 @@ constexpr size_t act32_bytes = 4 + 32;
 // q8_256: one float scale, the sums of each 16 levels (int16), then 256 levels.
 constexpr size_t act256_bytes = 4 + 2 * 16 + 256;
 
+// The scale of an activation block: max|x| / 127, or NaN when the block
+// holds a NaN or an infinity. Integer levels cannot carry either, and a max
+// skips NaN, so without this a non-finite activation would turn into finite
+// nonsense instead of reaching the logits, where a run stops on it.
+inline float act_block_scale(float abs_max, const float* x, int n) {
+    float poison = 0.0f; // x·0 is 0 for finite x, NaN for NaN and ±Inf
+    for (int i = 0; i < n; ++i)
+        poison += x[i] * 0.0f;
+    return abs_max / 127.0f + poison;
+}
+
 inline float act_scale(const uint8_t* a) {
     float d;
     std::memcpy(&d, a, sizeof d);
