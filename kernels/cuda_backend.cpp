@@ -70,6 +70,13 @@ void check_supported(const ModelConfig& c, const ModelWeights& w) {
             c.attn == AttnKind::mla ? "multi-head latent attention, grouped routing"
                                     : "partial RoPE, biased routing, leading dense blocks"));
     }
+    // gpt-oss's windows, sinks, biases and clamped SwiGLU and Granite's multipliers
+    // have CPU code only (engine/cpu/attention_sinks.cpp)
+    if (c.arch == Arch::gptoss || c.arch == Arch::granitemoe) {
+        throw Error(fmt::format("the CUDA backend has no kernels for {} models yet ({})", arch_name(c.arch),
+            c.arch == Arch::gptoss ? "sliding-window attention with sinks, biased experts, clamped SwiGLU"
+                                   : "embedding, attention, residual and logit multipliers"));
+    }
     auto check = [](const Matrix& m, const std::string& what) {
         if (!m) return;
         if (!matmul_type_supported(m.type))

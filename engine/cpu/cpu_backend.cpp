@@ -1,6 +1,7 @@
 #include "cpu/cpu_backend.h"
 
 #include "cpu/attention_mla.h"
+#include "cpu/attention_sinks.h"
 #include "cpu/group_routing.h"
 #include "cpu/int_ops.h"
 #include "cpu/ops.h"
@@ -98,11 +99,22 @@ public:
             m_mla.emplace(c, m_ctx, m_batch, m_pool.size());
             s.att.resize(std::max(s.att.size(), B * size_t(c.n_head) * size_t(c.head_dim_v)));
         } else {
-            s.k_cache.resize(size_t(c.n_layer) * size_t(m_ctx) * kvd);
-            s.v_cache.resize(size_t(c.n_layer) * size_t(m_ctx) * kvd);
+            // a block with a sliding window caches a ring of rows (cpu::kv_store): its window, a
+            // batch, and room to rewind over a reply of k_rewind_reach tokens (min_rewind)
+            size_t rows = 0;
+            for (const LayerWeights& l : m_model->weights().layers) {
+                const int cap = l.n_swa > 0 ? std::min(m_ctx, l.n_swa + m_batch + k_rewind_reach) : m_ctx;
+                m_kv_rows.push_back({ rows, cap });
+                rows += size_t(cap);
+                if (cap < m_ctx) m_ring_slack = std::min(m_ring_slack, cap - l.n_swa + 1);
+            }
+            s.k_cache.resize(rows * kvd);
+            s.v_cache.resize(rows * kvd);
         }
+        // gpt-oss, Granite: own softmax scale, windows, sinks (cpu/attention_sinks.h)
+        m_attn_window = c.arch == Arch::gptoss || c.arch == Arch::granitemoe;
         s.inv_freq.resize(size_t(c.head_dim / 2));
-        if (c.n_rot == c.head_dim)
+        if (c.n_rot == c.head_dim && c.yarn_factor <= 1.0f)
             cpu::rope_inv_freq(s.inv_freq.data(), c.head_dim, c.rope_freq_base);
         else
             cpu::rope_freqs(c, s.inv_freq.data()); // partial rotary: frequencies over the rotated part
@@ -117,6 +129,9 @@ public:
     int max_batch() const override { return m_batch; }
     int top_k() const override { return m_top_k; }
     int n_moe_layers() const override { return m_n_moe; }
+    // a position p may be kept when every ring still holds the window before it:
+    // p - n_swa + 1 >= (the furthest position written) - cap
+    int min_rewind() const override { return std::max(0, m_written_end - m_ring_slack); }
 
     void set_routing(const RoutingPolicy& resolved) override {
         m_policy = resolved;
@@ -169,6 +184,15 @@ private:
     bool m_grouped = false; // cpu::route_grouped (group_routing.h) instead of cpu::route
     RunState m_s;
     std::optional<cpu::MlaAttention> m_mla; // the attention of MLA models, with its latent cache
+    struct KvRows {
+        size_t first; // the block's first row in k_cache/v_cache
+        int cap; // its rows: n_ctx, or window + batch for a windowed block
+    };
+    std::vector<KvRows> m_kv_rows; // per block (GQA)
+    bool m_attn_window = false; // cpu::attention_window rather than cpu::attention
+    static constexpr int k_rewind_reach = 2048;
+    int m_ring_slack = 1 << 30; // min over the rings of cap - n_swa + 1 (no ring: any rewind)
+    int m_written_end = 0; // one past the furthest position written since a pass from 0
 };
 
 // One transformer block, op for op as CudaBackend::layer (kernels/cuda_backend.cpp).
@@ -218,23 +242,30 @@ void CpuBackend::attend(const LayerWeights& l, int il, int n, int pos0) {
         cpu::rmsnorm(s.k.data(), kvd, l.k_norm.data, s.k.data(), kvd, n, kvd, c.rms_eps);
     }
     // RoPE, then append k and v to the cache
-    float* kc = s.k_cache.data() + size_t(il) * size_t(m_ctx) * size_t(kvd);
-    float* vc = s.v_cache.data() + size_t(il) * size_t(m_ctx) * size_t(kvd);
-    if (c.n_rot == hd) {
+    const int cap = m_kv_rows[size_t(il)].cap;
+    float* kc = s.k_cache.data() + m_kv_rows[size_t(il)].first * size_t(kvd);
+    float* vc = s.v_cache.data() + m_kv_rows[size_t(il)].first * size_t(kvd);
+    if (c.n_rot == hd && cap == m_ctx) {
         cpu::rope_store(s.q.data(), s.k.data(), s.v.data(), kc, vc, s.inv_freq.data(), pos0, n, c.n_head, c.n_head_kv,
             hd, c.rope == RopeStyle::neox);
-    } else { // partial rotary (glm4moe): the first n_rot dims of every head
+    } else { // partial rotary (glm4moe): the first n_rot dims of every head; a ring cache (gpt-oss)
         const bool neox = c.rope == RopeStyle::neox;
         cpu::rope_rows(s.q.data(), n, size_t(qd), c.n_head, size_t(hd), c.n_rot, s.inv_freq.data(), pos0, neox);
         cpu::rope_rows(s.k.data(), n, size_t(kvd), c.n_head_kv, size_t(hd), c.n_rot, s.inv_freq.data(), pos0, neox);
-        std::copy(s.k.begin(), s.k.begin() + ptrdiff_t(n) * kvd, kc + size_t(pos0) * size_t(kvd));
-        std::copy(s.v.begin(), s.v.begin() + ptrdiff_t(n) * kvd, vc + size_t(pos0) * size_t(kvd));
+        cpu::kv_store(s.k.data(), s.v.data(), n, size_t(kvd), kc, vc, cap, pos0);
     }
     // causal attention over the cache (GQA)
-    cpu::attention(
-        s.q.data(), kc, vc, s.att.data(), pos0, n, c.n_head, c.n_head_kv, hd, s.scores.data(), size_t(m_ctx), &m_pool);
-    // output projection
+    if (m_attn_window) {
+        cpu::attention_window(s.q.data(), kc, vc, cap, s.att.data(), pos0, n, c.n_head, c.n_head_kv, hd, c.kq_scale,
+            l.n_swa, l.attn_sinks.data, s.scores.data(), size_t(m_ctx), &m_pool);
+    } else {
+        cpu::attention(s.q.data(), kc, vc, s.att.data(), pos0, n, c.n_head, c.n_head_kv, hd, s.scores.data(),
+            size_t(m_ctx), &m_pool);
+    }
+    // output projection (its bias: gpt-oss), scaled before the residual add (Granite)
     mm(l.wo, s.att.data(), n, qd, s.proj.data(), D);
+    if (l.bo) cpu::add_bias(s.proj.data(), D, l.bo.data, n, D);
+    if (c.residual_scale != 1.0f) cpu::scale(s.proj.data(), size_t(n) * size_t(D), c.residual_scale);
 }
 
 // The FFN part of a block: routed experts (+ shared ones) or one dense FFN, added to s.x.
@@ -249,6 +280,7 @@ void CpuBackend::ffn(const LayerWeights& l, int n) {
     if (l.ffn == FfnKind::moe) {
         const int il = l.moe_index; // the block's row in the routing frame
         mm(l.gate_inp, s.xn.data(), n, D, s.router.data(), E);
+        if (l.gate_inp_b) cpu::add_bias(s.router.data(), E, l.gate_inp_b.data, n, E); // gpt-oss
         const int stride = m_n_moe * m_top_k;
         int32_t* ids = s.route_ids.data() + size_t(il) * size_t(m_top_k);
         float* wts = s.route_w.data() + size_t(il) * size_t(m_top_k);
@@ -272,13 +304,17 @@ void CpuBackend::ffn(const LayerWeights& l, int n) {
         cpu::group(s.dense_ids.data(), s.dense_w.data(), 1, n, 1, 1, s.groups); // dense: one expert of weight 1
     }
     // mix w2(silu(w1 x) * w3 x), only for the experts some token was routed to
+    // (gpt-oss: biases and the clamped SwiGLU, cpu::expert_glu)
+    const cpu::ExpertGlu oss_glu { c.swiglu_oai, l.gate_exp_b, l.up_exp_b };
+    const cpu::ExpertGlu* glu = c.swiglu_oai || !l.gate_exp_b.empty() ? &oss_glu : nullptr;
     if (m_exact) {
-        cpu::expert_gate_up(l.gate_exp, l.up_exp, s.xn.data(), D, s.groups, s.h.data(), &m_pool);
+        cpu::expert_gate_up(l.gate_exp, l.up_exp, s.xn.data(), D, s.groups, s.h.data(), &m_pool, glu);
         cpu::expert_down(l.down_exp, s.h.data(), s.groups, s.y.data(), &m_pool);
     } else {
-        cpu::int_expert_gate_up(l.gate_exp, l.up_exp, s.xn.data(), D, s.groups, s.h.data(), s.act, &m_pool);
+        cpu::int_expert_gate_up(l.gate_exp, l.up_exp, s.xn.data(), D, s.groups, s.h.data(), s.act, &m_pool, glu);
         cpu::int_expert_down(l.down_exp, s.h.data(), s.groups, s.y.data(), s.act, &m_pool);
     }
+    if (!l.down_exp_b.empty()) cpu::add_expert_bias(l.down_exp_b, s.groups, s.y.data(), D);
     // shared expert, scaled by its sigmoid gate (qwen2moe)
     const bool shared = c.n_ff_shexp > 0 && l.gate_shexp;
     if (shared) {
@@ -288,6 +324,11 @@ void CpuBackend::ffn(const LayerWeights& l, int n) {
         cpu::silu_mul(s.sh_h.data(), s.sh_u.data(), size_t(n) * size_t(SF));
         mm(l.down_shexp, s.sh_h.data(), n, SF, s.sh_y.data(), D);
         if (l.gate_inp_shexp) mm(l.gate_inp_shexp, s.xn.data(), n, D, s.sh_gate.data(), 1);
+    }
+    // Granite scales the FFN's output before the residual add: the slots' weights and the shared expert
+    if (c.residual_scale != 1.0f) {
+        cpu::scale(s.groups.slot_weight, size_t(s.groups.act_start[*s.groups.n_active]), c.residual_scale);
+        if (shared) cpu::scale(s.sh_y.data(), size_t(n) * size_t(D), c.residual_scale);
     }
     // weighted sum of the expert outputs (+ shared expert), residual
     // (a dense block of a MoE model has one pair per token, as a dense model)
@@ -303,6 +344,12 @@ void CpuBackend::forward(const int32_t* tokens, int n, int pos0, bool all_logits
     if (pos0 < 0 || pos0 + n > m_ctx) {
         throw Error(fmt::format("positions {}..{} are past the context of {} tokens", pos0, pos0 + n - 1, m_ctx));
     }
+    if (pos0 > 0 && pos0 < min_rewind()) {
+        throw Error(fmt::format("cannot continue at position {}: the sliding-window blocks' cache holds positions from "
+                                "{} on (rewind to 0 and feed the context again)",
+            pos0, m_written_end - m_ring_slack));
+    }
+    m_written_end = pos0 == 0 ? n : std::max(m_written_end, pos0 + n);
     for (int t = 0; t < n; ++t) {
         if (tokens[t] < 0 || tokens[t] >= c.n_vocab) {
             throw Error(fmt::format("token id {} is outside the vocabulary of {}", tokens[t], c.n_vocab));
@@ -312,6 +359,7 @@ void CpuBackend::forward(const int32_t* tokens, int n, int pos0, bool all_logits
 
     // token embeddings
     cpu::embed(w.tok_embd, tokens, n, s.x.data());
+    if (c.embd_scale != 1.0f) cpu::scale(s.x.data(), size_t(n) * size_t(D), c.embd_scale); // Granite
     for (int il = 0; il < c.n_layer; ++il)
         layer(il, n, pos0);
     // final rmsnorm and classifier, for every token or only the last
@@ -320,6 +368,10 @@ void CpuBackend::forward(const int32_t* tokens, int n, int pos0, bool all_logits
         D, n - first, D, c.rms_eps);
     mm(w.output, s.xn.data() + size_t(first) * size_t(D), n - first, D,
         s.logits.data() + size_t(first) * size_t(c.n_vocab), c.n_vocab);
+    if (c.logit_scale != 1.0f) { // Granite divides the logits
+        cpu::scale(s.logits.data() + size_t(first) * size_t(c.n_vocab), size_t(n - first) * size_t(c.n_vocab),
+            1.0f / c.logit_scale);
+    }
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "cpu/int_ops.h"
 
+#include "cpu/attention_sinks.h"
 #include "cpu/ops.h"
 #include "cpu/parallel.h"
 #include "error.h"
@@ -102,7 +103,7 @@ void int_matvec(
 // range, so a thread that finishes one expert's rows moves on to the next
 // expert's without waiting at a barrier.
 void int_expert_gate_up(std::span<const Matrix> gate, std::span<const Matrix> up, const float* xn, int ldx,
-    const MoeGroups& g, float* h, ActScratch& scratch, ThreadPool* pool) {
+    const MoeGroups& g, float* h, ActScratch& scratch, ThreadPool* pool, const ExpertGlu* glu) {
     const int n_act = *g.n_active;
     if (n_act == 0) return;
     const Matrix& g0 = gate[size_t(g.act[0])];
@@ -130,7 +131,7 @@ void int_expert_gate_up(std::span<const Matrix> gate, std::span<const Matrix> up
             const uint8_t* ru = up[size_t(g.act[i])].row(r);
             for (int s = g.act_start[i]; s < g.act_start[i + 1]; ++s) {
                 const int t = g.slot_token[s];
-                h[size_t(s) * size_t(F) + size_t(r)] = silu(gd(rg, t)) * ud(ru, t);
+                h[size_t(s) * size_t(F) + size_t(r)] = expert_glu(glu, g.act[i], r, gd(rg, t), ud(ru, t));
             }
         }
     });

@@ -19,6 +19,8 @@ class ThreadPool;
 
 namespace cpu {
 
+struct ExpertGlu; // cpu/attention_sinks.h
+
 // Room for quantized activations, allocated once (the forward pass never
 // allocates): rows × width activations in any activation format, twice (the
 // gate and up matrices of a mix may want different formats).
@@ -35,9 +37,10 @@ private:
 // Y (n, w.rows) = X (n, w.cols) · Wᵀ.
 void int_matvec(
     const Matrix& w, const float* x, int n, int ldx, float* y, int ldy, ActScratch& scratch, ThreadPool* pool);
-// h (slots, F) = silu(gate_e · x) * (up_e · x), gate and up of a row together.
+// h (slots, F) = silu(gate_e · x) * (up_e · x), gate and up of a row together
+// (glu not null: cpu::expert_glu).
 void int_expert_gate_up(std::span<const Matrix> gate, std::span<const Matrix> up, const float* xn, int ldx,
-    const MoeGroups& g, float* h, ActScratch& scratch, ThreadPool* pool);
+    const MoeGroups& g, float* h, ActScratch& scratch, ThreadPool* pool, const ExpertGlu* glu = nullptr);
 // y (slots, D) = down_e · h[slot].
 void int_expert_down(
     std::span<const Matrix> down, const float* h, const MoeGroups& g, float* y, ActScratch& scratch, ThreadPool* pool);

@@ -1,5 +1,6 @@
 #include "cpu/ops.h"
 
+#include "cpu/attention_sinks.h"
 #include "cpu/parallel.h"
 #include "quant/quant.h"
 #include "runtime/thread_pool.h"
@@ -218,7 +219,7 @@ void group(const int32_t* ids, const float* w, int stride, int n, int K, int E, 
 }
 
 void expert_gate_up(std::span<const Matrix> gate, std::span<const Matrix> up, const float* xn, int ldx,
-    const MoeGroups& g, float* h, ThreadPool* pool) {
+    const MoeGroups& g, float* h, ThreadPool* pool, const ExpertGlu* glu) {
     const int n_act = *g.n_active;
     if (n_act == 0) return;
     const int64_t F = gate[size_t(g.act[0])].rows;
@@ -233,7 +234,7 @@ void expert_gate_up(std::span<const Matrix> gate, std::span<const Matrix> up, co
                 const float* xs = xn + size_t(g.slot_token[s]) * size_t(ldx);
                 const float gv = vec_dot(wg.type, wg.row(r), xs, wg.cols);
                 const float uv = vec_dot(wu.type, wu.row(r), xs, wu.cols);
-                h[size_t(s) * size_t(F) + size_t(r)] = silu(gv) * uv;
+                h[size_t(s) * size_t(F) + size_t(r)] = expert_glu(glu, g.act[i], r, gv, uv);
             }
         }
     });

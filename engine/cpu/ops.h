@@ -17,6 +17,8 @@ class ThreadPool;
 
 namespace cpu {
 
+struct ExpertGlu; // cpu/attention_sinks.h
+
 // out[r, :] = x[r, :] / sqrt(mean(x[r, :]²) + eps) * w for r < rows (sum of
 // squares in double). In place (out == x) is fine.                      (norm.cuh)
 void rmsnorm(const float* x, int ld_in, const float* w, float* out, int ld_out, int rows, int width, float eps);
@@ -57,8 +59,9 @@ void route(float* logits, int n, int E, int K, bool sigmoid, bool norm_topk, int
 void group(const int32_t* ids, const float* w, int stride, int n, int K, int E, const MoeGroups& g);
 // h (slots, F) = silu(gate_e · x) * (up_e · x) for every slot of every active
 // expert e, x = xn[slot_token] (rows ldx apart); experts[e] is expert e's matrix.
+// glu (not null): biases and gpt-oss's clamped SwiGLU instead (cpu::expert_glu).
 void expert_gate_up(std::span<const Matrix> gate, std::span<const Matrix> up, const float* xn, int ldx,
-    const MoeGroups& g, float* h, ThreadPool* pool);
+    const MoeGroups& g, float* h, ThreadPool* pool, const ExpertGlu* glu = nullptr);
 // y (slots, D) = down_e · h[slot].
 void expert_down(std::span<const Matrix> down, const float* h, const MoeGroups& g, float* y, ThreadPool* pool);
 // x[t] += sum_j w(t, j) * y[pair_slot(t, j)] + g_t * sh_y[t] (sh_y null: no

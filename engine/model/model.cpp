@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -38,6 +39,10 @@ constexpr ArchInfo k_archs[] = {
     // HF's DeepSeek rotates interleaved pairs, GLM halves of the rotated part.
     { "deepseek2", Arch::deepseek2, true, RopeStyle::normal, QkNorm::none, false, false, false },
     { "glm4moe", Arch::glm4moe, true, RopeStyle::neox, QkNorm::none, false, false, false },
+    // gpt-oss and Granite MoE (engine/model/arch_oss_granite.cpp): gpt-oss rotates halves;
+    // Granite's converter permutes q/k as for Llama
+    { "gpt-oss", Arch::gptoss, true, RopeStyle::neox, QkNorm::none, false, true, false },
+    { "granitemoe", Arch::granitemoe, true, RopeStyle::normal, QkNorm::none, false, true, true },
 };
 
 const ArchInfo* find_arch(const std::string& name) {
@@ -96,6 +101,11 @@ void Model::read_config() {
     const GgufFile& f = m_file;
     const std::string arch = f.get_string("general.architecture");
     const ArchInfo* info = find_arch(arch);
+    if (!info && arch == "granitehybrid") {
+        throw Error(fmt::format("{}: architecture 'granitehybrid' (Granite 4 with Mamba layers) is not supported: its "
+                                "state-space layers have no implementation here (granitemoe is)",
+            f.path()));
+    }
     if (!info) {
         throw Error(fmt::format(
             "{}: architecture '{}' is not supported (supported: {})", f.path(), arch, supported_arch_list()));
@@ -194,7 +204,9 @@ void Model::read_config() {
     c.expert_weights_scale = 1.0f;
     c.yarn_factor = 1.0f;
     c.kq_scale = float(1.0 / std::sqrt(double(c.head_dim)));
+    c.embd_scale = c.residual_scale = c.logit_scale = 1.0f;
     if (c.arch == Arch::deepseek2 || c.arch == Arch::glm4moe) read_config_ext(c);
+    if (c.arch == Arch::gptoss || c.arch == Arch::granitemoe) read_config_oss_granite(c);
 
     const GgufTensorInfo* embd = f.find_tensor("token_embd.weight");
     if (!embd) throw Error(fmt::format("{}: missing tensor token_embd.weight", f.path()));
@@ -347,7 +359,8 @@ void Model::bind_weights() {
             l.k_norm = vector(name("attn_k_norm.weight"), kv_dim);
         }
         // GLM names the norm before the FFN after the attention it follows
-        l.ffn_norm = vector(name(c.arch == Arch::glm4moe ? "post_attention_norm.weight" : "ffn_norm.weight"), c.n_embd);
+        const bool post_attn_norm = c.arch == Arch::glm4moe || c.arch == Arch::gptoss;
+        l.ffn_norm = vector(name(post_attn_norm ? "post_attention_norm.weight" : "ffn_norm.weight"), c.n_embd);
         if (l.ffn == FfnKind::moe) {
             l.gate_inp = matrix(name("ffn_gate_inp.weight"), c.n_expert, c.n_embd);
             if (c.expert_bias) l.exp_probs_b = vector(name("exp_probs_b.bias"), c.n_expert);
@@ -365,6 +378,7 @@ void Model::bind_weights() {
             l.up_exp = { matrix(name("ffn_up.weight"), c.n_ff, c.n_embd) };
             l.down_exp = { matrix(name("ffn_down.weight"), c.n_embd, c.n_ff) };
         }
+        if (c.arch == Arch::gptoss || c.arch == Arch::granitemoe) bind_oss_granite(il, l);
     }
 }
 
@@ -388,7 +402,11 @@ uint64_t Model::kv_cache_bytes(int n_ctx) const {
     const ModelConfig& c = m_cfg;
     const uint64_t per_block = c.attn == AttnKind::mla ? uint64_t(c.kv_lora_rank) + uint64_t(c.n_rot)
                                                        : uint64_t(c.n_head_kv) * uint64_t(c.head_dim + c.head_dim_v);
-    return sizeof(float) * uint64_t(c.n_layer) * uint64_t(n_ctx) * per_block;
+    // a block with a sliding window keeps only the window (gpt-oss)
+    uint64_t positions = 0;
+    for (const LayerWeights& l : m_w.layers)
+        positions += l.n_swa > 0 ? uint64_t(std::min(n_ctx, l.n_swa)) : uint64_t(n_ctx);
+    return sizeof(float) * positions * per_block;
 }
 
 uint64_t Model::mha_cache_bytes(int n_ctx) const {

@@ -19,7 +19,7 @@
 
 namespace moe {
 
-enum class Arch : int32_t { qwen3moe, qwen2moe, llama, olmoe, qwen3, qwen2, deepseek2, glm4moe };
+enum class Arch : int32_t { qwen3moe, qwen2moe, llama, olmoe, qwen3, qwen2, deepseek2, glm4moe, gptoss, granitemoe };
 enum class RopeStyle : int32_t { normal, neox }; // normal: adjacent pairs; neox: halves
 enum class QkNorm : int32_t { none, per_head, full };
 enum class Gating : int32_t { softmax, sigmoid };
@@ -77,6 +77,10 @@ struct ModelConfig {
     float yarn_beta_fast, yarn_beta_slow;
     int32_t yarn_orig_ctx;
     float kq_scale; // softmax scale of q·k (1/sqrt(head_dim), times mscale² under YaRN)
+    // gpt-oss and Granite (engine/model/arch_oss_granite.cpp)
+    int32_t n_swa; // sliding window of the windowed blocks (positions a query sees, itself included); 0: none
+    bool swiglu_oai; // experts' clamped SwiGLU (gpt-oss): alpha 1.702, limit 7, up + 1
+    float embd_scale, residual_scale, logit_scale; // Granite's multipliers (1: none); logits divided by logit_scale
 };
 static_assert(std::is_trivially_copyable_v<ModelConfig>);
 
@@ -120,6 +124,12 @@ struct LayerWeights {
     Matrix gate_shexp, up_shexp; // (n_ff_shexp, n_embd)
     Matrix down_shexp; // (n_embd, n_ff_shexp)
     Vector exp_probs_b; // (n_expert) selection bias (deepseek2 V3, glm4moe)
+    // gpt-oss: windowed or full attention, sinks, output/router/expert biases
+    int32_t n_swa = 0; // this block's sliding window; 0: attends to every earlier position
+    Vector bo; // (n_embd) attention output bias (gpt-oss; optional in granitemoe)
+    Vector attn_sinks; // (n_head) a learned logit per head in the attention softmax
+    Vector gate_inp_b; // (n_expert) router bias
+    std::vector<Vector> gate_exp_b, up_exp_b, down_exp_b; // n_expert × (n_ff_exp) / (n_embd) expert biases
     // MLA (deepseek2): q = wq·x, or wq_b·rmsnorm(wq_a·x) with a low-rank query
     Matrix wq_a; // (q_lora_rank, n_embd)
     Vector q_a_norm; // (q_lora_rank)
@@ -193,6 +203,9 @@ private:
     void bind_mla(int il, LayerWeights& l);
     void bind_legacy_kv_b(int il, LayerWeights& l, const GgufTensorInfo& t);
     void bind_glm_extras(int il, LayerWeights& l);
+    // engine/model/arch_oss_granite.cpp: gpt-oss and granitemoe
+    void read_config_oss_granite(ModelConfig& c);
+    void bind_oss_granite(int il, LayerWeights& l);
 
     GgufFile m_file;
     ModelConfig m_cfg {};

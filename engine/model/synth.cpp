@@ -3,12 +3,14 @@
 #include "error.h"
 #include "gguf/gguf.h"
 #include "model/synth_families.h"
+#include "model/synth_oss_granite.h"
 #include "quant/quant.h"
 #include "runtime/thread_pool.h"
 #include "tokenizer/vocab_io.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <unordered_set>
@@ -167,7 +169,9 @@ const char* k_inst_template = "{{ bos_token }}{% for message in messages %}{% if
                               "' [/INST]' }}{% else %}{{ message['content'] + eos_token }}{% endif %}{% endfor %}";
 
 void write_synthetic_vocab(GgufWriter& w, bool sentencepiece, const std::string& arch, int n_vocab, uint64_t seed) {
-    const std::vector<std::string> specials = { "<|endoftext|>", "<|im_start|>", "<|im_end|>" };
+    std::vector<std::string> specials = { "<|endoftext|>", "<|im_start|>", "<|im_end|>" };
+    for (const std::string& s : synth_extra_specials(arch)) // gpt-oss, granitemoe (synth_oss_granite.h)
+        specials.push_back(s);
     const Vocab v = make_vocab(sentencepiece, n_vocab, specials, seed ^ 0x70c3);
     w.set_string("tokenizer.ggml.model", sentencepiece ? "llama" : "gpt2");
     if (!sentencepiece) w.set_string("tokenizer.ggml.pre", arch == "olmoe" ? "olmo" : "qwen2");
@@ -187,6 +191,12 @@ void write_synthetic_vocab(GgufWriter& w, bool sentencepiece, const std::string&
         w.set_uint32("tokenizer.ggml.eos_token_id", first_special + 2); // <|im_end|>
         w.set_bool("tokenizer.ggml.add_bos_token", false);
         w.set_string("tokenizer.chat_template", k_chatml_template);
+        if (const char* t = synth_chat_template(arch)) w.set_string("tokenizer.chat_template", t);
+        if (const char* eos = synth_eos_token(arch)) {
+            const auto at = std::find(specials.begin(), specials.end(), std::string(eos)) - specials.begin();
+            w.set_uint32("tokenizer.ggml.eos_token_id", first_special + uint32_t(at));
+        }
+        if (arch == "gpt-oss") w.set_string("tokenizer.ggml.pre", "gpt-4o"); // o200k's rule
     }
 }
 
@@ -205,6 +215,8 @@ std::vector<std::string> synth_presets() {
         out.push_back(p.name);
     for (const std::string& n : family_preset_names())
         out.push_back(n);
+    for (const std::string& n : oss_granite_preset_names())
+        out.push_back(n);
     return out;
 }
 
@@ -216,6 +228,14 @@ void write_synthetic_model(
     }
     // deepseek2 and glm4moe (synth_families.h), their published shapes and tiny/small
     const FamilyPreset* fam = find_family_preset(opts.preset, opts.arch);
+    // gpt-oss and granitemoe (synth_oss_granite.h)
+    const OssGranitePreset* og = fam ? nullptr : find_oss_granite_preset(opts.preset, opts.arch);
+    if (og) {
+        if (!opts.arch.empty() && opts.arch != og->arch) {
+            throw Error(fmt::format("preset {} is a {} model, not {}", og->name, og->arch, opts.arch));
+        }
+        p = &k_presets[0]; // only the arch-independent fields below are read
+    }
     if (fam) {
         if (!opts.arch.empty() && opts.arch != fam->arch) {
             throw Error(fmt::format("preset {} is a {} model, not {}", fam->name, fam->arch, opts.arch));
@@ -228,8 +248,11 @@ void write_synthetic_model(
             names += fmt::format("{}{}", names.empty() ? "" : ", ", q);
         throw Error(fmt::format("unknown preset '{}' (known: {})", opts.preset, names));
     }
-    std::string arch = fam ? fam->arch : p->arch ? p->arch : (opts.arch.empty() ? "qwen3moe" : opts.arch);
-    if (!fam && p->arch && !opts.arch.empty() && opts.arch != p->arch) {
+    std::string arch = fam ? fam->arch
+        : og               ? og->arch
+        : p->arch          ? p->arch
+                           : (opts.arch.empty() ? "qwen3moe" : opts.arch);
+    if (!fam && !og && p->arch && !opts.arch.empty() && opts.arch != p->arch) {
         throw Error(fmt::format("preset {} is a {} model, not {}", p->name, p->arch, opts.arch));
     }
     // OLMoE normalises q and k over all heads, and llama.cpp sizes both norms
@@ -239,9 +262,9 @@ void write_synthetic_model(
     if (arch == "olmoe") shape.n_head_kv = shape.n_head;
     p = &shape;
     const bool dense = arch == "qwen3";
-    if (arch != "qwen3moe" && arch != "qwen2moe" && arch != "llama" && arch != "olmoe" && !dense && !fam) {
+    if (arch != "qwen3moe" && arch != "qwen2moe" && arch != "llama" && arch != "olmoe" && !dense && !fam && !og) {
         throw Error(fmt::format("cannot make a model of architecture '{}' (known: qwen3moe, qwen2moe, llama, olmoe, "
-                                "qwen3, deepseek2, glm4moe)",
+                                "qwen3, deepseek2, glm4moe, gpt-oss, granitemoe)",
             arch));
     }
     const TypeTraits* qt = type_traits(opts.quant);
@@ -263,6 +286,9 @@ void write_synthetic_model(
     if (fam) {
         shape.n_vocab = fam->n_vocab;
         w.set_string("general.name", fmt::format("synthetic {} {}", fam->name, arch));
+    } else if (og) {
+        shape.n_vocab = og->n_vocab;
+        w.set_string("general.name", fmt::format("synthetic {} {}", og->name, arch));
     } else {
         w.set_string("general.name",
             p->arch ? fmt::format("synthetic {}", p->name) : fmt::format("synthetic {} {}", p->name, arch));
@@ -271,6 +297,8 @@ void write_synthetic_model(
     w.set_uint32("general.file_type", llama_file_type(opts.quant));
     if (fam) {
         write_family_metadata(w, *fam);
+    } else if (og) {
+        write_oss_granite_metadata(w, *og);
     } else {
         w.set_uint32(a + ".block_count", uint32_t(p->n_layer));
         w.set_uint32(a + ".context_length", uint32_t(p->n_ctx));
@@ -340,6 +368,11 @@ void write_synthetic_model(
     const uint32_t Q = opts.quant;
     if (fam) {
         add_family_tensors(*fam, p->n_vocab, Q, add);
+        w.write(path);
+        return;
+    }
+    if (og) {
+        add_oss_granite_tensors(*og, p->n_vocab, Q, add);
         w.write(path);
         return;
     }

@@ -21,6 +21,31 @@ uint64_t expert_params(const Model& m, int il) {
         + uint64_t(l.down_exp[0].rows * l.down_exp[0].cols);
 }
 
+// gpt-oss's windows, sinks and experts, Granite's multipliers (engine/model/arch_oss_granite.cpp).
+void describe_oss_granite(const Model& m, ModelDescription& d) {
+    const ModelConfig& c = m.config();
+    const auto& layers = m.weights().layers;
+    const auto windowed
+        = std::count_if(layers.begin(), layers.end(), [](const LayerWeights& l) { return l.n_swa > 0; });
+    if (windowed > 0) {
+        d.notes.push_back(fmt::format("sliding window of {} positions on {} of {} blocks, the others attend to the "
+                                      "whole context; a windowed block caches only its window",
+            c.n_swa, windowed, layers.size()));
+    }
+    if (!layers.empty() && layers[0].attn_sinks) d.notes.push_back("attention sinks: a learned logit per head");
+    if (c.swiglu_oai) {
+        d.notes.push_back(fmt::format("experts: {} weights with biases, clamped SwiGLU (alpha 1.702, limit 7); router "
+                                      "with a bias, softmax over the top-{} logits",
+            layers.empty() || layers.back().gate_exp.empty() ? "?" : type_name(layers.back().gate_exp[0].type),
+            c.n_expert_used));
+    }
+    if (c.arch == Arch::granitemoe) {
+        d.notes.push_back(
+            fmt::format("multipliers: embedding x{:g}, attention scale {:g}, residual x{:g}, logits /{:g}",
+                c.embd_scale, c.kq_scale, c.residual_scale, c.logit_scale));
+    }
+}
+
 // Attention and FFN kind of every block, routing beyond plain top-k, and the
 // KV cache per token against plain multi-head attention.
 void describe_blocks(const Model& m, ModelDescription& d) {
@@ -37,7 +62,8 @@ void describe_blocks(const Model& m, ModelDescription& d) {
     if (c.yarn_factor > 1.0f) d.attention += fmt::format(", YaRN x{:g} from {}", c.yarn_factor, c.yarn_orig_ctx);
     d.dense_lead_layers = c.is_moe ? c.n_layer_dense_lead : 0;
     for (const LayerWeights& l : m.weights().layers) {
-        d.layer_kinds.push_back(fmt::format("{} + {}", l.attn == AttnKind::mla ? "MLA" : "GQA",
+        const std::string gqa = l.n_swa > 0 ? fmt::format("GQA window {}", l.n_swa) : std::string("GQA");
+        d.layer_kinds.push_back(fmt::format("{} + {}", l.attn == AttnKind::mla ? "MLA" : gqa,
             l.ffn == FfnKind::moe ? (c.n_expert_shared > 0 ? "MoE + shared" : "MoE") : "dense FFN"));
     }
     d.expert_groups = c.n_expert_groups;
@@ -46,6 +72,7 @@ void describe_blocks(const Model& m, ModelDescription& d) {
     d.routed_scale = c.expert_weights_scale;
     d.kv_bytes_per_token = m.kv_cache_bytes(1);
     d.mha_kv_bytes_per_token = m.mha_cache_bytes(1);
+    describe_oss_granite(m, d);
 }
 
 // "MLA + MoE" ×26 style runs of equal kinds: "0: MLA + dense FFN; 1-26: MLA + MoE + shared".
@@ -192,6 +219,8 @@ std::vector<std::pair<std::string, std::string>> description_lines(const ModelDe
         add("backend", d.backend_reason.empty() ? d.backend : d.backend + " (" + d.backend_reason + ")");
     if (!d.tokenizer.empty()) add("tokenizer", d.tokenizer);
     if (!d.chat_format.empty()) add("chat format", d.chat_format_reason.empty() ? d.chat_format : d.chat_format_reason);
+    for (const std::string& n : d.notes)
+        add("note", n);
     return out;
 }
 
@@ -216,7 +245,7 @@ nlohmann::ordered_json description_json(const ModelDescription& d) {
         { "available_bytes", d.available_bytes }, { "attention", d.attention },
         { "dense_lead_layers", d.dense_lead_layers }, { "layer_kinds", d.layer_kinds },
         { "expert_groups", d.expert_groups }, { "expert_groups_used", d.expert_groups_used },
-        { "correction_bias", d.correction_bias }, { "routed_scale", d.routed_scale },
+        { "correction_bias", d.correction_bias }, { "routed_scale", d.routed_scale }, { "notes", d.notes },
         { "kv_bytes_per_token", d.kv_bytes_per_token }, { "mha_kv_bytes_per_token", d.mha_kv_bytes_per_token } };
     if (!d.backend.empty()) {
         j["backend"] = d.backend;

@@ -58,6 +58,8 @@ struct ModelDescription {
     double routed_scale = 1.0; // routed weights multiplied by this
     uint64_t kv_bytes_per_token = 0; // KV cache bytes per position, all blocks (F32)
     uint64_t mha_kv_bytes_per_token = 0; // what plain multi-head attention would cache
+    // what else is particular to the architecture, one line each (gpt-oss's windows and sinks, Granite's multipliers)
+    std::vector<std::string> notes;
     // size, at experts_used
     uint64_t tensors = 0;
     std::vector<TypeShare> types; // by bytes, largest first

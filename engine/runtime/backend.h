@@ -53,6 +53,10 @@ public:
     // are overwritten, so rewinding is just calling with a smaller pos0.
     // all_logits: keep logits of every token, else only of the last.
     virtual void forward(const int32_t* tokens, int n, int pos0, bool all_logits) = 0;
+    // The fewest positions a rewind may keep (besides 0): a backend whose
+    // windowed blocks (gpt-oss) cache a ring of rows has overwritten the
+    // older ones, so keeping fewer would need the whole context fed again.
+    virtual int min_rewind() const { return 0; }
 
     // After forward: logits of token i of the batch (i = n-1 when !all_logits), n_vocab floats.
     virtual const float* logits(int i) const = 0;

@@ -64,6 +64,8 @@ TurnResult Conversation::reply(const std::string& user_text, const GenerateOptio
     while (common < ctx.size() && common < full.size() && ctx[common] == full[common])
         ++common;
     if (common == full.size()) --common; // at least one token goes in, for fresh logits
+    // a windowed cache (gpt-oss) that no longer holds the rows before `common`: from the start
+    if (common > 0 && int64_t(common) < m_session.backend().min_rewind()) common = 0;
     m_session.rewind(common);
     if (m_session.n_past() == 0) m_session.reset();
 

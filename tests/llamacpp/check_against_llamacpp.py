@@ -71,6 +71,12 @@ FAMILIES = [("deepseek2", "tiny"), ("deepseek2", "tiny-lite"), ("deepseek2", "ti
 # and quantized by llama-quantize (the types check: engine(Q) vs llama.cpp on its dequantization)
 FAMILY_QUANTS = [("deepseek2", "small", "Q8_0"), ("deepseek2", "small", "Q4_K_M"), ("glm4moe", "small", "Q8_0"),
                  ("glm4moe", "small", "Q4_K_M")]
+# gpt-oss (windows of 8 over the 64 tokens, sinks, biases, clamped SwiGLU, YaRN) and Granite MoE
+# (multipliers, tied output; tiny-shared with GraniteMoeShared's shared expert); gpt-oss's native
+# experts type through llama-quantize's MXFP4_MOE (the experts MXFP4, the rest left as they are)
+FAMILIES += [("gpt-oss", "tiny"), ("granitemoe", "tiny"), ("granitemoe", "tiny-shared")]
+FAMILY_QUANTS += [("gpt-oss", "small", "Q8_0"), ("gpt-oss", "small", "MXFP4_MOE"), ("granitemoe", "small", "Q8_0"),
+                  ("gpt-oss", "tiny-mxfp4", "native")]   # MXFP4 experts as make-model writes them
 TOL_NLL = 1e-4
 TIE_F32 = 1e-6      # router probabilities this close may order either way
 TIE_DEQ = 1e-5
@@ -296,6 +302,12 @@ class Base:
             self._imatrix = cached(out, self.key + " ".join(cmd[3:]), lambda: run(cmd, what="llama-imatrix"))
         return self._imatrix
 
+    def native(self):
+        """(the file as make-model wrote it, its F32 dequantization by llama-quantize)."""
+        d = self.f32.replace(".gguf", ".deq-F32.gguf")
+        cached(d, self.key, lambda: self.tools.quantize(self.f32, d, "F32", ["--allow-requantize"]))
+        return self.f32, d
+
     def quantized(self, name, qtype, extra):
         """(quantized file, its F32 dequantization by llama-quantize)."""
         if any(a == "--imatrix" for a in extra):
@@ -314,8 +326,8 @@ def part_family_quants(tools, work, results):
     for arch, preset, qtype in FAMILY_QUANTS:
         label = f"family {arch} {preset} {qtype}"
         try:
-            base = bases.setdefault(arch, Base(tools, work, arch, preset))
-            q, d = base.quantized(qtype, qtype, [])
+            base = bases.setdefault((arch, preset), Base(tools, work, arch, preset))
+            q, d = base.native() if qtype == "native" else base.quantized(qtype, qtype, [])
             check_quantized(tools, label, q, d, base.tokens, results)
         except (Failure, Unsupported) as e:
             results.append(("fail", label))

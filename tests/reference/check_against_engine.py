@@ -71,6 +71,8 @@ BLOCK_ARCHS = ["qwen3moe", "qwen2moe", "llama", "olmoe"]
 # of older files, GLM-4.5-Air-like (biases, partial rotary, a skipped next-token block) and
 # GLM-4.5-like with q/k norms
 FAMILIES = ["deepseek2:tiny", "deepseek2:tiny-lite", "deepseek2:tiny-kvb", "glm4moe:tiny", "glm4moe:small"]
+# gpt-oss (windows of 8, sinks, biases, clamped SwiGLU, YaRN) and Granite MoE (multipliers; with a shared expert)
+FAMILIES += ["gpt-oss:tiny", "granitemoe:tiny", "granitemoe:tiny-shared"]
 # and on the K-quant rows of the small presets
 FAMILY_BLOCK = ["deepseek2:small:Q4_K", "glm4moe:small:Q6_K"]
 

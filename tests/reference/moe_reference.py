@@ -33,6 +33,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 import families as fam  # noqa: E402
+import oss_granite as og  # noqa: E402
 from gguf_np import GGUFFile  # noqa: E402
 
 DT = torch.float64
@@ -56,6 +57,10 @@ ARCHS = {
     # routing: families.py (routing and norms read from the metadata there)
     "deepseek2": dict(rope="norm", norm_topk=False, qk_norm=None, shexp=False, n_ff_exp_key=True, family=True),
     "glm4moe": dict(rope="neox", norm_topk=False, qk_norm=None, shexp=False, n_ff_exp_key=True, family=True),
+    # windows, sinks, biases and clamped SwiGLU; Granite's multipliers: oss_granite.py
+    "gpt-oss": dict(rope="neox", norm_topk=True, qk_norm=None, shexp=False, n_ff_exp_key=True, family="oss_granite"),
+    "granitemoe": dict(rope="norm", norm_topk=True, qk_norm=None, shexp=False, n_ff_exp_key=False,
+                       family="oss_granite"),
 }
 
 
@@ -134,7 +139,7 @@ class Model:
             raise ReferenceError_(f"head_count {self.n_head} not a multiple of head_count_kv {self.n_head_kv}")
         self.n_moe_layer = self.n_layer
         if self.family:
-            fam.configure(self, key)
+            (og if self.conv["family"] == "oss_granite" else fam).configure(self, key)
             self.n_moe_layer = self.n_layer - self.n_dense_lead
         emb = self.g.tensors.get("token_embd.weight")
         if emb is None:
@@ -270,6 +275,7 @@ def forward(m: Model, tokens, top_k=None, forced_routing=None, want_probs=True, 
 
     # token embedding rows
     x = m.t("token_embd.weight", (m.n_vocab, D))[tokens]              # (T, D)
+    x = x * getattr(m, "embd_scale", 1.0)                             # Granite's embedding multiplier
     routing = [[] for _ in range(T)]
 
     for il in range(m.n_layer):
@@ -354,7 +360,7 @@ def forward(m: Model, tokens, top_k=None, forced_routing=None, want_probs=True, 
     # output rmsnorm and lm head (tied to token_embd when output.weight is absent)
     xo = rms_norm(x, m.t("output_norm.weight", (D,)), m.eps)
     w_out = m.t("output.weight", (m.n_vocab, D)) if m.has("output.weight") else m.t("token_embd.weight", (m.n_vocab, D))
-    logits = linear(xo, w_out)                                            # (T, V)
+    logits = linear(xo, w_out) / getattr(m, "logit_scale", 1.0)           # (T, V); Granite divides
     logp = torch.log_softmax(logits, dim=-1)
     nll = [float(-logp[i, tokens[i + 1]]) for i in range(T - 1)]
     ppl = float(math.exp(sum(nll) / len(nll))) if nll else float("nan")
@@ -368,6 +374,8 @@ def family_block(m: Model, il, x, h_in, k, forced_routing, routing, want_probs):
     """One deepseek2/glm4moe block (families.py): attention, then a dense FFN for the leading
     blocks, else routed experts plus the always-on shared experts. Routing entries are numbered
     by MoE block (the leading dense blocks have none)."""
+    if m.conv["family"] == "oss_granite":
+        return og.block(m, il, x, h_in, k, forced_routing, routing, want_probs, rms_norm, rope)
     p = f"blk.{il}."
     D = m.n_embd
     attend = fam.mla_attention if m.arch == "deepseek2" else fam.glm_attention
