@@ -106,6 +106,8 @@ private slots:
     void storeKeepsThePolicy();
     void parseSweep();
     void sweepOnTheDemoModel();
+    void sweepCancelsWithinASetting_data();
+    void sweepCancelsWithinASetting();
     void demoModelExpertsSpecialiseAsItsCardSays();
 
 private:
@@ -597,7 +599,7 @@ void TestRoutingPolicy::sweepOnTheDemoModel() {
     QCOMPARE(sweep_to_json(res)["points"].size(), size_t(8));
     const std::string csv = sweep_to_csv(res);
     QCOMPARE(std::count(csv.begin(), csv.end(), '\n'), 9L);
-    // cancel between settings
+    // cancel as a setting starts: it stops within its first batch and is discarded
     std::atomic<bool> stop { false };
     SweepCallbacks cc;
     cc.on_progress = [&](int i, int, const std::string&) {
@@ -607,7 +609,96 @@ void TestRoutingPolicy::sweepOnTheDemoModel() {
     cc.cancel = &stop;
     const SweepResult part = run_sweep(*runner, req, cc);
     QVERIFY(part.cancelled);
-    QCOMPARE(part.points.size(), size_t(3));
+    QCOMPARE(part.points.size(), size_t(2));
+    QCOMPARE(part.discarded, std::string("top-k=2"));
+    QVERIFY(part.discarded_tokens <= runner->backend().max_batch());
+    // cancel between settings (the progress callback says no): the finished ones kept, none discarded
+    SweepCallbacks cp;
+    cp.on_progress = [&](int i, int, const std::string&) { return i < 3; };
+    const SweepResult three = run_sweep(*runner, req, cp);
+    QVERIFY(three.cancelled);
+    QCOMPARE(three.points.size(), size_t(3));
+    QVERIFY(three.discarded.empty());
+}
+
+void TestRoutingPolicy::sweepCancelsWithinASetting_data() {
+    QTest::addColumn<bool>("throughRunner"); // Runner::cancel (Ctrl+C in moe-cli) or the sweep's flag (Cancel)
+    QTest::newRow("sweep flag") << false;
+    QTest::newRow("Runner::cancel") << true;
+}
+
+void TestRoutingPolicy::sweepCancelsWithinASetting() {
+    // A cancel in the middle of a setting stops it within one batch of
+    // tokens (counted, not timed): the finished settings are kept, the one
+    // cut short is discarded, named and not recorded.
+    QFETCH(bool, throughRunner);
+    constexpr int kBatch = 8;
+    LoadRequest lr;
+    lr.path = MOE_DEMO_MODEL;
+    lr.backend = BackendKind::cpu;
+    lr.options.n_threads = 2;
+    lr.options.max_batch = kBatch;
+    std::unique_ptr<Runner> runner = Runner::load(lr);
+    QVERIFY(runner);
+    std::string text;
+    while (text.size() < 700) // three windows of the demo model's 256-byte context
+        text += "ROMEO:\nBut soft, what light through yonder window breaks?\nIt is the east, and Juliet is the sun.\n";
+    struct Counter : RoutingObserver {
+        size_t frames = 0;
+        std::function<void()> after;
+        void on_routing(const RoutingFrame&) override {
+            ++frames;
+            if (after) after();
+        }
+    } counter;
+    std::atomic<bool> stop { false };
+    int setting = -1;
+    size_t setting_start = 0, at_cancel = 0;
+    constexpr size_t kCancelAt = 300; // tokens into the setting: the second window, mid-batch (300 % 8 = 4)
+    SweepCallbacks cb;
+    cb.routing = &counter;
+    cb.cancel = &stop;
+    cb.on_progress = [&](int i, int, const std::string&) {
+        setting = i;
+        setting_start = counter.frames;
+        return true;
+    };
+    int recorded = 0;
+    cb.on_record = [&](const RunRecord&) { return int64_t(++recorded); };
+    counter.after = [&] {
+        if (setting != 2 || at_cancel || counter.frames - setting_start != kCancelAt) return;
+        at_cancel = counter.frames;
+        if (throughRunner)
+            runner->cancel();
+        else
+            stop = true;
+    };
+    SweepRequest req;
+    req.text.text = text;
+    req.settings = parse_sweep("top-k=1..3");
+    req.decode_tokens = 4;
+    req.spec = "top-k=1..3";
+    const SweepResult res = run_sweep(*runner, req, cb);
+    QVERIFY(at_cancel > 0);
+    QVERIFY(res.cancelled);
+    // after the cancel, at most the rest of the batch in flight
+    const size_t after = counter.frames - at_cancel;
+    QVERIFY2(after < size_t(kBatch), qPrintable(QString("%1 tokens after the cancel").arg(after)));
+    qInfo("%zu tokens processed after the cancel (batches of %d)", after, kBatch);
+    // the model's own routing and top-k=1 kept, top-k=2 discarded and said so
+    QCOMPARE(res.points.size(), size_t(2));
+    QCOMPARE(recorded, 2);
+    QCOMPARE(res.discarded, std::string("top-k=2"));
+    QCOMPARE(size_t(res.discarded_tokens), kCancelAt + after);
+    QVERIFY(res.discarded_tokens < res.n_tokens);
+    QVERIFY(sweep_cancel_text(res).find("top-k=2 after") != std::string::npos);
+    QCOMPARE(sweep_to_json(res)["discarded"]["setting"].get<std::string>(), std::string("top-k=2"));
+    // the runner takes the next run as usual, on its own routing
+    ScoreRequest own;
+    own.text.text = text.substr(0, 200);
+    const RunOutcome next = runner->score(own);
+    QCOMPARE(int(next.record.status), int(RunStatus::complete));
+    QVERIFY(runner->context().routing_policy.empty());
 }
 
 void TestRoutingPolicy::demoModelExpertsSpecialiseAsItsCardSays() {

@@ -222,7 +222,9 @@ private Q_SLOTS:
               "UPDATE runs SET figures_json = '{\"perplexity\":4.87,\"mean_nll\":1.583,\"nll\":[1.5,1.666],"
               "\"weight_bytes_per_token\":1024,\"achieved_gb_per_s\":2.5,"
               "\"gen_tokens_per_s\":{\"mean\":41.5,\"sd\":0.5},\"repetitions\":3,\"n_prompt\":8,\"n_gen\":4}';"
-              "ALTER TABLE run_data DROP COLUMN nll;";
+              "ALTER TABLE run_data DROP COLUMN nll;"
+              "ALTER TABLE run_data DROP COLUMN reasoning_text;" // schema 5: a reasoning model's thinking
+              "DROP TABLE sweep_points; DROP TABLE sweeps;"; // schema 6: sweeps
         for (const char* col :
             { "weight_bytes_per_token", "achieved_gb_per_s", "kv_cache_bytes_per_token", "memory_bandwidth_gb_per_s",
                 "perplexity", "mean_nll", "bench_n_prompt", "bench_n_gen", "bench_n_gen_done", "bench_repetitions",

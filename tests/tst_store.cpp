@@ -1,6 +1,7 @@
 // The run store: schema and pragmas, every field through save and load, the
 // trace codec, the migration ladder and refusal of newer files, list
 // filters and delete with its cascade.
+#include "run/sweep.h"
 #include "store/codec.h"
 #include "store/store.h"
 #include "store_child/synthetic_run.h"
@@ -17,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <tuple>
 
 using namespace moe;
 
@@ -108,6 +110,8 @@ private slots:
     void foreignDatabaseRefused();
     void listFilters();
     void removeCascades();
+    void sweepRoundTrips();
+    void sweepTablesMigrateFromTheSchemaBefore();
 
 private:
     std::string path(const char* name) const { return m_dir->filePath(name).toStdString(); }
@@ -547,6 +551,128 @@ void TestStore::removeCascades() {
         QCOMPARE(raw.one(fmt::format("SELECT count(*) FROM {} WHERE run_id = {}", t, gone)), std::string("0"));
         QVERIFY(raw.one(fmt::format("SELECT count(*) FROM {} WHERE run_id = {}", t, keep)) != "0");
     }
+}
+
+namespace {
+
+SweepResult made_up_sweep(int64_t run_a, int64_t run_b) {
+    SweepResult w;
+    w.created_at = "2026-12-03T15:00:00Z";
+    w.model = "shakespeare-moe.gguf";
+    w.settings = "top-k=1..2; top-p=0.6";
+    w.n_tokens = 4096;
+    w.cancelled = true;
+    w.discarded = "top-p=0.6,min=1,max=2";
+    w.discarded_tokens = 1234;
+    const std::vector<std::tuple<std::string, std::string, bool, double, double, int64_t>> pts
+        = { { "top-k", "top-k=2", true, 4.1145, 2.0, run_a }, { "top-k", "top-k=1", false, 4.6411, 1.0, run_b },
+              { "top-k", "top-k=2", false, 4.1145, 2.0, 0 } };
+    for (const auto& [family, policy, base, ppl, experts, run] : pts) {
+        SweepPoint p;
+        p.family = family;
+        p.policy = policy;
+        p.baseline = base;
+        p.perplexity = ppl;
+        p.mean_nll = std::log(ppl);
+        p.kl = base ? 0.0 : 0.0123;
+        p.top1_agreement = base ? 1.0 : 0.875;
+        p.experts_per_token = experts;
+        p.weight_bytes_per_token = 684000.0 * experts;
+        p.decode_tokens_per_s = 812.5;
+        p.run_id = run;
+        w.points.push_back(p);
+    }
+    mark_pareto(w.points);
+    return w;
+}
+
+void compare_points(const std::vector<SweepPoint>& a, const std::vector<SweepPoint>& b) {
+    QCOMPARE(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+        QCOMPARE(a[i].family, b[i].family);
+        QCOMPARE(a[i].policy, b[i].policy);
+        QCOMPARE(a[i].baseline, b[i].baseline);
+        QCOMPARE(a[i].perplexity, b[i].perplexity);
+        QCOMPARE(a[i].mean_nll, b[i].mean_nll);
+        QCOMPARE(a[i].kl, b[i].kl);
+        QCOMPARE(a[i].top1_agreement, b[i].top1_agreement);
+        QCOMPARE(a[i].experts_per_token, b[i].experts_per_token);
+        QCOMPARE(a[i].weight_bytes_per_token, b[i].weight_bytes_per_token);
+        QCOMPARE(a[i].decode_tokens_per_s, b[i].decode_tokens_per_s);
+        QCOMPARE(a[i].pareto, b[i].pareto);
+        QCOMPARE(a[i].run_id, b[i].run_id);
+    }
+}
+
+} // namespace
+
+void TestStore::sweepRoundTrips() {
+    const std::string p = path("runs.sqlite");
+    RunStore s(p);
+    const int64_t a = s.save(full_run()), b = s.save(full_run());
+    const SweepResult w = made_up_sweep(a, b);
+    QVERIFY(w.points[1].pareto); // top-k=1: the fewest experts
+    const int64_t id = s.save_sweep(w);
+    QVERIFY(id > 0);
+    const SweepResult back = s.load_sweep(id);
+    QCOMPARE(back.id, id);
+    QCOMPARE(back.created_at, w.created_at);
+    QCOMPARE(back.model, w.model);
+    QCOMPARE(back.settings, w.settings);
+    QCOMPARE(back.n_tokens, w.n_tokens);
+    QCOMPARE(back.cancelled, true);
+    QCOMPARE(back.discarded, w.discarded);
+    QCOMPARE(back.discarded_tokens, w.discarded_tokens);
+    compare_points(back.points, w.points);
+    // JSON and CSV of the stored sweep are the measured one's
+    SweepResult measured = w;
+    measured.id = id;
+    QCOMPARE(sweep_to_json(back).dump(), sweep_to_json(measured).dump());
+    QCOMPARE(sweep_to_csv(back), sweep_to_csv(measured));
+    // listed beside the runs, with the best perplexity of its settings
+    const std::vector<SweepSummary> list = s.list_sweeps();
+    QCOMPARE(list.size(), size_t(1));
+    QCOMPARE(list[0].id, id);
+    QCOMPARE(list[0].n_points, 3);
+    QCOMPARE(list[0].best_perplexity, 4.1145);
+    QVERIFY(list[0].cancelled);
+    // a deleted run leaves its point without a run; deleting the sweep leaves the runs
+    QVERIFY(s.remove(b));
+    QCOMPARE(s.load_sweep(id).points[1].run_id, int64_t(0));
+    QVERIFY(s.remove_sweep(id));
+    QVERIFY(!s.remove_sweep(id));
+    QCOMPARE(s.load(a).id, a);
+    try {
+        s.load_sweep(id);
+        QFAIL("a deleted sweep loaded");
+    } catch (const StoreError& e) {
+        QCOMPARE(e.fault(), StoreFault::not_found);
+    }
+    Raw raw(p);
+    QCOMPARE(raw.one(fmt::format("SELECT count(*) FROM sweep_points WHERE sweep_id = {}", id)), std::string("0"));
+}
+
+void TestStore::sweepTablesMigrateFromTheSchemaBefore() {
+    // a file of the schema before sweeps (its tables gone, its version back) takes them on open
+    const std::string p = path("runs.sqlite");
+    int64_t run = 0;
+    {
+        RunStore s(p);
+        run = s.save(full_run());
+    }
+    const std::string before = std::to_string(RunStore::k_schema_version - 1);
+    {
+        Raw raw(p);
+        QCOMPARE(raw.exec("DROP TABLE sweep_points; DROP TABLE sweeps; PRAGMA user_version = " + before), SQLITE_OK);
+        QCOMPARE(raw.one("SELECT count(*) FROM sqlite_master WHERE name = 'sweeps'"), std::string("0"));
+    }
+    RunStore s(p);
+    QCOMPARE(s.schema_version(), RunStore::k_schema_version);
+    QCOMPARE(s.load(run).output_ids, full_run().output_ids);
+    QVERIFY(s.list_sweeps().empty());
+    const int64_t id = s.save_sweep(made_up_sweep(run, 0));
+    compare_points(s.load_sweep(id).points, made_up_sweep(run, 0).points);
+    QVERIFY(s.integrity_check().empty());
 }
 
 QTEST_GUILESS_MAIN(TestStore)

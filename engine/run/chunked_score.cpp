@@ -54,11 +54,17 @@ RunOutcome score_chunked(Runner& runner, const ScoreRequest& req, const RunCallb
         }
         scored += end - begin - 1;
         all.n_context = out.n_context;
+        if (w.status == RunStatus::cancelled) {
+            // Runner::cancel() stopped this window: the windows after it are not scored
+            r.status = w.status;
+            r.stop_reason = w.stop_reason;
+            break;
+        }
     }
     double sum = 0.0;
     for (double v : r.figures.nll)
         sum += v;
-    r.figures.mean_nll = sum / double(r.figures.nll.size());
+    r.figures.mean_nll = r.figures.nll.empty() ? 0.0 : sum / double(r.figures.nll.size());
     r.figures.perplexity = std::exp(*r.figures.mean_nll);
     r.figures.experts_per_token = mean_experts_per_token(r.routing);
     r.prompt_ids = tokens;

@@ -11,7 +11,9 @@ namespace moe {
 // Like Runner::score, for any length of at least 2 tokens; on_logits sees
 // position i of the whole text. A text that fits the context is one window,
 // exactly Runner::score. The last window keeps at least 2 tokens (a shorter
-// tail is left out and not scored). Throws moe::Error.
+// tail is left out and not scored). Runner::cancel() stops it within one
+// batch: the record then says cancelled and holds what was scored before.
+// Throws moe::Error.
 RunOutcome score_chunked(Runner& runner, const ScoreRequest& request, const RunCallbacks& callbacks = {});
 
 } // namespace moe

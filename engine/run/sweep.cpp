@@ -166,13 +166,15 @@ SweepResult run_sweep(Runner& runner, const SweepRequest& req, const SweepCallba
     RoutingRestore restore { runner, runner.routing() };
 
     const int n = int(req.settings.size()) + 1;
+    res.settings = req.spec;
+    auto cancelled = [&] { return cb.cancel && cb.cancel->load(); };
     for (int i = 0; i < n; ++i) {
         const bool own = i == 0;
         const SweepSetting setting = own ? SweepSetting { "top-k", RoutingPolicy() } : req.settings[size_t(i - 1)];
         const RoutingPolicy resolved
             = resolve_routing_policy(setting.policy, model.config(), runner.context().top_k_override);
         const std::string name = routing_policy_string(resolved);
-        if ((cb.cancel && cb.cancel->load()) || (cb.on_progress && !cb.on_progress(i, n, name))) {
+        if (cancelled() || (cb.on_progress && !cb.on_progress(i, n, name))) {
             res.cancelled = true;
             break;
         }
@@ -186,6 +188,9 @@ SweepResult run_sweep(Runner& runner, const SweepRequest& req, const SweepCallba
         ScoreRequest sr;
         sr.text = req.text;
         sr.on_logits = [&](size_t pos, const float* logits) {
+            // the sweep's cancel stops the score through the runner's own,
+            // checked before every batch (run/chunked_score.h)
+            if (cancelled()) runner.cancel();
             const double lse = log_sum_exp(logits, V);
             const int32_t top = int32_t(std::max_element(logits, logits + V) - logits);
             if (own) {
@@ -208,9 +213,18 @@ SweepResult run_sweep(Runner& runner, const SweepRequest& req, const SweepCallba
             kl += std::max(d, 0.0);
             agree += size_t(top == own_top[pos]);
         };
-        RunOutcome out = score_chunked(runner, sr);
-        if (own) n_pos = own_top.size();
+        RunCallbacks rc;
+        rc.routing = cb.routing;
+        RunOutcome out = score_chunked(runner, sr, rc);
         RunRecord& rec = out.record;
+        if (rec.status == RunStatus::cancelled || cancelled()) {
+            // stopped part way: a point over part of the text is not comparable, so it goes
+            res.cancelled = true;
+            res.discarded = own ? std::string("the model's own routing") : name;
+            res.discarded_tokens = int(rec.routing.size());
+            break;
+        }
+        if (own) n_pos = own_top.size();
         p.perplexity = rec.figures.perplexity.value_or(0.0);
         p.mean_nll = rec.figures.mean_nll.value_or(0.0);
         p.nll = rec.figures.nll;
@@ -224,15 +238,26 @@ SweepResult run_sweep(Runner& runner, const SweepRequest& req, const SweepCallba
         p.weight_bytes_per_token = t.size() ? bytes / double(t.size()) : double(model.stats().active_weight_bytes);
         rec.notes
             = fmt::format("sweep {} ({} of {}): {}", res.created_at, i + 1, n, own ? "model's own routing" : name);
-        if (cb.on_record) p.run_id = cb.on_record(rec);
-        if (req.decode_tokens > 0 && !(cb.cancel && cb.cancel->load())) {
+        if (req.decode_tokens > 0 && !cancelled()) {
             GenerateRequest g;
             g.prompt.ids.assign(tokens.begin(), tokens.begin() + std::min<ptrdiff_t>(16, ptrdiff_t(tokens.size())));
             g.options.n_predict = std::min(req.decode_tokens, runner.backend().n_ctx() - int(g.prompt.ids.size()));
             g.options.sampler.temperature = 0.0f;
             g.stop_at_end_of_text = false;
-            p.decode_tokens_per_s = runner.generate(g).record.decode_tokens_per_s;
+            RunCallbacks gc;
+            gc.routing = cb.routing;
+            gc.on_token = [&](int32_t) { return !cancelled(); }; // a cancel stops the decode at the next token
+            const RunOutcome dec = runner.generate(g, gc);
+            if (dec.record.status == RunStatus::cancelled) {
+                // the setting's speed was not measured: it goes, like any setting cut short
+                res.cancelled = true;
+                res.discarded = own ? std::string("the model's own routing") : name;
+                res.discarded_tokens = int(rec.routing.size());
+                break;
+            }
+            p.decode_tokens_per_s = dec.record.decode_tokens_per_s;
         }
+        if (cb.on_record) p.run_id = cb.on_record(rec);
         if (cb.on_point) cb.on_point(p);
         res.points.push_back(std::move(p));
     }
@@ -245,7 +270,10 @@ nlohmann::ordered_json sweep_to_json(const SweepResult& r) {
     j["created_at"] = r.created_at;
     j["model"] = r.model;
     j["n_tokens"] = r.n_tokens;
+    j["settings"] = r.settings;
     j["cancelled"] = r.cancelled;
+    if (r.id) j["id"] = r.id;
+    if (!r.discarded.empty()) j["discarded"] = { { "setting", r.discarded }, { "tokens", r.discarded_tokens } };
     j["points"] = nlohmann::ordered_json::array();
     for (const SweepPoint& p : r.points) {
         j["points"].push_back({ { "family", p.family }, { "policy", p.policy }, { "baseline", p.baseline },
@@ -266,6 +294,14 @@ std::string sweep_to_csv(const SweepResult& r) {
             p.weight_bytes_per_token, p.decode_tokens_per_s, int(p.pareto), p.run_id);
     }
     return s;
+}
+
+std::string sweep_cancel_text(const SweepResult& r) {
+    if (!r.cancelled) return {};
+    if (r.discarded.empty()) return fmt::format("cancelled after {} finished settings, all kept", r.points.size());
+    return fmt::format("cancelled during {} after {} of {} tokens: that setting is discarded; the {} finished "
+                       "settings are kept",
+        r.discarded, r.discarded_tokens, r.n_tokens, r.points.size());
 }
 
 } // namespace moe

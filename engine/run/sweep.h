@@ -9,6 +9,7 @@
 // window's Experiments tab both run it here.
 #include "run/runner.h"
 #include "runtime/routing_policy.h"
+#include "store/sweep_record.h"
 
 #include <atomic>
 #include <functional>
@@ -31,34 +32,11 @@ struct SweepSetting {
 // "top-k=1,2,4" works too. Throws moe::Error naming what is wrong.
 std::vector<SweepSetting> parse_sweep(std::string_view spec);
 
-struct SweepPoint {
-    std::string family;
-    std::string policy; // routing_policy_string of the resolved policy
-    bool baseline = false; // the model's own routing
-    double perplexity = 0.0;
-    double mean_nll = 0.0;
-    double kl = 0.0; // mean over positions of KL(own ‖ this) of the next-token distributions, nats
-    double top1_agreement = 0.0; // share of positions whose most likely next token is the own routing's
-    double experts_per_token = 0.0; // mean per MoE layer
-    double weight_bytes_per_token = 0.0; // dense part + experts used, mean over the scored tokens
-    double decode_tokens_per_s = 0.0; // greedy decoding of decode_tokens tokens; 0: not measured
-    bool pareto = false; // no other point has both fewer experts per token and lower perplexity
-    std::vector<double> nll; // per position
-    int64_t run_id = 0; // the score run, once stored
-};
-
 struct SweepRequest {
     Prompt text;
     std::vector<SweepSetting> settings;
     int decode_tokens = 32; // tokens decoded per setting to measure speed (0: not measured)
-};
-
-struct SweepResult {
-    std::string created_at;
-    std::string model; // file name
-    int n_tokens = 0;
-    std::vector<SweepPoint> points; // the model's own routing first, then the settings in order
-    bool cancelled = false;
+    std::string spec; // the settings as the user gave them, kept with the sweep
 };
 
 struct SweepCallbacks {
@@ -69,11 +47,16 @@ struct SweepCallbacks {
     std::function<int64_t(const RunRecord& record)> on_record;
     // Each point as it is measured (not yet marked Pareto-best).
     std::function<void(const SweepPoint& point)> on_point;
-    std::atomic<bool>* cancel = nullptr; // checked between settings
+    // Set from any thread to stop the sweep within one batch of tokens (or
+    // one decoded token): the settings finished are kept, the one in
+    // progress is discarded and named in SweepResult::discarded.
+    std::atomic<bool>* cancel = nullptr;
+    RoutingObserver* routing = nullptr; // every token the sweep's runs process
 };
 
 // Runs the sweep on the runner's model; the runner's routing is restored
-// afterwards. A text longer than the context is scored in windows of the
+// afterwards. Runner::cancel() from another thread stops the setting in
+// progress the same way as `cancel`, and the sweep with it. A text longer than the context is scored in windows of the
 // context's length (run/chunked_score.h). Throws moe::Error.
 SweepResult run_sweep(Runner& runner, const SweepRequest& request, const SweepCallbacks& callbacks = {});
 
@@ -83,5 +66,7 @@ void mark_pareto(std::vector<SweepPoint>& points);
 nlohmann::ordered_json sweep_to_json(const SweepResult& r);
 // One row per point: family, policy, perplexity, kl, top1, experts, bytes, tok/s, pareto.
 std::string sweep_to_csv(const SweepResult& r);
+// How a cancelled sweep ended, in words ("" when it was not cancelled).
+std::string sweep_cancel_text(const SweepResult& r);
 
 } // namespace moe

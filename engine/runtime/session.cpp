@@ -204,19 +204,31 @@ ScoreResult Session::score(
     std::span<const int32_t> tokens, const std::function<void(size_t, const float*)>& on_logits) {
     if (tokens.size() < 2) throw Error(fmt::format("scoring needs at least 2 tokens, got {}", tokens.size()));
     reset();
+    m_cancel.store(false); // a cancel before this score belonged to an earlier run
     ScoreResult r;
     r.nll.resize(tokens.size() - 1);
     const int n_vocab = m_model->config().n_vocab;
     const double t0 = now_ms();
-    eval(tokens, [&](size_t i, const float* logits) {
-        if (i + 1 < tokens.size()) r.nll[i] = -log_softmax_at(logits, n_vocab, tokens[i + 1]);
-        if (on_logits) on_logits(i, logits);
-    });
+    // batch by batch (as eval cuts them anyway), so a cancel stops it within one
+    const size_t batch = size_t(std::max(1, m_backend->max_batch()));
+    size_t done = 0;
+    for (; done < tokens.size(); done += std::min(batch, tokens.size() - done)) {
+        if (m_cancel.load()) {
+            r.cancelled = true;
+            break;
+        }
+        eval(tokens.subspan(done, std::min(batch, tokens.size() - done)), [&, done](size_t j, const float* logits) {
+            const size_t i = done + j;
+            if (i + 1 < tokens.size()) r.nll[i] = -log_softmax_at(logits, n_vocab, tokens[i + 1]);
+            if (on_logits) on_logits(i, logits);
+        });
+    }
     r.elapsed_ms = now_ms() - t0;
+    if (r.cancelled) r.nll.resize(done); // the positions scored before the cancel
     double sum = 0.0;
     for (double v : r.nll)
         sum += v;
-    r.mean_nll = sum / double(r.nll.size());
+    r.mean_nll = r.nll.empty() ? 0.0 : sum / double(r.nll.size());
     r.perplexity = std::exp(r.mean_nll);
     return r;
 }

@@ -37,6 +37,7 @@ struct ScoreResult {
     double perplexity = 0.0;
     double mean_nll = 0.0;
     double elapsed_ms = 0.0;
+    bool cancelled = false; // cancel() stopped it between batches: nll holds the positions scored before
 };
 
 class Session {
@@ -78,6 +79,8 @@ public:
 
     // Teacher-forced evaluation of a whole sequence from an empty context;
     // on_logits(i, logits), when given, sees the logits after token i.
+    // cancel() stops it before the next batch (at most one batch of tokens
+    // is processed after it); the result then says cancelled.
     ScoreResult score(std::span<const int32_t> tokens, const std::function<void(size_t, const float*)>& on_logits = {});
 
 private:

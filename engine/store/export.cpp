@@ -184,6 +184,7 @@ nlohmann::ordered_json run_to_json(const RunRecord& r, bool with_routing) {
         { "routing_policy", s.routing_policy } };
     j["prompt"] = { { "text", r.prompt_text }, { "ids", r.prompt_ids } };
     j["output"] = { { "text", r.output_text }, { "ids", r.output_ids } };
+    if (!r.reasoning_text.empty()) j["output"]["reasoning"] = r.reasoning_text;
     j["timings"] = { { "ttft_ms", r.ttft_ms }, { "prefill_ms", r.prefill_ms },
         { "prefill_tokens_per_s", r.prefill_tokens_per_s }, { "decode_tokens_per_s", r.decode_tokens_per_s },
         { "p50_ms", r.p50_ms }, { "p99_ms", r.p99_ms }, { "token_ms", r.token_ms } };
@@ -278,6 +279,7 @@ RunRecord run_from_json(const nlohmann::ordered_json& j) {
         const auto& o = at(j, "output");
         r.output_text = at(o, "text").get<std::string>();
         r.output_ids = at(o, "ids").get<std::vector<int32_t>>();
+        if (const auto it = o.find("reasoning"); it != o.end()) r.reasoning_text = it->get<std::string>();
         const auto& tm = at(j, "timings");
         r.ttft_ms = at(tm, "ttft_ms").get<double>();
         r.prefill_ms = at(tm, "prefill_ms").get<double>();

@@ -117,6 +117,11 @@ RunRecord make_score_record(const Model& model, const Backend& backend, const Ru
     r.figures.nll = result.nll;
     r.figures.experts_per_token = mean_experts_per_token(trace);
     r.routing = std::move(trace);
+    if (result.cancelled) {
+        // stopped by a cancel: the figures cover the tokens scored before it
+        r.status = RunStatus::cancelled;
+        r.stop_reason = stop_reason_name(StopReason::cancelled);
+    }
     return r;
 }
 

@@ -92,7 +92,8 @@ struct RunRecord {
 
     std::string prompt_text; // empty when the prompt was given as ids
     std::vector<int32_t> prompt_ids;
-    std::string output_text;
+    std::string output_text; // the reply as generated, a reasoning model's thinking included
+    std::string reasoning_text; // that thinking alone, without its markers (chat runs of reasoning models)
     std::vector<int32_t> output_ids;
 
     std::vector<double> token_ms; // per generated token; [0] runs from the prompt going in

@@ -276,6 +276,47 @@ ALTER TABLE runs ADD COLUMN price_per_hour REAL;
 ALTER TABLE runs ADD COLUMN cost_per_mtok REAL;
 )sql";
 
+// Version 5: a reasoning model's thinking, apart from the reply
+// (RunRecord::reasoning_text). Older runs have none.
+constexpr const char* k_schema_v5 = R"sql(
+ALTER TABLE run_data ADD COLUMN reasoning_text TEXT NOT NULL DEFAULT '';
+)sql";
+
+// Version 6: a sweep (store/sweep_record.h) as one record: its settings,
+// the text's length, whether a cancel cut it short (and what it threw
+// away), and its points in order, each naming its score run (NULL once that
+// run is deleted). Older files have no sweeps; their sweeps' runs stay runs.
+constexpr const char* k_schema_v6 = R"sql(
+CREATE TABLE sweeps (
+    id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    model_file TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    n_tokens INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('complete', 'cancelled')),
+    discarded TEXT NOT NULL,
+    discarded_tokens INTEGER NOT NULL
+);
+CREATE TABLE sweep_points (
+    sweep_id INTEGER NOT NULL REFERENCES sweeps (id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    family TEXT NOT NULL,
+    policy TEXT NOT NULL,
+    baseline INTEGER NOT NULL,
+    perplexity REAL NOT NULL,
+    mean_nll REAL NOT NULL,
+    kl REAL NOT NULL,
+    top1_agreement REAL NOT NULL,
+    experts_per_token REAL NOT NULL,
+    weight_bytes_per_token REAL NOT NULL,
+    decode_tps REAL NOT NULL,
+    pareto INTEGER NOT NULL,
+    run_id INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+    PRIMARY KEY (sweep_id, idx)
+) WITHOUT ROWID;
+CREATE INDEX sweep_points_by_run ON sweep_points (run_id);
+)sql";
+
 // The migration ladder: step i brings a file from version i to i + 1; files
 // at an older version migrate on open, each step in the same transaction.
 struct Migration {
@@ -287,6 +328,8 @@ constexpr Migration k_migrations[] = {
     { 2, k_schema_v2 },
     { 3, k_schema_v3 },
     { 4, k_schema_v4 },
+    { 5, k_schema_v5 },
+    { 6, k_schema_v6 },
 };
 static_assert(sizeof(k_migrations) / sizeof(k_migrations[0]) == RunStore::k_schema_version,
     "one migration step per schema version");
@@ -649,15 +692,15 @@ void RunStore::prepare() {
     const Item items[] = {
         { &s.insert_run, insert_run },
         { &s.insert_data,
-            "INSERT INTO run_data (run_id, prompt_text, output_text, prompt_ids, output_ids, token_ms, nll) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)" },
+            "INSERT INTO run_data (run_id, prompt_text, output_text, prompt_ids, output_ids, token_ms, nll, "
+            "reasoning_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)" },
         { &s.insert_routing, "INSERT INTO run_routing (run_id, n_tokens, n_layers, k, trace) VALUES (?, ?, ?, ?, ?)" },
         { &s.insert_layer,
             "INSERT INTO run_layers (run_id, layer, imbalance, efficiency, cv, entropy, coverage, "
             "stability, counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)" },
         { &s.select_run, select_run },
         { &s.select_data,
-            "SELECT prompt_text, output_text, prompt_ids, output_ids, token_ms, nll FROM run_data "
+            "SELECT prompt_text, output_text, prompt_ids, output_ids, token_ms, nll, reasoning_text FROM run_data "
             "WHERE run_id = ?" },
         { &s.select_routing, "SELECT trace FROM run_routing WHERE run_id = ?" },
         { &s.select_layers,
@@ -735,7 +778,7 @@ int64_t RunStore::save(const RunRecord& r) {
         Use u(s.insert_data);
         Binder b { *u };
         const std::string nll = nlohmann::json(r.figures.nll).dump();
-        b(id)(r.prompt_text)(r.output_text)(prompt_ids)(output_ids)(token_ms)(nll);
+        b(id)(r.prompt_text)(r.output_text)(prompt_ids)(output_ids)(token_ms)(nll)(r.reasoning_text);
         if (b.rc != SQLITE_OK) fail(b.rc, "saving the run's tokens");
         rc = sqlite3_step(*u);
         if (rc != SQLITE_DONE) fail(rc, "saving the run's tokens");
@@ -876,6 +919,7 @@ RunRecord RunStore::load(int64_t id) {
         if (rc == SQLITE_ROW) {
             r.prompt_text = col_text(*u, 0);
             r.output_text = col_text(*u, 1);
+            r.reasoning_text = col_text(*u, 6);
             try {
                 const auto prompt = col_blob(*u, 2);
                 r.prompt_ids = unpack_i32(prompt.first, prompt.second);
@@ -1033,6 +1077,135 @@ bool RunStore::remove(int64_t id) {
     rc = tx.commit();
     if (rc != SQLITE_DONE) fail(rc, fmt::format("deleting run {}", id));
     return removed;
+}
+
+// ---- sweeps -------------------------------------------------------------------------
+
+int64_t RunStore::save_sweep(const SweepResult& r) {
+    if (m_read_only) {
+        throw StoreError(StoreFault::read_only,
+            fmt::format("the run store {} is open read-only: saving a sweep is not possible", m_path));
+    }
+    Statements& s = *m_st;
+    int rc = SQLITE_OK;
+    Transaction tx(m_db, s.begin.get(), s.commit.get(), s.rollback.get(), &rc);
+    if (rc != SQLITE_DONE) fail(rc, "saving the sweep");
+    Stmt head(m_db,
+        "INSERT INTO sweeps (created_at, model_file, settings, n_tokens, status, discarded, discarded_tokens) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    Stmt point(m_db,
+        "INSERT INTO sweep_points (sweep_id, idx, family, policy, baseline, perplexity, mean_nll, kl, "
+        "top1_agreement, experts_per_token, weight_bytes_per_token, decode_tps, pareto, run_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const Stmt* st : { &head, &point })
+        if (st->prepare_rc() != SQLITE_OK) fail(st->prepare_rc(), "saving the sweep");
+    const std::string created = r.created_at.empty() ? utc_now_iso8601() : r.created_at;
+    Binder b { head.get() };
+    b(created)(r.model)(r.settings)(int32_t(r.n_tokens))(r.cancelled ? "cancelled" : "complete")(r.discarded)(
+        int32_t(r.discarded_tokens));
+    if (b.rc != SQLITE_OK) fail(b.rc, "saving the sweep");
+    rc = sqlite3_step(head.get());
+    if (rc != SQLITE_DONE) fail(rc, "saving the sweep");
+    const int64_t id = sqlite3_last_insert_rowid(m_db);
+    for (size_t i = 0; i < r.points.size(); ++i) {
+        const SweepPoint& p = r.points[i];
+        Use u(point);
+        Binder pb { *u };
+        pb(id)(int32_t(i))(p.family)(p.policy)(int32_t(p.baseline))(p.perplexity)(p.mean_nll)(p.kl)(p.top1_agreement)(
+            p.experts_per_token)(p.weight_bytes_per_token)(p.decode_tokens_per_s)(int32_t(p.pareto));
+        // a point whose run was not stored (or is not in this file) names none
+        pb.keep(p.run_id > 0 ? sqlite3_bind_int64(*u, pb.i++, p.run_id) : sqlite3_bind_null(*u, pb.i++));
+        if (pb.rc != SQLITE_OK) fail(pb.rc, "saving the sweep's points");
+        rc = sqlite3_step(*u);
+        if (rc != SQLITE_DONE) fail(rc, "saving the sweep's points");
+    }
+    rc = tx.commit();
+    if (rc != SQLITE_DONE) fail(rc, "saving the sweep");
+    return id;
+}
+
+SweepResult RunStore::load_sweep(int64_t id) {
+    Stmt head(m_db,
+        "SELECT created_at, model_file, settings, n_tokens, status, discarded, discarded_tokens FROM sweeps "
+        "WHERE id = ?");
+    if (head.prepare_rc() != SQLITE_OK) fail(head.prepare_rc(), "reading a sweep");
+    sqlite3_bind_int64(head.get(), 1, id);
+    int rc = sqlite3_step(head.get());
+    if (rc == SQLITE_DONE)
+        throw StoreError(StoreFault::not_found, fmt::format("there is no sweep {} in {}", id, m_path));
+    if (rc != SQLITE_ROW) fail(rc, fmt::format("reading sweep {}", id));
+    SweepResult r;
+    r.id = id;
+    r.created_at = col_text(head.get(), 0);
+    r.model = col_text(head.get(), 1);
+    r.settings = col_text(head.get(), 2);
+    r.n_tokens = int(col_i64(head.get(), 3));
+    r.cancelled = col_text(head.get(), 4) == "cancelled";
+    r.discarded = col_text(head.get(), 5);
+    r.discarded_tokens = int(col_i64(head.get(), 6));
+    Stmt pts(m_db,
+        "SELECT family, policy, baseline, perplexity, mean_nll, kl, top1_agreement, experts_per_token, "
+        "weight_bytes_per_token, decode_tps, pareto, run_id FROM sweep_points WHERE sweep_id = ? ORDER BY idx");
+    if (pts.prepare_rc() != SQLITE_OK) fail(pts.prepare_rc(), "reading a sweep");
+    sqlite3_bind_int64(pts.get(), 1, id);
+    while ((rc = sqlite3_step(pts.get())) == SQLITE_ROW) {
+        sqlite3_stmt* q = pts.get();
+        SweepPoint p;
+        p.family = col_text(q, 0);
+        p.policy = col_text(q, 1);
+        p.baseline = col_i64(q, 2) != 0;
+        p.perplexity = col_f64(q, 3);
+        p.mean_nll = col_f64(q, 4);
+        p.kl = col_f64(q, 5);
+        p.top1_agreement = col_f64(q, 6);
+        p.experts_per_token = col_f64(q, 7);
+        p.weight_bytes_per_token = col_f64(q, 8);
+        p.decode_tokens_per_s = col_f64(q, 9);
+        p.pareto = col_i64(q, 10) != 0;
+        p.run_id = col_i64(q, 11); // NULL (the run deleted) reads 0
+        r.points.push_back(std::move(p));
+    }
+    if (rc != SQLITE_DONE) fail(rc, fmt::format("reading sweep {}", id));
+    return r;
+}
+
+std::vector<SweepSummary> RunStore::list_sweeps() {
+    Stmt s(m_db,
+        "SELECT s.id, s.created_at, s.model_file, s.settings, s.n_tokens, s.status, "
+        "(SELECT count(*) FROM sweep_points p WHERE p.sweep_id = s.id), "
+        "(SELECT min(perplexity) FROM sweep_points p WHERE p.sweep_id = s.id AND NOT p.baseline) "
+        "FROM sweeps s ORDER BY s.id");
+    if (s.prepare_rc() != SQLITE_OK) fail(s.prepare_rc(), "listing sweeps");
+    std::vector<SweepSummary> out;
+    int rc;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+        sqlite3_stmt* q = s.get();
+        SweepSummary w;
+        w.id = col_i64(q, 0);
+        w.created_at = col_text(q, 1);
+        w.model = col_text(q, 2);
+        w.settings = col_text(q, 3);
+        w.n_tokens = int(col_i64(q, 4));
+        w.cancelled = col_text(q, 5) == "cancelled";
+        w.n_points = int(col_i64(q, 6));
+        w.best_perplexity = col_f64(q, 7);
+        out.push_back(std::move(w));
+    }
+    if (rc != SQLITE_DONE) fail(rc, "listing sweeps");
+    return out;
+}
+
+bool RunStore::remove_sweep(int64_t id) {
+    if (m_read_only) {
+        throw StoreError(StoreFault::read_only,
+            fmt::format("the run store {} is open read-only: deleting a sweep is not possible", m_path));
+    }
+    Stmt s(m_db, "DELETE FROM sweeps WHERE id = ?");
+    if (s.prepare_rc() != SQLITE_OK) fail(s.prepare_rc(), fmt::format("deleting sweep {}", id));
+    sqlite3_bind_int64(s.get(), 1, id);
+    const int rc = sqlite3_step(s.get());
+    if (rc != SQLITE_DONE) fail(rc, fmt::format("deleting sweep {}", id));
+    return sqlite3_changes(m_db) > 0;
 }
 
 std::vector<std::string> RunStore::integrity_check() {

@@ -11,6 +11,7 @@
 // intact. One RunStore is one connection: use it from one thread.
 #include "error.h"
 #include "store/run.h"
+#include "store/sweep_record.h"
 #include "telemetry/metrics.h"
 
 #include <cstdint>
@@ -81,7 +82,7 @@ struct StoredLayerBalance {
 
 class RunStore {
 public:
-    static constexpr int k_schema_version = 4;
+    static constexpr int k_schema_version = 6;
 
     // $XDG_DATA_HOME/moe-workbench/runs.sqlite, else ~/.local/share/moe-workbench/runs.sqlite.
     static std::string default_path();
@@ -108,6 +109,15 @@ public:
     std::vector<RunSummary> list(const RunFilter& filter = {});
     // False when there was no such run. The run's trace and metrics go with it.
     bool remove(int64_t id);
+    // A sweep as one record, its points in order (their per-position NLL
+    // stays with their score runs); returns its id (r.id is ignored).
+    int64_t save_sweep(const SweepResult& r);
+    // Throws StoreError(not_found) for an id that is not there.
+    SweepResult load_sweep(int64_t id);
+    std::vector<SweepSummary> list_sweeps();
+    // False when there was no such sweep. Its runs stay.
+    bool remove_sweep(int64_t id);
+
     // PRAGMA integrity_check: empty when the file is sound, else its complaints.
     std::vector<std::string> integrity_check();
 
