@@ -18,13 +18,17 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLegend>
+#include <QLocale>
+#include <QMenu>
 #include <QSplitter>
 #include <QStandardItemModel>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
 #include <algorithm>
+#include <cmath>
 
 namespace {
 
@@ -130,6 +134,13 @@ HardwareView::HardwareView(QWidget* parent)
     m_offload = new QStandardItemModel(this);
     auto* projection = tableView(m_table, this);
     projection->setSortingEnabled(false);
+    // the price column is edited in place (double-click); right-click resets it
+    projection->setEditTriggers(
+        QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed | QAbstractItemView::AnyKeyPressed);
+    projection->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(projection, &QWidget::customContextMenuRequested, this, &HardwareView::showPriceMenu);
+    m_projectionView = projection;
+    connect(m_table, &QStandardItemModel::itemChanged, this, &HardwareView::priceEdited);
     auto* offloadBox = new QWidget(this);
     auto* offloadLay = new QVBoxLayout(offloadBox);
     offloadLay->setContentsMargins(0, 0, 0, 0);
@@ -215,6 +226,58 @@ QString HardwareView::message() const {
     return m_message->text();
 }
 
+void HardwareView::priceEdited(QStandardItem* item) {
+    if (m_filling || !item || item->column() != m_priceColumn) return;
+    const QString device = item->data(Qt::UserRole + 1).toString();
+    QString text = item->text().trimmed();
+    if (text.startsWith(QLatin1Char('$'))) text = text.mid(1).trimmed();
+    std::optional<double> price;
+    bool ok = true;
+    if (!text.isEmpty() && text != QLatin1String("-")) {
+        double v = QLocale().toDouble(text, &ok);
+        if (!ok) v = text.toDouble(&ok);
+        ok = ok && std::isfinite(v) && v >= 0;
+        price = v;
+    }
+    // The table is refilled after the edit has finished, not inside it.
+    QTimer::singleShot(0, this, [this, device, price, ok, text] {
+        if (!ok) {
+            recompute();
+            m_message->setText(tr("\"%1\" is not a price for %2: give US dollars per hour, 0 or more (say 2.5), or "
+                                  "nothing for the catalogue's.")
+                                   .arg(text, device));
+            return;
+        }
+        setPrice(device, price);
+    });
+}
+
+void HardwareView::setPrice(const QString& device, std::optional<double> price) {
+    const std::string path = moe::user_catalog_path();
+    try {
+        moe::set_user_price(path, device.toStdString(), price);
+        setCatalog(moe::load_catalog(path));
+    } catch (const std::exception& e) {
+        recompute();
+        m_message->setText(tr("The price was not changed: %1").arg(QString::fromUtf8(e.what())));
+        return;
+    }
+    m_message->setText(price ? tr("%1 now costs %2 USD an hour (kept in %3).").arg(device).arg(*price).arg(qs(path))
+                             : tr("%1 is back at the catalogue's price.").arg(device));
+}
+
+void HardwareView::showPriceMenu(const QPoint& at) {
+    const QModelIndex index = m_projectionView->indexAt(at);
+    if (!index.isValid() || m_priceColumn < 0) return;
+    const QString device = m_table->item(index.row(), m_priceColumn)->data(Qt::UserRole + 1).toString();
+    QMenu menu(this);
+    menu.addAction(tr("Edit the price of %1").arg(device), this,
+        [this, index] { m_projectionView->edit(m_table->index(index.row(), m_priceColumn)); });
+    menu.addAction(
+        tr("Reset the price of %1 to the catalogue's").arg(device), this, [this, device] { resetPrice(device); });
+    menu.exec(m_projectionView->viewport()->mapToGlobal(at));
+}
+
 void HardwareView::recompute() {
     m_chart->removeAllSeries();
     for (QAbstractAxis* a : m_chart->axes())
@@ -257,7 +320,26 @@ void HardwareView::recompute() {
     std::vector<moe::DeviceProjection> ps;
     for (const moe::DeviceSpec& d : m_catalog)
         ps.push_back(moe::project(basis, d, opt));
+    m_filling = true;
     fill(m_table, moe::whatif_table(ps, opt));
+    m_priceColumn = -1;
+    for (int c = 0; c < m_table->columnCount(); ++c)
+        if (m_table->horizontalHeaderItem(c)->text() == QLatin1String("$/h")) m_priceColumn = c;
+    if (m_priceColumn >= 0) {
+        m_table->horizontalHeaderItem(m_priceColumn)
+            ->setToolTip(tr("USD per device-hour: double-click to set your own (kept in %1); right-click to go "
+                            "back to the catalogue's")
+                             .arg(qs(moe::user_catalog_path())));
+        for (int r = 0; r < m_table->rowCount() && r < int(ps.size()); ++r) {
+            QStandardItem* item = m_table->item(r, m_priceColumn);
+            item->setEditable(true);
+            item->setData(qs(ps[size_t(r)].device.name), Qt::UserRole + 1);
+            item->setToolTip(ps[size_t(r)].device.origin == "built-in"
+                    ? tr("The catalogue's price; double-click to set your own")
+                    : tr("From %1; double-click to change, right-click to reset").arg(qs(ps[size_t(r)].device.origin)));
+        }
+    }
+    m_filling = false;
 
     // one bar per device, grouped by vendor and ordered by year
     auto* moeSet = new QBarSet(tr("this model (MoE)"));

@@ -12,6 +12,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 class ChartPanel;
@@ -19,7 +20,9 @@ class QChart;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
+class QStandardItem;
 class QStandardItemModel;
+class QTableView;
 
 namespace moe {
 struct RunRecord;
@@ -40,10 +43,20 @@ public:
     QString ruleText() const; // the --override-tensor value shown
     QString message() const; // what the tab says instead of numbers, or ""
     QList<ChartPanel*> panels() const { return m_panels; }
+    // A device's price per hour, kept in the user's device file (the one
+    // moe-cli whatif reads); no price: the catalogue's own again. The table's
+    // "$/h" cells are edited through this; a refused value leaves the file as
+    // it was and message() says why.
+    void setPrice(const QString& device, std::optional<double> price);
+    void resetPrice(const QString& device) { setPrice(device, std::nullopt); }
+    int priceColumn() const { return m_priceColumn; } // in projectionModel(), -1 without a run
+    QTableView* projectionView() const { return m_projectionView; }
 
 private:
     void recompute();
     void recomputeOffload();
+    void priceEdited(QStandardItem* item);
+    void showPriceMenu(const QPoint& at);
 
     std::vector<moe::DeviceSpec> m_catalog;
     std::shared_ptr<const moe::RunRecord> m_record;
@@ -60,5 +73,8 @@ private:
     QChart* m_chart;
     QStandardItemModel* m_table;
     QStandardItemModel* m_offload;
+    QTableView* m_projectionView;
+    int m_priceColumn = -1;
+    bool m_filling = false; // the table is being refilled: its changes are not edits
     QList<ChartPanel*> m_panels;
 };

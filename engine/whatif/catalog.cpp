@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -216,6 +217,52 @@ std::vector<DeviceSpec> load_catalog(const std::string& user_path) {
     std::ostringstream ss;
     ss << f.rdbuf();
     return merge_catalog(ss.str(), path);
+}
+
+void set_user_price(const std::string& user_path, const std::string& name, std::optional<double> price) {
+    const std::string path = user_path.empty() ? user_catalog_path() : user_path;
+    if (price && (!std::isfinite(*price) || *price < 0 || *price > 1000))
+        throw Error(
+            fmt::format("the price of {} must be at least 0 and at most 1000 USD per hour, not {}", name, *price));
+    nlohmann::ordered_json root = { { "devices", nlohmann::ordered_json::array() } };
+    if (std::ifstream f(path, std::ios::binary); f) {
+        std::ostringstream ss;
+        ss << f.rdbuf();
+        try {
+            root = nlohmann::ordered_json::parse(ss.str());
+        } catch (const json::parse_error& e) {
+            throw Error(fmt::format("{}: not valid JSON: {}", path, e.what()));
+        }
+        if (!root.is_object() || !root.contains("devices") || !root["devices"].is_array())
+            throw Error(fmt::format("{}: expected an object with a 'devices' list", path));
+    }
+    auto& list = root["devices"];
+    auto it = std::find_if(list.begin(), list.end(), [&](const nlohmann::ordered_json& e) {
+        return e.is_object() && e.contains("name") && e["name"].is_string()
+            && lower(e["name"].get<std::string>()) == lower(name);
+    });
+    if (price) {
+        if (it == list.end()) {
+            list.push_back({ { "name", name } });
+            it = list.end() - 1;
+        }
+        (*it)["price_per_hour"] = *price;
+    } else if (it != list.end()) {
+        it->erase("price_per_hour");
+        if (it->size() == 1) list.erase(it); // only the name was left
+    }
+    const std::string text = root.dump(2) + "\n";
+    merge_catalog(text, path); // the file as it will be must load
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << text;
+        if (!out.flush()) throw Error(fmt::format("cannot write the device file {}", tmp));
+    }
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) throw Error(fmt::format("cannot write the device file {}: {}", path, ec.message()));
 }
 
 const DeviceSpec& find_device(const std::vector<DeviceSpec>& catalog, const std::string& name) {

@@ -6,6 +6,7 @@
 // built-in ones by name (a price per hour, say). Every entry is checked at
 // load: units, ranges and a source, so a typo is an error naming the entry
 // rather than a projection off by a factor of a thousand.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,14 @@ std::string user_catalog_path();
 std::vector<DeviceSpec> load_catalog(const std::string& user_path = {});
 // The same with the user file's text given (tests).
 std::vector<DeviceSpec> merge_catalog(const std::string& user_text, const std::string& user_origin);
+
+// Sets the price per hour of the catalogue's device `name` in the user file
+// at `user_path` ("" for the default path), or with no price removes it (the
+// catalogue's own applies again), keeping everything else the file holds; a
+// device the file did not name gets an entry of its own. The price is checked
+// as the catalogue checks it and the file as load_catalog reads it before it
+// is written (whole, then renamed into place). Throws moe::Error.
+void set_user_price(const std::string& user_path, const std::string& name, std::optional<double> price);
 
 // The device called `name` (case-insensitive, or a unique prefix); throws
 // moe::Error listing the names when there is none.
