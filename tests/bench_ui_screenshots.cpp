@@ -2,8 +2,9 @@
 //   xvfb-run -s "-screen 0 1600x1000x24" bench_ui_screenshots MODEL OUTDIR [MODEL64]
 // (or QT_QPA_PLATFORM=offscreen). Chats with the model, then saves
 // chat-experts.png, balance.png, throughput.png and compare.png (the same
-// prompt at the model's top-k and at twice that), history.png and
-// experiments.png (the routing lab's sweep of the held-out excerpt). With a
+// prompt at the model's top-k and at twice that), experiments.png (the
+// routing lab's sweep of the held-out excerpt) and history.png (the runs and
+// the stored sweep). With a
 // third model (one with many experts, e.g. `moe-cli make-model --preset
 // olmoe-1b-7b --quant Q4_K`), a short chat with it too: experts-64.png and
 // balance-64.png.
@@ -83,6 +84,7 @@ int main(int argc, char** argv) {
     w.tabs()->setCurrentWidget(w.experts());
     w.experts()->setLayer(1);
     w.experts()->showFrame(w.routingData()->frameCount() - 20);
+    w.experts()->selectExpert(1, 5); // the punctuation expert of the model card: its tokens beside the load
     w.experts()->refresh();
     settle(300);
     w.grab().save(out.filePath(QStringLiteral("chat-experts.png")));
@@ -105,9 +107,6 @@ int main(int argc, char** argv) {
     if (!waitFor(c, &EngineController::runsLoaded, 60000)) return 1;
     settle(400);
     w.grab().save(out.filePath(QStringLiteral("compare.png")));
-    w.tabs()->setCurrentWidget(w.history());
-    settle(300);
-    w.grab().save(out.filePath(QStringLiteral("history.png")));
 
     // The Experiments tab: the model as trained again, a sweep of the held-out excerpt it opens with
     c->loadModel(model, LoadOptions {});
@@ -124,6 +123,10 @@ int main(int argc, char** argv) {
     }
     settle(400);
     w.grab().save(out.filePath(QStringLiteral("experiments.png")));
+    // the sweep stored as one record, listed under the runs
+    w.tabs()->setCurrentWidget(w.history());
+    settle(600);
+    w.grab().save(out.filePath(QStringLiteral("history.png")));
 
     if (argc > 3) {
         // A model with many experts: the views at 64 experts a layer.

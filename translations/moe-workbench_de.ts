@@ -157,6 +157,62 @@
         <source>Layer %1: tokens that chose both experts</source>
         <translation>Schicht %1: Tokens, die beide Experten gewählt haben</translation>
     </message>
+    <message>
+        <source>Windows of</source>
+        <translation>Fenster von</translation>
+    </message>
+    <message>
+        <source>%1 tokens</source>
+        <translation>%1 Tokens</translation>
+    </message>
+    <message>
+        <source>tokens from</source>
+        <translation>Tokens ab</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Tokens %1–%2, expert %3&lt;/b&gt;: %4 % of the window&apos;s load (%5 % over the whole conversation)&lt;br&gt;drift from the whole: %6</source>
+        <translation>&lt;b&gt;Tokens %1–%2, Experte %3&lt;/b&gt;: %4 % der Last des Fensters (%5 % im ganzen Gespräch)&lt;br&gt;Drift gegenüber dem Ganzen: %6</translation>
+    </message>
+    <message>
+        <source>Load over position</source>
+        <translation>Last über die Position</translation>
+    </message>
+    <message>
+        <source>first token</source>
+        <translation>erstes Token</translation>
+    </message>
+    <message>
+        <source>last token</source>
+        <translation>letztes Token</translation>
+    </message>
+    <message>
+        <source>drift</source>
+        <translation>Drift</translation>
+    </message>
+    <message>
+        <source>top expert</source>
+        <translation>stärkster Experte</translation>
+    </message>
+    <message>
+        <source>top share</source>
+        <translation>höchster Anteil</translation>
+    </message>
+    <message>
+        <source>expert %1</source>
+        <translation>Experte %1</translation>
+    </message>
+    <message>
+        <source>Layer %1: share of each window&apos;s expert load</source>
+        <translation>Schicht %1: Anteil an der Expertenlast jedes Fensters</translation>
+    </message>
+    <message>
+        <source>How the experts&apos; load moves along the conversation appears here once tokens have been routed.</source>
+        <translation>Wie sich die Last der Experten im Lauf des Gesprächs verschiebt, erscheint hier, sobald Tokens geroutet wurden.</translation>
+    </message>
+    <message>
+        <source>Drift (Jensen–Shannon divergence of a window&apos;s load from the whole conversation&apos;s, nats, at most 0.693): mean %1, largest %2 at tokens %3–%4, where expert %5 takes %6 %.</source>
+        <translation>Drift (Jensen-Shannon-Divergenz der Last eines Fensters von der des ganzen Gesprächs, nats, höchstens 0,693): Mittel %1, größte %2 bei Tokens %3–%4, wo Experte %5 %6 % übernimmt.</translation>
+    </message>
 </context>
 <context>
     <name>ChartExporter</name>
@@ -685,6 +741,62 @@
         <source>generated</source>
         <translation>erzeugt</translation>
     </message>
+    <message>
+        <source>token</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <source>id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>routed here</source>
+        <translation>hierher geroutet</translation>
+    </message>
+    <message>
+        <source>seen</source>
+        <translation>gesehen</translation>
+    </message>
+    <message>
+        <source>share routed here</source>
+        <translation>Anteil hierher</translation>
+    </message>
+    <message>
+        <source>One expert&apos;s tokens</source>
+        <translation>Die Tokens eines Experten</translation>
+    </message>
+    <message>
+        <source>Click a cell of the layers × experts load to see the tokens that expert takes most; right-click it to mask or force the expert.</source>
+        <translation>Klicken Sie auf eine Zelle der Last Schichten × Experten, um die Tokens zu sehen, die dieser Experte am häufigsten übernimmt; Rechtsklick maskiert oder erzwingt den Experten.</translation>
+    </message>
+    <message>
+        <source>Layer %1, expert %2: %3 tokens routed here, none of them seen twice yet.</source>
+        <translation>Schicht %1, Experte %2: %3 Tokens hierher geroutet, noch keines davon zweimal gesehen.</translation>
+    </message>
+    <message>
+        <source>Layer %1, expert %2: %3 tokens routed here. Its tokens by the share of their occurrences routed to it (tokens seen at least twice):</source>
+        <translation>Schicht %1, Experte %2: %3 Tokens hierher geroutet. Seine Tokens nach dem Anteil ihrer Vorkommen, die zu ihm gingen (Tokens, die mindestens zweimal vorkamen):</translation>
+    </message>
+    <message>
+        <source>Layer %1, expert %2</source>
+        <translation>Schicht %1, Experte %2</translation>
+    </message>
+    <message>
+        <source>Mask this expert</source>
+        <translation>Diesen Experten maskieren</translation>
+    </message>
+    <message>
+        <source>Force this expert</source>
+        <translation>Diesen Experten erzwingen</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Show its tokens</source>
+        <translation>Seine Tokens zeigen</translation>
+    </message>
 </context>
 <context>
     <name>HardwareView</name>
@@ -835,6 +947,54 @@
         <location line="+1"/>
         <source>Select two or more runs (Ctrl+click) to see them side by side</source>
         <translation>Wählen Sie zwei oder mehr Läufe (Strg+Klick), um sie nebeneinander zu sehen</translation>
+    </message>
+    <message>
+        <source>Sweeps (quality against cost, one record each)</source>
+        <translation>Sweeps (Qualität gegen Kosten, je ein Eintrag)</translation>
+    </message>
+    <message>
+        <source>Open in Experiments</source>
+        <translation>In Experimente öffnen</translation>
+    </message>
+    <message>
+        <source>Compare its runs</source>
+        <translation>Seine Läufe vergleichen</translation>
+    </message>
+    <message>
+        <source>Export sweep…</source>
+        <translation>Sweep exportieren…</translation>
+    </message>
+    <message>
+        <source>Sweep</source>
+        <translation>Sweep</translation>
+    </message>
+    <message>
+        <source>When (UTC)</source>
+        <translation>Wann (UTC)</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>Tokens</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Punkte</translation>
+    </message>
+    <message>
+        <source>Best perplexity</source>
+        <translation>Beste Perplexität</translation>
+    </message>
+    <message>
+        <source> (cancelled)</source>
+        <translation> (abgebrochen)</translation>
     </message>
 </context>
 <context>
@@ -1469,16 +1629,6 @@
         <translation>%1 von %2: %3</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <source>Cancelling after the setting in progress...</source>
-        <translation>Abbruch nach der laufenden Einstellung...</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>Cancelled after %1 settings.</source>
-        <translation>Nach %1 Einstellungen abgebrochen.</translation>
-    </message>
-    <message>
         <location line="+1"/>
         <source>%1 settings over %2 tokens; ★ Pareto-best (perplexity against experts per token). Each setting is a score run in History.</source>
         <translation>%1 Einstellungen über %2 Tokens; ★ Pareto-optimal (Perplexität gegen Experten je Token). Jede Einstellung ist ein Bewertungslauf im Verlauf.</translation>
@@ -1507,6 +1657,38 @@
         <location line="+13"/>
         <source>Run a sweep to see what fewer experts cost</source>
         <translation>Starten Sie einen Sweep, um zu sehen, was weniger Experten kosten</translation>
+    </message>
+    <message>
+        <source>%1 The sweep record was not saved: %2</source>
+        <translation>%1 Der Eintrag des Sweeps wurde nicht gespeichert: %2</translation>
+    </message>
+    <message>
+        <source>Cancelling: the setting in progress stops within a batch of tokens and is discarded...</source>
+        <translation>Abbruch: die laufende Einstellung endet innerhalb eines Token-Stapels und wird verworfen...</translation>
+    </message>
+    <message>
+        <source>Cancelled after %1 settings; all kept.</source>
+        <translation>Nach %1 Einstellungen abgebrochen; alle behalten.</translation>
+    </message>
+    <message>
+        <source>Cancelled during %1 after %2 of %3 tokens: that setting is discarded; the %4 finished settings are kept.</source>
+        <translation>Während %1 nach %2 von %3 Tokens abgebrochen: diese Einstellung wird verworfen; die %4 fertigen Einstellungen bleiben.</translation>
+    </message>
+    <message>
+        <source>Sweep s%1 of %2 (%3, %4 tokens): %5</source>
+        <translation>Sweep s%1 vom %2 (%3, %4 Tokens): %5</translation>
+    </message>
+    <message>
+        <source>Export sweep</source>
+        <translation>Sweep exportieren</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv);;JSON (*.json)</source>
+        <translation>CSV (*.csv);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
 </context>
 <context>

@@ -157,6 +157,62 @@
         <source>Layer %1: tokens that chose both experts</source>
         <translation>第 %1 层：同时选择两个专家的 Token</translation>
     </message>
+    <message>
+        <source>Windows of</source>
+        <translation>窗口大小</translation>
+    </message>
+    <message>
+        <source>%1 tokens</source>
+        <translation>%1 个 Token</translation>
+    </message>
+    <message>
+        <source>tokens from</source>
+        <translation>起始 Token</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Tokens %1–%2, expert %3&lt;/b&gt;: %4 % of the window&apos;s load (%5 % over the whole conversation)&lt;br&gt;drift from the whole: %6</source>
+        <translation>&lt;b&gt;Token %1–%2，专家 %3&lt;/b&gt;：占该窗口负载的 %4 %（整个对话中为 %5 %）&lt;br&gt;相对整体的漂移：%6</translation>
+    </message>
+    <message>
+        <source>Load over position</source>
+        <translation>负载随位置变化</translation>
+    </message>
+    <message>
+        <source>first token</source>
+        <translation>首个 Token</translation>
+    </message>
+    <message>
+        <source>last token</source>
+        <translation>末个 Token</translation>
+    </message>
+    <message>
+        <source>drift</source>
+        <translation>漂移</translation>
+    </message>
+    <message>
+        <source>top expert</source>
+        <translation>最高专家</translation>
+    </message>
+    <message>
+        <source>top share</source>
+        <translation>最高占比</translation>
+    </message>
+    <message>
+        <source>expert %1</source>
+        <translation>专家 %1</translation>
+    </message>
+    <message>
+        <source>Layer %1: share of each window&apos;s expert load</source>
+        <translation>第 %1 层：各窗口专家负载的占比</translation>
+    </message>
+    <message>
+        <source>How the experts&apos; load moves along the conversation appears here once tokens have been routed.</source>
+        <translation>Token 经过路由后，这里显示专家负载如何随对话推移而变化。</translation>
+    </message>
+    <message>
+        <source>Drift (Jensen–Shannon divergence of a window&apos;s load from the whole conversation&apos;s, nats, at most 0.693): mean %1, largest %2 at tokens %3–%4, where expert %5 takes %6 %.</source>
+        <translation>漂移（窗口负载与整个对话负载的 Jensen–Shannon 散度，单位 nats，最大 0.693）：平均 %1，最大 %2，位于 Token %3–%4，其中专家 %5 承担 %6 %。</translation>
+    </message>
 </context>
 <context>
     <name>ChartExporter</name>
@@ -685,6 +741,62 @@
         <source>generated</source>
         <translation>生成</translation>
     </message>
+    <message>
+        <source>token</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <source>id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>routed here</source>
+        <translation>路由到此</translation>
+    </message>
+    <message>
+        <source>seen</source>
+        <translation>出现次数</translation>
+    </message>
+    <message>
+        <source>share routed here</source>
+        <translation>路由到此的占比</translation>
+    </message>
+    <message>
+        <source>One expert&apos;s tokens</source>
+        <translation>单个专家的 Token</translation>
+    </message>
+    <message>
+        <source>Click a cell of the layers × experts load to see the tokens that expert takes most; right-click it to mask or force the expert.</source>
+        <translation>点击“层 × 专家”负载中的单元格，查看该专家最常处理的 Token；右键点击可屏蔽或强制该专家。</translation>
+    </message>
+    <message>
+        <source>Layer %1, expert %2: %3 tokens routed here, none of them seen twice yet.</source>
+        <translation>第 %1 层，专家 %2：%3 个 Token 路由到此，尚无出现两次的 Token。</translation>
+    </message>
+    <message>
+        <source>Layer %1, expert %2: %3 tokens routed here. Its tokens by the share of their occurrences routed to it (tokens seen at least twice):</source>
+        <translation>第 %1 层，专家 %2：%3 个 Token 路由到此。按出现次数中路由到该专家的占比排列的 Token（至少出现两次）：</translation>
+    </message>
+    <message>
+        <source>Layer %1, expert %2</source>
+        <translation>第 %1 层，专家 %2</translation>
+    </message>
+    <message>
+        <source>Mask this expert</source>
+        <translation>屏蔽此专家</translation>
+    </message>
+    <message>
+        <source>Force this expert</source>
+        <translation>强制此专家</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Show its tokens</source>
+        <translation>显示其 Token</translation>
+    </message>
 </context>
 <context>
     <name>HardwareView</name>
@@ -835,6 +947,54 @@
         <location line="+1"/>
         <source>Select two or more runs (Ctrl+click) to see them side by side</source>
         <translation>选择两次或更多运行（Ctrl+点击）以并排查看</translation>
+    </message>
+    <message>
+        <source>Sweeps (quality against cost, one record each)</source>
+        <translation>扫描（质量与成本，每个一条记录）</translation>
+    </message>
+    <message>
+        <source>Open in Experiments</source>
+        <translation>在实验中打开</translation>
+    </message>
+    <message>
+        <source>Compare its runs</source>
+        <translation>比较其运行</translation>
+    </message>
+    <message>
+        <source>Export sweep…</source>
+        <translation>导出扫描…</translation>
+    </message>
+    <message>
+        <source>Sweep</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>When (UTC)</source>
+        <translation>时间 (UTC)</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>点数</translation>
+    </message>
+    <message>
+        <source>Best perplexity</source>
+        <translation>最佳困惑度</translation>
+    </message>
+    <message>
+        <source> (cancelled)</source>
+        <translation>（已取消）</translation>
     </message>
 </context>
 <context>
@@ -1469,16 +1629,6 @@
         <translation>第 %1 / %2 个：%3</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <source>Cancelling after the setting in progress...</source>
-        <translation>将在当前设置完成后取消...</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>Cancelled after %1 settings.</source>
-        <translation>已在 %1 组设置后取消。</translation>
-    </message>
-    <message>
         <location line="+1"/>
         <source>%1 settings over %2 tokens; ★ Pareto-best (perplexity against experts per token). Each setting is a score run in History.</source>
         <translation>%1 组设置，共 %2 个 Token；★ 为帕累托最优（困惑度对比每 Token 专家数）。每组设置都是“历史”中的一次评分运行。</translation>
@@ -1507,6 +1657,38 @@
         <location line="+13"/>
         <source>Run a sweep to see what fewer experts cost</source>
         <translation>运行扫描，看看减少专家数的代价</translation>
+    </message>
+    <message>
+        <source>%1 The sweep record was not saved: %2</source>
+        <translation>%1 扫描记录未保存：%2</translation>
+    </message>
+    <message>
+        <source>Cancelling: the setting in progress stops within a batch of tokens and is discarded...</source>
+        <translation>正在取消：进行中的设置将在一批 Token 内停止并被丢弃……</translation>
+    </message>
+    <message>
+        <source>Cancelled after %1 settings; all kept.</source>
+        <translation>在 %1 个设置后取消；全部保留。</translation>
+    </message>
+    <message>
+        <source>Cancelled during %1 after %2 of %3 tokens: that setting is discarded; the %4 finished settings are kept.</source>
+        <translation>在 %1 进行到 %3 个 Token 中的第 %2 个时取消：该设置已丢弃；保留 %4 个已完成的设置。</translation>
+    </message>
+    <message>
+        <source>Sweep s%1 of %2 (%3, %4 tokens): %5</source>
+        <translation>扫描 s%1，%2（%3，%4 个 Token）：%5</translation>
+    </message>
+    <message>
+        <source>Export sweep</source>
+        <translation>导出扫描</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv);;JSON (*.json)</source>
+        <translation>CSV (*.csv);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
     </message>
 </context>
 <context>

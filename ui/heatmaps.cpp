@@ -2,6 +2,7 @@
 
 #include "routingdata.h"
 
+#include <QContextMenuEvent>
 #include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -424,6 +425,16 @@ void MatrixHeatmap::setMatrix(int rows, int columns, QVector<double> values, dou
     update();
 }
 
+void MatrixHeatmap::setCellMarks(QVector<int> marks) {
+    m_marks = std::move(marks);
+    update();
+}
+
+int MatrixHeatmap::cellMark(int row, int column) const {
+    const qsizetype i = qsizetype(row) * m_columns + column;
+    return row >= 0 && column >= 0 && row < m_rows && column < m_columns && i < m_marks.size() ? m_marks[i] : 0;
+}
+
 void MatrixHeatmap::setAxisTitles(const QString& rowTitle, const QString& columnTitle) {
     m_rowTitle = rowTitle;
     m_columnTitle = columnTitle;
@@ -469,6 +480,25 @@ void MatrixHeatmap::paintEvent(QPaintEvent*) {
     p.drawImage(m.plot, m_image);
     p.setPen(QColor(150, 150, 160));
     p.drawRect(m.plot.adjusted(-0.5, -0.5, 0.5, 0.5));
+    // masked experts crossed out in red, forced ones framed in green (the routing lab's grid)
+    for (int r = 0; r < m_rows && !m_marks.isEmpty(); ++r)
+        for (int c = 0; c < m_columns; ++c) {
+            const int mark = cellMark(r, c);
+            if (mark == 0) continue;
+            const QRectF cell = m.cellRect(c, r).adjusted(1, 1, -1, -1);
+            p.save();
+            p.setRenderHint(QPainter::Antialiasing);
+            if (mark == 1) {
+                p.fillRect(cell, QColor(255, 255, 255, 170));
+                p.setPen(QPen(QColor(200, 40, 40), std::clamp(cell.width() / 6, 1.5, 3.0)));
+                p.drawLine(cell.topLeft(), cell.bottomRight());
+                p.drawLine(cell.topRight(), cell.bottomLeft());
+            } else {
+                p.setPen(QPen(QColor(30, 150, 60), std::clamp(cell.width() / 6, 1.5, 3.0)));
+                p.drawRect(cell);
+            }
+            p.restore();
+        }
     if (m_highlightRow >= 0 && m_highlightRow < m_rows) {
         p.setPen(QPen(QColor(230, 40, 40), 2));
         p.drawRect(QRectF(m.plot.left(), m.mapRowToY(m_highlightRow), m.plot.width(), m.cellHeight()));
@@ -483,7 +513,8 @@ void MatrixHeatmap::paintEvent(QPaintEvent*) {
     const int xstep = labelStep(m.cellWidth(), fm.horizontalAdvance(QStringLiteral("0000")) + 6);
     for (int c = 0; c < m_columns; c += xstep) {
         const double x = m.mapColumnToX(c);
-        p.drawText(QPointF(x + 1, m.plot.bottom() + fm.ascent() + 3), QString::number(c));
+        p.drawText(
+            QPointF(x + 1, m.plot.bottom() + fm.ascent() + 3), m_columnLabel ? m_columnLabel(c) : QString::number(c));
     }
     if (!m_columnTitle.isEmpty())
         p.drawText(QRectF(m.plot.left(), height() - fm.height() - 1, m.plot.width(), fm.height()), Qt::AlignRight,
@@ -509,6 +540,12 @@ void MatrixHeatmap::mousePressEvent(QMouseEvent* e) {
     const HeatmapMapping m = mapping();
     const int r = m.mapYToRow(e->position().y()), c = m.mapXToColumn(e->position().x());
     if (r >= 0 && c >= 0 && r < m_rows && c < m_columns) Q_EMIT cellClicked(r, c);
+}
+
+void MatrixHeatmap::contextMenuEvent(QContextMenuEvent* e) {
+    const HeatmapMapping m = mapping();
+    const int r = m.mapYToRow(e->pos().y()), c = m.mapXToColumn(e->pos().x());
+    if (r >= 0 && c >= 0 && r < m_rows && c < m_columns) Q_EMIT cellMenuRequested(r, c, e->globalPos());
 }
 
 bool MatrixHeatmap::event(QEvent* e) {

@@ -85,6 +85,12 @@ public:
     // Formats the tooltip of a cell; default: "row r, column c: value".
     void setToolTipFormatter(std::function<QString(int row, int column, double value)> f) { m_format = std::move(f); }
     void setHighlightedRow(int row);
+    // Labels under the columns (default: the column's index).
+    void setColumnLabeler(std::function<QString(int column)> f) { m_columnLabel = std::move(f); }
+    // Marks drawn over cells, (rows, columns) like the values: 0 none,
+    // 1 masked (a red cross), 2 forced (a green frame). Empty: none.
+    void setCellMarks(QVector<int> marks);
+    int cellMark(int row, int column) const;
     HeatmapMapping mapping() const;
     double value(int row, int column) const { return m_values[row * m_columns + column]; }
     int rows() const { return m_rows; }
@@ -95,14 +101,19 @@ public:
 
 Q_SIGNALS:
     void cellClicked(int row, int column);
+    // A right click (or the menu key) over a cell.
+    void cellMenuRequested(int row, int column, const QPoint& globalPos);
 
 protected:
     void paintEvent(QPaintEvent*) override;
     void mousePressEvent(QMouseEvent*) override;
+    void contextMenuEvent(QContextMenuEvent*) override;
     bool event(QEvent* e) override;
 
 private:
     QRectF plotRect() const;
+    QVector<int> m_marks;
+    std::function<QString(int)> m_columnLabel;
     int m_rows = 0;
     int m_columns = 0;
     QVector<double> m_values;

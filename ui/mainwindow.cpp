@@ -63,6 +63,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs->addTab(m_compare, tr("Compare"));
     m_lab = new RoutingLabView(m_controller, this);
     m_tabs->addTab(m_lab, tr("Experiments"));
+    m_experts->attachLab(m_lab); // mask or force an expert from the load heatmap's menu
+    m_history->attachLab(m_lab); // stored sweeps listed under the runs, opened in Experiments
     m_hardware = new HardwareView(this);
     m_tabs->addTab(m_hardware, tr("Hardware"));
     auto* split = new QSplitter(Qt::Horizontal, this);

@@ -142,3 +142,20 @@ QVector<int> RoutingData::framesOfExpert(int layer, int expert, int limit) const
     }
     return out;
 }
+
+moe::LoadOverPosition RoutingData::loadOverPosition(int layer, int window) const {
+    if (frameCount() == 0 || layer < 0 || layer >= m_nLayers || window <= 0) return {};
+    return moe::load_over_position(*m_trace, layer, m_nExperts, size_t(window));
+}
+
+std::vector<moe::TokenAffinity> RoutingData::expertTokens(int layer, int expert, int topN, int minSeen) const {
+    if (frameCount() == 0 || layer < 0 || layer >= m_nLayers || expert < 0 || expert >= m_nExperts) return {};
+    auto all = moe::expert_token_affinity(*m_trace, layer, m_nExperts, size_t(std::max(0, topN)), minSeen);
+    return std::move(all[size_t(expert)]);
+}
+
+QString RoutingData::tokenText(qint32 token) const {
+    for (int f = 0; f < frameCount(); ++f)
+        if (m_trace->token(size_t(f)) == token) return m_text[f];
+    return {};
+}

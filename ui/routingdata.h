@@ -5,9 +5,12 @@
 // Item models and the heatmaps are views over this object.
 #include "types.h"
 
+#include "telemetry/routing_stats.h"
+
 #include <QObject>
 
 #include <memory>
+#include <vector>
 
 namespace moe {
 class RoutingTrace;
@@ -49,6 +52,15 @@ public:
     QVector<qint64> loadMatrix(int lastFrames) const;
     // Frames routed to (layer, expert), most recent first, at most `limit`.
     QVector<int> framesOfExpert(int layer, int expert, int limit) const;
+    // The engine's statistics over the conversation (telemetry/routing_stats.h),
+    // as `moe-cli runs show --load-over-position / --experts-for` prints them.
+    // Load of one layer per window of `window` tokens (none before any frame).
+    moe::LoadOverPosition loadOverPosition(int layer, int window) const;
+    // The tokens (layer, expert) takes most relative to their frequency, at
+    // most topN, among tokens seen at least minSeen times.
+    std::vector<moe::TokenAffinity> expertTokens(int layer, int expert, int topN, int minSeen) const;
+    // A token's text as the conversation shows it (the first frame holding it; "" when none does).
+    QString tokenText(qint32 token) const;
 
 Q_SIGNALS:
     void aboutToAppend(int first, int last);

@@ -4,6 +4,7 @@
 #include "panels.h"
 #include "run/recorder.h"
 #include "runtime/routing_policy.h"
+#include "store/store.h"
 
 #include <QApplication>
 #include <QChart>
@@ -12,6 +13,7 @@
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFile>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -28,6 +30,7 @@
 #include <QScatterSeries>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -310,6 +313,7 @@ void RoutingLabView::setModel(const ModelCard& card) {
     m_skip->setValue(0.0);
     m_inEffect.clear();
     m_effect->setText(tr("In effect: the model's own routing (top-%1).").arg(card.expertsUsed));
+    Q_EMIT gridChanged(gridStates());
     if (m_text->toPlainText().isEmpty()) {
         QFile f(QFileInfo(card.path).dir().filePath(QStringLiteral("heldout-excerpt.txt")));
         if (f.open(QIODevice::ReadOnly)) m_text->setPlainText(QString::fromUtf8(f.read(4096)));
@@ -334,13 +338,31 @@ int RoutingLabView::cellState(int layer, int expert) const {
 }
 
 void RoutingLabView::toggleCell(int layer, int expert) {
+    setCellState(layer, expert, (cellState(layer, expert) + 1) % 3);
+}
+
+void RoutingLabView::setCellState(int layer, int expert, int state) {
     QTableWidgetItem* it = m_grid->item(layer, expert);
-    if (!it) return;
-    const int state = (it->data(Qt::UserRole).toInt() + 1) % 3;
+    if (!it || state < 0 || state > 2) return;
     it->setData(Qt::UserRole, state);
     it->setBackground(state == 1 ? k_masked : state == 2 ? k_forced : QBrush());
     it->setText(state == 1 ? QStringLiteral("\u00d7") : state == 2 ? QStringLiteral("+") : QString());
     it->setTextAlignment(Qt::AlignCenter);
+    Q_EMIT gridChanged(gridStates());
+}
+
+void RoutingLabView::setCellFromHeatmap(int layer, int expert, int state) {
+    setCellState(layer, expert, state);
+    if (!m_sweeping) applyPolicy(); // the next run uses it, as Apply would
+}
+
+QVector<int> RoutingLabView::gridStates() const {
+    QVector<int> v;
+    v.reserve(qsizetype(m_grid->rowCount()) * m_grid->columnCount());
+    for (int l = 0; l < m_grid->rowCount(); ++l)
+        for (int e = 0; e < m_grid->columnCount(); ++e)
+            v.append(cellState(l, e));
+    return v;
 }
 
 QString RoutingLabView::policyText() const {
@@ -429,6 +451,7 @@ void RoutingLabView::startSweep() {
     }
     req.text.text = m_text->toPlainText().toStdString();
     req.decode_tokens = m_decodeTokens;
+    req.spec = m_spec->text().trimmed().toStdString();
     m_model->clear();
     m_sweeping = true;
     m_stop->store(false);
@@ -456,8 +479,23 @@ void RoutingLabView::startSweep() {
                 const moe::RecordOutcome out = recorder.record(r);
                 return out.saved() ? *out.id : 0;
             };
-            const moe::SweepResult res = moe::run_sweep(*runner, req, cb);
-            post(self, [res](RoutingLabView* v) { v->onFinished(res); });
+            moe::SweepResult res = moe::run_sweep(*runner, req, cb);
+            // the sweep as one record beside its runs (History, moe-cli runs show sN)
+            QString unsaved;
+            if (!res.points.empty()) {
+                try {
+                    moe::RunStore* store = recorder.store();
+                    if (!store) throw moe::Error(recorder.last_error());
+                    res.id = store->save_sweep(res);
+                } catch (const std::exception& e) {
+                    unsaved = QString::fromUtf8(e.what());
+                }
+            }
+            post(self, [res, unsaved](RoutingLabView* v) {
+                v->onFinished(res);
+                if (!unsaved.isEmpty())
+                    v->m_status->setText(tr("%1 The sweep record was not saved: %2").arg(v->m_status->text(), unsaved));
+            });
         } catch (const std::exception& e) {
             post(self, [m = QString::fromUtf8(e.what())](RoutingLabView* v) { v->onFailed(m); });
         }
@@ -466,7 +504,7 @@ void RoutingLabView::startSweep() {
 
 void RoutingLabView::cancelSweep() {
     m_stop->store(true);
-    m_status->setText(tr("Cancelling after the setting in progress..."));
+    m_status->setText(tr("Cancelling: the setting in progress stops within a batch of tokens and is discarded..."));
 }
 
 void RoutingLabView::onPoint(const moe::SweepPoint& p) {
@@ -477,9 +515,17 @@ void RoutingLabView::onPoint(const moe::SweepPoint& p) {
 
 void RoutingLabView::onFinished(const moe::SweepResult& r) {
     m_sweeping = false;
+    m_shown = r;
     m_model->setPoints(r.points);
     m_progress->setValue(r.cancelled ? int(r.points.size()) : m_progress->maximum());
-    m_status->setText(r.cancelled ? tr("Cancelled after %1 settings.").arg(r.points.size())
+    const QString cancelled = r.discarded.empty()
+        ? tr("Cancelled after %1 settings; all kept.").arg(r.points.size())
+        : tr("Cancelled during %1 after %2 of %3 tokens: that setting is discarded; the %4 finished settings are kept.")
+              .arg(QString::fromStdString(r.discarded))
+              .arg(r.discarded_tokens)
+              .arg(r.n_tokens)
+              .arg(r.points.size());
+    m_status->setText(r.cancelled ? cancelled
                                   : tr("%1 settings over %2 tokens; \u2605 Pareto-best (perplexity against experts "
                                        "per token). Each setting is a score run in History.")
                                         .arg(r.points.size())
@@ -487,7 +533,65 @@ void RoutingLabView::onFinished(const moe::SweepResult& r) {
     updateControls();
     redrawChart();
     m_controller->refreshRuns();
+    refreshSweeps();
     Q_EMIT sweepFinished(r.cancelled);
+}
+
+void RoutingLabView::showSweep(const moe::SweepResult& r) {
+    if (m_sweeping) return;
+    m_shown = r;
+    m_model->setPoints(r.points);
+    m_progress->setRange(0, std::max(1, int(r.points.size())));
+    m_progress->setValue(int(r.points.size()));
+    m_status->setText(
+        tr("Sweep s%1 of %2 (%3, %4 tokens): %5")
+            .arg(r.id)
+            .arg(QString::fromStdString(r.created_at), QString::fromStdString(r.model))
+            .arg(r.n_tokens)
+            .arg(r.cancelled ? QString::fromStdString(moe::sweep_cancel_text(r)) : QString::fromStdString(r.settings)));
+    redrawChart();
+    if (auto* tabs = qobject_cast<QTabWidget*>(parentWidget() ? parentWidget()->parentWidget() : nullptr))
+        tabs->setCurrentWidget(this);
+}
+
+void RoutingLabView::refreshSweeps() {
+    QPointer<RoutingLabView> self(this);
+    m_controller->runOnWorker([self](moe::Runner*, moe::RunRecorder& recorder) {
+        std::vector<moe::SweepResult> all;
+        try {
+            if (moe::RunStore* store = recorder.store()) {
+                for (const moe::SweepSummary& s : store->list_sweeps())
+                    all.push_back(store->load_sweep(s.id));
+            }
+        } catch (const std::exception&) {
+            // the store says what is wrong with it when runs are listed; no sweeps then
+        }
+        post(self, [all = std::move(all)](RoutingLabView* v) { Q_EMIT v->sweepsListed(all); });
+    });
+}
+
+bool RoutingLabView::exportSweep(const moe::SweepResult& r, const QString& path, QString* error) {
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        if (error) *error = f.errorString();
+        return false;
+    }
+    const std::string text = path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive)
+        ? moe::sweep_to_json(r).dump(1) + "\n"
+        : moe::sweep_to_csv(r);
+    if (f.write(text.data(), qint64(text.size())) != qint64(text.size()) || !f.flush()) {
+        if (error) *error = f.errorString();
+        return false;
+    }
+    return true;
+}
+
+void RoutingLabView::askExportSweep(const moe::SweepResult& r) {
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export sweep"), QStringLiteral("sweep-s%1.csv").arg(r.id), tr("CSV (*.csv);;JSON (*.json)"));
+    if (path.isEmpty()) return;
+    QString error;
+    if (!exportSweep(r, path, &error)) m_status->setText(tr("Could not write %1: %2").arg(path, error));
 }
 
 void RoutingLabView::onFailed(const QString& message) {

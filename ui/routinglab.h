@@ -63,6 +63,20 @@ public:
     // Mask state of one grid cell: 0 none, 1 masked, 2 forced (clicking cycles through them).
     int cellState(int layer, int expert) const;
     void toggleCell(int layer, int expert);
+    void setCellState(int layer, int expert, int state);
+    // From the Experts tab's heatmap menu: the cell set and the policy applied to the next runs.
+    void setCellFromHeatmap(int layer, int expert, int state);
+    // Every cell's state, (layers, experts) row-major.
+    QVector<int> gridStates() const;
+    // A stored sweep (store/sweep_record.h) shown in the chart and table.
+    void showSweep(const moe::SweepResult& sweep);
+    // Lists the stored sweeps on the worker; answered by sweepsListed.
+    void refreshSweeps();
+    void askExportSweep(const moe::SweepResult& sweep);
+    // CSV (points as `moe-cli sweep --csv`) or JSON by the file's suffix.
+    static bool exportSweep(const moe::SweepResult& sweep, const QString& path, QString* error = nullptr);
+    // The sweep last finished or opened (id 0: not stored).
+    const moe::SweepResult& shownSweep() const { return m_shown; }
     void startSweep();
     void cancelSweep();
     bool isSweeping() const { return m_sweeping; }
@@ -79,6 +93,8 @@ Q_SIGNALS:
     void policyFailed(const QString& message);
     void sweepFinished(bool cancelled);
     void sweepFailed(const QString& message);
+    void gridChanged(const QVector<int>& states);
+    void sweepsListed(const std::vector<moe::SweepResult>& sweeps);
 
 private:
     void updateControls();
@@ -110,6 +126,7 @@ private:
     QTableView* m_table;
     SweepModel* m_model;
     QString m_inEffect;
+    moe::SweepResult m_shown;
     int m_modelK = 0;
     int m_experts = 0;
     int m_decodeTokens = 16;

@@ -1,5 +1,6 @@
 #include "views.h"
 
+#include "run/sweep.h"
 #include "store/compare.h"
 #include "store/run.h"
 
@@ -7,6 +8,7 @@
 #include "models.h"
 #include "panels.h"
 #include "routingdata.h"
+#include "routinglab.h"
 #include "runview.h"
 
 #include "telemetry/metrics.h"
@@ -25,6 +27,7 @@
 #include <QLegendMarker>
 #include <QLineEdit>
 #include <QLineSeries>
+#include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollBar>
@@ -225,12 +228,33 @@ ExpertsView::ExpertsView(RoutingData* data, QWidget* parent)
     fl->addWidget(m_frameLabel);
     fl->addWidget(m_frame, 1);
     m_framePanel = new ChartPanel(tr("One token across all layers"), frameBox, m_frameData, this);
+    // One expert's tokens: what it is for (OLMoE's vocabulary specialisation)
+    m_expertTokens = new QStandardItemModel(0, 5, this);
+    m_expertTokens->setHorizontalHeaderLabels(
+        { tr("token"), tr("id"), tr("routed here"), tr("seen"), tr("share routed here") });
+    auto* expertBox = new QWidget(this);
+    auto* el = new QVBoxLayout(expertBox);
+    el->setContentsMargins(0, 0, 0, 0);
+    m_expertLabel = new QLabel(expertBox);
+    m_expertLabel->setWordWrap(true);
+    m_expertLabel->setTextFormat(Qt::PlainText);
+    auto* expertTable = new QTableView(expertBox);
+    expertTable->setModel(m_expertTokens);
+    expertTable->verticalHeader()->hide();
+    expertTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    expertTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    expertTable->horizontalHeader()->setStretchLastSection(true);
+    el->addWidget(m_expertLabel);
+    el->addWidget(expertTable, 1);
+    m_expertPanel = new ChartPanel(tr("One expert's tokens"), expertBox, m_expertTokens, this);
+    updateExpertTokens();
 
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_tokensPanel);
     auto* lower = new QSplitter(Qt::Horizontal, split);
     lower->addWidget(m_loadPanel);
     lower->addWidget(m_framePanel);
+    lower->addWidget(m_expertPanel);
     split->addWidget(lower);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
@@ -243,7 +267,12 @@ ExpertsView::ExpertsView(RoutingData* data, QWidget* parent)
     });
     connect(m_window, &QComboBox::currentIndexChanged, this, &ExpertsView::refresh);
     connect(m_tokens, &TokenHeatmap::frameClicked, this, &ExpertsView::showFrame);
-    connect(m_load, &MatrixHeatmap::cellClicked, this, [this](int l, int) { m_layer->setValue(l); });
+    connect(m_load, &MatrixHeatmap::cellClicked, this, [this](int l, int e) {
+        m_layer->setValue(l);
+        selectExpert(l, e);
+    });
+    connect(m_load, &MatrixHeatmap::cellMenuRequested, this,
+        [this](int l, int e, const QPoint& at) { cellMenu(l, e)->popup(at); });
     connect(m_tokens, &TokenHeatmap::expertHovered, this, [this](int l, int e) {
         const QVector<int> frames = m_data->framesOfExpert(l, e, 8);
         QStringList toks;
@@ -259,7 +288,86 @@ ExpertsView::ExpertsView(RoutingData* data, QWidget* parent)
 }
 
 QList<ChartPanel*> ExpertsView::panels() const {
-    return { m_tokensPanel, m_loadPanel, m_framePanel };
+    return { m_tokensPanel, m_loadPanel, m_framePanel, m_expertPanel };
+}
+
+void ExpertsView::selectExpert(int layer, int expert) {
+    m_selLayer = layer;
+    m_selExpert = expert;
+    updateExpertTokens();
+}
+
+QString ExpertsView::expertTokensCaption() const {
+    return m_expertLabel->text();
+}
+
+void ExpertsView::updateExpertTokens() {
+    m_expertTokens->setRowCount(0);
+    if (m_selExpert < 0 || m_selLayer < 0 || m_selLayer >= m_data->nLayers() || m_selExpert >= m_data->nExperts()) {
+        m_expertLabel->setText(tr("Click a cell of the layers \u00d7 experts load to see the tokens that expert takes "
+                                  "most; right-click it to mask or force the expert."));
+        return;
+    }
+    // as `moe-cli runs show --experts-for`: tokens seen at least twice, by the share of them routed here
+    constexpr int kTop = 16, kMinSeen = 2;
+    const std::vector<moe::TokenAffinity> toks = m_data->expertTokens(m_selLayer, m_selExpert, kTop, kMinSeen);
+    for (const moe::TokenAffinity& a : toks) {
+        QList<QStandardItem*> row;
+        auto num = [](double v, const QString& text) {
+            auto* it = new QStandardItem(text);
+            it->setData(v, RawValueRole);
+            it->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            return it;
+        };
+        row << new QStandardItem(TokenHeatmap::columnLabel(m_data->tokenText(a.token)))
+            << num(a.token, QString::number(a.token)) << num(double(a.routed), QString::number(a.routed))
+            << num(double(a.seen), QString::number(a.seen))
+            << num(a.specialisation, QStringLiteral("%1 %").arg(100.0 * a.specialisation, 0, 'f', 0));
+        m_expertTokens->appendRow(row);
+    }
+    const qint64 n = m_data->count(m_selLayer, m_selExpert);
+    m_expertLabel->setText(toks.empty()
+            ? tr("Layer %1, expert %2: %3 tokens routed here, none of them seen twice yet.")
+                  .arg(m_selLayer)
+                  .arg(m_selExpert)
+                  .arg(n)
+            : tr("Layer %1, expert %2: %3 tokens routed here. Its tokens by the share of their occurrences "
+                 "routed to it (tokens seen at least twice):")
+                  .arg(m_selLayer)
+                  .arg(m_selExpert)
+                  .arg(n));
+}
+
+QMenu* ExpertsView::cellMenu(int layer, int expert) {
+    auto* menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addSection(tr("Layer %1, expert %2").arg(layer).arg(expert));
+    const int now = m_load->cellMark(layer, expert);
+    const QList<QPair<QString, int>> items
+        = { { tr("Mask this expert"), 1 }, { tr("Force this expert"), 2 }, { tr("Clear"), 0 } };
+    for (const auto& [text, state] : items) {
+        QAction* a = menu->addAction(text);
+        a->setCheckable(true);
+        a->setChecked(now == state && state != 0);
+        a->setEnabled(now != state);
+        a->setData(state);
+        connect(a, &QAction::triggered, this,
+            [this, layer, expert, state = state] { Q_EMIT maskRequested(layer, expert, state); });
+    }
+    menu->addSeparator();
+    QAction* show = menu->addAction(tr("Show its tokens"));
+    connect(show, &QAction::triggered, this, [this, layer, expert] { selectExpert(layer, expert); });
+    return menu;
+}
+
+void ExpertsView::setExpertMarks(const QVector<int>& marks) {
+    m_load->setCellMarks(marks);
+}
+
+void ExpertsView::attachLab(RoutingLabView* lab) {
+    connect(this, &ExpertsView::maskRequested, lab, &RoutingLabView::setCellFromHeatmap);
+    connect(lab, &RoutingLabView::gridChanged, this, &ExpertsView::setExpertMarks);
+    setExpertMarks(lab->gridStates());
 }
 
 QString ExpertsView::frameCaption() const {
@@ -271,6 +379,7 @@ QString ExpertsView::hoverText() const {
 
 void ExpertsView::onCleared() {
     m_layer->setRange(0, std::max(0, m_data->nLayers() - 1));
+    updateExpertTokens();
     m_hover->clear();
     if (m_shownFrame >= 0) Q_EMIT frameSelected(-1);
     m_shownFrame = -1;
@@ -290,6 +399,7 @@ void ExpertsView::refresh() {
     m_load->setMatrix(L, E, v);
     m_load->setHighlightedRow(m_layer->value());
     m_loadData->setMatrix(L, E, v, tr("layer"), tr("expert"));
+    if (m_selExpert >= 0) updateExpertTokens();
     if (m_shownFrame < 0 && m_data->frameCount() > 0) {
         // Until a token is picked, follow the latest one.
         const int f = m_data->frameCount() - 1;
@@ -440,12 +550,48 @@ BalanceView::BalanceView(RoutingData* data, QWidget* parent)
     });
     m_coactData = new MatrixTableModel(this);
 
+    // Load over position: the layer's expert load per window of tokens
+    // (moe::load_over_position, as `moe-cli runs show --load-over-position`)
+    auto* positionBox = new QWidget(this);
+    auto* pl = new QVBoxLayout(positionBox);
+    pl->setContentsMargins(0, 0, 0, 0);
+    auto* pbar = new QHBoxLayout;
+    pbar->addWidget(new QLabel(tr("Windows of"), positionBox));
+    m_positionWindow = new QComboBox(positionBox);
+    for (int w : { 16, 32, 64, 128, 256, 1024 })
+        m_positionWindow->addItem(tr("%1 tokens").arg(w), w);
+    m_positionWindow->setCurrentIndex(1);
+    pbar->addWidget(m_positionWindow);
+    pbar->addStretch(1);
+    pl->addLayout(pbar);
+    m_positionLabel = new QLabel(positionBox);
+    m_positionLabel->setWordWrap(true);
+    pl->addWidget(m_positionLabel);
+    m_position = new MatrixHeatmap(positionBox);
+    m_position->setAxisTitles(tr("expert"), tr("tokens from"));
+    m_positionData = new QStandardItemModel(this);
+    m_position->setColumnLabeler(
+        [this](int c) { return c < m_positionData->rowCount() ? m_positionData->item(c, 0)->text() : QString(); });
+    m_position->setToolTipFormatter([this](int e, int w, double v) {
+        if (w >= m_positionData->rowCount()) return QString();
+        return tr("<b>Tokens %1\u2013%2, expert %3</b>: %4 % of the window's load (%5 % over the whole "
+                  "conversation)<br>drift from the whole: %6")
+            .arg(m_positionData->item(w, 0)->text(), m_positionData->item(w, 1)->text())
+            .arg(e)
+            .arg(100.0 * v, 0, 'f', 1)
+            .arg(100.0 * m_positionWhole.value(e), 0, 'f', 1)
+            .arg(m_positionData->item(w, 3)->text());
+    });
+    pl->addWidget(m_position, 1);
+    connect(m_positionWindow, &QComboBox::currentIndexChanged, this, &BalanceView::refreshPosition);
+
     QChartView* loadView = chartView(m_loadChart);
     loadView->setRenderHint(QPainter::Antialiasing, false); // axis-aligned bars: nothing to smooth, half the paint
     m_panels = { new ChartPanel(tr("Expert load per layer"), loadView, m_load, this),
         new ChartPanel(tr("Balance over time"), chartView(m_timeChart), m_time, this),
         new ChartPanel(tr("Metrics per layer"), table, m_layers, this),
-        new ChartPanel(tr("Co-activation"), m_coact, m_coactData, this) };
+        new ChartPanel(tr("Co-activation"), m_coact, m_coactData, this),
+        new ChartPanel(tr("Load over position"), positionBox, m_positionData, this) };
     // Three rows: the load bars across the whole width (64 or 128 experts
     // need it), the metrics table (as wide as its columns) beside the
     // co-activation square, and the metrics over time across the width with
@@ -457,10 +603,15 @@ BalanceView::BalanceView(RoutingData* data, QWidget* parent)
     middle->setStretchFactor(0, 1);
     middle->setStretchFactor(1, 1);
     middle->setChildrenCollapsible(false);
+    // the metrics over time beside the load over position: both read along the conversation
+    auto* bottom = new QSplitter(Qt::Horizontal, this);
+    bottom->addWidget(m_panels[1]);
+    bottom->addWidget(m_panels[4]);
+    bottom->setChildrenCollapsible(false);
     auto* rows = new QSplitter(Qt::Vertical, this);
     rows->addWidget(m_panels[0]);
     rows->addWidget(middle);
-    rows->addWidget(m_panels[1]);
+    rows->addWidget(bottom);
     for (int i = 0; i < 3; ++i)
         rows->setStretchFactor(i, 1);
     rows->setSizes({ 1000, 1000, 1000 }); // a third each to start with
@@ -477,6 +628,83 @@ BalanceView::BalanceView(RoutingData* data, QWidget* parent)
 
 QList<ChartPanel*> BalanceView::panels() const {
     return m_panels;
+}
+
+int BalanceView::layer() const {
+    return m_layer->value();
+}
+
+void BalanceView::setLayer(int layer) {
+    m_layer->setValue(layer);
+}
+
+void BalanceView::setPositionWindow(int tokens) {
+    const int i = m_positionWindow->findData(tokens);
+    if (i >= 0) {
+        m_positionWindow->setCurrentIndex(i);
+    } else {
+        m_positionWindow->addItem(tr("%1 tokens").arg(tokens), tokens);
+        m_positionWindow->setCurrentIndex(m_positionWindow->count() - 1);
+    }
+}
+
+int BalanceView::positionWindow() const {
+    return m_positionWindow->currentData().toInt();
+}
+
+QString BalanceView::positionCaption() const {
+    return m_positionLabel->text();
+}
+
+void BalanceView::refreshPosition() {
+    const int layer = m_layer->value(), E = m_data->nExperts();
+    const moe::LoadOverPosition lp = m_data->loadOverPosition(layer, positionWindow());
+    const int W = int(lp.windows.size());
+    m_positionData->clear();
+    QStringList header { tr("first token"), tr("last token"), tr("imbalance"), tr("drift"), tr("top expert"),
+        tr("top share") };
+    for (int e = 0; e < E; ++e)
+        header << tr("expert %1").arg(e);
+    m_positionData->setColumnCount(int(header.size()));
+    m_positionData->setHorizontalHeaderLabels(header);
+    QVector<double> v(qsizetype(E) * W, 0.0);
+    for (int w = 0; w < W; ++w) {
+        const moe::LoadWindow& x = lp.windows[size_t(w)];
+        QList<QStandardItem*> row;
+        auto num = [](double value, const QString& text) {
+            auto* it = new QStandardItem(text);
+            it->setData(value, RawValueRole);
+            return it;
+        };
+        row << num(double(x.begin), QString::number(x.begin)) << num(double(x.end - 1), QString::number(x.end - 1))
+            << num(x.imbalance, QString::number(x.imbalance, 'f', 2)) << num(x.drift, QString::number(x.drift, 'f', 4))
+            << num(x.top_expert, QString::number(x.top_expert))
+            << num(x.top_share, QString::number(x.top_share, 'f', 4));
+        for (int e = 0; e < E; ++e) {
+            const double share = e < int(x.share.size()) ? x.share[size_t(e)] : 0.0;
+            row << num(share, QString::number(share, 'f', 4));
+            v[qsizetype(e) * W + w] = share;
+        }
+        m_positionData->appendRow(row);
+    }
+    m_positionWhole = QVector<double>(lp.whole.begin(), lp.whole.end());
+    m_position->setMatrix(W > 0 ? E : 0, W, v);
+    m_position->setTitle(W > 0 ? tr("Layer %1: share of each window's expert load").arg(layer) : QString());
+    if (W == 0) {
+        m_positionLabel->setText(tr("How the experts' load moves along the conversation appears here once tokens "
+                                    "have been routed."));
+        return;
+    }
+    const moe::LoadWindow& far = lp.windows[lp.max_drift_window];
+    m_positionLabel->setText(tr("Drift (Jensen\u2013Shannon divergence of a window's load from the whole "
+                                "conversation's, nats, at most 0.693): mean %1, largest %2 at tokens %3\u2013%4, "
+                                "where expert %5 takes %6 %.")
+                                 .arg(lp.mean_drift, 0, 'f', 4)
+                                 .arg(lp.max_drift, 0, 'f', 4)
+                                 .arg(far.begin)
+                                 .arg(far.end - 1)
+                                 .arg(far.top_expert)
+                                 .arg(100.0 * far.top_share, 0, 'f', 0));
 }
 
 void BalanceView::updateExpertTicks() {
@@ -523,6 +751,7 @@ void BalanceView::refresh() {
         m_coact->setTitle(tr("Layer %1: tokens that chose both experts").arg(layer));
         m_coactData->setMatrix(E, E, v, tr("expert"), tr("expert"));
     }
+    refreshPosition();
 }
 
 // ---- ThroughputView ------------------------------------------------------------------------
@@ -706,7 +935,33 @@ HistoryView::HistoryView(RunsModel* model, QWidget* parent)
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setAlternatingRowColors(true);
-    lay->addWidget(m_table, 1);
+    lay->addWidget(m_table, 3);
+    // Sweeps (the Experiments tab, moe-cli sweep): one record each, its points being score runs above
+    auto* sweepBar = new QHBoxLayout;
+    sweepBar->addWidget(new QLabel(tr("Sweeps (quality against cost, one record each)"), this), 1);
+    auto* openSweep = new QPushButton(tr("Open in Experiments"), this);
+    auto* compareSweep = new QPushButton(tr("Compare its runs"), this);
+    auto* exportSweep = new QPushButton(tr("Export sweep\u2026"), this);
+    for (QPushButton* b : { openSweep, compareSweep, exportSweep })
+        sweepBar->addWidget(b);
+    lay->addLayout(sweepBar);
+    m_sweeps = new QTableWidget(0, 7, this);
+    m_sweeps->setHorizontalHeaderLabels({ tr("Sweep"), tr("When (UTC)"), tr("Model"), tr("Settings"), tr("Tokens"),
+        tr("Points"), tr("Best perplexity") });
+    m_sweeps->verticalHeader()->hide();
+    m_sweeps->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_sweeps->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_sweeps->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_sweeps->horizontalHeader()->setStretchLastSection(true);
+    m_sweeps->setAlternatingRowColors(true);
+    lay->addWidget(m_sweeps, 1);
+    connect(m_sweeps, &QTableWidget::cellDoubleClicked, this, [this] { openSelectedSweep(); });
+    connect(openSweep, &QPushButton::clicked, this, &HistoryView::openSelectedSweep);
+    connect(compareSweep, &QPushButton::clicked, this, &HistoryView::compareSelectedSweep);
+    connect(exportSweep, &QPushButton::clicked, this, [this] {
+        const int i = selectedSweep();
+        if (i >= 0) Q_EMIT sweepExportRequested(m_sweepList[size_t(i)]);
+    });
     connect(m_filter, &QLineEdit::textChanged, this, &HistoryView::setFilterText);
     connect(refresh, &QPushButton::clicked, this, &HistoryView::refreshRequested);
     connect(compare, &QPushButton::clicked, this, [this] {
@@ -714,6 +969,59 @@ HistoryView::HistoryView(RunsModel* model, QWidget* parent)
         if (ids.size() >= 2) Q_EMIT compareRequested(ids);
     });
     connect(model, &QAbstractItemModel::modelReset, m_table, &QTableView::resizeColumnsToContents);
+}
+
+void HistoryView::setSweeps(const std::vector<moe::SweepResult>& sweeps) {
+    const int kept = selectedSweep();
+    const int64_t keptId = kept >= 0 ? m_sweepList[size_t(kept)].id : 0;
+    m_sweepList = sweeps;
+    m_sweeps->setRowCount(int(sweeps.size()));
+    for (int i = 0; i < int(sweeps.size()); ++i) {
+        const moe::SweepResult& w = sweeps[size_t(i)];
+        double best = 0.0;
+        for (const moe::SweepPoint& p : w.points)
+            if (!p.baseline && (best == 0.0 || p.perplexity < best)) best = p.perplexity;
+        const QStringList cells { QStringLiteral("s%1").arg(w.id) + (w.cancelled ? tr(" (cancelled)") : QString()),
+            QString::fromStdString(w.created_at), QString::fromStdString(w.model), QString::fromStdString(w.settings),
+            QString::number(w.n_tokens), QString::number(w.points.size()),
+            best > 0 ? QString::number(best, 'f', 4) : QStringLiteral("\u2014") };
+        for (int c = 0; c < int(cells.size()); ++c)
+            m_sweeps->setItem(i, c, new QTableWidgetItem(cells[c]));
+        if (w.cancelled) m_sweeps->item(i, 0)->setToolTip(QString::fromStdString(moe::sweep_cancel_text(w)));
+        if (w.id == keptId) m_sweeps->selectRow(i);
+    }
+    m_sweeps->resizeColumnsToContents();
+}
+
+int HistoryView::selectedSweep() const {
+    const QModelIndexList rows = m_sweeps->selectionModel()->selectedRows();
+    return rows.isEmpty() || rows.first().row() >= int(m_sweepList.size()) ? -1 : rows.first().row();
+}
+
+void HistoryView::selectSweep(int row) {
+    m_sweeps->selectRow(row);
+}
+
+void HistoryView::openSelectedSweep() {
+    const int i = selectedSweep();
+    if (i >= 0) Q_EMIT sweepOpenRequested(m_sweepList[size_t(i)]);
+}
+
+void HistoryView::compareSelectedSweep() {
+    const int i = selectedSweep();
+    if (i < 0) return;
+    QStringList ids;
+    for (const moe::SweepPoint& p : m_sweepList[size_t(i)].points)
+        if (p.run_id > 0) ids << QString::number(p.run_id);
+    if (ids.size() >= 2) Q_EMIT compareRequested(ids);
+}
+
+void HistoryView::attachLab(RoutingLabView* lab) {
+    connect(lab, &RoutingLabView::sweepsListed, this, &HistoryView::setSweeps);
+    connect(this, &HistoryView::sweepOpenRequested, lab, &RoutingLabView::showSweep);
+    connect(this, &HistoryView::sweepExportRequested, lab, &RoutingLabView::askExportSweep);
+    connect(this, &HistoryView::refreshRequested, lab, &RoutingLabView::refreshSweeps);
+    lab->refreshSweeps();
 }
 
 void HistoryView::setFilterText(const QString& text) {

@@ -6,7 +6,11 @@
 // calls it a few times a second while tokens stream, and only when shown.
 #include "types.h"
 
+#include "store/sweep_record.h"
+
 #include <QWidget>
+
+#include <vector>
 
 class BalanceTimeModel;
 class ChartPanel;
@@ -22,6 +26,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QLineSeries;
+class QMenu;
 class QProgressBar;
 class QSortFilterProxyModel;
 class QSpinBox;
@@ -30,6 +35,7 @@ class QTableView;
 class QTableWidget;
 class QValueAxis;
 class RoutingData;
+class RoutingLabView;
 class RunsModel;
 class ThroughputModel;
 class TokenHeatmap;
@@ -51,12 +57,28 @@ public:
     QString frameCaption() const; // the caption over one token's routing
     QString hoverText() const; // the expert under the mouse, in words
     int shownFrame() const { return m_shownFrame; }
+    // One expert's tokens (telemetry/routing_stats.h, as `runs show --experts-for`):
+    // picked by clicking a cell of the layers x experts load.
+    void selectExpert(int layer, int expert);
+    int selectedLayer() const { return m_selLayer; }
+    int selectedExpert() const { return m_selExpert; }
+    QStandardItemModel* expertTokensModel() const { return m_expertTokens; }
+    QString expertTokensCaption() const;
+    // The menu a right click on a load cell opens: mask, force, clear.
+    QMenu* cellMenu(int layer, int expert);
+    // Masked (1) and forced (2) experts, (layers, experts), shown on the load heatmap.
+    void setExpertMarks(const QVector<int>& marks);
+    // Sends mask requests to the routing lab and shows its grid's state.
+    void attachLab(RoutingLabView* lab);
 
 Q_SIGNALS:
     void frameSelected(int frame); // a token picked here or in the chat (-1: none)
+    // From the cell menu: 0 clear, 1 mask, 2 force (layer, expert).
+    void maskRequested(int layer, int expert, int state);
 
 private:
     void onCleared();
+    void updateExpertTokens();
     RoutingData* m_data;
     QSpinBox* m_layer;
     QComboBox* m_window;
@@ -72,7 +94,12 @@ private:
     ChartPanel* m_tokensPanel;
     ChartPanel* m_loadPanel;
     ChartPanel* m_framePanel;
+    ChartPanel* m_expertPanel;
+    QLabel* m_expertLabel;
+    QStandardItemModel* m_expertTokens;
     int m_shownFrame = -1;
+    int m_selLayer = -1;
+    int m_selExpert = -1;
 };
 
 class BalanceView : public QWidget {
@@ -88,9 +115,19 @@ public:
     QChart* timeChart() const { return m_timeChart; }
     QList<ChartPanel*> panels() const;
     QValueAxis* expertAxis() const { return m_loadX; }
+    // Load over position: the layer's expert load per window of tokens
+    // (experts x windows), from RoutingData::loadOverPosition.
+    MatrixHeatmap* positionHeatmap() const { return m_position; }
+    QStandardItemModel* positionModel() const { return m_positionData; }
+    void setPositionWindow(int tokens);
+    int positionWindow() const;
+    int layer() const;
+    void setLayer(int layer);
+    QString positionCaption() const;
 
 private:
     void updateExpertTicks();
+    void refreshPosition();
     RoutingData* m_data;
     QSpinBox* m_layer;
     QComboBox* m_window;
@@ -105,6 +142,11 @@ private:
     QValueAxis* m_timeImbalance;
     MatrixHeatmap* m_coact;
     MatrixTableModel* m_coactData;
+    MatrixHeatmap* m_position;
+    QStandardItemModel* m_positionData;
+    QComboBox* m_positionWindow;
+    QLabel* m_positionLabel;
+    QVector<double> m_positionWhole; // (E) the layer's share over the whole conversation
     QList<ChartPanel*> m_panels;
 };
 
@@ -152,16 +194,32 @@ public:
     QSortFilterProxyModel* proxy() const { return m_proxy; }
     QTableView* table() const { return m_table; }
     void setFilterText(const QString& text);
+    // Stored sweeps (store/sweep_record.h), each one record, under the runs.
+    void setSweeps(const std::vector<moe::SweepResult>& sweeps);
+    const std::vector<moe::SweepResult>& sweeps() const { return m_sweepList; }
+    QTableWidget* sweepTable() const { return m_sweeps; }
+    // The sweep selected in its table (-1: none).
+    int selectedSweep() const;
+    void selectSweep(int row);
+    // Opens the selected sweep in the Experiments tab / its runs in Compare.
+    void openSelectedSweep();
+    void compareSelectedSweep();
+    // Lists the stored sweeps through the routing lab, and opens them there.
+    void attachLab(RoutingLabView* lab);
 
 Q_SIGNALS:
     void compareRequested(const QStringList& ids);
     void refreshRequested();
+    void sweepOpenRequested(const moe::SweepResult& sweep);
+    void sweepExportRequested(const moe::SweepResult& sweep);
 
 private:
     RunsModel* m_model;
     QSortFilterProxyModel* m_proxy;
     QTableView* m_table;
     QLineEdit* m_filter;
+    QTableWidget* m_sweeps;
+    std::vector<moe::SweepResult> m_sweepList;
 };
 
 class CompareView : public QWidget {
