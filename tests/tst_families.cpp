@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "family_test_util.h" // after the engine headers: Qt defines emit
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -20,68 +22,7 @@
 
 using namespace moe;
 
-namespace {
-
-std::string make(
-    const QTemporaryDir& dir, const std::string& arch, const std::string& preset, uint32_t quant = GGML_TYPE_F32) {
-    const std::string path = dir.filePath(QString::fromStdString(arch + "-" + preset + ".gguf")).toStdString();
-    SynthOptions o;
-    o.arch = arch;
-    o.preset = preset;
-    o.quant = quant;
-    o.seed = 9;
-    o.threads = 2;
-    write_synthetic_model(o, path);
-    return path;
-}
-
-std::unique_ptr<Backend> cpu_backend(const std::shared_ptr<const Model>& m) {
-    BackendOptions o;
-    o.n_ctx = 64;
-    o.n_threads = 2;
-    o.max_batch = 16;
-    return make_backend(BackendKind::cpu, m, o);
-}
-
-std::vector<int32_t> tokens(int n) {
-    std::vector<int32_t> t;
-    for (int i = 0; i < n; ++i)
-        t.push_back((i * 37 + 11) % 500);
-    return t;
-}
-
-// Logits of the last token and the routing of every token after running `chunks` (sizes) in turn.
-struct Pass {
-    std::vector<float> last_logits;
-    std::vector<std::vector<int32_t>> ids; // per token: n_moe × k
-};
-
-Pass run_chunks(Backend& b, const Model& m, const std::vector<int32_t>& toks, const std::vector<int>& chunks) {
-    Pass p;
-    int pos = 0;
-    for (int n : chunks) {
-        b.forward(toks.data() + pos, n, pos, false);
-        for (int i = 0; i < n; ++i) {
-            std::vector<int32_t> ids;
-            for (int l = 0; l < b.n_moe_layers(); ++l)
-                ids.insert(ids.end(), b.routing_ids(i, l), b.routing_ids(i, l) + b.top_k());
-            p.ids.push_back(ids);
-        }
-        pos += n;
-    }
-    const float* lg = b.logits(chunks.back() - 1);
-    p.last_logits.assign(lg, lg + m.config().n_vocab);
-    return p;
-}
-
-float max_diff(const std::vector<float>& a, const std::vector<float>& b) {
-    float d = 0.0f;
-    for (size_t i = 0; i < a.size(); ++i)
-        d = std::max(d, std::fabs(a[i] - b[i]));
-    return d;
-}
-
-} // namespace
+using namespace moe::test;
 
 class TestFamilies : public QObject {
     Q_OBJECT
