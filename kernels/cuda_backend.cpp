@@ -61,6 +61,15 @@ struct Upload {
 // shape the kernels do not take; the message is the reason make_backend
 // gives when it falls back to the CPU.
 void check_supported(const ModelConfig& c, const ModelWeights& w) {
+    // Llama 4's chunked attention, blocks without RoPE, q/k L2 norms and weighted expert
+    // inputs, and the interleaved dense and MoE blocks with always-on shared experts
+    // of both, have CPU code only (engine/cpu/llama4_ops.cpp)
+    if (c.arch == Arch::llama4 || c.arch == Arch::ernie4_5_moe) {
+        throw Error(fmt::format("the CUDA backend has no kernels for {} models yet ({})", arch_name(c.arch),
+            c.arch == Arch::llama4 ? "chunked attention, blocks without RoPE, router weight on the expert input, "
+                                     "interleaved dense and MoE blocks, shared expert"
+                                   : "interleaved dense and MoE blocks, always-on shared experts, biased routing"));
+    }
     // latent attention, partial RoPE, leading dense blocks, shared experts and
     // biased or grouped routing have CPU code only (engine/cpu/attention_mla.cpp,
     // group_routing.cpp, rope_scaled.cpp)

@@ -4,6 +4,7 @@
 #include "cpu/attention_sinks.h"
 #include "cpu/group_routing.h"
 #include "cpu/int_ops.h"
+#include "cpu/llama4_ops.h"
 #include "cpu/ops.h"
 #include "cpu/rope_scaled.h"
 #include "runtime/routing_policy.h"
@@ -33,6 +34,7 @@ struct RunState {
     std::vector<float> router; // (B, n_expert) router logits, then probabilities
     std::vector<float> h; // (B*top_k, n_ff) expert hidden activations, grouped by expert
     std::vector<float> y; // (B*top_k, n_embd) expert outputs before weighting
+    std::vector<float> xe; // (B*top_k, n_embd) expert inputs scaled by their weight (llama4)
     std::vector<float> sh_h; // (B, n_ff_shexp) shared expert hidden
     std::vector<float> sh_u; // (B, n_ff_shexp) shared expert up projection
     std::vector<float> sh_y; // (B, n_embd) shared expert output
@@ -118,6 +120,10 @@ public:
             cpu::rope_inv_freq(s.inv_freq.data(), c.head_dim, c.rope_freq_base);
         else
             cpu::rope_freqs(c, s.inv_freq.data()); // partial rotary: frequencies over the rotated part
+        if (const Vector& ff = m_model->weights().rope_freqs) { // llama4: llama3-style factors divide them
+            for (int64_t i = 0; i < ff.n; ++i)
+                s.inv_freq[size_t(i)] /= ff.data[i];
+        }
         s.dense_ids.assign(B, 0);
         s.dense_w.assign(B, 1.0f);
         s.scores.resize(size_t(m_pool.size()) * size_t(m_ctx));
@@ -158,6 +164,7 @@ private:
         const size_t B = size_t(m_batch), K = size_t(m_k_eff);
         s.h.resize(B * std::max(K * size_t(m_c.n_ff_exp), size_t(m_c.n_ff))); // a dense block: one FFN of n_ff
         s.y.resize(B * K * size_t(m_c.n_embd));
+        if (m_c.moe_weight_first) s.xe.resize(B * K * size_t(m_c.n_embd));
         s.route_ids.resize(B * size_t(std::max(m_n_moe, 1)) * size_t(m_top_k));
         s.route_w.resize(s.route_ids.size());
         s.group_buf.resize(MoeGroups::words(m_n_exp, m_batch, m_k_eff));
@@ -245,7 +252,9 @@ void CpuBackend::attend(const LayerWeights& l, int il, int n, int pos0) {
     const int cap = m_kv_rows[size_t(il)].cap;
     float* kc = s.k_cache.data() + m_kv_rows[size_t(il)].first * size_t(kvd);
     float* vc = s.v_cache.data() + m_kv_rows[size_t(il)].first * size_t(kvd);
-    if (c.n_rot == hd && cap == m_ctx) {
+    if (c.arch == Arch::llama4) { // RoPE and L2 norm, or the temperature (cpu/llama4_ops.h)
+        cpu::llama4_qkv(c, l, s.q.data(), s.k.data(), s.v.data(), kc, vc, s.inv_freq.data(), pos0, n);
+    } else if (c.n_rot == hd && cap == m_ctx) {
         cpu::rope_store(s.q.data(), s.k.data(), s.v.data(), kc, vc, s.inv_freq.data(), pos0, n, c.n_head, c.n_head_kv,
             hd, c.rope == RopeStyle::neox);
     } else { // partial rotary (glm4moe): the first n_rot dims of every head; a ring cache (gpt-oss)
@@ -255,7 +264,10 @@ void CpuBackend::attend(const LayerWeights& l, int il, int n, int pos0) {
         cpu::kv_store(s.k.data(), s.v.data(), n, size_t(kvd), kc, vc, cap, pos0);
     }
     // causal attention over the cache (GQA)
-    if (m_attn_window) {
+    if (l.n_chunk > 0) { // llama4: within chunks
+        cpu::chunked_attention(s.q.data(), kc, vc, s.att.data(), pos0, n, c.n_head, c.n_head_kv, hd, l.n_chunk,
+            s.scores.data(), size_t(m_ctx), &m_pool);
+    } else if (m_attn_window) {
         cpu::attention_window(s.q.data(), kc, vc, cap, s.att.data(), pos0, n, c.n_head, c.n_head_kv, hd, c.kq_scale,
             l.n_swa, l.attn_sinks.data, s.scores.data(), size_t(m_ctx), &m_pool);
     } else {
@@ -288,6 +300,10 @@ void CpuBackend::ffn(const LayerWeights& l, int n) {
             // biased, group-limited selection (deepseek2 V3, glm4moe)
             cpu::route_grouped(c, s.router.data(), n, K, l.exp_probs_b.data, ids, wts, stride);
             cpu::group(ids, wts, stride, n, K, E, s.groups);
+        } else if (m_plain && c.moe_weight_first) {
+            // llama4: top-k of the logits themselves, weights sigmoid (cpu/llama4_ops.h)
+            cpu::route_by_logit(s.router.data(), n, E, K, ids, wts, stride);
+            cpu::group(ids, wts, stride, n, K, E, s.groups);
         } else if (m_plain) {
             // a decode step's one token is grouped by the router itself
             cpu::route(s.router.data(), n, E, K, c.gating == Gating::sigmoid, c.norm_topk, ids, wts, stride, &s.groups);
@@ -307,11 +323,17 @@ void CpuBackend::ffn(const LayerWeights& l, int n) {
     // (gpt-oss: biases and the clamped SwiGLU, cpu::expert_glu)
     const cpu::ExpertGlu oss_glu { c.swiglu_oai, l.gate_exp_b, l.up_exp_b };
     const cpu::ExpertGlu* glu = c.swiglu_oai || !l.gate_exp_b.empty() ? &oss_glu : nullptr;
+    // (llama4: each slot's input scaled by its weight first, the output then taken with weight 1)
+    const float* xin = s.xn.data();
+    if (l.ffn == FfnKind::moe && c.moe_weight_first) {
+        cpu::weight_expert_inputs(s.xn.data(), D, D, s.groups, s.xe.data());
+        xin = s.xe.data();
+    }
     if (m_exact) {
-        cpu::expert_gate_up(l.gate_exp, l.up_exp, s.xn.data(), D, s.groups, s.h.data(), &m_pool, glu);
+        cpu::expert_gate_up(l.gate_exp, l.up_exp, xin, D, s.groups, s.h.data(), &m_pool, glu);
         cpu::expert_down(l.down_exp, s.h.data(), s.groups, s.y.data(), &m_pool);
     } else {
-        cpu::int_expert_gate_up(l.gate_exp, l.up_exp, s.xn.data(), D, s.groups, s.h.data(), s.act, &m_pool, glu);
+        cpu::int_expert_gate_up(l.gate_exp, l.up_exp, xin, D, s.groups, s.h.data(), s.act, &m_pool, glu);
         cpu::int_expert_down(l.down_exp, s.h.data(), s.groups, s.y.data(), s.act, &m_pool);
     }
     if (!l.down_exp_b.empty()) cpu::add_expert_bias(l.down_exp_b, s.groups, s.y.data(), D);

@@ -43,6 +43,10 @@ constexpr ArchInfo k_archs[] = {
     // Granite's converter permutes q/k as for Llama
     { "gpt-oss", Arch::gptoss, true, RopeStyle::neox, QkNorm::none, false, true, false },
     { "granitemoe", Arch::granitemoe, true, RopeStyle::normal, QkNorm::none, false, true, true },
+    // Llama 4 and ERNIE 4.5 (engine/model/arch_llama4_ernie.cpp): both rotate adjacent pairs
+    // (llama4's converter keeps HF's order, which is already interleaved)
+    { "llama4", Arch::llama4, true, RopeStyle::normal, QkNorm::none, false, false, false },
+    { "ernie4_5-moe", Arch::ernie4_5_moe, true, RopeStyle::normal, QkNorm::none, false, true, false },
 };
 
 const ArchInfo* find_arch(const std::string& name) {
@@ -207,6 +211,8 @@ void Model::read_config() {
     c.embd_scale = c.residual_scale = c.logit_scale = 1.0f;
     if (c.arch == Arch::deepseek2 || c.arch == Arch::glm4moe) read_config_ext(c);
     if (c.arch == Arch::gptoss || c.arch == Arch::granitemoe) read_config_oss_granite(c);
+    c.n_moe_layer_step = 1;
+    if (c.arch == Arch::llama4 || c.arch == Arch::ernie4_5_moe) read_config_llama4_ernie(c);
 
     const GgufTensorInfo* embd = f.find_tensor("token_embd.weight");
     if (!embd) throw Error(fmt::format("{}: missing tensor token_embd.weight", f.path()));
@@ -331,7 +337,8 @@ void Model::bind_weights() {
         LayerWeights& l = m_w.layers[size_t(il)];
         auto name = [il](const char* n) { return fmt::format("blk.{}.{}", il, n); };
         l.attn = c.attn;
-        l.ffn = c.is_moe && il >= c.n_layer_dense_lead ? FfnKind::moe : FfnKind::dense;
+        l.ffn = c.is_moe && il >= c.n_layer_dense_lead && (il + 1) % c.n_moe_layer_step == 0 ? FfnKind::moe
+                                                                                             : FfnKind::dense;
         if (l.ffn == FfnKind::moe) {
             l.moe_index = int32_t(m_moe_blocks.size());
             m_moe_blocks.push_back(il);
@@ -380,6 +387,7 @@ void Model::bind_weights() {
         }
         if (c.arch == Arch::gptoss || c.arch == Arch::granitemoe) bind_oss_granite(il, l);
     }
+    if (c.arch == Arch::llama4 || c.arch == Arch::ernie4_5_moe) bind_llama4_ernie();
 }
 
 uint64_t Model::expert_bytes(int layer, int expert) const {

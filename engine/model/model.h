@@ -19,7 +19,20 @@
 
 namespace moe {
 
-enum class Arch : int32_t { qwen3moe, qwen2moe, llama, olmoe, qwen3, qwen2, deepseek2, glm4moe, gptoss, granitemoe };
+enum class Arch : int32_t {
+    qwen3moe,
+    qwen2moe,
+    llama,
+    olmoe,
+    qwen3,
+    qwen2,
+    deepseek2,
+    glm4moe,
+    gptoss,
+    granitemoe,
+    llama4,
+    ernie4_5_moe
+};
 enum class RopeStyle : int32_t { normal, neox }; // normal: adjacent pairs; neox: halves
 enum class QkNorm : int32_t { none, per_head, full };
 enum class Gating : int32_t { softmax, sigmoid };
@@ -81,6 +94,13 @@ struct ModelConfig {
     int32_t n_swa; // sliding window of the windowed blocks (positions a query sees, itself included); 0: none
     bool swiglu_oai; // experts' clamped SwiGLU (gpt-oss): alpha 1.702, limit 7, up + 1
     float embd_scale, residual_scale, logit_scale; // Granite's multipliers (1: none); logits divided by logit_scale
+    // Llama 4 and ERNIE 4.5 (engine/model/arch_llama4_ernie.cpp)
+    int32_t n_moe_layer_step; // after the leading dense blocks, every n-th block is MoE (1: all)
+    bool moe_weight_first; // llama4: the router weight scales the expert's input, not its output
+    bool qk_l2_norm; // llama4: q and k RMS-normalised without weights after RoPE (RoPE blocks only)
+    // llama4's blocks without RoPE scale q by 1 + attn_temp_scale·ln(floor((pos + offset) / length) + 1)
+    float attn_temp_scale, attn_temp_offset;
+    int32_t attn_temp_length;
 };
 static_assert(std::is_trivially_copyable_v<ModelConfig>);
 
@@ -124,6 +144,9 @@ struct LayerWeights {
     Matrix gate_shexp, up_shexp; // (n_ff_shexp, n_embd)
     Matrix down_shexp; // (n_embd, n_ff_shexp)
     Vector exp_probs_b; // (n_expert) selection bias (deepseek2 V3, glm4moe)
+    // llama4: chunked attention (a query sees only its chunk of n_chunk positions; 0: all) and no-RoPE blocks
+    int32_t n_chunk = 0;
+    bool use_rope = true;
     // gpt-oss: windowed or full attention, sinks, output/router/expert biases
     int32_t n_swa = 0; // this block's sliding window; 0: attends to every earlier position
     Vector bo; // (n_embd) attention output bias (gpt-oss; optional in granitemoe)
@@ -143,6 +166,7 @@ struct LayerWeights {
 struct ModelWeights {
     Matrix tok_embd; // (n_vocab, n_embd)
     Vector output_norm;
+    Vector rope_freqs; // (n_rot/2) llama3-style factors dividing the RoPE frequencies (llama4); empty: none
     Matrix output; // (n_vocab, n_embd); == tok_embd when tied
     std::vector<LayerWeights> layers;
 };
@@ -203,6 +227,9 @@ private:
     void bind_mla(int il, LayerWeights& l);
     void bind_legacy_kv_b(int il, LayerWeights& l, const GgufTensorInfo& t);
     void bind_glm_extras(int il, LayerWeights& l);
+    // engine/model/arch_llama4_ernie.cpp: llama4 and ernie4_5-moe
+    void read_config_llama4_ernie(ModelConfig& c);
+    void bind_llama4_ernie();
     // engine/model/arch_oss_granite.cpp: gpt-oss and granitemoe
     void read_config_oss_granite(ModelConfig& c);
     void bind_oss_granite(int il, LayerWeights& l);

@@ -3,6 +3,7 @@
 #include "error.h"
 #include "gguf/gguf.h"
 #include "model/synth_families.h"
+#include "model/synth_llama4_ernie.h"
 #include "model/synth_oss_granite.h"
 #include "quant/quant.h"
 #include "runtime/thread_pool.h"
@@ -145,7 +146,7 @@ Vocab make_vocab(bool sentencepiece, int n_vocab, const std::vector<std::string>
         for (const std::string& s : byte_level_alphabet())
             add(s, 1, true);
     }
-    const int n_special = sentencepiece ? 0 : int(specials.size());
+    const int n_special = int(specials.size());
     uint64_t state = seed;
     while (int(v.tokens.size()) < n_vocab - n_special) {
         const size_t window = std::min<size_t>(mergeable.size(), 2000);
@@ -172,7 +173,11 @@ void write_synthetic_vocab(GgufWriter& w, bool sentencepiece, const std::string&
     std::vector<std::string> specials = { "<|endoftext|>", "<|im_start|>", "<|im_end|>" };
     for (const std::string& s : synth_extra_specials(arch)) // gpt-oss, granitemoe (synth_oss_granite.h)
         specials.push_back(s);
-    const Vocab v = make_vocab(sentencepiece, n_vocab, specials, seed ^ 0x70c3);
+    for (const std::string& s : llama4_ernie_specials(arch)) // llama4 (synth_llama4_ernie.h)
+        if (!sentencepiece) specials.push_back(s);
+    // a SentencePiece vocabulary has its own control tokens, and ERNIE's after them
+    const Vocab v
+        = make_vocab(sentencepiece, n_vocab, sentencepiece ? llama4_ernie_specials(arch) : specials, seed ^ 0x70c3);
     w.set_string("tokenizer.ggml.model", sentencepiece ? "llama" : "gpt2");
     if (!sentencepiece) w.set_string("tokenizer.ggml.pre", arch == "olmoe" ? "olmo" : "qwen2");
     w.set_string_array("tokenizer.ggml.tokens", v.tokens);
@@ -198,6 +203,17 @@ void write_synthetic_vocab(GgufWriter& w, bool sentencepiece, const std::string&
         }
         if (arch == "gpt-oss") w.set_string("tokenizer.ggml.pre", "gpt-4o"); // o200k's rule
     }
+    // llama4 and ernie4_5-moe: their template writes the begin token itself
+    if (const char* t = llama4_ernie_chat_template(arch)) {
+        auto id = [&](const char* tok) {
+            return uint32_t(std::find(v.tokens.begin(), v.tokens.end(), std::string(tok)) - v.tokens.begin());
+        };
+        w.set_string("tokenizer.chat_template", t);
+        w.set_uint32("tokenizer.ggml.bos_token_id", id(llama4_ernie_bos_token(arch)));
+        w.set_uint32("tokenizer.ggml.eos_token_id", id(llama4_ernie_eos_token(arch)));
+        w.set_bool("tokenizer.ggml.add_bos_token", false);
+        if (!sentencepiece) w.set_string("tokenizer.ggml.pre", "llama4");
+    }
 }
 
 } // namespace
@@ -217,6 +233,8 @@ std::vector<std::string> synth_presets() {
         out.push_back(n);
     for (const std::string& n : oss_granite_preset_names())
         out.push_back(n);
+    for (const std::string& n : llama4_ernie_preset_names())
+        out.push_back(n);
     return out;
 }
 
@@ -230,6 +248,14 @@ void write_synthetic_model(
     const FamilyPreset* fam = find_family_preset(opts.preset, opts.arch);
     // gpt-oss and granitemoe (synth_oss_granite.h)
     const OssGranitePreset* og = fam ? nullptr : find_oss_granite_preset(opts.preset, opts.arch);
+    // llama4 and ernie4_5-moe (synth_llama4_ernie.h)
+    const Llama4ErniePreset* le = fam || og ? nullptr : find_llama4_ernie_preset(opts.preset, opts.arch);
+    if (le) {
+        if (!opts.arch.empty() && opts.arch != le->arch) {
+            throw Error(fmt::format("preset {} is a {} model, not {}", le->name, le->arch, opts.arch));
+        }
+        p = &k_presets[0];
+    }
     if (og) {
         if (!opts.arch.empty() && opts.arch != og->arch) {
             throw Error(fmt::format("preset {} is a {} model, not {}", og->name, og->arch, opts.arch));
@@ -250,9 +276,10 @@ void write_synthetic_model(
     }
     std::string arch = fam ? fam->arch
         : og               ? og->arch
+        : le               ? le->arch
         : p->arch          ? p->arch
                            : (opts.arch.empty() ? "qwen3moe" : opts.arch);
-    if (!fam && !og && p->arch && !opts.arch.empty() && opts.arch != p->arch) {
+    if (!fam && !og && !le && p->arch && !opts.arch.empty() && opts.arch != p->arch) {
         throw Error(fmt::format("preset {} is a {} model, not {}", p->name, p->arch, opts.arch));
     }
     // OLMoE normalises q and k over all heads, and llama.cpp sizes both norms
@@ -262,9 +289,10 @@ void write_synthetic_model(
     if (arch == "olmoe") shape.n_head_kv = shape.n_head;
     p = &shape;
     const bool dense = arch == "qwen3";
-    if (arch != "qwen3moe" && arch != "qwen2moe" && arch != "llama" && arch != "olmoe" && !dense && !fam && !og) {
+    if (arch != "qwen3moe" && arch != "qwen2moe" && arch != "llama" && arch != "olmoe" && !dense && !fam && !og
+        && !le) {
         throw Error(fmt::format("cannot make a model of architecture '{}' (known: qwen3moe, qwen2moe, llama, olmoe, "
-                                "qwen3, deepseek2, glm4moe, gpt-oss, granitemoe)",
+                                "qwen3, deepseek2, glm4moe, gpt-oss, granitemoe, llama4, ernie4_5-moe)",
             arch));
     }
     const TypeTraits* qt = type_traits(opts.quant);
@@ -275,7 +303,7 @@ void write_synthetic_model(
 
     const bool shared = arch == "qwen2moe";
     const bool qkv_bias = arch == "qwen2moe";
-    const bool sentencepiece = arch == "llama";
+    const bool sentencepiece = arch == "llama" || arch == "ernie4_5-moe"; // ERNIE: a SentencePiece vocabulary
     const int q_dim = p->n_head * p->head_dim;
     const int kv_dim = p->n_head_kv * p->head_dim;
     const int n_expert = dense ? 1 : p->n_expert;
@@ -289,6 +317,9 @@ void write_synthetic_model(
     } else if (og) {
         shape.n_vocab = og->n_vocab;
         w.set_string("general.name", fmt::format("synthetic {} {}", og->name, arch));
+    } else if (le) {
+        shape.n_vocab = le->n_vocab;
+        w.set_string("general.name", fmt::format("synthetic {} {}", le->name, arch));
     } else {
         w.set_string("general.name",
             p->arch ? fmt::format("synthetic {}", p->name) : fmt::format("synthetic {} {}", p->name, arch));
@@ -299,6 +330,8 @@ void write_synthetic_model(
         write_family_metadata(w, *fam);
     } else if (og) {
         write_oss_granite_metadata(w, *og);
+    } else if (le) {
+        write_llama4_ernie_metadata(w, *le);
     } else {
         w.set_uint32(a + ".block_count", uint32_t(p->n_layer));
         w.set_uint32(a + ".context_length", uint32_t(p->n_ctx));
@@ -373,6 +406,11 @@ void write_synthetic_model(
     }
     if (og) {
         add_oss_granite_tensors(*og, p->n_vocab, Q, add);
+        w.write(path);
+        return;
+    }
+    if (le) {
+        add_llama4_ernie_tensors(*le, p->n_vocab, Q, add);
         w.write(path);
         return;
     }

@@ -46,6 +46,49 @@ void describe_oss_granite(const Model& m, ModelDescription& d) {
     }
 }
 
+// Llama 4's and ERNIE 4.5's interleaved MoE blocks, Llama 4's routing, chunks
+// and blocks without RoPE (engine/model/arch_llama4_ernie.cpp).
+void describe_llama4_ernie(const Model& m, ModelDescription& d) {
+    const ModelConfig& c = m.config();
+    if (c.n_moe_layer_step > 1) {
+        d.notes.push_back(
+            fmt::format("MoE in every {}{} block ({} of {}), a dense FFN of {} in the others", c.n_moe_layer_step,
+                c.n_moe_layer_step == 2       ? "nd"
+                    : c.n_moe_layer_step == 3 ? "rd"
+                                              : "th",
+                c.n_moe_layer, c.n_layer, c.n_ff));
+        std::string rows;
+        for (int l = 0; l < c.n_moe_layer && l < 8; ++l)
+            rows += fmt::format("{}{}", l ? ", " : "", m.moe_block(l));
+        d.notes.push_back(fmt::format("routing rows (heatmaps, frames, --json \"layer\") are the MoE blocks in order: "
+                                      "blocks {}{}",
+            rows, c.n_moe_layer > 8 ? ", ..." : ""));
+    }
+    if (c.moe_weight_first) {
+        d.notes.push_back(fmt::format("routing: top-{} sigmoid of the router logits, not renormalised; the weight "
+                                      "scales the expert's input (as llama.cpp and HF apply it); one shared expert "
+                                      "always added",
+            c.n_expert_used));
+    }
+    const auto& layers = m.weights().layers;
+    const auto chunked
+        = std::count_if(layers.begin(), layers.end(), [](const LayerWeights& l) { return l.n_chunk > 0; });
+    const auto no_rope = std::count_if(layers.begin(), layers.end(), [](const LayerWeights& l) { return !l.use_rope; });
+    if (chunked > 0) {
+        d.notes.push_back(fmt::format("chunked attention: {} of {} blocks attend only within chunks of {} positions",
+            chunked, layers.size(), layers[0].n_chunk > 0 ? layers[0].n_chunk : layers.back().n_chunk));
+    }
+    if (no_rope > 0) {
+        d.notes.push_back(
+            fmt::format("blocks without RoPE ({} of {}) attend to the whole context, q scaled by 1 + {:g} "
+                        "ln(floor((pos + {:g}) / {}) + 1)",
+                no_rope, layers.size(), c.attn_temp_scale, c.attn_temp_offset, c.attn_temp_length));
+    }
+    if (c.qk_l2_norm) d.notes.push_back("q and k L2-normalised per head after RoPE (blocks with RoPE)");
+    if (m.weights().rope_freqs) d.notes.push_back("RoPE frequencies divided by rope_freqs.weight (llama3 scaling)");
+    if (c.arch == Arch::ernie4_5_moe && c.tied_output) d.notes.push_back("output head tied to the token embedding");
+}
+
 // Attention and FFN kind of every block, routing beyond plain top-k, and the
 // KV cache per token against plain multi-head attention.
 void describe_blocks(const Model& m, ModelDescription& d) {
@@ -62,7 +105,9 @@ void describe_blocks(const Model& m, ModelDescription& d) {
     if (c.yarn_factor > 1.0f) d.attention += fmt::format(", YaRN x{:g} from {}", c.yarn_factor, c.yarn_orig_ctx);
     d.dense_lead_layers = c.is_moe ? c.n_layer_dense_lead : 0;
     for (const LayerWeights& l : m.weights().layers) {
-        const std::string gqa = l.n_swa > 0 ? fmt::format("GQA window {}", l.n_swa) : std::string("GQA");
+        std::string gqa = l.n_swa > 0 ? fmt::format("GQA window {}", l.n_swa) : std::string("GQA");
+        if (l.n_chunk > 0) gqa += fmt::format(" chunks of {}", l.n_chunk); // llama4
+        if (!l.use_rope) gqa += " without RoPE";
         d.layer_kinds.push_back(fmt::format("{} + {}", l.attn == AttnKind::mla ? "MLA" : gqa,
             l.ffn == FfnKind::moe ? (c.n_expert_shared > 0 ? "MoE + shared" : "MoE") : "dense FFN"));
     }
@@ -73,6 +118,7 @@ void describe_blocks(const Model& m, ModelDescription& d) {
     d.kv_bytes_per_token = m.kv_cache_bytes(1);
     d.mha_kv_bytes_per_token = m.mha_cache_bytes(1);
     describe_oss_granite(m, d);
+    describe_llama4_ernie(m, d);
 }
 
 // "MLA + MoE" ×26 style runs of equal kinds: "0: MLA + dense FFN; 1-26: MLA + MoE + shared".

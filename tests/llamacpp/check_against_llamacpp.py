@@ -2,7 +2,7 @@
 """Our engine against llama.cpp itself (v0.5.0 from npm; tests/llamacpp/setup.sh).
 
     check_against_llamacpp.py --cli PATH/TO/moe-cli --workdir DIR [--llama-dir DIR]
-                              [--parts archs,types,mixed,families,fast] [--types Q4_0,IQ2_XXS,...]
+                              [--parts archs,types,mixed,families,fast,long] [--types Q4_0,IQ2_XXS,...]
     check_against_llamacpp.py --cli ... --workdir DIR --flip-scale-bit [--types Q8_0,Q4_K,Q6_K]
 
 archs   A small random model of every architecture (`make-model --preset tiny --quant F32`):
@@ -77,6 +77,15 @@ FAMILY_QUANTS = [("deepseek2", "small", "Q8_0"), ("deepseek2", "small", "Q4_K_M"
 FAMILIES += [("gpt-oss", "tiny"), ("granitemoe", "tiny"), ("granitemoe", "tiny-shared")]
 FAMILY_QUANTS += [("gpt-oss", "small", "Q8_0"), ("gpt-oss", "small", "MXFP4_MOE"), ("granitemoe", "small", "Q8_0"),
                   ("gpt-oss", "tiny-mxfp4", "native")]   # MXFP4 experts as make-model writes them
+# Llama 4 (dense blocks between MoE ones, top-1 sigmoid weight on the expert input, a shared expert,
+# a 4th block without RoPE, q/k L2 norms, rope_freqs factors) and ERNIE 4.5 (a leading dense block,
+# two shared experts, selection bias, tied embeddings)
+FAMILIES += [("llama4", "tiny"), ("ernie4_5-moe", "tiny")]
+FAMILY_QUANTS += [("llama4", "small", "Q8_0"), ("ernie4_5-moe", "small", "Q8_0")]
+# long  llama.cpp v0.5.0 attends in chunks of 8192 in Llama 4's RoPE blocks and scales q by
+# 1 + 0.1 ln(floor((pos + 1) / 8192) + 1) in the others, whatever the file says: one sequence past
+# the first chunk on the tiny model (F32), the same checks as `archs`
+LONG = [("llama4", "tiny", 8320)]
 TOL_NLL = 1e-4
 TIE_F32 = 1e-6      # router probabilities this close may order either way
 TIE_DEQ = 1e-5
@@ -144,9 +153,9 @@ class Tools:
     def tool(self, name):
         return os.path.join(self.bin, name)
 
-    def engine(self, path, tokens, exact=True):
+    def engine(self, path, tokens, exact=True, extra=()):
         cmd = [self.cli, "score", path, "--tokens", ",".join(map(str, tokens)), "--json", "--backend", "cpu",
-               "--no-record"] + (self.exact if exact else [])
+               "--no-record"] + (self.exact if exact else []) + list(extra)
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=900)
         if p.returncode != 0:
             msg = (p.stderr or p.stdout).strip().splitlines()
@@ -200,11 +209,13 @@ def nll_diff(a, b):
 
 def routing_agreement(eng, lla, tie, first_moe=0):
     """(equal pairs, compared pairs, near-ties, first real mismatch or None). The engine numbers
-    its routing by MoE block, llama.cpp by block: they differ by the leading dense blocks."""
+    its routing by MoE block, llama.cpp by block: first_moe is the first MoE block, or the block
+    of every MoE layer (first_moe_block)."""
     n = equal = ties = 0
     bad = None
     for t, (el, ll) in enumerate(zip(eng["routing"], lla["routing"])):
-        emap = {int(e["layer"]) + first_moe: e for e in el}
+        emap = {(first_moe[int(e["layer"])] if isinstance(first_moe, list) else int(e["layer"]) + first_moe): e
+                for e in el}
         for r in ll:
             e = emap.get(r["layer"])
             if e is None:
@@ -256,31 +267,46 @@ def make_model(tools, work, arch, preset):
 
 
 def first_moe_block(meta):
-    return int(meta.get(f"{meta['general.architecture']}.leading_dense_block_count", 0))
+    """The model block of each MoE layer (the engine numbers routing by MoE layer, llama.cpp by
+    block): after the leading dense blocks, every interleave_moe_layer_step-th (llama4, ernie4_5-moe)."""
+    a = meta["general.architecture"]
+    lead = int(meta.get(f"{a}.leading_dense_block_count", 0))
+    step = int(meta.get(f"{a}.interleave_moe_layer_step", 1) or 1)
+    return [il for il in range(int(meta[f"{a}.block_count"])) if il >= lead and (il + 1) % step == 0]
+
+
+def check_f32_model(tools, work, results, label, arch, preset, n=N_TOKENS, extra=()):
+    """One F32 model of make-model: per-position NLL and expert sets against llama.cpp."""
+    t0 = time.time()
+    try:
+        path = make_model(tools, work, arch, preset)
+        meta, _ = read_header(path)
+        tokens = tokens_for(len(meta["tokenizer.ggml.tokens"]), n)
+        eng = tools.engine(path, tokens, extra=extra)
+        lla = tools.llama(path, tokens)
+        dmax, agree, problems = check_pair(label, eng, lla, TIE_F32, first_moe_block(meta))
+        if problems:
+            raise Failure("; ".join(problems))
+        results.append(("pass", label))
+        log(f"ok    {label}: max |dNLL| {dmax:.1e} over {len(eng['nll'])} positions, "
+            f"expert sets equal {agree}  [{time.time() - t0:.1f}s]")
+    except Failure as e:
+        results.append(("fail", label))
+        log(f"FAIL  {label}: {e}")
+    except Unsupported as e:
+        results.append(("fail", label))
+        log(f"FAIL  {label}: the F32 model is refused: {e}")
 
 
 def part_archs(tools, work, results):
     for arch, preset in [(a, "tiny") for a in ARCHS] + FAMILIES:
-        label = f"arch {arch:<8} {preset} F32"
-        t0 = time.time()
-        try:
-            path = make_model(tools, work, arch, preset)
-            meta, _ = read_header(path)
-            tokens = tokens_for(len(meta["tokenizer.ggml.tokens"]))
-            eng = tools.engine(path, tokens)
-            lla = tools.llama(path, tokens)
-            dmax, agree, problems = check_pair(label, eng, lla, TIE_F32, first_moe_block(meta))
-            if problems:
-                raise Failure("; ".join(problems))
-            results.append(("pass", label))
-            log(f"ok    {label}: max |dNLL| {dmax:.1e} over {len(eng['nll'])} positions, "
-                f"expert sets equal {agree}  [{time.time() - t0:.1f}s]")
-        except Failure as e:
-            results.append(("fail", label))
-            log(f"FAIL  {label}: {e}")
-        except Unsupported as e:
-            results.append(("fail", label))
-            log(f"FAIL  {label}: the F32 model is refused: {e}")
+        check_f32_model(tools, work, results, f"arch {arch:<8} {preset} F32", arch, preset)
+
+
+def part_long(tools, work, results):
+    for arch, preset, n in LONG:
+        check_f32_model(tools, work, results, f"long  {arch:<8} {preset} F32, {n} tokens", arch, preset, n,
+                        ["--ctx", str(n)])
 
 
 class Base:
@@ -580,7 +606,7 @@ def main():
     ap.add_argument("--cli", required=True)
     ap.add_argument("--workdir", required=True)
     ap.add_argument("--llama-dir", default=os.path.join(REPO, "build-llamacpp"))
-    ap.add_argument("--parts", default="archs,types,mixed,families,fast")
+    ap.add_argument("--parts", default="archs,types,mixed,families,fast,long")
     ap.add_argument("--types", default="", help="comma-separated types or llama-quantize names to restrict to")
     ap.add_argument("--flip-scale-bit", action="store_true")
     args = ap.parse_args()
@@ -616,6 +642,8 @@ def main():
         part_family_quants(tools, args.workdir, results)
     if "fast" in parts:
         part_fast(tools, args.workdir, results, only)
+    if "long" in parts:
+        part_long(tools, args.workdir, results)
     n = {s: sum(1 for r in results if r[0] == s) for s in ("pass", "unsupported", "fail")}
     log(f"{n['pass']} passed, {n['unsupported']} not supported yet, {n['fail']} failed  [{time.time() - t0:.0f}s]")
     if n["unsupported"]:

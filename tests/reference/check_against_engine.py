@@ -73,6 +73,11 @@ BLOCK_ARCHS = ["qwen3moe", "qwen2moe", "llama", "olmoe"]
 FAMILIES = ["deepseek2:tiny", "deepseek2:tiny-lite", "deepseek2:tiny-kvb", "glm4moe:tiny", "glm4moe:small"]
 # gpt-oss (windows of 8, sinks, biases, clamped SwiGLU, YaRN) and Granite MoE (multipliers; with a shared expert)
 FAMILIES += ["gpt-oss:tiny", "granitemoe:tiny", "granitemoe:tiny-shared"]
+# Llama 4 (chunks of 16 and a temperature stepping every 8 positions inside the sequence, a block
+# without RoPE, dense blocks between MoE ones, top-2 of sigmoid on the expert input, a shared expert)
+# and ERNIE 4.5 (a leading dense block, two shared experts, selection bias, tied embeddings; and MoE
+# in every second block)
+FAMILIES += ["llama4:tiny-chunk", "ernie4_5-moe:tiny", "ernie4_5-moe:tiny-step2"]
 # and on the K-quant rows of the small presets
 FAMILY_BLOCK = ["deepseek2:small:Q4_K", "glm4moe:small:Q6_K"]
 

@@ -34,6 +34,7 @@ import torch  # noqa: E402
 
 import families as fam  # noqa: E402
 import oss_granite as og  # noqa: E402
+import family_llama4_ernie as l4e  # noqa: E402
 from gguf_np import GGUFFile  # noqa: E402
 
 DT = torch.float64
@@ -61,6 +62,12 @@ ARCHS = {
     "gpt-oss": dict(rope="neox", norm_topk=True, qk_norm=None, shexp=False, n_ff_exp_key=True, family="oss_granite"),
     "granitemoe": dict(rope="norm", norm_topk=True, qk_norm=None, shexp=False, n_ff_exp_key=False,
                        family="oss_granite"),
+    # interleaved dense and MoE blocks, shared experts; Llama 4's chunks, blocks without RoPE and
+    # weighted expert inputs: family_llama4_ernie.py
+    "llama4": dict(rope="norm", norm_topk=False, qk_norm=None, shexp=False, n_ff_exp_key=True,
+                   family="llama4_ernie"),
+    "ernie4_5-moe": dict(rope="norm", norm_topk=True, qk_norm=None, shexp=False, n_ff_exp_key=True,
+                         family="llama4_ernie"),
 }
 
 
@@ -138,7 +145,9 @@ class Model:
         if self.n_head % self.n_head_kv:
             raise ReferenceError_(f"head_count {self.n_head} not a multiple of head_count_kv {self.n_head_kv}")
         self.n_moe_layer = self.n_layer
-        if self.family:
+        if self.conv.get("family") == "llama4_ernie":
+            l4e.configure(self, key)    # sets n_moe_layer: MoE blocks may be interleaved
+        elif self.family:
             (og if self.conv["family"] == "oss_granite" else fam).configure(self, key)
             self.n_moe_layer = self.n_layer - self.n_dense_lead
         emb = self.g.tensors.get("token_embd.weight")
@@ -374,6 +383,8 @@ def family_block(m: Model, il, x, h_in, k, forced_routing, routing, want_probs):
     """One deepseek2/glm4moe block (families.py): attention, then a dense FFN for the leading
     blocks, else routed experts plus the always-on shared experts. Routing entries are numbered
     by MoE block (the leading dense blocks have none)."""
+    if m.conv["family"] == "llama4_ernie":
+        return l4e.block(m, il, x, h_in, k, forced_routing, routing, want_probs, rope, rms_norm)
     if m.conv["family"] == "oss_granite":
         return og.block(m, il, x, h_in, k, forced_routing, routing, want_probs, rms_norm, rope)
     p = f"blk.{il}."
