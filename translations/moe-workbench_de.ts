@@ -373,6 +373,26 @@
         <source>Assistant</source>
         <translation>Assistent</translation>
     </message>
+    <message>
+        <source>Thinking…</source>
+        <translation>Denkt nach…</translation>
+    </message>
+    <message>
+        <source>Thought for 1 token, %1 s</source>
+        <translation>Nachgedacht: 1 Token, %1 s</translation>
+    </message>
+    <message>
+        <source>Thought for %1 tokens, %2 s</source>
+        <translation>Nachgedacht: %1 Tokens, %2 s</translation>
+    </message>
+    <message>
+        <source>Click to fold the thinking away</source>
+        <translation>Klicken, um das Nachdenken einzuklappen</translation>
+    </message>
+    <message>
+        <source>Click to show the thinking</source>
+        <translation>Klicken, um das Nachdenken zu zeigen</translation>
+    </message>
 </context>
 <context>
     <name>CompareView</name>
@@ -924,6 +944,42 @@
         <location line="+5"/>
         <source>Nothing to offload: this run has no experts or no routing trace.</source>
         <translation>Nichts auszulagern: Dieser Lauf hat keine Experten oder keine Routing-Aufzeichnung.</translation>
+    </message>
+    <message>
+        <source>USD per device-hour: double-click to set your own (kept in %1); right-click to go back to the catalogue&apos;s</source>
+        <translation>USD je Gerätestunde: Doppelklick setzt Ihren eigenen Preis (gespeichert in %1); Rechtsklick kehrt zum Katalogpreis zurück</translation>
+    </message>
+    <message>
+        <source>The catalogue&apos;s price; double-click to set your own</source>
+        <translation>Preis des Katalogs; Doppelklick setzt Ihren eigenen</translation>
+    </message>
+    <message>
+        <source>From %1; double-click to change, right-click to reset</source>
+        <translation>Aus %1; Doppelklick ändert, Rechtsklick setzt zurück</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a price for %2: give US dollars per hour, 0 or more (say 2.5), or nothing for the catalogue&apos;s.</source>
+        <translation>„%1“ ist kein Preis für %2: Geben Sie US-Dollar je Stunde an, 0 oder mehr (etwa 2.5), oder nichts für den Katalogpreis.</translation>
+    </message>
+    <message>
+        <source>The price was not changed: %1</source>
+        <translation>Der Preis wurde nicht geändert: %1</translation>
+    </message>
+    <message>
+        <source>%1 now costs %2 USD an hour (kept in %3).</source>
+        <translation>%1 kostet jetzt %2 USD je Stunde (gespeichert in %3).</translation>
+    </message>
+    <message>
+        <source>%1 is back at the catalogue&apos;s price.</source>
+        <translation>%1 hat wieder den Katalogpreis.</translation>
+    </message>
+    <message>
+        <source>Edit the price of %1</source>
+        <translation>Preis von %1 bearbeiten</translation>
+    </message>
+    <message>
+        <source>Reset the price of %1 to the catalogue&apos;s</source>
+        <translation>Preis von %1 auf den Katalogpreis zurücksetzen</translation>
     </message>
 </context>
 <context>
@@ -1968,6 +2024,54 @@
         <location line="+27"/>
         <source>KV cache: %1 for %2 positions (at most %3 fit in memory and training)</source>
         <translation>KV-Cache: %1 für %2 Positionen (höchstens %3 passen in Speicher und Training)</translation>
+    </message>
+    <message>
+        <source>Thinking (reasoning models)</source>
+        <translation>Nachdenken (Reasoning-Modelle)</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>an</translation>
+    </message>
+    <message>
+        <source>Think first</source>
+        <translation>Erst nachdenken</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>niedrig</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>mittel</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>hoch</translation>
+    </message>
+    <message>
+        <source>Reasoning effort</source>
+        <translation>Denkaufwand</translation>
+    </message>
+    <message>
+        <source>Fold the thinking away once the answer starts</source>
+        <translation>Nachdenken einklappen, sobald die Antwort beginnt</translation>
+    </message>
+    <message>
+        <source>on: the model reasons before it answers; off: it answers at once (the template&apos;s enable_thinking)</source>
+        <translation>an: Das Modell denkt nach, bevor es antwortet; aus: Es antwortet sofort (enable_thinking der Vorlage)</translation>
+    </message>
+    <message>
+        <source>This model&apos;s chat template has no thinking switch</source>
+        <translation>Die Chat-Vorlage dieses Modells hat keinen Schalter für das Nachdenken</translation>
+    </message>
+    <message>
+        <source>How long the model reasons (the template&apos;s reasoning_effort)</source>
+        <translation>Wie lange das Modell nachdenkt (reasoning_effort der Vorlage)</translation>
+    </message>
+    <message>
+        <source>This model&apos;s chat template does not read a reasoning effort</source>
+        <translation>Die Chat-Vorlage dieses Modells liest keinen Denkaufwand</translation>
     </message>
 </context>
 <context>

@@ -373,6 +373,26 @@
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
+    <message>
+        <source>Thinking…</source>
+        <translation>思考中…</translation>
+    </message>
+    <message>
+        <source>Thought for 1 token, %1 s</source>
+        <translation>已思考 1 个 Token，%1 秒</translation>
+    </message>
+    <message>
+        <source>Thought for %1 tokens, %2 s</source>
+        <translation>已思考 %1 个 Token，%2 秒</translation>
+    </message>
+    <message>
+        <source>Click to fold the thinking away</source>
+        <translation>点击折叠思考过程</translation>
+    </message>
+    <message>
+        <source>Click to show the thinking</source>
+        <translation>点击显示思考过程</translation>
+    </message>
 </context>
 <context>
     <name>CompareView</name>
@@ -924,6 +944,42 @@
         <location line="+5"/>
         <source>Nothing to offload: this run has no experts or no routing trace.</source>
         <translation>无需卸载：此运行没有专家或没有路由记录。</translation>
+    </message>
+    <message>
+        <source>USD per device-hour: double-click to set your own (kept in %1); right-click to go back to the catalogue&apos;s</source>
+        <translation>每设备小时美元：双击设置您自己的价格（保存在 %1）；右键恢复目录价格</translation>
+    </message>
+    <message>
+        <source>The catalogue&apos;s price; double-click to set your own</source>
+        <translation>目录价格；双击设置您自己的价格</translation>
+    </message>
+    <message>
+        <source>From %1; double-click to change, right-click to reset</source>
+        <translation>来自 %1；双击修改，右键重置</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a price for %2: give US dollars per hour, 0 or more (say 2.5), or nothing for the catalogue&apos;s.</source>
+        <translation>“%1”不是 %2 的价格：请输入每小时美元数，0 或以上（例如 2.5），留空则使用目录价格。</translation>
+    </message>
+    <message>
+        <source>The price was not changed: %1</source>
+        <translation>价格未更改：%1</translation>
+    </message>
+    <message>
+        <source>%1 now costs %2 USD an hour (kept in %3).</source>
+        <translation>%1 现在每小时 %2 美元（保存在 %3）。</translation>
+    </message>
+    <message>
+        <source>%1 is back at the catalogue&apos;s price.</source>
+        <translation>%1 已恢复目录价格。</translation>
+    </message>
+    <message>
+        <source>Edit the price of %1</source>
+        <translation>编辑 %1 的价格</translation>
+    </message>
+    <message>
+        <source>Reset the price of %1 to the catalogue&apos;s</source>
+        <translation>将 %1 的价格重置为目录价格</translation>
     </message>
 </context>
 <context>
@@ -1968,6 +2024,54 @@
         <location line="+27"/>
         <source>KV cache: %1 for %2 positions (at most %3 fit in memory and training)</source>
         <translation>KV 缓存：%2 个位置占用 %1（受内存与训练长度限制，最多 %3 个）</translation>
+    </message>
+    <message>
+        <source>Thinking (reasoning models)</source>
+        <translation>思考（推理模型）</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>开启</translation>
+    </message>
+    <message>
+        <source>Think first</source>
+        <translation>先思考</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>Reasoning effort</source>
+        <translation>推理强度</translation>
+    </message>
+    <message>
+        <source>Fold the thinking away once the answer starts</source>
+        <translation>回答开始后折叠思考过程</translation>
+    </message>
+    <message>
+        <source>on: the model reasons before it answers; off: it answers at once (the template&apos;s enable_thinking)</source>
+        <translation>开启：模型先推理再回答；关闭：直接回答（模板的 enable_thinking）</translation>
+    </message>
+    <message>
+        <source>This model&apos;s chat template has no thinking switch</source>
+        <translation>此模型的聊天模板没有思考开关</translation>
+    </message>
+    <message>
+        <source>How long the model reasons (the template&apos;s reasoning_effort)</source>
+        <translation>模型推理的时长（模板的 reasoning_effort）</translation>
+    </message>
+    <message>
+        <source>This model&apos;s chat template does not read a reasoning effort</source>
+        <translation>此模型的聊天模板不读取推理强度</translation>
     </message>
 </context>
 <context>

@@ -7,6 +7,7 @@
 #include "run/runner.h"
 #include "store/store.h"
 #include "telemetry/routing.h"
+#include "tokenizer/chat_template.h"
 #include "tokenizer/tokenizer.h"
 
 #include <QCoreApplication>
@@ -102,6 +103,22 @@ struct EngineWorker::State final : moe::RoutingObserver {
         maybeFlush();
     }
 
+    // A reasoning model's thinking: with the token that completed it, as the
+    // answer's text is (a token may carry both, around </think>).
+    void onReasoning(const QString& text) {
+        if (!pending.tokens.isEmpty()) {
+            pending.tokens.last().reasoning += text;
+            return;
+        }
+        StreamToken t;
+        t.id = -1;
+        t.reasoning = text;
+        t.ms = -1.0;
+        t.frameIndex = lastTokenFrame;
+        pending.tokens.append(t);
+        maybeFlush();
+    }
+
     // Text that completes after its token went out (a character split
     // across tokens, the tail flushed at the end of a reply) joins the latest
     // token still waiting, else goes as text alone: no latency of its own.
@@ -166,6 +183,10 @@ void EngineWorker::loadModel(quint64 job, const QString& path, const LoadOptions
         });
         if (!next) return; // cancelled
         ModelCard card = cardFromDescription(next->description());
+        if (const moe::ChatTemplate* t = next->chat_template()) {
+            card.thinkingSwitch = t->supports_thinking_switch();
+            card.reasoningEffort = t->supports_reasoning_effort();
+        }
         if (options.measureBandwidth) {
             Q_EMIT loadProgress(job, 0.9, tr("Measuring memory bandwidth"));
             const moe::BandwidthMeasurement bw = moe::device_bandwidth(next->backend(), options.threads);
@@ -256,6 +277,18 @@ void EngineWorker::generate(quint64 job, const QString& text, const GenerationSe
                 d->onText(QString::fromUtf8(piece));
                 return !m_stop.load();
             };
+            cb.on_reasoning = [&](const std::string& piece, int32_t) {
+                d->onReasoning(QString::fromUtf8(piece));
+                return !m_stop.load();
+            };
+            // Thinking on/off and its effort, where the model's template reads them.
+            moe::ChatOptions chat;
+            if (const moe::ChatTemplate* t = runner.chat_template()) {
+                if (s.thinking != 0 && t->supports_thinking_switch()) chat.thinking = s.thinking == 1;
+                if (!s.reasoningEffort.isEmpty() && t->supports_reasoning_effort())
+                    chat.reasoning_effort = s.reasoningEffort.toStdString();
+            }
+            runner.set_chat_options(chat);
             moe::ChatTurnRequest req;
             req.message = text.toStdString();
             req.options = go;

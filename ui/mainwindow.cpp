@@ -415,6 +415,7 @@ void MainWindow::send(const QString& text, EngineController::Mode mode) {
     if (mode != EngineController::Mode::Send) m_chat->removeLastTurn();
     m_pendingEditText = QString();
     m_chat->beginUser(text);
+    m_chat->setCollapseThinking(m_settings->settings().collapseThinking);
     m_chat->beginAssistant();
     m_throughput->clear();
     m_throughputView->clear();

@@ -1,6 +1,8 @@
 #include "panels.h"
 
 #include <QAbstractItemModel>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -320,6 +322,26 @@ SettingsPanel::SettingsPanel(QWidget* parent)
     m_maxTokens = ispin(new QSpinBox(this), 1, 32768);
     sampling->addRow(tr("Max tokens"), m_maxTokens);
 
+    // Reasoning models: the switches the model's chat template reads (enabled in setModel).
+    QFormLayout* thinking = group(tr("Thinking (reasoning models)"));
+    m_thinking = new QComboBox(this);
+    m_thinking->addItem(tr("model's default"), 0);
+    m_thinking->addItem(tr("on"), 1);
+    m_thinking->addItem(tr("off"), 2);
+    connect(m_thinking, &QComboBox::currentIndexChanged, this, &SettingsPanel::changed);
+    thinking->addRow(tr("Think first"), m_thinking);
+    m_effort = new QComboBox(this);
+    m_effort->addItem(tr("model's default"), QString());
+    m_effort->addItem(tr("low"), QStringLiteral("low"));
+    m_effort->addItem(tr("medium"), QStringLiteral("medium"));
+    m_effort->addItem(tr("high"), QStringLiteral("high"));
+    connect(m_effort, &QComboBox::currentIndexChanged, this, &SettingsPanel::changed);
+    thinking->addRow(tr("Reasoning effort"), m_effort);
+    m_collapseThinking = new QCheckBox(tr("Fold the thinking away once the answer starts"), this);
+    connect(m_collapseThinking, &QCheckBox::toggled, this, &SettingsPanel::changed);
+    thinking->addRow(m_collapseThinking);
+    setThinkingSupport(false, false);
+
     QFormLayout* model = group(tr("Model (applying reloads it)"));
     m_experts = new DefaultSpinBox(this);
     ispin(m_experts, 0, 512);
@@ -362,6 +384,9 @@ GenerationSettings SettingsPanel::settings() const {
     s.seed = quint64(std::max(0, m_seed->value()));
     s.maxTokens = m_maxTokens->value();
     s.expertsPerToken = m_experts->value();
+    s.thinking = m_thinking->currentData().toInt();
+    s.reasoningEffort = m_effort->currentData().toString();
+    s.collapseThinking = m_collapseThinking->isChecked();
     return s;
 }
 
@@ -375,6 +400,21 @@ void SettingsPanel::setSettings(const GenerationSettings& s) {
     m_seed->setValue(s.randomSeed ? -1 : int(std::min<quint64>(s.seed, 2147483647u)));
     m_maxTokens->setValue(s.maxTokens);
     m_experts->setValue(s.expertsPerToken);
+    m_thinking->setCurrentIndex(std::max(0, m_thinking->findData(s.thinking)));
+    m_effort->setCurrentIndex(std::max(0, m_effort->findData(s.reasoningEffort)));
+    m_collapseThinking->setChecked(s.collapseThinking);
+}
+
+void SettingsPanel::setThinkingSupport(bool thinkingSwitch, bool reasoningEffort) {
+    // The choice stays as set (another model may read it); only the boxes say it does not apply.
+    m_thinking->setEnabled(thinkingSwitch);
+    m_thinking->setToolTip(thinkingSwitch
+            ? tr("on: the model reasons before it answers; off: it answers at once (the template's "
+                 "enable_thinking)")
+            : tr("This model's chat template has no thinking switch"));
+    m_effort->setEnabled(reasoningEffort);
+    m_effort->setToolTip(reasoningEffort ? tr("How long the model reasons (the template's reasoning_effort)")
+                                         : tr("This model's chat template does not read a reasoning effort"));
 }
 
 void SettingsPanel::load() {
@@ -388,6 +428,7 @@ void SettingsPanel::save() const {
 }
 
 bool SettingsPanel::setModel(const ModelCard& c) {
+    setThinkingSupport(c.thinkingSwitch, c.reasoningEffort);
     m_experts->setMaximum(std::max(1, c.experts));
     m_experts->setDefaultValue(c.expertsUsedModel);
     m_experts->setSpecialValueText(tr("model's own (%1)").arg(c.expertsUsedModel));
@@ -437,292 +478,4 @@ void SettingsPanel::updateKvCost() {
                           .arg(formatBytes(m_kvBytesPerPosition * n))
                           .arg(n)
                           .arg(m_context->maximum()));
-}
-
-// ---- ChatPanel ---------------------------------------------------------------------------------
-
-ChatPanel::ChatPanel(QWidget* parent)
-    : QWidget(parent) {
-    auto* lay = new QVBoxLayout(this);
-    lay->setContentsMargins(4, 4, 4, 4);
-    m_view = new QTextBrowser(this);
-    m_view->setOpenLinks(false);
-    m_view->setOpenExternalLinks(false);
-    m_view->setPlaceholderText(tr("Open a model (File \u203a Open, or drop a .gguf file here), then type below."));
-    connect(m_view, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
-        const QString s = url.toString();
-        if (s.startsWith(QLatin1String("f:"))) Q_EMIT frameClicked(s.mid(2).toInt());
-    });
-    lay->addWidget(m_view, 1);
-    m_input = new QPlainTextEdit(this);
-    m_input->setPlaceholderText(tr("Message (Ctrl+Enter sends)"));
-    m_input->setMaximumHeight(90);
-    lay->addWidget(m_input);
-    auto* buttons = new QHBoxLayout;
-    m_regenerate = new QPushButton(tr("Regenerate"), this);
-    m_edit = new QPushButton(tr("Edit last"), this);
-    m_stop = new QPushButton(tr("Stop"), this);
-    m_send = new QPushButton(tr("Send"), this);
-    m_send->setDefault(true);
-    m_send->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
-    buttons->addWidget(m_regenerate);
-    buttons->addWidget(m_edit);
-    buttons->addStretch();
-    buttons->addWidget(m_stop);
-    buttons->addWidget(m_send);
-    lay->addLayout(buttons);
-    connect(m_send, &QPushButton::clicked, this, [this] {
-        const QString text = m_input->toPlainText().trimmed();
-        if (text.isEmpty()) return;
-        Q_EMIT sendRequested(text);
-    });
-    connect(m_stop, &QPushButton::clicked, this, &ChatPanel::stopRequested);
-    connect(m_regenerate, &QPushButton::clicked, this, &ChatPanel::regenerateRequested);
-    connect(m_edit, &QPushButton::clicked, this, &ChatPanel::editRequested);
-    setBusy(false);
-}
-
-void ChatPanel::setBusy(bool generating) {
-    m_busy = generating;
-    // A button about to be disabled hands the focus to the message box, not
-    // to whatever widget comes next in the window.
-    if (generating && (m_send->hasFocus() || m_regenerate->hasFocus() || m_edit->hasFocus())) m_input->setFocus();
-    m_stop->setEnabled(generating);
-    m_send->setEnabled(!generating && m_ready);
-    m_regenerate->setEnabled(!generating && m_ready && !m_turns.isEmpty());
-    m_edit->setEnabled(!generating && m_ready && !m_turns.isEmpty());
-}
-
-void ChatPanel::setReady(bool modelLoaded) {
-    m_ready = modelLoaded;
-    m_view->setPlaceholderText(modelLoaded
-            ? tr("Type a message below and press Send (Ctrl+Enter). Click any word of the reply to see its "
-                 "experts in every layer.")
-            : tr("Open a model (File \u203a Open, or drop a .gguf file here), then type below."));
-    setBusy(m_busy);
-}
-
-QString ChatPanel::input() const {
-    return m_input->toPlainText();
-}
-void ChatPanel::setInput(const QString& text) {
-    m_input->setPlainText(text);
-    m_input->setFocus();
-}
-
-void ChatPanel::beginUser(const QString& text) {
-    Turn t;
-    t.user = text;
-    m_turns.append(t);
-    m_input->clear();
-    QTextCursor c(m_view->document());
-    c.movePosition(QTextCursor::End);
-    QTextBlockFormat bf;
-    bf.setTopMargin(c.position() > 0 ? 10 : 0);
-    bf.setBackground(QColor(0xee, 0xf2, 0xfa));
-    QTextCharFormat head;
-    head.setFontWeight(QFont::Bold);
-    head.setForeground(QColor(0x2c, 0x5a, 0xa0));
-    if (c.position() > 0)
-        c.insertBlock(bf);
-    else
-        c.setBlockFormat(bf);
-    c.insertText(tr("You") + QLatin1Char('\n'), head);
-    c.insertText(text, QTextCharFormat());
-    setBusy(m_busy);
-    scrollToEnd(); // what was just sent, and the reply below it
-}
-
-void ChatPanel::scrollToEnd() {
-    QScrollBar* sb = m_view->verticalScrollBar();
-    sb->setValue(sb->maximum());
-}
-
-void ChatPanel::setWaiting(bool waiting) {
-    if (waiting == (m_waitingAt >= 0)) return;
-    QTextCursor c(m_view->document());
-    if (waiting) {
-        c.movePosition(QTextCursor::End);
-        m_waitingAt = c.position();
-        QTextCharFormat f;
-        f.setForeground(QColor(0x88, 0x88, 0x88));
-        f.setFontItalic(true);
-        c.insertText(tr("reading the prompt\u2026"), f);
-        scrollToEnd();
-    } else {
-        c.setPosition(std::min(m_waitingAt, m_view->document()->characterCount() - 1));
-        c.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
-        c.removeSelectedText();
-        m_waitingAt = -1;
-    }
-}
-
-void ChatPanel::focusInput() {
-    m_input->setFocus();
-}
-
-void ChatPanel::setSelectedFrame(int frame) {
-    m_selectedFrame = frame;
-    markSelected(true);
-}
-
-// The reply token of the selected frame, as a cursor over its text (null: not in the transcript).
-static QTextCursor findAnchor(QTextDocument* doc, const QString& href) {
-    for (QTextBlock b = doc->begin(); b.isValid(); b = b.next())
-        for (auto it = b.begin(); !it.atEnd(); ++it) {
-            const QTextFragment f = it.fragment();
-            if (f.isValid() && f.charFormat().isAnchor() && f.charFormat().anchorHref() == href) {
-                QTextCursor c(doc);
-                c.setPosition(f.position());
-                c.setPosition(f.position() + f.length(), QTextCursor::KeepAnchor);
-                return c;
-            }
-        }
-    return {};
-}
-
-void ChatPanel::markSelected(bool scroll) {
-    QList<QTextEdit::ExtraSelection> marks;
-    if (m_selectedFrame >= 0) {
-        const QTextCursor c = findAnchor(m_view->document(), QStringLiteral("f:%1").arg(m_selectedFrame));
-        if (!c.isNull()) {
-            QTextEdit::ExtraSelection sel;
-            sel.cursor = c;
-            sel.format.setBackground(QColor(0xff, 0xd5, 0x4f));
-            sel.format.setForeground(QColor(0x20, 0x20, 0x20));
-            marks.append(sel);
-            if (scroll) {
-                QTextCursor at(m_view->document());
-                at.setPosition(c.selectionStart());
-                m_view->setTextCursor(at);
-                m_view->ensureCursorVisible();
-            }
-        }
-    }
-    m_view->setExtraSelections(marks);
-}
-
-QString ChatPanel::selectedText() const {
-    if (m_selectedFrame < 0) return {};
-    return findAnchor(m_view->document(), QStringLiteral("f:%1").arg(m_selectedFrame)).selectedText();
-}
-
-void ChatPanel::beginAssistant() {
-    QTextCursor c(m_view->document());
-    c.movePosition(QTextCursor::End);
-    QTextBlockFormat bf;
-    bf.setTopMargin(6);
-    QTextCharFormat head;
-    head.setFontWeight(QFont::Bold);
-    head.setForeground(QColor(0x1e, 0x7a, 0x4f));
-    c.insertBlock(bf, QTextCharFormat());
-    c.insertText(tr("Assistant") + QLatin1Char('\n'), head);
-}
-
-void ChatPanel::appendPieces(const QVector<Piece>& pieces) {
-    QTextCursor c(m_view->document());
-    c.movePosition(QTextCursor::End);
-    for (const Piece& p : pieces) {
-        QTextCharFormat f;
-        if (m_linksValid && p.frame >= 0) {
-            // A link per token: clicking shows its routing across all layers.
-            f.setAnchor(true);
-            f.setAnchorHref(QStringLiteral("f:%1").arg(p.frame));
-            f.setForeground(palette().color(QPalette::Text));
-        }
-        c.insertText(p.text, f);
-    }
-}
-
-void ChatPanel::appendTokens(const QVector<StreamToken>& tokens) {
-    if (m_turns.isEmpty()) return;
-    QVector<Piece> pieces;
-    for (const StreamToken& t : tokens) {
-        if (t.text.isEmpty()) continue;
-        pieces.append({ t.text, t.frameIndex });
-    }
-    m_turns.last().reply += pieces;
-    if (!pieces.isEmpty()) setWaiting(false);
-    QScrollBar* sb = m_view->verticalScrollBar();
-    const bool atEnd = sb->value() >= sb->maximum() - 4;
-    appendPieces(pieces);
-    if (atEnd) sb->setValue(sb->maximum());
-}
-
-void ChatPanel::endAssistant(const QString& note) {
-    setWaiting(false);
-    if (m_turns.isEmpty() || note.isEmpty()) return;
-    m_turns.last().note = note;
-    QTextCursor c(m_view->document());
-    c.movePosition(QTextCursor::End);
-    QTextCharFormat f;
-    f.setForeground(QColor(0x88, 0x88, 0x88));
-    f.setFontItalic(true);
-    c.insertText(QStringLiteral("  [%1]").arg(note), f);
-}
-
-void ChatPanel::showError(const QString& message) {
-    setWaiting(false);
-    QTextCursor c(m_view->document());
-    c.movePosition(QTextCursor::End);
-    QTextCharFormat f;
-    f.setForeground(QColor(0xc0, 0x39, 0x2b));
-    c.insertBlock();
-    c.insertText(message, f);
-    if (!m_turns.isEmpty()) {
-        m_turns.last().note = message;
-        m_turns.last().error = true;
-    }
-    scrollToEnd(); // the message is where the reader's eyes should go
-}
-
-void ChatPanel::render() {
-    m_waitingAt = -1;
-    m_view->clear();
-    const QVector<Turn> turns = m_turns;
-    m_turns.clear();
-    for (const Turn& t : turns) {
-        beginUser(t.user);
-        beginAssistant();
-        m_turns.last().reply = t.reply;
-        appendPieces(t.reply);
-        endAssistant(t.note);
-    }
-    markSelected(false);
-}
-
-void ChatPanel::removeLastTurn() {
-    if (m_turns.isEmpty()) return;
-    m_turns.removeLast();
-    render();
-    setBusy(m_busy);
-}
-
-void ChatPanel::clearTranscript() {
-    m_turns.clear();
-    m_selectedFrame = -1;
-    m_waitingAt = -1;
-    m_view->setExtraSelections({});
-    m_linksValid = true;
-    m_view->clear();
-    setBusy(m_busy);
-}
-
-void ChatPanel::disableFrameLinks() {
-    m_linksValid = false;
-    m_selectedFrame = -1;
-    render();
-    m_linksValid = true;
-    // Only the transcript from now on links to routing.
-    for (Turn& t : m_turns)
-        for (Piece& p : t.reply)
-            p.frame = -1;
-}
-
-QString ChatPanel::transcriptText() const {
-    return m_view->toPlainText();
-}
-
-QString ChatPanel::lastUserMessage() const {
-    return m_turns.isEmpty() ? QString() : m_turns.last().user;
 }

@@ -1,7 +1,9 @@
 #pragma once
 // Building blocks of the window: a titled chart panel with export, the model
-// card, the generation settings (persisted with QSettings) and the chat.
+// card and the generation settings (persisted with QSettings); the chat is
+// chatpanel.h.
 #include "chartexporter.h"
+#include "chatpanel.h"
 #include "types.h"
 
 #include <QAbstractItemModel>
@@ -13,6 +15,7 @@
 
 class QAbstractItemModel;
 class QCheckBox;
+class QComboBox;
 class QDoubleSpinBox;
 class QFormLayout;
 class QLabel;
@@ -133,6 +136,9 @@ public:
     DefaultSpinBox* expertsBox() const { return m_experts; } // for tests
     DefaultSpinBox* contextBox() const { return m_context; } // for tests
     QPushButton* applyButton() const { return m_applyModel; } // for tests
+    QComboBox* thinkingBox() const { return m_thinking; } // for tests
+    QComboBox* effortBox() const { return m_effort; } // for tests
+    QCheckBox* collapseThinkingBox() const { return m_collapseThinking; } // for tests
     QString kvCostText() const; // for tests
 
 Q_SIGNALS:
@@ -142,6 +148,7 @@ Q_SIGNALS:
 
 private:
     void updateKvCost();
+    void setThinkingSupport(bool thinkingSwitch, bool reasoningEffort);
     QPlainTextEdit* m_system;
     QDoubleSpinBox* m_temperature;
     QSpinBox* m_topK;
@@ -150,6 +157,9 @@ private:
     QDoubleSpinBox* m_repeat;
     QSpinBox* m_seed;
     QSpinBox* m_maxTokens;
+    QComboBox* m_thinking;
+    QComboBox* m_effort;
+    QCheckBox* m_collapseThinking;
     DefaultSpinBox* m_experts;
     DefaultSpinBox* m_context;
     QLabel* m_kvCost;
@@ -157,73 +167,4 @@ private:
     double m_kvBytesPerPosition = 0.0;
     int m_contextDefault = 0;
     QString m_modelPath;
-};
-
-// The transcript and the input. Generated tokens are anchors ("f:<frame>")
-// so a click shows that token's routing.
-class ChatPanel : public QWidget {
-    Q_OBJECT
-public:
-    explicit ChatPanel(QWidget* parent = nullptr);
-    void setBusy(bool generating);
-    void setReady(bool modelLoaded);
-    QString input() const;
-    void setInput(const QString& text);
-
-    // Transcript.
-    void beginUser(const QString& text);
-    void beginAssistant();
-    void appendTokens(const QVector<StreamToken>& tokens);
-    void endAssistant(const QString& note = {});
-    void showError(const QString& message);
-    void removeLastTurn(); // for regenerate / edit
-    void clearTranscript();
-    void disableFrameLinks(); // earlier tokens' routing is gone (transcript restarted)
-    // Marks the reply token whose routing is shown (-1: none) and scrolls to it.
-    void setSelectedFrame(int frame);
-    int selectedFrame() const { return m_selectedFrame; }
-    QString selectedText() const; // the marked token's text (for tests)
-    // "Reading the prompt" in the reply being written, until its first token.
-    void setWaiting(bool waiting);
-    void focusInput();
-    QString transcriptText() const;
-    QString lastUserMessage() const;
-    bool hasTurns() const { return !m_turns.isEmpty(); }
-    QTextBrowser* transcript() const { return m_view; }
-
-Q_SIGNALS:
-    void sendRequested(const QString& text);
-    void stopRequested();
-    void regenerateRequested();
-    void editRequested();
-    void frameClicked(int frame);
-
-private:
-    struct Piece {
-        QString text;
-        int frame;
-    };
-    struct Turn {
-        QString user;
-        QVector<Piece> reply;
-        QString note;
-        bool error = false;
-    };
-    void render();
-    void appendPieces(const QVector<Piece>& pieces);
-    void scrollToEnd();
-    void markSelected(bool scroll);
-
-    QTextBrowser* m_view;
-    QPlainTextEdit* m_input;
-    QPushButton* m_send;
-    QPushButton* m_stop;
-    QPushButton* m_regenerate;
-    QPushButton* m_edit;
-    QVector<Turn> m_turns;
-    bool m_linksValid = true;
-    bool m_busy = false;
-    bool m_ready = false;
-    int m_selectedFrame = -1;
-    int m_waitingAt = -1; // document position of the "reading the prompt" note, -1: none
 };

@@ -78,6 +78,7 @@ RunView viewFromRecord(std::shared_ptr<const moe::RunRecord> record) {
     r.expertsUsed = rec.settings.experts_used;
     r.prompt = QString::fromStdString(rec.prompt_text);
     r.output = QString::fromStdString(rec.output_text);
+    r.reasoning = QString::fromStdString(rec.reasoning_text);
     r.stopReason = QString::fromStdString(rec.stop_reason);
     r.nPrompt = int(rec.prompt_ids.size());
     r.nGenerated = int(rec.output_ids.size());

@@ -7,6 +7,8 @@
 #include <QCoreApplication>
 #include <QLocale>
 
+#include <algorithm>
+
 QString ModelCard::quantSummary() const {
     quint64 total = 0;
     for (const auto& q : quantMix)
@@ -24,7 +26,9 @@ QVariantMap GenerationSettings::toMap() const {
         { QStringLiteral("topP"), topP }, { QStringLiteral("minP"), minP },
         { QStringLiteral("repeatPenalty"), repeatPenalty }, { QStringLiteral("seed"), seed },
         { QStringLiteral("randomSeed"), randomSeed }, { QStringLiteral("maxTokens"), maxTokens },
-        { QStringLiteral("expertsPerToken"), expertsPerToken }, { QStringLiteral("systemPrompt"), systemPrompt } };
+        { QStringLiteral("expertsPerToken"), expertsPerToken }, { QStringLiteral("systemPrompt"), systemPrompt },
+        { QStringLiteral("thinking"), thinking }, { QStringLiteral("reasoningEffort"), reasoningEffort },
+        { QStringLiteral("collapseThinking"), collapseThinking } };
 }
 
 GenerationSettings GenerationSettings::fromMap(const QVariantMap& m) {
@@ -39,6 +43,9 @@ GenerationSettings GenerationSettings::fromMap(const QVariantMap& m) {
     s.maxTokens = m.value(QStringLiteral("maxTokens"), s.maxTokens).toInt();
     s.expertsPerToken = m.value(QStringLiteral("expertsPerToken"), s.expertsPerToken).toInt();
     s.systemPrompt = m.value(QStringLiteral("systemPrompt"), s.systemPrompt).toString();
+    s.thinking = std::clamp(m.value(QStringLiteral("thinking"), s.thinking).toInt(), 0, 2);
+    s.reasoningEffort = m.value(QStringLiteral("reasoningEffort"), s.reasoningEffort).toString();
+    s.collapseThinking = m.value(QStringLiteral("collapseThinking"), s.collapseThinking).toBool();
     return s;
 }
 

@@ -26,6 +26,8 @@ struct ModelCard {
     QString backend; // backend in use
     QString backendNote; // why that backend (e.g. "no CUDA device, using the CPU")
     QString chatTemplate; // chat format in use (empty without a tokenizer)
+    bool thinkingSwitch = false; // the chat template turns thinking on and off (enable_thinking)
+    bool reasoningEffort = false; // the chat template reads reasoning_effort (gpt-oss)
     bool isMoe = false;
     int layers = 0;
     int moeLayers = 0;
@@ -70,6 +72,12 @@ struct GenerationSettings {
     int maxTokens = 256;
     int expertsPerToken = 0; // 0: the model's own (applied when the model is loaded)
     QString systemPrompt;
+    // Reasoning models, where the chat template reads them: thinking on or
+    // off (0: the template's default, 1: on, 2: off) and its effort (empty:
+    // the template's default; low, medium, high).
+    int thinking = 0;
+    QString reasoningEffort;
+    bool collapseThinking = true; // the chat folds a reply's thinking away once its answer starts
 
     QVariantMap toMap() const;
     static GenerationSettings fromMap(const QVariantMap& m);
@@ -82,7 +90,8 @@ Q_DECLARE_METATYPE(GenerationSettings)
 // will have in the conversation's frame list.
 struct StreamToken {
     qint32 id = 0; // -1: text completed after its token was sent, no token of its own
-    QString text;
+    QString text; // the answer's text
+    QString reasoning; // a reasoning model's thinking (RunCallbacks::on_reasoning), apart from the answer
     double ms = 0.0; // time since the previous token (the first: since the prompt went in); -1 with id -1
     int frameIndex = -1;
 };
@@ -123,6 +132,7 @@ struct RunView {
     int expertsUsed = 0;
     QString prompt;
     QString output;
+    QString reasoning; // a reasoning model's thinking, apart (output holds the reply as generated)
     QString stopReason;
     int nPrompt = 0;
     int nGenerated = 0;

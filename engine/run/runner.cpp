@@ -256,6 +256,7 @@ RunOutcome Runner::generate(const GenerateRequest& req, const RunCallbacks& cb) 
     RunOutcome out;
     out.record = make_generate_record(req.chat ? RunKind::chat : RunKind::generate, *m_model, backend(), m_context, go,
         prompt, result, std::move(tee.trace), prompt_text, text);
+    if (router.split) out.record.reasoning_text = router.split->thinking();
     record_energy(out.record, energy);
     record_price(out.record, price_for_run(out.record));
     out.n_context = int(s.context().size());
@@ -315,6 +316,7 @@ RunOutcome Runner::chat_turn(const ChatTurnRequest& req, const RunCallbacks& cb)
     RunOutcome out;
     out.record = make_generate_record(RunKind::chat, *m_model, backend(), m_context, req.options, r.prompt, r.gen,
         std::move(tee.trace), req.message, r.text, n_past);
+    if (router.split) out.record.reasoning_text = router.split->thinking();
     record_energy(out.record, energy);
     record_price(out.record, price_for_run(out.record));
     out.n_context = r.n_context;

@@ -294,7 +294,13 @@ public:
         m_pre = PreTokenizer::for_name(m_info.pre, &warning);
         if (!warning.empty()) spdlog::warn("{}: {}", f.path(), warning);
         m_info.pre_rule = m_pre.rule();
-        m_ignore_merges = m_pre.rule() == "llama3";
+        // A word found whole in the vocabulary is taken whole, before any merge:
+        // llama.cpp does so for Llama 3's own names, not for the other names
+        // that share its splitting rule (dbrx for Granite 4, glm4, smaug-bpe),
+        // whose GGUFs then tokenize "Tiếng" by merges (tests/tst_pretokenizers).
+        static const std::unordered_set<std::string> whole_words
+            = { "llama3", "llama-bpe", "llama-v3", "falcon3", "falcon-h1", "pixtral" };
+        m_ignore_merges = m_pre.rule() == "llama3" && whole_words.count(m_info.pre) > 0;
         m_info.add_bos = f.get_bool("tokenizer.ggml.add_bos_token", false);
 
         const auto& alphabet = utf8::byte_alphabet();

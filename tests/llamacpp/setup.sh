@@ -9,6 +9,7 @@
 # against the prebuilt libraries:
 #   DIR/bin/llama-quantize  llama-imatrix  llama-bench  llama-perplexity   (llama.cpp's tools)
 #   DIR/bin/llama-logits    (ours: tests/llamacpp/llama_logits.cpp, per-position NLL and routing as JSON)
+#   DIR/bin/llama-tokenize-lines (ours: tests/llamacpp/llama_tokenize_lines.cpp, llama_tokenize over a corpus)
 # DIR/bin also links the CPU variants (libggml-cpu-*.so) that ggml picks at run
 # time from the executable's folder. DIR/src is the llama.cpp source (gguf-py,
 # convert_hf_to_gguf.py, models/templates, models/ggml-vocab-*.gguf).
@@ -93,6 +94,7 @@ build llama-bench "$src/tools/llama-bench/main.cpp" "$src/tools/llama-bench/llam
 build llama-perplexity "$src/tools/perplexity/main.cpp" "$src/tools/perplexity/perplexity.cpp"
 cxx_flags+=("-DLLAMA_BINS_DIR=\"$bins\"")
 build llama-logits "$here/llama_logits.cpp"
+build llama-tokenize-lines "$here/llama_tokenize_lines.cpp"
 
 "$bin/llama-logits" --version >/dev/null 2>&1 || fail "$bin/llama-logits does not run (libraries in $bins?)"
 say "ready: llama.cpp $LLAMA_TAG tools in $bin"
