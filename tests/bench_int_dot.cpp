@@ -6,14 +6,21 @@
 // bench_int_dot TYPE 1` the instruction counts of the two loops are
 // repeatable on a loaded machine.
 //
-//   bench_int_dot [TYPE|all] [repetitions] [rows] [cols]
+// With a token count above 1 it measures a prompt's product instead: rows ×
+// tokens dot products over quantized activations, one kernel call per (row,
+// token) as the fast path made them before tiling, against int_dot_tile;
+// ns per (row, token) pair for both.
+//
+//   bench_int_dot [TYPE|all] [repetitions] [rows] [cols] [tokens] [row|tile]
+//
+// (the last argument runs one of the two alone, for `perf stat` cycle counts)
 #include "quant/int_dot.h"
 #include "quant/quant.h"
 
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <time.h>
 #include <vector>
 
 using namespace moe;
@@ -30,10 +37,46 @@ std::vector<float> noise(size_t n, uint32_t seed) {
     return v;
 }
 
+// This thread's CPU time: on a machine shared with other jobs it counts only
+// the time the benchmark ran, not the time it waited for a core.
 double now_ns() {
-    return double(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-            .count());
+    timespec ts {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e9 + double(ts.tv_nsec);
+}
+
+// rows × tokens: the per-(row, token) loop against the tiled product.
+void bench_tile(uint32_t type, int reps, int64_t rows, int64_t cols, int tokens, const std::string& only) {
+    const size_t rb = row_size(type, cols);
+    std::vector<uint8_t> w(rb * size_t(rows));
+    for (int64_t r = 0; r < rows; ++r) {
+        const std::vector<float> wf = noise(size_t(cols), uint32_t(r + 1));
+        quantize_row(type, wf.data(), w.data() + rb * size_t(r), cols);
+    }
+    const ActFormat f = act_format(type);
+    const size_t ab = act_row_bytes(f, cols);
+    std::vector<uint8_t> qx(ab * size_t(tokens));
+    for (int t = 0; t < tokens; ++t)
+        quantize_act(f, noise(size_t(cols), uint32_t(1000 + t)).data(), qx.data() + ab * size_t(t), cols);
+    std::vector<float> y(size_t(rows) * size_t(tokens)), z(y.size());
+    const IntDotRow k = int_dot_kernel(type);
+    const IntDotTile tile = int_dot_tile_kernel(type);
+    const double pairs = double(rows) * double(tokens);
+    double t0 = now_ns();
+    for (int rep = 0; rep < (only == "tile" ? 0 : reps); ++rep) {
+        for (int64_t r = 0; r < rows; ++r)
+            for (int t = 0; t < tokens; ++t)
+                y[size_t(t) * size_t(rows) + size_t(r)]
+                    = k(w.data() + rb * size_t(r), qx.data() + ab * size_t(t), cols);
+    }
+    const double per_row = (now_ns() - t0) / double(reps) / pairs;
+    t0 = now_ns();
+    for (int rep = 0; rep < (only == "row" ? 0 : reps); ++rep)
+        tile(w.data(), rb, int(rows), qx.data(), ab, nullptr, tokens, cols, z.data(), size_t(rows));
+    const double tiled = (now_ns() - t0) / double(reps) / pairs;
+    const bool same = !only.empty() || y == z;
+    std::printf("%-8s %14.2f %14.2f %8.2f%s\n", type_name(type), per_row, tiled, per_row / tiled,
+        same ? "" : "   RESULTS DIFFER");
 }
 
 } // namespace
@@ -43,12 +86,23 @@ int main(int argc, char** argv) {
     const int reps = argc > 2 ? std::atoi(argv[2]) : 20;
     const int64_t rows = argc > 3 ? std::atoll(argv[3]) : 1024;
     const int64_t cols = argc > 4 ? std::atoll(argv[4]) : 2048;
+    const int tokens = argc > 5 ? std::atoi(argv[5]) : 1;
+    const std::string only = argc > 6 ? argv[6] : "";
     const uint32_t types[] = { GGML_TYPE_Q8_0, GGML_TYPE_Q4_0, GGML_TYPE_Q5_0, GGML_TYPE_IQ4_NL, GGML_TYPE_MXFP4,
         GGML_TYPE_Q4_K, GGML_TYPE_Q5_K, GGML_TYPE_Q6_K, GGML_TYPE_IQ4_XS };
-    std::printf(
-        "%-8s %12s %12s %12s %12s %8s\n", "type", "exact ns/row", "fast ns/row", "exact GB/s", "fast GB/s", "speedup");
+    if (tokens > 1 || !only.empty()) {
+        std::printf("%-8s %14s %14s %8s   (%lld rows x %d tokens x %lld cols)\n", "type", "row ns/pair", "tile ns/pair",
+            "speedup", (long long)rows, tokens, (long long)cols);
+    } else {
+        std::printf("%-8s %12s %12s %12s %12s %8s\n", "type", "exact ns/row", "fast ns/row", "exact GB/s", "fast GB/s",
+            "speedup");
+    }
     for (uint32_t type : types) {
         if (which != "all" && which != type_name(type)) continue;
+        if (tokens > 1 || !only.empty()) {
+            bench_tile(type, reps, rows, cols, tokens, only);
+            continue;
+        }
         const size_t rb = row_size(type, cols);
         std::vector<uint8_t> w(rb * size_t(rows));
         const std::vector<float> wf = noise(size_t(cols), 1);

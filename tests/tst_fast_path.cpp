@@ -63,6 +63,7 @@ class tst_FastPath : public QObject {
 private slots:
     void agreesWithExactPath_data();
     void agreesWithExactPath();
+    void independentOfBatchAndThreads_data();
     void independentOfBatchAndThreads();
 
 private:
@@ -120,18 +121,28 @@ void tst_FastPath::agreesWithExactPath() {
         d.back(), same, pairs);
 }
 
-// Activations are quantized per token, so batching and threads change nothing.
+// Activations are quantized per token and a prompt's tiled products equal the
+// single-row ones bit for bit, so batching (tiles of 4 tokens, the remainders,
+// one token at a time as in decode) and threads change nothing.
+void tst_FastPath::independentOfBatchAndThreads_data() {
+    QTest::addColumn<uint32_t>("type");
+    for (uint32_t type : { GGML_TYPE_Q4_K, GGML_TYPE_Q8_0, GGML_TYPE_Q6_K, GGML_TYPE_IQ4_XS, GGML_TYPE_MXFP4 })
+        QTest::newRow(type_name(type)) << type;
+}
+
 void tst_FastPath::independentOfBatchAndThreads() {
+    QFETCH(uint32_t, type);
     SynthOptions o;
     o.arch = "qwen3moe";
     o.preset = "small";
-    o.quant = GGML_TYPE_Q4_K;
-    const std::string path = m_dir.filePath("batch.gguf").toStdString();
+    o.quant = type;
+    const std::string path = m_dir.filePath(QString("batch-%1.gguf").arg(type_name(type))).toStdString();
     write_synthetic_model(o, path);
     auto m = Model::load(path);
     const std::vector<int32_t> toks = tokens(40, m->config().n_vocab, 9);
-    const Scored a = score(m, false, toks, 64, 2), b = score(m, false, toks, 3, 1);
+    const Scored a = score(m, false, toks, 64, 2), b = score(m, false, toks, 3, 1), c = score(m, false, toks, 1, 2);
     QCOMPARE(a.r.nll, b.r.nll);
+    QCOMPARE(a.r.nll, c.r.nll);
 }
 
 QTEST_APPLESS_MAIN(tst_FastPath)

@@ -3,7 +3,8 @@
 // activation quantization, on random blocks (quantized Gaussian rows and raw
 // random bytes with sane scales), 1, 7 and 33 blocks, on the portable and the
 // AVX2 path; activation quantization identical on both paths; the error of
-// the fast path against the exact float dot product.
+// the fast path against the exact float dot product; the tiled kernels of
+// prompt processing against the single-row ones, bit for bit.
 #include "error.h"
 #include "quant/int_dot.h"
 #include "quant/quant.h"
@@ -12,6 +13,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <set>
 #include <vector>
 
 using namespace moe;
@@ -111,6 +113,8 @@ private slots:
     void closeToExactFloatDot_data();
     void closeToExactFloatDot();
     void tokensMatchSingleDots();
+    void tileMatchesSingleRows_data();
+    void tileMatchesSingleRows();
     void typesWithoutIntegerPath();
     void refusesPartialBlocks();
 };
@@ -284,12 +288,87 @@ void tst_IntDot::tokensMatchSingleDots() {
     }
 }
 
+void tst_IntDot::tileMatchesSingleRows_data() {
+    QTest::addColumn<uint32_t>("type");
+    QTest::addColumn<bool>("simd");
+    for (uint32_t type : k_types) {
+        for (bool simd : { false, true })
+            QTest::addRow("%s/%s", type_name(type), simd ? "avx2" : "portable") << type << simd;
+    }
+}
+
+// int_dot_tile: every (row, token) equals int_dot of that row and token bit
+// for bit, for every count of rows 1..9 and tokens 1..10 (every remainder
+// of the tiles of up to 4 rows × 4 tokens, and several whole tiles), with
+// the tokens picked through an index out of order and a wider output
+// stride whose padding must stay untouched. Every row and token holds
+// different random blocks and all the products of a shape are distinct, so
+// a tile that swapped rows or tokens, or wrote a value to the wrong place,
+// would fail.
+void tst_IntDot::tileMatchesSingleRows() {
+    QFETCH(uint32_t, type);
+    QFETCH(bool, simd);
+    if (simd && !have_avx2()) QSKIP("no AVX2 on this CPU");
+    set_simd_enabled(simd);
+    const ActFormat f = act_format(type);
+    const int64_t n = 3 * (f == ActFormat::q8_32 ? 32 : 256); // three blocks
+    const size_t rb = row_size(type, n), ab = act_row_bytes(f, n);
+    const int max_rows = 9, max_tok = 10, pool = 13; // tokens picked from 13 quantized rows
+    std::vector<uint8_t> w(rb * max_rows), qx(ab * pool);
+    for (int r = 0; r < max_rows; ++r) {
+        // quantized values and raw bytes (every level, extreme ones included)
+        const std::vector<uint8_t> raw = random_blocks(type, n, 100 + uint64_t(r));
+        if (r % 2) {
+            std::memcpy(w.data() + rb * size_t(r), raw.data(), rb);
+        } else {
+            quantize_row(type, values(n, 200 + uint64_t(r)).data(), w.data() + rb * size_t(r), n);
+        }
+    }
+    for (int t = 0; t < pool; ++t)
+        quantize_act(f, values(n, 300 + uint64_t(t)).data(), qx.data() + ab * size_t(t), n);
+    const int32_t index[max_tok] = { 12, 0, 7, 3, 3, 9, 1, 11, 5, 8 }; // a repeat, as never in use, is harmless
+    for (int rows = 1; rows <= max_rows; ++rows) {
+        for (int tok = 1; tok <= max_tok; ++tok) {
+            for (bool indexed : { false, true }) {
+                const size_t ldo = size_t(rows) + 2;
+                std::vector<float> out(ldo * size_t(tok), -7.0f);
+                int_dot_tile(
+                    type, w.data(), rb, rows, qx.data(), ab, indexed ? index : nullptr, tok, n, out.data(), ldo);
+                std::set<float> distinct;
+                for (int t = 0; t < tok; ++t) {
+                    const int i = indexed ? index[t] : t;
+                    for (int r = 0; r < rows; ++r) {
+                        const float want = int_dot(type, w.data() + rb * size_t(r), qx.data() + ab * size_t(i), n);
+                        const float got = out[size_t(t) * ldo + size_t(r)];
+                        if (std::memcmp(&got, &want, sizeof got) != 0) {
+                            QFAIL(qPrintable(QString("%1 rows × %2 tokens%3: row %4, token %5: %6, single row %7")
+                                                 .arg(rows)
+                                                 .arg(tok)
+                                                 .arg(indexed ? " (indexed)" : "")
+                                                 .arg(r)
+                                                 .arg(t)
+                                                 .arg(double(got), 0, 'g', 9)
+                                                 .arg(double(want), 0, 'g', 9)));
+                        }
+                        if (!(indexed && t == 4)) distinct.insert(got); // token 4 repeats token 3
+                    }
+                    QCOMPARE(out[size_t(t) * ldo + size_t(rows)], -7.0f);
+                    QCOMPARE(out[size_t(t) * ldo + size_t(rows) + 1], -7.0f);
+                }
+                const int pairs = rows * (indexed && tok > 4 ? tok - 1 : tok);
+                QCOMPARE(int(distinct.size()), pairs);
+            }
+        }
+    }
+}
+
 // The formats without an integer path say so (and keep the float path).
 void tst_IntDot::typesWithoutIntegerPath() {
     for (uint32_t type : { GGML_TYPE_F32, GGML_TYPE_F16, GGML_TYPE_BF16, GGML_TYPE_Q4_1, GGML_TYPE_Q5_1,
              GGML_TYPE_IQ2_XXS, GGML_TYPE_TQ1_0, GGML_TYPE_NVFP4 }) {
         QCOMPARE(int(act_format(type)), int(ActFormat::none));
         QVERIFY_THROWS_EXCEPTION(Error, int_dot_kernel(type));
+        QVERIFY_THROWS_EXCEPTION(Error, int_dot_tile_kernel(type));
     }
 }
 

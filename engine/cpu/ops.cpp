@@ -8,7 +8,46 @@
 #include <algorithm>
 #include <cmath>
 
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#define MOE_OPS_X86 1
+#endif
+
 namespace moe::cpu {
+
+namespace {
+
+// y[i] += a * x[i], i < n: a product then a sum per element, as the scalar
+// loop without FMA contraction (the portable build's baseline has no FMA),
+// so both give the same bits.
+void axpy_scalar(float a, const float* x, float* y, int n) {
+    for (int i = 0; i < n; ++i)
+        y[i] += a * x[i];
+}
+
+#if defined(MOE_OPS_X86)
+// 8 elements at a time; compiled for AVX2 without FMA, so no contraction
+// either.
+__attribute__((target("avx2"))) void axpy_avx2(float a, const float* x, float* y, int n) {
+    const __m256 va = _mm256_set1_ps(a);
+    int i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(y + i, _mm256_add_ps(_mm256_loadu_ps(y + i), _mm256_mul_ps(va, _mm256_loadu_ps(x + i))));
+    for (; i < n; ++i)
+        y[i] += a * x[i];
+}
+#endif
+
+using Axpy = void (*)(float, const float*, float*, int);
+
+Axpy axpy_kernel() {
+#if defined(MOE_OPS_X86)
+    if (simd_enabled()) return &axpy_avx2;
+#endif
+    return &axpy_scalar;
+}
+
+} // namespace
 
 void rmsnorm(const float* x, int ld_in, const float* w, float* out, int ld_out, int rows, int width, float eps) {
     for (int r = 0; r < rows; ++r) {
@@ -77,6 +116,7 @@ void attention(const float* q, const float* k_cache, const float* v_cache, float
     const size_t q_dim = size_t(n_head) * size_t(hd), kv_dim = size_t(n_kv) * size_t(hd);
     const int group = n_head / n_kv;
     const float scale = 1.0f / std::sqrt(float(hd));
+    const Axpy axpy = axpy_kernel();
     // one (token, head) per task
     each(pool, int64_t(n) * n_head, 1, [&](int64_t j0, int64_t j1, int thread) {
         float* sc = scores + size_t(thread) * ld_scores;
@@ -100,12 +140,8 @@ void attention(const float* q, const float* k_cache, const float* v_cache, float
             }
             float* o = out + size_t(t) * q_dim + size_t(h) * size_t(hd);
             std::fill(o, o + hd, 0.0f);
-            for (int p = 0; p < n_pos; ++p) {
-                const float a = sc[p] / sum;
-                const float* vp = v_cache + size_t(p) * kv_dim + size_t(kvh) * size_t(hd);
-                for (int i = 0; i < hd; ++i)
-                    o[i] += a * vp[i];
-            }
+            for (int p = 0; p < n_pos; ++p)
+                axpy(sc[p] / sum, v_cache + size_t(p) * kv_dim + size_t(kvh) * size_t(hd), o, hd);
         }
     });
 }

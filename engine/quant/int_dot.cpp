@@ -212,23 +212,41 @@ float dot_iq4_xs(const uint8_t* row, const uint8_t* act, int64_t n) {
     return sum;
 }
 
+// The portable tile: the portable single-row kernel per (row, token), which
+// makes it equal to that kernel by construction.
+template <IntDotFn F>
+void portable_tile(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo) {
+    for (int r = 0; r < n_rows; ++r) {
+        for (int t = 0; t < n_tok; ++t) {
+            const uint8_t* a = qx + size_t(index ? index[t] : t) * qx_stride;
+            out[size_t(t) * ldo + size_t(r)] = F(w + size_t(r) * w_stride, a, n);
+        }
+    }
+}
+
+// A type's kernels: the portable ones from its single-row kernel F, the AVX2
+// ones where this is x86.
+template <IntDotFn F> constexpr IntDotKernels with_portable(IntDotFn avx2, IntTileFn avx2_tile) {
+    return { F, &portable_tile<F>, avx2, avx2_tile };
+}
 #if defined(MOE_QUANT_X86)
-#define MOE_INT_AVX2(f) (&f)
+#define MOE_INT_AVX2(t) &int_dot_##t##_avx2, &int_tile_##t##_avx2
 #else
-#define MOE_INT_AVX2(f) nullptr
+#define MOE_INT_AVX2(t) nullptr, nullptr
 #endif
 
 // nullptr for a type without an integer path (act_format none).
 const IntDotKernels* kernels(uint32_t type) {
-    static const IntDotKernels q8_0 { &dot32<q8_0_block_bytes, levels_q8_0>, MOE_INT_AVX2(int_dot_q8_0_avx2) };
-    static const IntDotKernels q4_0 { &dot32<q4_0_block_bytes, levels_q4_0>, MOE_INT_AVX2(int_dot_q4_0_avx2) };
-    static const IntDotKernels q5_0 { &dot32<q5_0_block_bytes, levels_q5_0>, MOE_INT_AVX2(int_dot_q5_0_avx2) };
-    static const IntDotKernels iq4_nl { &dot32<iq4_nl_block_bytes, levels_iq4_nl>, MOE_INT_AVX2(int_dot_iq4_nl_avx2) };
-    static const IntDotKernels mxfp4 { &dot32<mxfp4_block_bytes, levels_mxfp4>, MOE_INT_AVX2(int_dot_mxfp4_avx2) };
-    static const IntDotKernels q4_k { &dot_k_affine<false>, MOE_INT_AVX2(int_dot_q4_k_avx2) };
-    static const IntDotKernels q5_k { &dot_k_affine<true>, MOE_INT_AVX2(int_dot_q5_k_avx2) };
-    static const IntDotKernels q6_k { &dot_q6_k, MOE_INT_AVX2(int_dot_q6_k_avx2) };
-    static const IntDotKernels iq4_xs { &dot_iq4_xs, MOE_INT_AVX2(int_dot_iq4_xs_avx2) };
+    static const IntDotKernels q8_0 = with_portable<&dot32<q8_0_block_bytes, levels_q8_0>>(MOE_INT_AVX2(q8_0));
+    static const IntDotKernels q4_0 = with_portable<&dot32<q4_0_block_bytes, levels_q4_0>>(MOE_INT_AVX2(q4_0));
+    static const IntDotKernels q5_0 = with_portable<&dot32<q5_0_block_bytes, levels_q5_0>>(MOE_INT_AVX2(q5_0));
+    static const IntDotKernels iq4_nl = with_portable<&dot32<iq4_nl_block_bytes, levels_iq4_nl>>(MOE_INT_AVX2(iq4_nl));
+    static const IntDotKernels mxfp4 = with_portable<&dot32<mxfp4_block_bytes, levels_mxfp4>>(MOE_INT_AVX2(mxfp4));
+    static const IntDotKernels q4_k = with_portable<&dot_k_affine<false>>(MOE_INT_AVX2(q4_k));
+    static const IntDotKernels q5_k = with_portable<&dot_k_affine<true>>(MOE_INT_AVX2(q5_k));
+    static const IntDotKernels q6_k = with_portable<&dot_q6_k>(MOE_INT_AVX2(q6_k));
+    static const IntDotKernels iq4_xs = with_portable<&dot_iq4_xs>(MOE_INT_AVX2(iq4_xs));
     switch (type) {
     case GGML_TYPE_Q8_0:
         return &q8_0;
@@ -257,6 +275,12 @@ IntDotFn kernel(uint32_t type) {
     const IntDotKernels* k = kernels(type);
     if (!k) throw Error(std::string("int_dot: ") + type_name(type) + " has no integer dot product");
     return simd_enabled() && k->avx2 ? k->avx2 : k->portable;
+}
+
+IntTileFn tile_kernel(uint32_t type) {
+    const IntDotKernels* k = kernels(type);
+    if (!k) throw Error(std::string("int_dot: ") + type_name(type) + " has no integer dot product");
+    return simd_enabled() && k->avx2_tile ? k->avx2_tile : k->portable_tile;
 }
 
 int64_t block_of(ActFormat f) {
@@ -346,11 +370,22 @@ IntDotRow int_dot_kernel(uint32_t type) {
 void int_dot_tokens(uint32_t type, const void* row, const void* qx, size_t qx_stride, int n_tok, int64_t n, float* out,
     size_t out_stride) {
     check_length(act_format(type), n, "int_dot_tokens");
-    const IntDotFn f = kernel(type);
-    const auto* w = static_cast<const uint8_t*>(row);
-    const auto* a = static_cast<const uint8_t*>(qx);
-    for (int t = 0; t < n_tok; ++t)
-        out[size_t(t) * out_stride] = f(w, a + size_t(t) * qx_stride, n);
+    tile_kernel(type)(static_cast<const uint8_t*>(row), 0, 1, static_cast<const uint8_t*>(qx), qx_stride, nullptr,
+        n_tok, n, out, out_stride);
+}
+
+void int_dot_tile(uint32_t type, const void* w, size_t w_stride, int n_rows, const void* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo) {
+    check_length(act_format(type), n, "int_dot_tile");
+    if (n_rows < 0 || n_tok < 0) {
+        throw Error("int_dot_tile: " + std::to_string(n_rows) + " rows by " + std::to_string(n_tok) + " tokens");
+    }
+    tile_kernel(type)(static_cast<const uint8_t*>(w), w_stride, n_rows, static_cast<const uint8_t*>(qx), qx_stride,
+        index, n_tok, n, out, ldo);
+}
+
+IntDotTile int_dot_tile_kernel(uint32_t type) {
+    return tile_kernel(type);
 }
 
 } // namespace moe

@@ -46,6 +46,23 @@ float int_dot(uint32_t type, const void* row, const void* qx, int64_t n);
 void int_dot_tokens(uint32_t type, const void* row, const void* qx, size_t qx_stride, int n_tok, int64_t n, float* out,
     size_t out_stride);
 
+// Many rows times many tokens, as a prompt's matrix products want them:
+//   out[t * ldo + r] = int_dot(w + r * w_stride, qx + i_t * qx_stride)
+// for r < n_rows, t < n_tok, with i_t = index[t] (the tokens routed to an
+// expert) or t when index is null. The kernels work in tiles of a few rows
+// × 4 tokens: a weight block is decoded once for the tile's tokens and a
+// token's block read once for its rows, with one accumulator per (row,
+// token) in registers. Every value equals int_dot's bit for bit (the same
+// integer sums and float operations in the same order; int_dot is the 1×1
+// tile), so a token gets the same logits in a prompt as in a decode step.
+void int_dot_tile(uint32_t type, const void* w, size_t w_stride, int n_rows, const void* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo);
+
+// int_dot_tile's kernel for a type (not none), chosen now, unchecked.
+using IntDotTile = void (*)(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo);
+IntDotTile int_dot_tile_kernel(uint32_t type);
+
 // The kernel int_dot uses for a type (not none), chosen now: hot loops fetch
 // it once and call it per row without the checks.
 using IntDotRow = float (*)(const uint8_t* row, const uint8_t* qx, int64_t n);

@@ -10,6 +10,8 @@
 #include "quant/int_dot_blocks.h"
 #include "quant/iq_grids.h"
 
+#include <algorithm>
+
 #if defined(MOE_QUANT_X86)
 
 namespace moe::quant_detail {
@@ -61,30 +63,61 @@ MOE_AVX2 inline float half_f16c(const uint8_t* p) {
     return _cvtsh_ss(read_u16(p));
 }
 
+// Every kernel is a tile: R weight rows × T activation rows, with one float
+// accumulator (8 lanes) per (row, token) that takes each block's scaled
+// integer sums in block order, then one horizontal sum. What a (row, token)
+// pair gets does not depend on the tile that computed it, and the single-row
+// kernel is the 1×1 tile, so a prompt's tokens and a decode step's agree bit
+// for bit. A tile decodes a weight block once for T tokens and reads a
+// token's block once for R rows; with several tokens per row (prefill) that,
+// not the memory, is what the time goes to.
+//
+// K::run<R, T>(w, w_stride, a, n, out, ldo): rows w + r·w_stride, tokens a[t],
+// out[t·ldo + r].
+
 // The 32-element formats: Levels(block) gives the 32 signed levels, Scale the
-// block's float scale; two accumulator chains.
-template <size_t Bytes, __m256i (*Levels)(const uint8_t*), float (*Scale)(const uint8_t*)>
-MOE_AVX2 float dot32_avx2(const uint8_t* row, const uint8_t* act, int64_t n) {
-    const int64_t nb = n / 32;
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0;
-    int64_t b = 0;
-    for (; b + 2 <= nb; b += 2) {
-        const uint8_t* w = row + size_t(b) * Bytes;
-        const uint8_t* a = act + size_t(b) * act32_bytes;
-        prefetch_ahead(w);
-        const __m256 s0 = _mm256_cvtepi32_ps(dot_i8(Levels(w), load32(a + 4)));
-        const __m256 s1 = _mm256_cvtepi32_ps(dot_i8(Levels(w + Bytes), load32(a + act32_bytes + 4)));
-        acc0 = _mm256_fmadd_ps(_mm256_set1_ps(Scale(w) * act_scale(a)), s0, acc0);
-        acc1 = _mm256_fmadd_ps(_mm256_set1_ps(Scale(w + Bytes) * act_scale(a + act32_bytes)), s1, acc1);
+// block's float scale. The R rows' levels stay in registers while T tokens
+// pass; R·T accumulators (2×4: 8 of the 16 ymm registers).
+template <size_t Bytes, __m256i (*Levels)(const uint8_t*), float (*Scale)(const uint8_t*)> struct Tile32 {
+    static constexpr int rows = 2;
+    template <int R, int T>
+    MOE_AVX2 static void run(const uint8_t* w, size_t ws, const uint8_t* const* a, int64_t n, float* out, size_t ldo) {
+        __m256 acc[R][T];
+        for (auto& row : acc)
+            for (auto& v : row)
+                v = _mm256_setzero_ps();
+        const __m256i ones = _mm256_set1_epi16(1);
+#pragma GCC unroll 2
+        for (int64_t b = 0; b < n / 32; ++b) {
+            __m256i lv[R], mag[R];
+            float dw[R];
+#pragma GCC unroll 4
+            for (int r = 0; r < R; ++r) {
+                const uint8_t* wb = w + size_t(r) * ws + size_t(b) * Bytes;
+                prefetch_ahead(wb);
+                lv[r] = Levels(wb);
+                mag[r] = _mm256_sign_epi8(lv[r], lv[r]);
+                dw[r] = Scale(wb);
+            }
+#pragma GCC unroll 4
+            for (int t = 0; t < T; ++t) {
+                const uint8_t* ab = a[t] + size_t(b) * act32_bytes;
+                const __m256i x = load32(ab + 4);
+                const float dx = act_scale(ab);
+#pragma GCC unroll 4
+                for (int r = 0; r < R; ++r) {
+                    // |w| · (x with w's sign) = w · x, pairs to int16, then to int32
+                    const __m256i p = _mm256_maddubs_epi16(mag[r], _mm256_sign_epi8(x, lv[r]));
+                    const __m256 s = _mm256_cvtepi32_ps(_mm256_madd_epi16(p, ones));
+                    acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(dw[r] * dx), s, acc[r][t]);
+                }
+            }
+        }
+        for (int r = 0; r < R; ++r)
+            for (int t = 0; t < T; ++t)
+                out[size_t(t) * ldo + size_t(r)] = hsum_ps(acc[r][t]);
     }
-    if (b < nb) {
-        const uint8_t* w = row + size_t(b) * Bytes;
-        const uint8_t* a = act + size_t(b) * act32_bytes;
-        const __m256 s0 = _mm256_cvtepi32_ps(dot_i8(Levels(w), load32(a + 4)));
-        acc0 = _mm256_fmadd_ps(_mm256_set1_ps(Scale(w) * act_scale(a)), s0, acc0);
-    }
-    return hsum_ps(_mm256_add_ps(acc0, acc1));
-}
+};
 
 MOE_AVX2 inline float scale_f16(const uint8_t* b) {
     return half_f16c(b);
@@ -125,117 +158,257 @@ MOE_AVX2 inline __m256i levels_mxfp4(const uint8_t* b) {
     return codebook(iq::kvalues_fp4, nibbles32(b + 1));
 }
 
+// The sum of 16 int16 products (an activation block's 16 level sums times
+// per-group weight factors), as one int32.
+MOE_AVX2 inline int dot_i16x16(__m256i a, __m256i b) {
+    return hsum_epi32(_mm256_madd_epi16(a, b));
+}
+
+MOE_AVX2 inline void prefetch_block(const uint8_t* w, size_t bytes) {
+    for (size_t off = 0; off < bytes; off += 64)
+        prefetch_ahead(w + off);
+}
+
 // Q4_K / Q5_K: per 64 elements, 32 bytes of nibbles (low: sub-block 2c, high:
 // 2c+1) and, for Q5_K, bits 2c and 2c+1 of qh[l] on top. The levels are
 // unsigned (0..31), maddubs' first operand as they are; madd multiplies the
 // pair sums by the sub-block scale. The mins come in through the activation
-// sums, one scalar product per sub-block.
-template <bool Five> MOE_AVX2 float dot_k_affine_avx2(const uint8_t* row, const uint8_t* act, int64_t n) {
-    constexpr size_t bytes = Five ? q5_k_block_bytes : q4_k_block_bytes;
-    const __m256i m4 = _mm256_set1_epi8(0x0F);
-    __m256 acc = _mm256_setzero_ps();
-    float acc_min = 0.0f;
-    for (int64_t b = 0; b < n / qk_k; ++b) {
-        const uint8_t* w = row + size_t(b) * bytes;
-        const uint8_t* a = act + size_t(b) * act256_bytes;
-        for (size_t off = 0; off < bytes; off += 64)
-            prefetch_ahead(w + off);
-        const int8_t* x = act256_levels(a);
-        uint8_t sc[8], mn[8];
-        k_scales_mins(w + 4, sc, mn);
-        const uint8_t* qs = w + (Five ? 48 : 16);
-        __m256i qh = Five ? load32(w + 16) : _mm256_setzero_si256();
-        __m256i isum = _mm256_setzero_si256();
-        for (int c = 0; c < 4; ++c) {
-            const __m256i q = load32(qs + 32 * c);
-            __m256i lo = _mm256_and_si256(q, m4);
-            __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);
-            if (Five) {
-                const __m256i bit = _mm256_set1_epi8(1);
-                lo = _mm256_or_si256(lo, _mm256_slli_epi16(_mm256_and_si256(qh, bit), 4));
-                hi = _mm256_or_si256(hi, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 1), bit), 4));
-                qh = _mm256_srli_epi16(qh, 2);
+// sums: Σ_g m_{g/2}·bsum_g, one madd. A row's scales are decoded once per
+// block for all T tokens; the R rows of a tile run one after the other over
+// the same T activation blocks, which stay in L1.
+template <bool Five> struct TileK {
+    static constexpr int rows = 4;
+    template <int R, int T>
+    MOE_AVX2 static void run(const uint8_t* w, size_t ws, const uint8_t* const* a, int64_t n, float* out, size_t ldo) {
+        constexpr size_t bytes = Five ? q5_k_block_bytes : q4_k_block_bytes;
+        const __m256i m4 = _mm256_set1_epi8(0x0F);
+        __m256 acc[R][T];
+        float acc_min[R][T];
+        for (int r = 0; r < R; ++r)
+            for (int t = 0; t < T; ++t) {
+                acc[r][t] = _mm256_setzero_ps();
+                acc_min[r][t] = 0.0f;
             }
-            const __m256i p_lo = _mm256_maddubs_epi16(lo, load32(x + 64 * c));
-            const __m256i p_hi = _mm256_maddubs_epi16(hi, load32(x + 64 * c + 32));
-            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p_lo, _mm256_set1_epi16(sc[2 * c])));
-            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p_hi, _mm256_set1_epi16(sc[2 * c + 1])));
+        for (int64_t b = 0; b < n / qk_k; ++b) {
+            const uint8_t* ab[T];
+            for (int t = 0; t < T; ++t)
+                ab[t] = a[t] + size_t(b) * act256_bytes;
+            for (int r = 0; r < R; ++r) {
+                const uint8_t* wb = w + size_t(r) * ws + size_t(b) * bytes;
+                prefetch_block(wb, bytes);
+                uint8_t sc[8], mn[8];
+                k_scales_mins(wb + 4, sc, mn);
+                const __m128i m8 = _mm_cvtepu8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(mn)));
+                // min j for level sums 2j and 2j+1
+                const __m256i mins = _mm256_set_m128i(_mm_unpackhi_epi16(m8, m8), _mm_unpacklo_epi16(m8, m8));
+                const uint8_t* qs = wb + (Five ? 48 : 16);
+                __m256i qh = Five ? load32(wb + 16) : _mm256_setzero_si256();
+                __m256i isum[T];
+                for (int t = 0; t < T; ++t)
+                    isum[t] = _mm256_setzero_si256();
+                for (int c = 0; c < 4; ++c) {
+                    const __m256i q = load32(qs + 32 * c);
+                    __m256i lo = _mm256_and_si256(q, m4);
+                    __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);
+                    if (Five) {
+                        const __m256i bit = _mm256_set1_epi8(1);
+                        lo = _mm256_or_si256(lo, _mm256_slli_epi16(_mm256_and_si256(qh, bit), 4));
+                        hi = _mm256_or_si256(hi, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 1), bit), 4));
+                        qh = _mm256_srli_epi16(qh, 2);
+                    }
+                    const __m256i s_lo = _mm256_set1_epi16(sc[2 * c]), s_hi = _mm256_set1_epi16(sc[2 * c + 1]);
+#pragma GCC unroll 4
+                    for (int t = 0; t < T; ++t) {
+                        const int8_t* x = act256_levels(ab[t]) + 64 * c;
+                        const __m256i p_lo = _mm256_maddubs_epi16(lo, load32(x));
+                        const __m256i p_hi = _mm256_maddubs_epi16(hi, load32(x + 32));
+                        isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(p_lo, s_lo));
+                        isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(p_hi, s_hi));
+                    }
+                }
+                const float d = half_f16c(wb), dmin = half_f16c(wb + 2);
+                for (int t = 0; t < T; ++t) {
+                    const int32_t msum = dot_i16x16(load32(ab[t] + 4), mins);
+                    const float dx = act_scale(ab[t]);
+                    acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d * dx), _mm256_cvtepi32_ps(isum[t]), acc[r][t]);
+                    acc_min[r][t] += dmin * dx * float(msum);
+                }
+            }
         }
-        int32_t msum = 0;
-        for (int j = 0; j < 8; ++j)
-            msum += mn[j] * (act256_bsum(a, 2 * j) + act256_bsum(a, 2 * j + 1));
-        const float dx = act_scale(a);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(half_f16c(w) * dx), _mm256_cvtepi32_ps(isum), acc);
-        acc_min += half_f16c(w + 2) * dx * float(msum);
+        for (int r = 0; r < R; ++r)
+            for (int t = 0; t < T; ++t)
+                out[size_t(t) * ldo + size_t(r)] = hsum_ps(acc[r][t]) - acc_min[r][t];
     }
-    return hsum_ps(acc) - acc_min;
-}
+};
 
 // Q6_K: per 128-element half, 32 bytes of ql (twice) and 32 of qh give four
 // runs of 32 unsigned levels 0..63; each run is two 16-element groups with
 // their own int8 scale (the low and high 128-bit lane of the madd factor).
-// The -32 offset comes in through the activation sums.
-MOE_AVX2 float dot_q6_k_avx2_impl(const uint8_t* row, const uint8_t* act, int64_t n) {
-    const __m256i m4 = _mm256_set1_epi8(0x0F), m2 = _mm256_set1_epi8(0x30);
-    float sum = 0.0f;
-    for (int64_t b = 0; b < n / qk_k; ++b) {
-        const uint8_t* w = row + size_t(b) * q6_k_block_bytes;
-        const uint8_t* a = act + size_t(b) * act256_bytes;
-        for (size_t off = 0; off < q6_k_block_bytes; off += 64)
-            prefetch_ahead(w + off);
-        const int8_t* sc = reinterpret_cast<const int8_t*>(w + 192);
-        __m256i isum = _mm256_setzero_si256();
-        for (int half = 0; half < 2; ++half) {
-            const __m256i ql0 = load32(w + 64 * half);
-            const __m256i ql1 = load32(w + 64 * half + 32);
-            const __m256i qh = load32(w + 128 + 32 * half);
-            const int8_t* x = act256_levels(a) + 128 * half;
-            const int8_t* s = sc + 8 * half;
-            const __m256i q[4] = {
-                _mm256_or_si256(_mm256_and_si256(ql0, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 4), m2)),
-                _mm256_or_si256(_mm256_and_si256(ql1, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 2), m2)),
-                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), m4), _mm256_and_si256(qh, m2)),
-                _mm256_or_si256(
-                    _mm256_and_si256(_mm256_srli_epi16(ql1, 4), m4), _mm256_and_si256(_mm256_srli_epi16(qh, 2), m2)),
-            };
-            for (int r = 0; r < 4; ++r) {
-                const __m256i p = _mm256_maddubs_epi16(q[r], load32(x + 32 * r));
-                const __m256i f = _mm256_set_m128i(_mm_set1_epi16(s[2 * r + 1]), _mm_set1_epi16(s[2 * r]));
-                isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p, f));
+// The -32 offset comes in through the activation sums (Σ_g sc_g·bsum_g, one
+// madd). Rows one after the other over the tile's T tokens, as TileK.
+struct TileQ6K {
+    static constexpr int rows = 4;
+    template <int R, int T>
+    MOE_AVX2 static void run(const uint8_t* w, size_t ws, const uint8_t* const* a, int64_t n, float* out, size_t ldo) {
+        const __m256i m4 = _mm256_set1_epi8(0x0F), m2 = _mm256_set1_epi8(0x30);
+        float sum[R][T] = {};
+        for (int64_t b = 0; b < n / qk_k; ++b) {
+            const uint8_t* ab[T];
+            for (int t = 0; t < T; ++t)
+                ab[t] = a[t] + size_t(b) * act256_bytes;
+            for (int r = 0; r < R; ++r) {
+                const uint8_t* wb = w + size_t(r) * ws + size_t(b) * q6_k_block_bytes;
+                prefetch_block(wb, q6_k_block_bytes);
+                const int8_t* sc = reinterpret_cast<const int8_t*>(wb + 192);
+                __m256i isum[T];
+                for (int t = 0; t < T; ++t)
+                    isum[t] = _mm256_setzero_si256();
+                for (int half = 0; half < 2; ++half) {
+                    const __m256i ql0 = load32(wb + 64 * half);
+                    const __m256i ql1 = load32(wb + 64 * half + 32);
+                    const __m256i qh = load32(wb + 128 + 32 * half);
+                    const int8_t* s = sc + 8 * half;
+                    const __m256i q[4] = {
+                        _mm256_or_si256(_mm256_and_si256(ql0, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 4), m2)),
+                        _mm256_or_si256(_mm256_and_si256(ql1, m4), _mm256_and_si256(_mm256_slli_epi16(qh, 2), m2)),
+                        _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), m4), _mm256_and_si256(qh, m2)),
+                        _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), m4),
+                            _mm256_and_si256(_mm256_srli_epi16(qh, 2), m2)),
+                    };
+                    for (int k = 0; k < 4; ++k) {
+                        const __m256i f = _mm256_set_m128i(_mm_set1_epi16(s[2 * k + 1]), _mm_set1_epi16(s[2 * k]));
+#pragma GCC unroll 4
+                        for (int t = 0; t < T; ++t) {
+                            const int8_t* x = act256_levels(ab[t]) + 128 * half + 32 * k;
+                            const __m256i p = _mm256_maddubs_epi16(q[k], load32(x));
+                            isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(p, f));
+                        }
+                    }
+                }
+                const __m256i sc16 = _mm256_cvtepi8_epi16(load16(sc));
+                const float d = half_f16c(wb + 208);
+                for (int t = 0; t < T; ++t) {
+                    const int32_t off = dot_i16x16(load32(ab[t] + 4), sc16);
+                    const int32_t total = hsum_epi32(isum[t]) - 32 * off;
+                    sum[r][t] += d * act_scale(ab[t]) * float(total);
+                }
             }
         }
-        int32_t off = 0;
-        for (int g = 0; g < 16; ++g)
-            off += int32_t(sc[g]) * act256_bsum(a, g);
-        const int32_t total = hsum_epi32(isum) - 32 * off;
-        sum += half_f16c(w + 208) * act_scale(a) * float(total);
+        for (int r = 0; r < R; ++r)
+            for (int t = 0; t < T; ++t)
+                out[size_t(t) * ldo + size_t(r)] = sum[r][t];
     }
-    return sum;
-}
+};
 
 // IQ4_XS: per 32-element sub-block, codebook levels (signed) times the
-// sub-block's integer scale (ls - 32) through madd.
-MOE_AVX2 float dot_iq4_xs_avx2_impl(const uint8_t* row, const uint8_t* act, int64_t n) {
-    __m256 acc = _mm256_setzero_ps();
-    for (int64_t b = 0; b < n / qk_k; ++b) {
-        const uint8_t* w = row + size_t(b) * iq4_xs_block_bytes;
-        const uint8_t* a = act + size_t(b) * act256_bytes;
-        for (size_t off = 0; off < iq4_xs_block_bytes; off += 64)
-            prefetch_ahead(w + off);
-        const uint16_t scales_h = read_u16(w + 2);
-        const int8_t* x = act256_levels(a);
-        __m256i isum = _mm256_setzero_si256();
-        for (int ib = 0; ib < 8; ++ib) {
-            const __m256i q = codebook(iq::kvalues_iq4nl, nibbles32(w + 8 + 16 * ib));
-            const __m256i xv = load32(x + 32 * ib);
-            const __m256i p = _mm256_maddubs_epi16(_mm256_sign_epi8(q, q), _mm256_sign_epi8(xv, q));
-            const int ls = iq4_xs_scale(scales_h, w + 4, ib);
-            isum = _mm256_add_epi32(isum, _mm256_madd_epi16(p, _mm256_set1_epi16(int16_t(ls))));
+// sub-block's integer scale (ls - 32) through madd. Rows one after the other
+// over the tile's T tokens, as TileK.
+struct TileIq4Xs {
+    static constexpr int rows = 4;
+    template <int R, int T>
+    MOE_AVX2 static void run(const uint8_t* w, size_t ws, const uint8_t* const* a, int64_t n, float* out, size_t ldo) {
+        __m256 acc[R][T];
+        for (auto& row : acc)
+            for (auto& v : row)
+                v = _mm256_setzero_ps();
+        for (int64_t b = 0; b < n / qk_k; ++b) {
+            const uint8_t* ab[T];
+            for (int t = 0; t < T; ++t)
+                ab[t] = a[t] + size_t(b) * act256_bytes;
+            for (int r = 0; r < R; ++r) {
+                const uint8_t* wb = w + size_t(r) * ws + size_t(b) * iq4_xs_block_bytes;
+                prefetch_block(wb, iq4_xs_block_bytes);
+                const uint16_t scales_h = read_u16(wb + 2);
+                __m256i isum[T];
+                for (int t = 0; t < T; ++t)
+                    isum[t] = _mm256_setzero_si256();
+                for (int ib = 0; ib < 8; ++ib) {
+                    const __m256i q = codebook(iq::kvalues_iq4nl, nibbles32(wb + 8 + 16 * ib));
+                    const __m256i mag = _mm256_sign_epi8(q, q);
+                    const __m256i ls = _mm256_set1_epi16(int16_t(iq4_xs_scale(scales_h, wb + 4, ib)));
+#pragma GCC unroll 4
+                    for (int t = 0; t < T; ++t) {
+                        const __m256i xv = load32(act256_levels(ab[t]) + 32 * ib);
+                        const __m256i p = _mm256_maddubs_epi16(mag, _mm256_sign_epi8(xv, q));
+                        isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(p, ls));
+                    }
+                }
+                const float d = half_f16c(wb);
+                for (int t = 0; t < T; ++t) {
+                    acc[r][t]
+                        = _mm256_fmadd_ps(_mm256_set1_ps(d * act_scale(ab[t])), _mm256_cvtepi32_ps(isum[t]), acc[r][t]);
+                }
+            }
         }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(half_f16c(w) * act_scale(a)), _mm256_cvtepi32_ps(isum), acc);
+        for (int r = 0; r < R; ++r)
+            for (int t = 0; t < T; ++t)
+                out[size_t(t) * ldo + size_t(r)] = hsum_ps(acc[r][t]);
     }
-    return hsum_ps(acc);
+};
+
+// Tokens per tile; the rows per tile are each kernel's own (K::rows).
+constexpr int tile_tokens = 4;
+
+template <class K, int R>
+MOE_AVX2 void run_rows(
+    int nt, const uint8_t* w, size_t ws, const uint8_t* const* a, int64_t n, float* out, size_t ldo) {
+    switch (nt) {
+    case 1:
+        K::template run<R, 1>(w, ws, a, n, out, ldo);
+        break;
+    case 2:
+        K::template run<R, 2>(w, ws, a, n, out, ldo);
+        break;
+    case 3:
+        K::template run<R, 3>(w, ws, a, n, out, ldo);
+        break;
+    default:
+        K::template run<R, tile_tokens>(w, ws, a, n, out, ldo);
+        break;
+    }
 }
+
+// A whole rows × tokens product in tiles of K::rows × tile_tokens, the last
+// row and token tiles smaller. Row tiles outside, so a tile's rows stay in
+// L1 while the tokens pass.
+template <class K>
+MOE_AVX2 void tiles(const uint8_t* w, size_t ws, int n_rows, const uint8_t* qx, size_t qs, const int32_t* index,
+    int n_tok, int64_t n, float* out, size_t ldo) {
+    static_assert(K::rows >= 1 && K::rows <= 4);
+    for (int r0 = 0; r0 < n_rows; r0 += K::rows) {
+        const int nr = std::min(K::rows, n_rows - r0);
+        const uint8_t* wr = w + size_t(r0) * ws;
+        for (int t0 = 0; t0 < n_tok; t0 += tile_tokens) {
+            const int nt = std::min(tile_tokens, n_tok - t0);
+            const uint8_t* a[tile_tokens];
+            for (int t = 0; t < nt; ++t)
+                a[t] = qx + size_t(index ? index[t0 + t] : t0 + t) * qs;
+            float* o = out + size_t(t0) * ldo + size_t(r0);
+            if (nr == K::rows) {
+                run_rows<K, K::rows>(nt, wr, ws, a, n, o, ldo);
+            } else if constexpr (K::rows > 1) {
+                if (nr == 1) run_rows<K, 1>(nt, wr, ws, a, n, o, ldo);
+                if constexpr (K::rows > 2)
+                    if (nr == 2) run_rows<K, 2>(nt, wr, ws, a, n, o, ldo);
+                if constexpr (K::rows > 3)
+                    if (nr == 3) run_rows<K, 3>(nt, wr, ws, a, n, o, ldo);
+            }
+        }
+    }
+}
+
+// The single-row kernel: the 1×1 tile.
+template <class K> MOE_AVX2 float single(const uint8_t* row, const uint8_t* act, int64_t n) {
+    float out;
+    K::template run<1, 1>(row, 0, &act, n, &out, 0);
+    return out;
+}
+
+using TileQ8_0 = Tile32<q8_0_block_bytes, levels_q8_0, scale_f16>;
+using TileQ4_0 = Tile32<q4_0_block_bytes, levels_q4_0, scale_f16>;
+using TileQ5_0 = Tile32<q5_0_block_bytes, levels_q5_0, scale_f16>;
+using TileIq4Nl = Tile32<iq4_nl_block_bytes, levels_iq4_nl, scale_f16>;
+using TileMxfp4 = Tile32<mxfp4_block_bytes, levels_mxfp4, scale_e8m0>;
 
 // max|x| of n floats (n a multiple of 8).
 MOE_AVX2 inline float abs_max(const float* x, int n) {
@@ -264,31 +437,67 @@ MOE_AVX2 inline __m256i round_pack32(const float* x, __m256 id) {
 } // namespace
 
 MOE_AVX2 float int_dot_q8_0_avx2(const uint8_t* row, const uint8_t* act, int64_t n) {
-    return dot32_avx2<q8_0_block_bytes, levels_q8_0, scale_f16>(row, act, n);
+    return single<TileQ8_0>(row, act, n);
+}
+MOE_AVX2 void int_tile_q8_0_avx2(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo) {
+    tiles<TileQ8_0>(w, w_stride, n_rows, qx, qx_stride, index, n_tok, n, out, ldo);
 }
 MOE_AVX2 float int_dot_q4_0_avx2(const uint8_t* row, const uint8_t* act, int64_t n) {
-    return dot32_avx2<q4_0_block_bytes, levels_q4_0, scale_f16>(row, act, n);
+    return single<TileQ4_0>(row, act, n);
+}
+MOE_AVX2 void int_tile_q4_0_avx2(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo) {
+    tiles<TileQ4_0>(w, w_stride, n_rows, qx, qx_stride, index, n_tok, n, out, ldo);
 }
 MOE_AVX2 float int_dot_q5_0_avx2(const uint8_t* row, const uint8_t* act, int64_t n) {
-    return dot32_avx2<q5_0_block_bytes, levels_q5_0, scale_f16>(row, act, n);
+    return single<TileQ5_0>(row, act, n);
+}
+MOE_AVX2 void int_tile_q5_0_avx2(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo) {
+    tiles<TileQ5_0>(w, w_stride, n_rows, qx, qx_stride, index, n_tok, n, out, ldo);
 }
 MOE_AVX2 float int_dot_iq4_nl_avx2(const uint8_t* row, const uint8_t* act, int64_t n) {
-    return dot32_avx2<iq4_nl_block_bytes, levels_iq4_nl, scale_f16>(row, act, n);
+    return single<TileIq4Nl>(row, act, n);
+}
+MOE_AVX2 void int_tile_iq4_nl_avx2(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo) {
+    tiles<TileIq4Nl>(w, w_stride, n_rows, qx, qx_stride, index, n_tok, n, out, ldo);
 }
 MOE_AVX2 float int_dot_mxfp4_avx2(const uint8_t* row, const uint8_t* act, int64_t n) {
-    return dot32_avx2<mxfp4_block_bytes, levels_mxfp4, scale_e8m0>(row, act, n);
+    return single<TileMxfp4>(row, act, n);
+}
+MOE_AVX2 void int_tile_mxfp4_avx2(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo) {
+    tiles<TileMxfp4>(w, w_stride, n_rows, qx, qx_stride, index, n_tok, n, out, ldo);
 }
 MOE_AVX2 float int_dot_q4_k_avx2(const uint8_t* row, const uint8_t* act, int64_t n) {
-    return dot_k_affine_avx2<false>(row, act, n);
+    return single<TileK<false>>(row, act, n);
+}
+MOE_AVX2 void int_tile_q4_k_avx2(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo) {
+    tiles<TileK<false>>(w, w_stride, n_rows, qx, qx_stride, index, n_tok, n, out, ldo);
 }
 MOE_AVX2 float int_dot_q5_k_avx2(const uint8_t* row, const uint8_t* act, int64_t n) {
-    return dot_k_affine_avx2<true>(row, act, n);
+    return single<TileK<true>>(row, act, n);
+}
+MOE_AVX2 void int_tile_q5_k_avx2(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo) {
+    tiles<TileK<true>>(w, w_stride, n_rows, qx, qx_stride, index, n_tok, n, out, ldo);
 }
 MOE_AVX2 float int_dot_q6_k_avx2(const uint8_t* row, const uint8_t* act, int64_t n) {
-    return dot_q6_k_avx2_impl(row, act, n);
+    return single<TileQ6K>(row, act, n);
+}
+MOE_AVX2 void int_tile_q6_k_avx2(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo) {
+    tiles<TileQ6K>(w, w_stride, n_rows, qx, qx_stride, index, n_tok, n, out, ldo);
 }
 MOE_AVX2 float int_dot_iq4_xs_avx2(const uint8_t* row, const uint8_t* act, int64_t n) {
-    return dot_iq4_xs_avx2_impl(row, act, n);
+    return single<TileIq4Xs>(row, act, n);
+}
+MOE_AVX2 void int_tile_iq4_xs_avx2(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo) {
+    tiles<TileIq4Xs>(w, w_stride, n_rows, qx, qx_stride, index, n_tok, n, out, ldo);
 }
 
 MOE_AVX2 void quantize_act32_avx2(const float* x, uint8_t* dst, int64_t n) {

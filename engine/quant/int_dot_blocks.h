@@ -75,9 +75,18 @@ inline int iq4_xs_scale(uint16_t scales_h, const uint8_t* scales_l, int ib) {
 // A kernel: n elements of one weight row against one quantized activation row.
 using IntDotFn = float (*)(const uint8_t* row, const uint8_t* act, int64_t n);
 
+// A tile kernel: out[t·ldo + r] = the dot product of weight row r (at
+// w + r·w_stride) with activation row t (at qx + i·qx_stride, i = index[t],
+// or t without an index), for r < n_rows, t < n_tok. Each (r, t) equals the
+// single-row kernel of the same path bit for bit.
+using IntTileFn = void (*)(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo);
+
 struct IntDotKernels {
     IntDotFn portable;
+    IntTileFn portable_tile;
     IntDotFn avx2; // nullptr off x86
+    IntTileFn avx2_tile; // nullptr off x86
 };
 
 #if defined(MOE_QUANT_X86)
@@ -91,6 +100,24 @@ MOE_AVX2 float int_dot_q4_k_avx2(const uint8_t* row, const uint8_t* act, int64_t
 MOE_AVX2 float int_dot_q5_k_avx2(const uint8_t* row, const uint8_t* act, int64_t n);
 MOE_AVX2 float int_dot_q6_k_avx2(const uint8_t* row, const uint8_t* act, int64_t n);
 MOE_AVX2 float int_dot_iq4_xs_avx2(const uint8_t* row, const uint8_t* act, int64_t n);
+MOE_AVX2 void int_tile_q8_0_avx2(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo);
+MOE_AVX2 void int_tile_q4_0_avx2(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo);
+MOE_AVX2 void int_tile_q5_0_avx2(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo);
+MOE_AVX2 void int_tile_iq4_nl_avx2(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo);
+MOE_AVX2 void int_tile_mxfp4_avx2(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo);
+MOE_AVX2 void int_tile_q4_k_avx2(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo);
+MOE_AVX2 void int_tile_q5_k_avx2(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo);
+MOE_AVX2 void int_tile_q6_k_avx2(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo);
+MOE_AVX2 void int_tile_iq4_xs_avx2(const uint8_t* w, size_t w_stride, int n_rows, const uint8_t* qx, size_t qx_stride,
+    const int32_t* index, int n_tok, int64_t n, float* out, size_t ldo);
 MOE_AVX2 void quantize_act32_avx2(const float* x, uint8_t* dst, int64_t n);
 MOE_AVX2 void quantize_act256_avx2(const float* x, uint8_t* dst, int64_t n);
 #endif
