@@ -220,6 +220,8 @@ RoutingLabView::RoutingLabView(EngineController* controller, QWidget* parent)
     m_cancel = new QPushButton(tr("Cancel"), sweepBox);
     m_progress = new QProgressBar(sweepBox);
     m_status = new QLabel(sweepBox);
+    m_status->setObjectName(QStringLiteral("sweepSummary"));
+    m_status->setWordWrap(true); // a sweep's summary wraps: the window's width never follows it
     m_x = new QComboBox(sweepBox);
     m_x->addItems({ tr("experts per token"), tr("weight MB per token") });
     m_y = new QComboBox(sweepBox);
