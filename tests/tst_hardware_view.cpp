@@ -115,6 +115,12 @@ private Q_SLOTS:
         m->item(row, col)->setData(QStringLiteral("5.5"), Qt::EditRole);
         QTRY_COMPARE(find_device(load_catalog(), "H100 SXM").price_per_hour, 5.5); // the file the CLI reads
         QVERIFY2(v.message().contains(QStringLiteral("5.5")), qPrintable(v.message()));
+        if (const QString dir = qEnvironmentVariable("MOE_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            v.resize(1500, 900); // to look at, not checked
+            v.show();
+            QTest::qWait(300);
+            v.grab().save(dir + QStringLiteral("/hardware-price.png"));
+        }
         // the row now holds the engine's projection at that price: $/h and $/Mtok at once
         std::vector<DeviceSpec> cat = load_catalog();
         std::string note;

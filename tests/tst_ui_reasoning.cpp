@@ -17,10 +17,12 @@
 #include "store/export.h"
 #include "store/store.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
@@ -156,6 +158,21 @@ private:
         view->ensureCursorVisible();
         const QPoint at = view->cursorRect(c).center();
         QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, at);
+    }
+
+    // MOE_SCREENSHOT_DIR set: the window as it is, with the Settings tab shown (to look at, not checked).
+    void shoot(const QString& name) {
+        const QString dir = qEnvironmentVariable("MOE_SCREENSHOT_DIR");
+        if (dir.isEmpty()) return;
+        for (QWidget* p = m_w->settingsPanel(); p; p = p->parentWidget())
+            if (auto* tabs = qobject_cast<QTabWidget*>(p)) {
+                for (int i = 0; i < tabs->count(); ++i)
+                    if (tabs->widget(i)->isAncestorOf(m_w->settingsPanel()) || tabs->widget(i) == m_w->settingsPanel())
+                        tabs->setCurrentIndex(i);
+                break;
+            }
+        QApplication::processEvents();
+        m_w->grab().save(dir + QLatin1Char('/') + name);
     }
 
 private Q_SLOTS:
@@ -300,8 +317,10 @@ private Q_SLOTS:
     void aClickOpensAndFolds() {
         ChatPanel* chat = m_w->chat();
         const QString thought = chat->reasoningText(0);
+        shoot(QStringLiteral("reasoning-folded.png"));
         clickHeader(0);
         QTRY_VERIFY(chat->reasoningOpen(0));
+        shoot(QStringLiteral("reasoning-open.png"));
         QVERIFY(shows(chat, thought.trimmed()));
         QVERIFY(shows(chat, chat->answerText(0)));
         clickHeader(0);

@@ -340,6 +340,12 @@ void HardwareView::recompute() {
         }
     }
     m_filling = false;
+    // the price and what it gives beside the device's name, where a reader looks first
+    QHeaderView* header = m_projectionView->horizontalHeader();
+    int at = 2; // after device and status
+    for (const QString& name : { QStringLiteral("$/h"), QStringLiteral("$/Mtok") })
+        for (int c = 0; c < m_table->columnCount(); ++c)
+            if (m_table->horizontalHeaderItem(c)->text() == name) header->moveSection(header->visualIndex(c), at++);
 
     // one bar per device, grouped by vendor and ordered by year
     auto* moeSet = new QBarSet(tr("this model (MoE)"));
