@@ -3,6 +3,7 @@
 // and the run it could not save is kept as JSON that `runs import` takes back.
 #include "model/synth.h"
 #include "run/recorder.h"
+#include "run/sweep.h"
 #include "runtime/session.h"
 #include "store/export.h"
 #include "store/recording.h"
@@ -53,6 +54,7 @@ private slots:
     void errors();
     void saveOrKeepNeverThrows();
     void recordFromARealGeneration();
+    void sweepsAsRecords();
 
 private:
     struct Result {
@@ -125,8 +127,8 @@ void TestStoreCli::listShowDelete() {
     QVERIFY(r.err.contains("there is no run 1"));
     r = runs({ "check" });
     QCOMPARE(r.code, 0);
-    const QByteArray ok = "ok (schema " + QByteArray::number(moe::RunStore::k_schema_version) + ", 1 runs)";
-    QVERIFY2(r.out.contains(ok), r.out.constData());
+    const QString ok = QStringLiteral("ok (schema %1, 1 runs)").arg(moe::RunStore::k_schema_version);
+    QVERIFY2(r.out.contains(ok), qPrintable(r.out));
 }
 
 void TestStoreCli::compareMarksDifferences() {
@@ -320,6 +322,70 @@ void TestStoreCli::recordFromARealGeneration() {
     QCOMPARE(back.routing.size(), n_routed);
     QCOMPARE(back.stop_reason, std::string("length"));
     QCOMPARE(int(s.layer_balances(*id).size()), back.routing.n_layers());
+}
+
+void TestStoreCli::sweepsAsRecords() {
+    // a stored sweep (store/sweep_record.h) through `runs list/show/export/compare/delete` as sN
+    int64_t a = 0, b = 0, sweep = 0;
+    {
+        RunStore s(m_db.toStdString());
+        a = s.save(quant_run("h1", "Q8_0", 1));
+        b = s.save(quant_run("h1", "Q8_0", 2));
+        SweepResult w;
+        w.created_at = "2026-12-03T15:00:00Z";
+        w.model = "shakespeare-moe.gguf";
+        w.settings = "top-k=1";
+        w.n_tokens = 60;
+        for (int i = 0; i < 2; ++i) {
+            SweepPoint p;
+            p.family = "top-k";
+            p.policy = i == 0 ? "top-k=2" : "top-k=1";
+            p.baseline = i == 0;
+            p.perplexity = i == 0 ? 4.1145 : 4.6411;
+            p.experts_per_token = i == 0 ? 2.0 : 1.0;
+            p.weight_bytes_per_token = i == 0 ? 1.102e6 : 0.684e6;
+            p.run_id = i == 0 ? a : b;
+            w.points.push_back(p);
+        }
+        mark_pareto(w.points);
+        sweep = s.save_sweep(w);
+    }
+    const QString id = QStringLiteral("s%1").arg(sweep);
+    Result r = runs({ "list" });
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(id) && r.out.contains("top-k=1") && r.out.contains("4.6411"), qPrintable(r.out));
+    r = runs({ "list", "--kind", "sweep", "--json" });
+    QCOMPARE(r.code, 0);
+    const QJsonArray listed = QJsonDocument::fromJson(r.out.toUtf8()).array();
+    QCOMPARE(listed.size(), 1);
+    QCOMPARE(listed[0].toObject()["id"].toString(), id);
+    QCOMPARE(listed[0].toObject()["points"].toInt(), 2);
+    r = runs({ "show", id });
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains("| top-k=1 * | 4.6411") && r.out.contains(QString::number(b)), qPrintable(r.out));
+    r = runs({ "show", id, "--json" });
+    QCOMPARE(r.code, 0);
+    QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object()["points"].toArray().size(), 2);
+    r = runs({ "export", id, "--format", "csv" });
+    QCOMPARE(r.code, 0);
+    QCOMPARE(r.out.count('\n'), 3);
+    QVERIFY(r.out.startsWith("family,policy,"));
+    r = runs({ "export", id, QString::number(a) });
+    QVERIFY(r.code != 0); // sweeps and runs apart
+    r = runs({ "compare", id });
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(QStringLiteral("run %1").arg(a)) && r.out.contains(QStringLiteral("run %1").arg(b)),
+        qPrintable(r.out));
+    r = runs({ "show", "x7" });
+    QVERIFY(r.code != 0);
+    QVERIFY2(r.err.contains("not a run id"), qPrintable(r.err));
+    r = runs({ "delete", id });
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("its runs stay"));
+    r = runs({ "show", id });
+    QVERIFY(r.code != 0);
+    QVERIFY2(r.err.contains(QStringLiteral("there is no sweep %1").arg(sweep)), qPrintable(r.err));
+    QCOMPARE(runs({ "show", QString::number(a) }).code, 0);
 }
 
 QTEST_GUILESS_MAIN(TestStoreCli)

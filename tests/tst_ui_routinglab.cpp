@@ -345,10 +345,10 @@ private Q_SLOTS:
         QCOMPARE(size_t(m->rowCount()), aff.size());
         QCOMPARE(m->rowCount(), 2);
         for (int r = 0; r < m->rowCount(); ++r) {
-            QCOMPARE(m->item(r, 1)->data(RawValueRole).toInt(), aff[size_t(r)].token);
+            QCOMPARE(m->item(r, 4)->data(RawValueRole).toInt(), aff[size_t(r)].token);
             QCOMPARE(m->item(r, 0)->text(), QStringLiteral("t%1").arg(aff[size_t(r)].token));
             QCOMPARE(m->item(r, 2)->data(RawValueRole).toLongLong(), aff[size_t(r)].routed);
-            QCOMPARE(m->item(r, 4)->data(RawValueRole).toDouble(), 1.0);
+            QCOMPARE(m->item(r, 1)->data(RawValueRole).toDouble(), 1.0);
         }
         QVERIFY(v.expertTokensCaption().startsWith(QStringLiteral("Layer 0, expert 2:")));
         // another cell, another expert

@@ -770,16 +770,8 @@
         <translation>ID</translation>
     </message>
     <message>
-        <source>routed here</source>
-        <translation>hierher geroutet</translation>
-    </message>
-    <message>
         <source>seen</source>
         <translation>gesehen</translation>
-    </message>
-    <message>
-        <source>share routed here</source>
-        <translation>Anteil hierher</translation>
     </message>
     <message>
         <source>One expert&apos;s tokens</source>
@@ -816,6 +808,14 @@
     <message>
         <source>Show its tokens</source>
         <translation>Seine Tokens zeigen</translation>
+    </message>
+    <message>
+        <source>routed</source>
+        <translation>geroutet</translation>
+    </message>
+    <message>
+        <source>share</source>
+        <translation>Anteil</translation>
     </message>
 </context>
 <context>

@@ -770,16 +770,8 @@
         <translation>ID</translation>
     </message>
     <message>
-        <source>routed here</source>
-        <translation>路由到此</translation>
-    </message>
-    <message>
         <source>seen</source>
         <translation>出现次数</translation>
-    </message>
-    <message>
-        <source>share routed here</source>
-        <translation>路由到此的占比</translation>
     </message>
     <message>
         <source>One expert&apos;s tokens</source>
@@ -816,6 +808,14 @@
     <message>
         <source>Show its tokens</source>
         <translation>显示其 Token</translation>
+    </message>
+    <message>
+        <source>routed</source>
+        <translation>路由次数</translation>
+    </message>
+    <message>
+        <source>share</source>
+        <translation>占比</translation>
     </message>
 </context>
 <context>

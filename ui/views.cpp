@@ -230,8 +230,8 @@ ExpertsView::ExpertsView(RoutingData* data, QWidget* parent)
     m_framePanel = new ChartPanel(tr("One token across all layers"), frameBox, m_frameData, this);
     // One expert's tokens: what it is for (OLMoE's vocabulary specialisation)
     m_expertTokens = new QStandardItemModel(0, 5, this);
-    m_expertTokens->setHorizontalHeaderLabels(
-        { tr("token"), tr("id"), tr("routed here"), tr("seen"), tr("share routed here") });
+    // the share first: the panel is narrow beside the two heatmaps
+    m_expertTokens->setHorizontalHeaderLabels({ tr("token"), tr("share"), tr("routed"), tr("seen"), tr("id") });
     auto* expertBox = new QWidget(this);
     auto* el = new QVBoxLayout(expertBox);
     el->setContentsMargins(0, 0, 0, 0);
@@ -320,9 +320,9 @@ void ExpertsView::updateExpertTokens() {
             return it;
         };
         row << new QStandardItem(TokenHeatmap::columnLabel(m_data->tokenText(a.token)))
-            << num(a.token, QString::number(a.token)) << num(double(a.routed), QString::number(a.routed))
-            << num(double(a.seen), QString::number(a.seen))
-            << num(a.specialisation, QStringLiteral("%1 %").arg(100.0 * a.specialisation, 0, 'f', 0));
+            << num(a.specialisation, QStringLiteral("%1 %").arg(100.0 * a.specialisation, 0, 'f', 0))
+            << num(double(a.routed), QString::number(a.routed)) << num(double(a.seen), QString::number(a.seen))
+            << num(a.token, QString::number(a.token));
         m_expertTokens->appendRow(row);
     }
     const qint64 n = m_data->count(m_selLayer, m_selExpert);
@@ -607,6 +607,9 @@ BalanceView::BalanceView(RoutingData* data, QWidget* parent)
     auto* bottom = new QSplitter(Qt::Horizontal, this);
     bottom->addWidget(m_panels[1]);
     bottom->addWidget(m_panels[4]);
+    bottom->setStretchFactor(0, 1);
+    bottom->setStretchFactor(1, 1);
+    bottom->setSizes({ 1000, 1000 }); // half each to start with
     bottom->setChildrenCollapsible(false);
     auto* rows = new QSplitter(Qt::Vertical, this);
     rows->addWidget(m_panels[0]);

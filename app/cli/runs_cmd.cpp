@@ -5,6 +5,7 @@
 
 #include "common/units.h"
 
+#include "run/sweep.h"
 #include "store/compare.h"
 #include "store/export.h"
 #include "store/store.h"
@@ -29,10 +30,10 @@ CLI::App* add_runs_command(CLI::App& app, RunsArgs& a) {
     a.list->add_option("--model", a.model, "only runs of models whose name or file contains this");
     a.list->add_option("--since", a.since, "only runs made on or after this UTC date (YYYY-MM-DD[THH:MM[:SS]])");
     a.list->add_option("--kind", a.kind, "only runs of this kind")
-        ->check(CLI::IsMember({ "generate", "chat", "score", "bench" }));
+        ->check(CLI::IsMember({ "generate", "chat", "score", "bench", "sweep" }));
     a.list->add_flag("--json", a.json, "print JSON");
     a.show = a.runs->add_subcommand("show", "everything recorded about a run");
-    a.show->add_option("id", a.ids, "run id")->required()->expected(1);
+    a.show->add_option("id", a.id_args, "run id, or sN for a sweep")->required()->expected(1);
     a.show->add_flag("--json", a.json, "print JSON (without the routing trace; export has it)");
     a.show->add_flag("--load-over-position", a.load_over_position,
         "expert load per window of tokens, per layer, its imbalance and drift from the whole run's load");
@@ -42,16 +43,18 @@ CLI::App* add_runs_command(CLI::App& app, RunsArgs& a) {
         "--experts-for", a.experts_for, "per expert, the tokens it takes most relative to their frequency");
     a.show->add_option("--top", a.top_tokens, "tokens per expert for --experts-for")->check(CLI::Range(1, 1000));
     a.del = a.runs->add_subcommand("delete", "delete runs, with their traces");
-    a.del->add_option("ids", a.ids, "run ids")->required();
+    a.del->add_option("ids", a.id_args, "run ids, sN for a sweep (its runs stay)")->required();
     a.exp = a.runs->add_subcommand("export", "write runs as CSV or JSON");
-    a.exp->add_option("ids", a.ids, "run ids")->required();
+    a.exp->add_option("ids", a.id_args, "run ids, or sweep ids (sN) on their own")->required();
     a.exp->add_option("--format", a.format, "csv or json")->check(CLI::IsMember({ "csv", "json" }));
     a.exp->add_option("--table", a.table, "CSV table: runs, tokens, layers or routing")
         ->check(CLI::IsMember({ "runs", "tokens", "layers", "routing" }));
     a.exp->add_flag("--no-routing", a.no_routing, "JSON without the routing trace");
     a.exp->add_option("-o,--output", a.output, "output file (default: standard output)");
     a.cmp = a.runs->add_subcommand("compare", "runs side by side, differences marked, routing agreement");
-    a.cmp->add_option("ids", a.ids, "two or more run ids")->required()->expected(2, 1000);
+    a.cmp->add_option("ids", a.id_args, "two or more run ids; a sweep (sN) stands for its score runs")
+        ->required()
+        ->expected(1, 1000);
     a.cmp->add_flag("--json", a.json, "print JSON");
     a.imp = a.runs->add_subcommand(
         "import", "add runs from JSON files (export --format json, or runs kept when saving failed)");
@@ -102,6 +105,19 @@ std::string pad(const std::string& s, size_t w) {
     return s + std::string(w > width(s) ? w - width(s) : 0, ' ');
 }
 
+void print_sweep(const moe::SweepResult& r) {
+    fmt::print(
+        "| policy | perplexity | KL (nats) | top-1 agree | experts/token | weight MB/token | decode tok/s | run |\n"
+        "|---|---|---|---|---|---|---|---|\n");
+    for (const moe::SweepPoint& p : r.points) {
+        fmt::print("| {}{} | {:.4f} | {:.4f} | {:.1f} % | {:.3f} | {:.3f} | {:.1f} | {} |\n",
+            p.baseline ? "model's own" : p.policy, p.pareto ? " *" : "", p.perplexity, p.kl, 100.0 * p.top1_agreement,
+            p.experts_per_token, p.weight_bytes_per_token / 1e6, p.decode_tokens_per_s,
+            p.run_id ? std::to_string(p.run_id) : "-");
+    }
+    if (r.cancelled) fmt::print("\n({})\n", moe::sweep_cancel_text(r));
+}
+
 } // namespace runs
 
 namespace {
@@ -124,11 +140,24 @@ int cmd_list(const RunsArgs& a) {
     moe::RunFilter f;
     f.model = a.model;
     f.since = a.since;
+    const bool only_sweeps = a.kind == "sweep";
     if (!a.kind.empty()) {
         moe::RunKind k;
         if (moe::run_kind_from_name(a.kind, &k)) f.kind = k;
     }
-    const std::vector<moe::RunSummary> runs = store.list(f);
+    const std::vector<moe::RunSummary> runs = only_sweeps ? std::vector<moe::RunSummary> {} : store.list(f);
+    // sweeps by the same filters (model file, time); none when a run kind is asked for
+    std::vector<moe::SweepSummary> sweeps;
+    if (a.kind.empty() || only_sweeps) {
+        std::string since = a.since;
+        if (since.size() > 10) since[10] = 'T';
+        if (!since.empty() && since.back() == 'Z') since.pop_back();
+        for (moe::SweepSummary& w : store.list_sweeps()) {
+            if (!a.model.empty() && w.model.find(a.model) == std::string::npos) continue;
+            if (!since.empty() && w.created_at < since) continue;
+            sweeps.push_back(std::move(w));
+        }
+    }
     if (a.json) {
         json out = json::array();
         for (const moe::RunSummary& r : runs) {
@@ -139,21 +168,38 @@ int cmd_list(const RunsArgs& a) {
                 { "n_output", r.n_output }, { "ttft_ms", r.ttft_ms },
                 { "decode_tokens_per_s", r.decode_tokens_per_s } });
         }
+        for (const moe::SweepSummary& w : sweeps) {
+            out.push_back({ { "id", fmt::format("s{}", w.id) }, { "kind", "sweep" }, { "created_at", w.created_at },
+                { "status", w.cancelled ? "cancelled" : "complete" }, { "model_file", w.model },
+                { "settings", w.settings }, { "n_tokens", w.n_tokens }, { "points", w.n_points } });
+        }
         std::cout << out.dump(2) << "\n";
         return 0;
     }
-    if (runs.empty()) {
+    if (runs.empty() && sweeps.empty()) {
         fmt::print("no runs{} in {}\n", a.model.empty() && a.since.empty() && a.kind.empty() ? "" : " match", path);
         return 0;
     }
-    fmt::print("{:>5}  {:<20}  {:<8}  {:<28}  {:<8}  {:>6}  {:>6}  {:>8}  {:>7}  {}\n", "id", "created (UTC)", "kind",
-        "model", "backend", "prompt", "output", "ttft ms", "tok/s", "prompt text");
+    if (!runs.empty()) {
+        fmt::print("{:>5}  {:<20}  {:<8}  {:<28}  {:<8}  {:>6}  {:>6}  {:>8}  {:>7}  {}\n", "id", "created (UTC)",
+            "kind", "model", "backend", "prompt", "output", "ttft ms", "tok/s", "prompt text");
+    }
     for (const moe::RunSummary& r : runs) {
         std::string kind = moe::run_kind_name(r.kind);
         if (r.status != moe::RunStatus::complete) kind += "!"; // cancelled or failed
         fmt::print("{:>5}  {:<20}  {:<8}  {}  {:<8}  {:>6}  {:>6}  {:>8}  {:>7}  {}\n", r.id, r.created_at, kind,
             pad(clip(r.model_name.empty() ? r.model_file : r.model_name, 28), 28), clip(r.backend, 8), r.n_prompt,
             r.n_output, fixed(r.ttft_ms), fixed(r.decode_tokens_per_s), clip(r.prompt_preview, 40));
+    }
+    if (!sweeps.empty()) {
+        if (!runs.empty()) fmt::print("\n");
+        fmt::print("{:>5}  {:<20}  {:<8}  {:<28}  {:>6}  {:>6}  {:>10}  {}\n", "sweep", "created (UTC)", "", "model",
+            "tokens", "points", "best ppl", "settings");
+        for (const moe::SweepSummary& w : sweeps) {
+            fmt::print("{:>5}  {:<20}  {:<8}  {}  {:>6}  {:>6}  {:>10}  {}\n", fmt::format("s{}", w.id), w.created_at,
+                w.cancelled ? "sweep!" : "sweep", pad(clip(w.model, 28), 28), w.n_tokens, w.n_points,
+                w.best_perplexity > 0 ? fixed(w.best_perplexity, 4) : "-", clip(w.settings, 40));
+        }
     }
     return 0;
 }
@@ -168,8 +214,25 @@ std::string ids_text(const std::vector<int32_t>& ids, size_t max) {
     return s;
 }
 
+int show_sweep(moe::RunStore& store, int64_t id, bool as_json) {
+    const moe::SweepResult r = store.load_sweep(id);
+    if (as_json) {
+        std::cout << moe::sweep_to_json(r).dump(2) << "\n";
+        return 0;
+    }
+    fmt::print("sweep         s{} ({})\n", r.id, r.cancelled ? "cancelled" : "complete");
+    fmt::print("created       {}\n", r.created_at);
+    fmt::print("model         {}\n", r.model);
+    fmt::print("settings      {}\n", r.settings.empty() ? "-" : r.settings);
+    fmt::print(
+        "text          {} tokens; * marks the Pareto-best (perplexity against experts per token)\n\n", r.n_tokens);
+    print_sweep(r);
+    return 0;
+}
+
 int cmd_show(const RunsArgs& a) {
     moe::RunStore store = open_store(a, false);
+    if (!a.sweep_ids.empty()) return show_sweep(store, a.sweep_ids.front(), a.json);
     const moe::RunRecord r = store.load(a.ids.at(0));
     const int n_experts = std::max(r.model.n_experts, 1);
     if (a.json) {
@@ -236,11 +299,18 @@ int cmd_delete(const RunsArgs& a) {
     // Every id is checked before anything is deleted: a typo among them
     // must not leave the store half changed.
     std::vector<int64_t> present;
+    std::vector<int64_t> present_sweeps;
     for (const moe::RunSummary& s : store.list())
         present.push_back(s.id);
+    for (const moe::SweepSummary& s : store.list_sweeps())
+        present_sweeps.push_back(s.id);
     std::vector<std::string> missing;
     for (int64_t id : a.ids) {
         if (std::find(present.begin(), present.end(), id) == present.end()) missing.push_back(std::to_string(id));
+    }
+    for (int64_t id : a.sweep_ids) {
+        if (std::find(present_sweeps.begin(), present_sweeps.end(), id) == present_sweeps.end())
+            missing.push_back(fmt::format("s{}", id));
     }
     if (!missing.empty()) {
         spdlog::error("there is no run {} in {}; nothing was deleted", fmt::join(missing, ", "), store.path());
@@ -249,6 +319,9 @@ int cmd_delete(const RunsArgs& a) {
     for (int64_t id : a.ids) {
         if (store.remove(id)) fmt::print("deleted run {}\n", id);
     }
+    for (int64_t id : a.sweep_ids) {
+        if (store.remove_sweep(id)) fmt::print("deleted sweep s{} (its runs stay)\n", id);
+    }
     return 0;
 }
 
@@ -256,9 +329,14 @@ int cmd_delete(const RunsArgs& a) {
 
 int cmd_export(const RunsArgs& a) {
     moe::RunStore store = open_store(a, false);
+    if (!a.sweep_ids.empty() && !a.ids.empty())
+        throw moe::Error("export sweeps (sN) and runs separately: their tables differ");
     std::vector<moe::RunRecord> runs;
     for (int64_t id : a.ids)
         runs.push_back(store.load(id));
+    std::vector<moe::SweepResult> sweeps;
+    for (int64_t id : a.sweep_ids)
+        sweeps.push_back(store.load_sweep(id));
     std::ofstream file;
     std::ostream* out = &std::cout;
     if (!a.output.empty()) {
@@ -266,7 +344,19 @@ int cmd_export(const RunsArgs& a) {
         if (!file) throw moe::Error(fmt::format("cannot write {}", a.output));
         out = &file;
     }
-    if (a.format == "csv") {
+    if (!sweeps.empty()) {
+        // one sweep: its points as `sweep --csv/--json-file` writes them; several: one after the other
+        if (a.format == "csv") {
+            for (const moe::SweepResult& w : sweeps)
+                *out << (sweeps.size() > 1 ? fmt::format("# sweep s{}\n", w.id) : std::string())
+                     << moe::sweep_to_csv(w);
+        } else {
+            json j = json::array();
+            for (const moe::SweepResult& w : sweeps)
+                j.push_back(moe::sweep_to_json(w));
+            *out << (sweeps.size() == 1 ? j[0] : json { { "sweeps", j } }).dump() << "\n";
+        }
+    } else if (a.format == "csv") {
         moe::CsvTable t = moe::CsvTable::tokens;
         moe::csv_table_from_name(a.table, &t);
         moe::write_csv(*out, runs, t);
@@ -276,7 +366,10 @@ int cmd_export(const RunsArgs& a) {
     out->flush();
     if (!*out)
         throw moe::Error(fmt::format("writing {} failed (disk full?)", a.output.empty() ? "the export" : a.output));
-    if (!a.output.empty()) spdlog::info("wrote {} run{} to {}", runs.size(), runs.size() == 1 ? "" : "s", a.output);
+    if (!a.output.empty()) {
+        const size_t n = runs.size() + sweeps.size();
+        spdlog::info("wrote {} {}{} to {}", n, sweeps.empty() ? "run" : "sweep", n == 1 ? "" : "s", a.output);
+    }
     return 0;
 }
 
@@ -346,7 +439,41 @@ int cmd_check(const RunsArgs& a) {
 
 } // namespace
 
-int run_runs_command(const RunsArgs& a) {
+namespace {
+
+// "12" is run 12, "s3" sweep 3; a sweep given to compare stands for its score runs.
+RunsArgs with_ids(const RunsArgs& given) {
+    RunsArgs a = given;
+    a.ids.clear();
+    a.sweep_ids.clear();
+    for (const std::string& s : a.id_args) {
+        const bool sweep = !s.empty() && (s[0] == 's' || s[0] == 'S');
+        const std::string digits = sweep ? s.substr(1) : s;
+        int64_t id = 0;
+        const bool ok = !digits.empty() && digits.size() < 19
+            && std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (ok) id = std::stoll(digits);
+        if (!ok || id <= 0) throw moe::Error(fmt::format("'{}' is not a run id (a number) or a sweep id (sN)", s));
+        (sweep ? a.sweep_ids : a.ids).push_back(id);
+    }
+    if (*a.cmp && !a.sweep_ids.empty()) {
+        moe::RunStore store = open_store(a, false);
+        for (int64_t sid : a.sweep_ids) {
+            for (const moe::SweepPoint& p : store.load_sweep(sid).points) {
+                if (p.run_id > 0) a.ids.push_back(p.run_id);
+            }
+        }
+        a.sweep_ids.clear();
+    }
+    if (*a.cmp && a.ids.size() < 2) throw moe::Error("compare takes two or more runs (or a sweep with two or more)");
+    if (*a.show && a.ids.size() + a.sweep_ids.size() != 1) throw moe::Error("show takes one id");
+    return a;
+}
+
+} // namespace
+
+int run_runs_command(const RunsArgs& given) {
+    const RunsArgs a = *given.list || *given.imp || *given.check ? given : with_ids(given);
     if (*a.list) return cmd_list(a);
     if (*a.show) return cmd_show(a);
     if (*a.del) return cmd_delete(a);

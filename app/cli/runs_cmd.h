@@ -1,14 +1,17 @@
 #pragma once
 // `moe-cli runs`: the run store from the command line.
-//   runs list [--model X] [--since DATE] [--kind K] [--json]
+//   runs list [--model X] [--since DATE] [--kind K] [--json]   (runs, then sweeps)
 //   runs show ID [--json] [--load-over-position [--window N]] [--experts-for [--top N]]
 //   runs delete ID...
 //   runs export ID... --format csv|json [--table runs|tokens|layers|routing] [-o FILE]
 //   runs compare ID ID [ID...] [--json]
+// A sweep (moe-cli sweep, the Experiments tab) is one record with the id sN:
+// show, delete and export take it; compare takes it as its score runs.
 //   runs import FILE...        (runs kept as JSON when the store could not take them)
 //   runs check                 (PRAGMA integrity_check)
 // Every subcommand takes --db PATH.
 #include "store/store.h"
+#include "store/sweep_record.h"
 
 #include <CLI/CLI.hpp>
 
@@ -24,8 +27,11 @@ struct RunsArgs {
     std::string since;
     std::string kind;
     bool json = false;
-    // show, delete, export, compare
+    // show, delete, export, compare: ids as given ("12", or "s3" for a sweep),
+    // read into the run ids and the sweep ids by run_runs_command
+    std::vector<std::string> id_args;
     std::vector<int64_t> ids;
+    std::vector<int64_t> sweep_ids;
     std::string format = "json";
     std::string table = "tokens";
     std::string output;
@@ -63,4 +69,6 @@ std::string clip(const std::string& s, size_t n); // at most n bytes, UTF-8 kept
 size_t width(const std::string& s); // display width of UTF-8 text (code points)
 std::string pad(const std::string& s, size_t w);
 int compare(const RunsArgs& a); // `runs compare`
+// A sweep's points as a table (Pareto-best starred), as `sweep` and `runs show sN` print it.
+void print_sweep(const moe::SweepResult& r);
 } // namespace runs

@@ -3,16 +3,28 @@
 #include "command.h"
 #include "options.h"
 #include "run/sweep.h"
+#include "runs_cmd.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <fstream>
 #include <iostream>
 #include <optional>
 
 namespace {
+
+// Ctrl+C stops the sweep within one batch of tokens, whenever it comes
+// (between settings too); a second one ends the program.
+std::atomic<bool> g_cancel { false };
+extern "C" void on_sweep_sigint(int) {
+    if (!g_cancel.exchange(true)) return;
+    std::signal(SIGINT, SIG_DFL);
+    std::raise(SIGINT);
+}
 
 struct SweepArgs {
     RunArgs run;
@@ -49,9 +61,13 @@ int sweep(const SweepArgs& a) {
     }
     req.text = a.input.prompt();
     req.decode_tokens = a.decode_tokens;
+    for (const std::string& s : specs)
+        req.spec += (req.spec.empty() ? "" : "; ") + s;
     const auto runner = load_runner(run);
-    SigintCancels sigint(*runner);
+    g_cancel.store(false);
+    std::signal(SIGINT, on_sweep_sigint);
     moe::SweepCallbacks cb;
+    cb.cancel = &g_cancel;
     cb.on_progress = [](int i, int n, const std::string& p) {
         spdlog::info("{}/{}: {}", i + 1, n, p.empty() ? "the model's own routing" : p);
         return true;
@@ -69,7 +85,18 @@ int sweep(const SweepArgs& a) {
         }
         return *out.id;
     };
-    const moe::SweepResult res = moe::run_sweep(*runner, req, cb);
+    moe::SweepResult res = moe::run_sweep(*runner, req, cb);
+    std::signal(SIGINT, SIG_DFL);
+    // the sweep as one record beside its runs (runs list / show sN)
+    if (recorder && !res.points.empty()) {
+        try {
+            moe::RunStore* store = recorder->store();
+            if (!store) throw moe::Error(recorder->last_error());
+            res.id = store->save_sweep(res);
+        } catch (const std::exception& e) {
+            spdlog::warn("the sweep record was not saved: {} (its runs were)", e.what());
+        }
+    }
     if (!a.csv.empty()) write_file(a.csv, moe::sweep_to_csv(res));
     if (!a.json_file.empty()) write_file(a.json_file, moe::sweep_to_json(res).dump(1) + "\n");
     if (a.run.json) {
@@ -77,17 +104,8 @@ int sweep(const SweepArgs& a) {
     } else {
         fmt::print("{} tokens of {}; * marks the Pareto-best (perplexity against experts per token)\n\n", res.n_tokens,
             res.model);
-        fmt::print(
-            "| policy | perplexity | KL (nats) | top-1 agree | experts/token | weight MB/token | decode tok/s | run |\n"
-            "|---|---|---|---|---|---|---|---|\n");
-        for (const moe::SweepPoint& p : res.points) {
-            fmt::print("| {}{} | {:.4f} | {:.4f} | {:.1f} % | {:.3f} | {:.3f} | {:.1f} | {} |\n",
-                p.baseline ? "model's own" : p.policy, p.pareto ? " *" : "", p.perplexity, p.kl,
-                100.0 * p.top1_agreement, p.experts_per_token, p.weight_bytes_per_token / 1e6, p.decode_tokens_per_s,
-                p.run_id ? std::to_string(p.run_id) : "-");
-        }
-        if (res.cancelled)
-            fmt::print("\n(cancelled after {} of {} settings)\n", res.points.size(), req.settings.size() + 1);
+        runs::print_sweep(res);
+        if (res.id) fmt::print("\nstored as sweep s{} (moe-cli runs show s{})\n", res.id, res.id);
     }
     return lost ? 1 : 0;
 }
