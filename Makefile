@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 DEMO_MODEL ?= resources/models/shakespeare-moe.gguf
 
-.PHONY: all deps configure build test run run-cli screenshots bench-ui clean format format-check test-asan test-asan-ci fuzz package
+.PHONY: all deps configure build test test-slow run run-cli screenshots bench-ui clean format format-check test-asan test-asan-ci fuzz package
 
 all: build
 
@@ -18,8 +18,12 @@ configure: deps
 build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# The whole suite but the checks labelled slow (minutes each; `make test-slow`)
 test: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -LE slow
+
+test-slow: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L slow
 
 # `make run` opens the workbench on the bundled, trained demo model
 # (resources/models/MODEL_CARD.md). With no display there is no window to

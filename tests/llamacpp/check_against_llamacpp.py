@@ -2,7 +2,7 @@
 """Our engine against llama.cpp itself (v0.5.0 from npm; tests/llamacpp/setup.sh).
 
     check_against_llamacpp.py --cli PATH/TO/moe-cli --workdir DIR [--llama-dir DIR]
-                              [--parts archs,types,mixed,families,fast,long] [--types Q4_0,IQ2_XXS,...]
+                              [--parts archs,types,mixed,families,fast[,long]] [--types Q4_0,IQ2_XXS,...]
     check_against_llamacpp.py --cli ... --workdir DIR --flip-scale-bit [--types Q8_0,Q4_K,Q6_K]
 
 archs   A small random model of every architecture (`make-model --preset tiny --quant F32`):
@@ -606,7 +606,8 @@ def main():
     ap.add_argument("--cli", required=True)
     ap.add_argument("--workdir", required=True)
     ap.add_argument("--llama-dir", default=os.path.join(REPO, "build-llamacpp"))
-    ap.add_argument("--parts", default="archs,types,mixed,families,fast,long")
+    ap.add_argument("--parts", default="archs,types,mixed,families,fast",
+                    help="add long for the 8,320-token Llama 4 check (ctest llamacpp_reference_long, label slow)")
     ap.add_argument("--types", default="", help="comma-separated types or llama-quantize names to restrict to")
     ap.add_argument("--flip-scale-bit", action="store_true")
     args = ap.parse_args()
