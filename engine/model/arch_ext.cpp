@@ -5,6 +5,8 @@
 // converter writes them (gguf-py/gguf/constants.py, convert_hf_to_gguf.py).
 #include "model/model.h"
 
+#include "model/arch_keys.h"
+
 #include "quant/quant.h"
 
 #include <fmt/format.h>
@@ -16,61 +18,58 @@ namespace moe {
 void Model::read_config_ext(ModelConfig& c) {
     const GgufFile& f = m_file;
     const std::string arch = arch_name(c.arch);
-    auto key = [&](const char* suffix) { return arch + "." + suffix; };
-    auto uint_or = [&](const char* suffix, uint64_t fallback) -> int32_t {
-        const uint64_t v = f.find(key(suffix)) ? f.get_uint(key(suffix)) : fallback;
-        if (v > (1u << 30)) throw Error(fmt::format("{}: {} = {} is out of range", f.path(), key(suffix), v));
-        return int32_t(v);
-    };
-    auto fail = [&](const std::string& what) { throw Error(fmt::format("{}: {}", f.path(), what)); };
+    const ArchKeys keys(f, arch);
 
     // GLM files append next-token-prediction blocks that plain decoding does not run
-    c.n_layer_nextn = uint_or("nextn_predict_layers", 0);
+    c.n_layer_nextn = keys.uint_or("nextn_predict_layers", 0);
     if (c.n_layer_nextn >= c.n_layer) {
-        fail(fmt::format(
-            "{} = {} leaves no blocks of the {} to run", key("nextn_predict_layers"), c.n_layer_nextn, c.n_layer));
+        keys.fail(fmt::format(
+            "{} = {} leaves no blocks of the {} to run", keys.key("nextn_predict_layers"), c.n_layer_nextn, c.n_layer));
     }
     c.n_layer -= c.n_layer_nextn;
-    c.n_layer_dense_lead = uint_or("leading_dense_block_count", 0);
+    c.n_layer_dense_lead = keys.uint_or("leading_dense_block_count", 0);
     if (c.n_layer_dense_lead >= c.n_layer) {
-        fail(fmt::format("{} = {} leaves no MoE block of the {}", key("leading_dense_block_count"),
+        keys.fail(fmt::format("{} = {} leaves no MoE block of the {}", keys.key("leading_dense_block_count"),
             c.n_layer_dense_lead, c.n_layer));
     }
     c.n_moe_layer = c.n_layer - c.n_layer_dense_lead;
-    c.n_ff = c.n_layer_dense_lead > 0 ? uint_or("feed_forward_length", 0) : c.n_ff_exp;
-    if (c.n_ff <= 0) fail(fmt::format("{} is missing; the leading dense blocks need it", key("feed_forward_length")));
+    c.n_ff = c.n_layer_dense_lead > 0 ? keys.uint_or("feed_forward_length", 0) : c.n_ff_exp;
+    if (c.n_ff <= 0)
+        keys.fail(fmt::format("{} is missing; the leading dense blocks need it", keys.key("feed_forward_length")));
 
     // shared experts: n of them, merged into one FFN n times as wide, always on
-    c.n_expert_shared = uint_or("expert_shared_count", 0);
+    c.n_expert_shared = keys.uint_or("expert_shared_count", 0);
     c.n_ff_shexp = c.n_ff_exp * c.n_expert_shared;
     c.shexp_gated = false;
 
     // routing: gating function, selection bias, groups, top-k weights
-    const int32_t gating = uint_or("expert_gating_func", 0); // llama.cpp: 1 softmax, 2 sigmoid
+    const int32_t gating = keys.uint_or("expert_gating_func", 0); // llama.cpp: 1 softmax, 2 sigmoid
     if (gating == 0) {
         c.gating = c.arch == Arch::glm4moe ? Gating::sigmoid : Gating::softmax; // what files without the key meant
     } else if (gating == 1 || gating == 2) {
         c.gating = gating == 1 ? Gating::softmax : Gating::sigmoid;
     } else {
-        fail(fmt::format("{} = {} is not supported (1 softmax, 2 sigmoid)", key("expert_gating_func"), gating));
+        keys.fail(
+            fmt::format("{} = {} is not supported (1 softmax, 2 sigmoid)", keys.key("expert_gating_func"), gating));
     }
-    c.norm_topk = f.get_bool(key("expert_weights_norm"), false);
-    const double scale = f.get_float(key("expert_weights_scale"), 0.0);
+    c.norm_topk = f.get_bool(keys.key("expert_weights_norm"), false);
+    const double scale = f.get_float(keys.key("expert_weights_scale"), 0.0);
     if (!std::isfinite(scale) || scale < 0.0 || scale > 1e4) {
-        fail(fmt::format("{} = {} is out of range", key("expert_weights_scale"), scale));
+        keys.fail(fmt::format("{} = {} is out of range", keys.key("expert_weights_scale"), scale));
     }
     c.expert_weights_scale = scale == 0.0 ? 1.0f : float(scale);
     c.expert_bias = f.find_tensor(fmt::format("blk.{}.exp_probs_b.bias", c.n_layer_dense_lead)) != nullptr;
-    c.n_expert_groups = std::max(uint_or("expert_group_count", 1), 1);
-    c.n_group_used = std::max(uint_or("expert_group_used_count", c.n_expert_groups), 1);
+    c.n_expert_groups = std::max(keys.uint_or("expert_group_count", 1), 1);
+    c.n_group_used = std::max(keys.uint_or("expert_group_used_count", c.n_expert_groups), 1);
     if (c.n_expert_groups > 1) {
         const int per_group = c.n_expert / c.n_expert_groups;
         // a group scores by its two best experts (DeepSeek-V3's modeling code)
         if (c.n_expert % c.n_expert_groups != 0 || per_group < 2) {
-            fail(fmt::format("{} experts do not split into {} groups of at least 2", c.n_expert, c.n_expert_groups));
+            keys.fail(
+                fmt::format("{} experts do not split into {} groups of at least 2", c.n_expert, c.n_expert_groups));
         }
         if (c.n_group_used > c.n_expert_groups || c.n_group_used * per_group < c.n_expert_used) {
-            fail(fmt::format("{} groups used of {} (of {} experts each) cannot hold the {} experts used per token",
+            keys.fail(fmt::format("{} groups used of {} (of {} experts each) cannot hold the {} experts used per token",
                 c.n_group_used, c.n_expert_groups, per_group, c.n_expert_used));
         }
     }
@@ -78,48 +77,49 @@ void Model::read_config_ext(ModelConfig& c) {
     // attention shape
     if (c.arch == Arch::deepseek2) {
         c.attn = AttnKind::mla;
-        c.q_lora_rank = uint_or("attention.q_lora_rank", 0);
-        c.kv_lora_rank = uint_or("attention.kv_lora_rank", 0);
-        if (c.kv_lora_rank <= 0) fail(fmt::format("{} is missing", key("attention.kv_lora_rank")));
+        c.q_lora_rank = keys.uint_or("attention.q_lora_rank", 0);
+        c.kv_lora_rank = keys.uint_or("attention.kv_lora_rank", 0);
+        if (c.kv_lora_rank <= 0) keys.fail(fmt::format("{} is missing", keys.key("attention.kv_lora_rank")));
         // current files: key_length/value_length describe the cached latent
         // and *_mla the per-head sizes; older ones (one attn_kv_b) the heads
-        if (f.find(key("attention.key_length_mla"))) {
-            c.head_dim = uint_or("attention.key_length_mla", 0);
-            c.head_dim_v = uint_or("attention.value_length_mla", 0);
+        if (f.find(keys.key("attention.key_length_mla"))) {
+            c.head_dim = keys.uint_or("attention.key_length_mla", 0);
+            c.head_dim_v = keys.uint_or("attention.value_length_mla", 0);
         } else {
-            c.head_dim_v = uint_or("attention.value_length", uint64_t(c.head_dim));
+            c.head_dim_v = keys.uint_or("attention.value_length", uint64_t(c.head_dim));
         }
-        c.n_rot = uint_or("rope.dimension_count", 0);
+        c.n_rot = keys.uint_or("rope.dimension_count", 0);
         c.n_head_kv = 1; // one latent shared by every head
     } else {
-        c.n_rot = uint_or("rope.dimension_count", uint64_t(c.head_dim));
+        c.n_rot = keys.uint_or("rope.dimension_count", uint64_t(c.head_dim));
         c.head_dim_v = c.head_dim;
     }
     if (c.n_rot <= 0 || c.n_rot % 2 != 0 || c.n_rot > c.head_dim || c.head_dim_v <= 0
         || (c.attn == AttnKind::mla && c.n_rot >= c.head_dim)) {
-        fail(fmt::format("rotary dimensions {} do not fit heads of {} (values {})", c.n_rot, c.head_dim, c.head_dim_v));
+        keys.fail(
+            fmt::format("rotary dimensions {} do not fit heads of {} (values {})", c.n_rot, c.head_dim, c.head_dim_v));
     }
 
     // RoPE scaling: none or YaRN, with DeepSeek's attention temperature
-    const std::string scaling = f.get_string(key("rope.scaling.type"), "none");
+    const std::string scaling = f.get_string(keys.key("rope.scaling.type"), "none");
     double mscale = 1.0;
     if (scaling == "yarn") {
-        c.yarn_factor = float(f.get_float(key("rope.scaling.factor"), 1.0));
+        c.yarn_factor = float(f.get_float(keys.key("rope.scaling.factor"), 1.0));
         if (!std::isfinite(c.yarn_factor) || c.yarn_factor < 1.0f || c.yarn_factor > 1e4f) {
-            fail(fmt::format("{} = {} is out of range", key("rope.scaling.factor"), c.yarn_factor));
+            keys.fail(fmt::format("{} = {} is out of range", keys.key("rope.scaling.factor"), c.yarn_factor));
         }
-        c.yarn_orig_ctx = uint_or("rope.scaling.original_context_length", uint64_t(c.n_ctx_train));
-        c.yarn_beta_fast = float(f.get_float(key("rope.scaling.yarn_beta_fast"), 32.0));
-        c.yarn_beta_slow = float(f.get_float(key("rope.scaling.yarn_beta_slow"), 1.0));
-        if (c.arch != Arch::deepseek2) fail("YaRN RoPE scaling is only supported for deepseek2");
+        c.yarn_orig_ctx = keys.uint_or("rope.scaling.original_context_length", uint64_t(c.n_ctx_train));
+        c.yarn_beta_fast = float(f.get_float(keys.key("rope.scaling.yarn_beta_fast"), 32.0));
+        c.yarn_beta_slow = float(f.get_float(keys.key("rope.scaling.yarn_beta_slow"), 1.0));
+        if (c.arch != Arch::deepseek2) keys.fail("YaRN RoPE scaling is only supported for deepseek2");
         // softmax scale × mscale², mscale = 1 + 0.1·m·ln(factor) with m HF's
         // mscale_all_dim, which the converter writes as 0.1·m
-        const double m = f.find(key("rope.scaling.yarn_log_multiplier"))
-            ? f.get_float(key("rope.scaling.yarn_log_multiplier"), 0.1) / 0.1
+        const double m = f.find(keys.key("rope.scaling.yarn_log_multiplier"))
+            ? f.get_float(keys.key("rope.scaling.yarn_log_multiplier"), 0.1) / 0.1
             : 1.0;
         if (c.yarn_factor > 1.0f) mscale = 1.0 + 0.1 * m * std::log(double(c.yarn_factor));
     } else if (scaling != "none") {
-        fail(fmt::format("RoPE scaling '{}' is not supported for {} (none or yarn)", scaling, arch));
+        keys.fail(fmt::format("RoPE scaling '{}' is not supported for {} (none or yarn)", scaling, arch));
     }
     c.kq_scale = float(mscale * mscale / std::sqrt(double(c.head_dim)));
 }

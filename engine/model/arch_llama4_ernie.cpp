@@ -9,6 +9,8 @@
 // the conventions the converter leaves out are llama.cpp's (src/models/llama4.cpp).
 #include "model/model.h"
 
+#include "model/arch_keys.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -33,42 +35,36 @@ constexpr float k_llama4_temp_offset = 1.0f;
 void Model::read_config_llama4_ernie(ModelConfig& c) {
     const GgufFile& f = m_file;
     const std::string arch = arch_name(c.arch);
-    auto key = [&](const char* suffix) { return arch + "." + suffix; };
-    auto uint_or = [&](const char* suffix, uint64_t fallback) -> int32_t {
-        const uint64_t v = f.find(key(suffix)) ? f.get_uint(key(suffix)) : fallback;
-        if (v > (1u << 30)) throw Error(fmt::format("{}: {} = {} is out of range", f.path(), key(suffix), v));
-        return int32_t(v);
-    };
-    auto fail = [&](const std::string& what) { throw Error(fmt::format("{}: {}", f.path(), what)); };
+    const ArchKeys keys(f, arch);
 
-    c.n_moe_layer_step = uint_or("interleave_moe_layer_step", 0);
-    if (c.n_moe_layer_step <= 0) fail(fmt::format("{} is missing or 0", key("interleave_moe_layer_step")));
-    c.n_layer_dense_lead = uint_or("leading_dense_block_count", 0);
+    c.n_moe_layer_step = keys.uint_or("interleave_moe_layer_step", 0);
+    if (c.n_moe_layer_step <= 0) keys.fail(fmt::format("{} is missing or 0", keys.key("interleave_moe_layer_step")));
+    c.n_layer_dense_lead = keys.uint_or("leading_dense_block_count", 0);
     c.n_moe_layer = 0;
     for (int il = c.n_layer_dense_lead; il < c.n_layer; ++il)
         c.n_moe_layer += (il + 1) % c.n_moe_layer_step == 0 ? 1 : 0;
     if (c.n_moe_layer == 0) {
-        fail(fmt::format("{} = {} and {} = {} leave no MoE block of the {}", key("leading_dense_block_count"),
-            c.n_layer_dense_lead, key("interleave_moe_layer_step"), c.n_moe_layer_step, c.n_layer));
+        keys.fail(fmt::format("{} = {} and {} = {} leave no MoE block of the {}", keys.key("leading_dense_block_count"),
+            c.n_layer_dense_lead, keys.key("interleave_moe_layer_step"), c.n_moe_layer_step, c.n_layer));
     }
     const bool has_dense = c.n_moe_layer < c.n_layer;
-    c.n_ff = has_dense ? uint_or("feed_forward_length", 0) : c.n_ff_exp;
-    if (c.n_ff <= 0) fail(fmt::format("{} is missing; the dense blocks need it", key("feed_forward_length")));
-    const double scale = f.get_float(key("expert_weights_scale"), 0.0);
+    c.n_ff = has_dense ? keys.uint_or("feed_forward_length", 0) : c.n_ff_exp;
+    if (c.n_ff <= 0) keys.fail(fmt::format("{} is missing; the dense blocks need it", keys.key("feed_forward_length")));
+    const double scale = f.get_float(keys.key("expert_weights_scale"), 0.0);
     if (!std::isfinite(scale) || scale < 0.0 || scale > 1e4) {
-        fail(fmt::format("{} = {} is out of range", key("expert_weights_scale"), scale));
+        keys.fail(fmt::format("{} = {} is out of range", keys.key("expert_weights_scale"), scale));
     }
     c.expert_weights_scale = scale == 0.0 ? 1.0f : float(scale); // llama.cpp: 0 (absent) is none
-    c.n_rot = uint_or("rope.dimension_count", uint64_t(c.head_dim));
+    c.n_rot = keys.uint_or("rope.dimension_count", uint64_t(c.head_dim));
     if (c.n_rot != c.head_dim) {
-        fail(fmt::format("{} = {} differs from the head size {} (llama.cpp requires them equal)",
-            key("rope.dimension_count"), c.n_rot, c.head_dim));
+        keys.fail(fmt::format("{} = {} differs from the head size {} (llama.cpp requires them equal)",
+            keys.key("rope.dimension_count"), c.n_rot, c.head_dim));
     }
 
     if (c.arch == Arch::ernie4_5_moe) {
         // always-on shared experts; softmax routing with an optional selection bias, renormalised
-        c.n_ff_shexp = uint_or("expert_shared_feed_forward_length", 0);
-        c.n_expert_shared = c.n_ff_shexp > 0 ? std::max(uint_or("expert_shared_count", 1), 1) : 0;
+        c.n_ff_shexp = keys.uint_or("expert_shared_feed_forward_length", 0);
+        c.n_expert_shared = c.n_ff_shexp > 0 ? std::max(keys.uint_or("expert_shared_count", 1), 1) : 0;
         c.shexp_gated = false;
         c.gating = Gating::softmax;
         c.norm_topk = true;
@@ -92,12 +88,14 @@ void Model::read_config_llama4_ernie(ModelConfig& c) {
     // attention.sliding_window = 0 (what the converter writes when HF's layer_types are all
     // full attention): no chunks, RoPE in all blocks but the last, as llama.cpp reads it.
     // Another value sets the chunk size, which llama.cpp v0.5.0 ignores (it keeps 8192).
-    const bool no_chunks = f.find(key("attention.sliding_window")) && f.get_uint(key("attention.sliding_window")) == 0;
-    c.attn_temp_scale = no_chunks ? 0.0f : float(f.get_float(key("attention.temperature_scale"), k_llama4_temp_scale));
-    c.attn_temp_length = uint_or("attention.temperature_length", uint64_t(k_llama4_temp_length));
+    const bool no_chunks
+        = f.find(keys.key("attention.sliding_window")) && f.get_uint(keys.key("attention.sliding_window")) == 0;
+    c.attn_temp_scale
+        = no_chunks ? 0.0f : float(f.get_float(keys.key("attention.temperature_scale"), k_llama4_temp_scale));
+    c.attn_temp_length = keys.uint_or("attention.temperature_length", uint64_t(k_llama4_temp_length));
     c.attn_temp_offset = k_llama4_temp_offset;
     if (!std::isfinite(c.attn_temp_scale) || c.attn_temp_scale < 0.0f || c.attn_temp_length <= 0) {
-        fail(fmt::format(
+        keys.fail(fmt::format(
             "attention temperature scale {} over {} positions is out of range", c.attn_temp_scale, c.attn_temp_length));
     }
 }

@@ -17,6 +17,8 @@
 // Some files (GraniteMoeShared) add an ungated shared expert.
 #include "model/model.h"
 
+#include "model/arch_keys.h"
+
 #include "quant/quant.h"
 
 #include <fmt/format.h>
@@ -51,19 +53,18 @@ bool is_windowed(const GgufFile& f, const std::string& key, int il) {
 void Model::read_config_oss_granite(ModelConfig& c) {
     const GgufFile& f = m_file;
     const std::string arch = arch_name(c.arch);
-    auto key = [&](const char* suffix) { return arch + "." + suffix; };
-    auto fail = [&](const std::string& what) { throw Error(fmt::format("{}: {}", f.path(), what)); };
+    const ArchKeys keys(f, arch);
     auto scale_key = [&](const char* suffix, double lo, double hi) {
-        const double v = f.get_float(key(suffix), 0.0); // llama.cpp: 0 or absent means none
+        const double v = f.get_float(keys.key(suffix), 0.0); // llama.cpp: 0 or absent means none
         if (!std::isfinite(v) || v < 0.0 || (v != 0.0 && (v < lo || v > hi))) {
-            fail(fmt::format("{} = {} is out of range [{}, {}]", key(suffix), v, lo, hi));
+            keys.fail(fmt::format("{} = {} is out of range [{}, {}]", keys.key(suffix), v, lo, hi));
         }
         return v;
     };
     c.norm_topk = true; // Granite: softmax then renormalised top-k; gpt-oss: softmax over the top-k logits
     c.gating = Gating::softmax;
     c.n_rot = c.head_dim;
-    const std::string scaling = f.get_string(key("rope.scaling.type"), "none");
+    const std::string scaling = f.get_string(keys.key("rope.scaling.type"), "none");
 
     if (c.arch == Arch::granitemoe) {
         c.n_expert_shared = c.n_ff_shexp > 0 ? 1 : 0;
@@ -76,42 +77,43 @@ void Model::read_config_oss_granite(ModelConfig& c) {
         if (c.residual_scale == 0.0f) c.residual_scale = 1.0f;
         if (c.logit_scale == 0.0f) c.logit_scale = 1.0f;
         if (attn_scale != 0.0) c.kq_scale = float(attn_scale);
-        if (scaling != "none") fail(fmt::format("RoPE scaling '{}' is not supported for granitemoe", scaling));
+        if (scaling != "none") keys.fail(fmt::format("RoPE scaling '{}' is not supported for granitemoe", scaling));
         return;
     }
 
     // gpt-oss
     c.swiglu_oai = true;
-    if (!f.find(key("attention.sliding_window"))) fail(fmt::format("{} is missing", key("attention.sliding_window")));
-    const uint64_t window = f.get_uint(key("attention.sliding_window"));
+    if (!f.find(keys.key("attention.sliding_window")))
+        keys.fail(fmt::format("{} is missing", keys.key("attention.sliding_window")));
+    const uint64_t window = f.get_uint(keys.key("attention.sliding_window"));
     if (window == 0 || window > (1u << 30)) {
-        fail(fmt::format("{} = {} is out of range", key("attention.sliding_window"), window));
+        keys.fail(fmt::format("{} = {} is out of range", keys.key("attention.sliding_window"), window));
     }
     c.n_swa = int32_t(window);
-    if (f.find(key("rope.freq_base_swa"))
-        && std::abs(f.get_float(key("rope.freq_base_swa")) - double(c.rope_freq_base)) > 1e-6 * c.rope_freq_base) {
-        fail(fmt::format("{} differs from {}; a separate RoPE base for the windowed blocks is not supported",
-            key("rope.freq_base_swa"), key("rope.freq_base")));
+    if (f.find(keys.key("rope.freq_base_swa"))
+        && std::abs(f.get_float(keys.key("rope.freq_base_swa")) - double(c.rope_freq_base)) > 1e-6 * c.rope_freq_base) {
+        keys.fail(fmt::format("{} differs from {}; a separate RoPE base for the windowed blocks is not supported",
+            keys.key("rope.freq_base_swa"), keys.key("rope.freq_base")));
     }
     // YaRN: frequencies blended as cpu::rope_freqs does; ggml multiplies cos and sin by
     // mscale = 1 + 0.1 ln(factor), so q·k by mscale², folded into the softmax scale
     double mscale = 1.0;
     if (scaling == "yarn") {
-        c.yarn_factor = float(f.get_float(key("rope.scaling.factor"), 1.0));
+        c.yarn_factor = float(f.get_float(keys.key("rope.scaling.factor"), 1.0));
         if (!std::isfinite(c.yarn_factor) || c.yarn_factor < 1.0f || c.yarn_factor > 1e4f) {
-            fail(fmt::format("{} = {} is out of range", key("rope.scaling.factor"), c.yarn_factor));
+            keys.fail(fmt::format("{} = {} is out of range", keys.key("rope.scaling.factor"), c.yarn_factor));
         }
-        const uint64_t orig = f.get_uint(key("rope.scaling.original_context_length"), uint64_t(c.n_ctx_train));
-        if (orig == 0 || orig > (1u << 30)) fail(fmt::format("YaRN's original context {} is out of range", orig));
+        const uint64_t orig = f.get_uint(keys.key("rope.scaling.original_context_length"), uint64_t(c.n_ctx_train));
+        if (orig == 0 || orig > (1u << 30)) keys.fail(fmt::format("YaRN's original context {} is out of range", orig));
         c.yarn_orig_ctx = int32_t(orig);
-        c.yarn_beta_fast = float(f.get_float(key("rope.scaling.yarn_beta_fast"), 32.0));
-        c.yarn_beta_slow = float(f.get_float(key("rope.scaling.yarn_beta_slow"), 1.0));
-        if (f.find(key("rope.scaling.yarn_log_multiplier")) || f.find(key("rope.scaling.attn_factor"))) {
-            fail("YaRN attention factors other than the default are not supported for gpt-oss");
+        c.yarn_beta_fast = float(f.get_float(keys.key("rope.scaling.yarn_beta_fast"), 32.0));
+        c.yarn_beta_slow = float(f.get_float(keys.key("rope.scaling.yarn_beta_slow"), 1.0));
+        if (f.find(keys.key("rope.scaling.yarn_log_multiplier")) || f.find(keys.key("rope.scaling.attn_factor"))) {
+            keys.fail("YaRN attention factors other than the default are not supported for gpt-oss");
         }
         if (c.yarn_factor > 1.0f) mscale = 1.0 + 0.1 * std::log(double(c.yarn_factor));
     } else if (scaling != "none") {
-        fail(fmt::format("RoPE scaling '{}' is not supported for gpt-oss (none or yarn)", scaling));
+        keys.fail(fmt::format("RoPE scaling '{}' is not supported for gpt-oss (none or yarn)", scaling));
     }
     c.kq_scale = float(mscale * mscale / std::sqrt(double(c.head_dim)));
 }
