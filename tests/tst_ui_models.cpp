@@ -2,9 +2,13 @@
 // synthetic stream batches (no engine run needed).
 #include "chartexporter.h"
 #include "models.h"
+#include "panels.h"
 #include "routingdata.h"
 #include "runview.h"
 
+#include "model/model.h"
+#include "model/synth.h"
+#include "run/description.h"
 #include "telemetry/routing.h"
 
 #include <QAbstractItemModelTester>
@@ -42,6 +46,31 @@ StreamBatch makeBatch(int first, int frames, int layers, int experts, int k, boo
 class TestUiModels : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // The window's card says what is particular to a family, from the same
+    // lines as `moe-cli info`: gpt-oss's windowed blocks, sinks and experts.
+    void cardShowsTheDesign() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        moe::SynthOptions o;
+        o.arch = "gpt-oss";
+        o.preset = "tiny";
+        const std::string path = dir.filePath(QStringLiteral("oss.gguf")).toStdString();
+        moe::write_synthetic_model(o, path);
+        const moe::ModelDescription d = moe::describe_model(*moe::Model::load(path));
+        const ModelCard card = cardFromDescription(d);
+        QVERIFY(!d.notes.empty());
+        QCOMPARE(card.design.count(), int(d.notes.size()) + 3); // blocks, attention, gating, and each note
+        QCOMPARE(card.design.first().first, QStringLiteral("blocks"));
+        ModelCardView view;
+        view.setCard(card);
+        const QString text = view.fieldText(QStringLiteral("design"));
+        QVERIFY2(text.contains(QLatin1String("window")), qPrintable(text));
+        QVERIFY2(text.contains(QLatin1String("attention sinks")), qPrintable(text));
+        QVERIFY2(text.contains(QLatin1String("SwiGLU")), qPrintable(text));
+        view.clear();
+        QCOMPARE(view.fieldText(QStringLiteral("design")), QStringLiteral("\u2014"));
+    }
+
     void tokenModelStreams() {
         RoutingData data;
         data.reset(3, 8, 2);

@@ -45,7 +45,7 @@
 <context>
     <name>BalanceView</name>
     <message>
-        <location filename="../ui/views.cpp" line="+344"/>
+        <location filename="../ui/views.cpp" line="+454"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
@@ -77,12 +77,13 @@
     <message>
         <location line="+11"/>
         <location line="+64"/>
-        <location line="+87"/>
+        <location line="+24"/>
+        <location line="+184"/>
         <source>expert</source>
         <translation>Experte</translation>
     </message>
     <message>
-        <location line="-148"/>
+        <location line="-269"/>
         <source>tokens</source>
         <translation>Tokens</translation>
     </message>
@@ -104,11 +105,12 @@
     <message>
         <location line="+2"/>
         <location line="+7"/>
+        <location line="+147"/>
         <source>imbalance</source>
         <translation>Ungleichgewicht</translation>
     </message>
     <message>
-        <location line="-3"/>
+        <location line="-150"/>
         <source>entropy</source>
         <translation>Entropie</translation>
     </message>
@@ -133,7 +135,7 @@
         <translation>Experten %1 und %2 gemeinsam gewählt für %3 Tokens</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+41"/>
         <source>Expert load per layer</source>
         <translation>Expertenauslastung je Schicht</translation>
     </message>
@@ -153,63 +155,78 @@
         <translation>Ko-Aktivierung</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+161"/>
         <source>Layer %1: tokens that chose both experts</source>
         <translation>Schicht %1: Tokens, die beide Experten gewählt haben</translation>
     </message>
     <message>
+        <location line="-195"/>
         <source>Windows of</source>
         <translation>Fenster von</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <location line="+87"/>
         <source>%1 tokens</source>
         <translation>%1 Tokens</translation>
     </message>
     <message>
+        <location line="-78"/>
         <source>tokens from</source>
         <translation>Tokens ab</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>&lt;b&gt;Tokens %1–%2, expert %3&lt;/b&gt;: %4 % of the window&apos;s load (%5 % over the whole conversation)&lt;br&gt;drift from the whole: %6</source>
         <translation>&lt;b&gt;Tokens %1–%2, Experte %3&lt;/b&gt;: %4 % der Last des Fensters (%5 % im ganzen Gespräch)&lt;br&gt;Drift gegenüber dem Ganzen: %6</translation>
     </message>
     <message>
+        <location line="+17"/>
         <source>Load over position</source>
         <translation>Last über die Position</translation>
     </message>
     <message>
+        <location line="+73"/>
         <source>first token</source>
         <translation>erstes Token</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>last token</source>
         <translation>letztes Token</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>drift</source>
         <translation>Drift</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>top expert</source>
         <translation>stärkster Experte</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>top share</source>
         <translation>höchster Anteil</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>expert %1</source>
         <translation>Experte %1</translation>
     </message>
     <message>
+        <location line="+25"/>
         <source>Layer %1: share of each window&apos;s expert load</source>
         <translation>Schicht %1: Anteil an der Expertenlast jedes Fensters</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>How the experts&apos; load moves along the conversation appears here once tokens have been routed.</source>
         <translation>Wie sich die Last der Experten im Lauf des Gesprächs verschiebt, erscheint hier, sobald Tokens geroutet wurden.</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>Drift (Jensen–Shannon divergence of a window&apos;s load from the whole conversation&apos;s, nats, at most 0.693): mean %1, largest %2 at tokens %3–%4, where expert %5 takes %6 %.</source>
         <translation>Drift (Jensen-Shannon-Divergenz der Last eines Fensters von der des ganzen Gesprächs, nats, höchstens 0,693): Mittel %1, größte %2 bei Tokens %3–%4, wo Experte %5 %6 % übernimmt.</translation>
     </message>
@@ -274,7 +291,7 @@
 <context>
     <name>ChartPanel</name>
     <message>
-        <location filename="../ui/panels.cpp" line="+106"/>
+        <location filename="../ui/panels.cpp" line="+108"/>
         <source>Export</source>
         <translation>Exportieren</translation>
     </message>
@@ -323,8 +340,8 @@
 <context>
     <name>ChatPanel</name>
     <message>
-        <location line="+289"/>
-        <location line="+50"/>
+        <location filename="../ui/chatpanel.cpp" line="+55"/>
+        <location line="+51"/>
         <source>Open a model (File › Open, or drop a .gguf file here), then type below.</source>
         <translation>Öffnen Sie ein Modell (Datei › Öffnen, oder eine .gguf-Datei hierher ziehen) und schreiben Sie dann unten.</translation>
     </message>
@@ -359,37 +376,42 @@
         <translation>Schreiben Sie unten eine Nachricht und drücken Sie Senden (Strg+Eingabe). Klicken Sie auf ein Wort der Antwort, um seine Experten in jeder Schicht zu sehen.</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="-73"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+113"/>
         <source>reading the prompt…</source>
         <translation>Prompt wird gelesen…</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="-101"/>
         <source>Assistant</source>
         <translation>Assistent</translation>
     </message>
     <message>
+        <location line="+172"/>
         <source>Thinking…</source>
         <translation>Denkt nach…</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Thought for 1 token, %1 s</source>
         <translation>Nachgedacht: 1 Token, %1 s</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Thought for %1 tokens, %2 s</source>
         <translation>Nachgedacht: %1 Tokens, %2 s</translation>
     </message>
     <message>
+        <location line="+12"/>
         <source>Click to fold the thinking away</source>
         <translation>Klicken, um das Nachdenken einzuklappen</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Click to show the thinking</source>
         <translation>Klicken, um das Nachdenken zu zeigen</translation>
     </message>
@@ -397,7 +419,7 @@
 <context>
     <name>CompareView</name>
     <message>
-        <location filename="../ui/views.cpp" line="+226"/>
+        <location filename="../ui/views.cpp" line="+358"/>
         <location line="+221"/>
         <source>Pick two or more runs in History and press Compare selected.</source>
         <translation>Wählen Sie im Verlauf zwei oder mehr Läufe und drücken Sie „Auswahl vergleichen“.</translation>
@@ -549,7 +571,7 @@
 <context>
     <name>EngineController</name>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="+448"/>
+        <location filename="../ui/enginecontroller.cpp" line="+481"/>
         <source>Open a model first.</source>
         <translation>Öffnen Sie zuerst ein Modell.</translation>
     </message>
@@ -562,12 +584,12 @@
 <context>
     <name>EngineWorker</name>
     <message>
-        <location line="-398"/>
+        <location line="-430"/>
         <source>The run store cannot be opened: %1</source>
         <translation>Der Laufspeicher lässt sich nicht öffnen: %1</translation>
     </message>
     <message>
-        <location line="+115"/>
+        <location line="+135"/>
         <source>Measuring memory bandwidth</source>
         <translation>Speicherbandbreite wird gemessen</translation>
     </message>
@@ -582,7 +604,7 @@
         <translation>Es ist kein Modell geladen.</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+103"/>
         <source>The run was not recorded and could not be kept: %1</source>
         <translation>Der Lauf wurde nicht aufgezeichnet und konnte nicht aufbewahrt werden: %1</translation>
     </message>
@@ -623,7 +645,7 @@
 <context>
     <name>ExpertsView</name>
     <message>
-        <location filename="../ui/views.cpp" line="-819"/>
+        <location filename="../ui/views.cpp" line="-1127"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
@@ -680,23 +702,23 @@
     <message>
         <location line="+8"/>
         <location line="+22"/>
-        <location line="+72"/>
-        <location line="+11"/>
+        <location line="+178"/>
+        <location line="+12"/>
         <location line="+21"/>
         <source>layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location line="-126"/>
+        <location line="-233"/>
         <location line="+22"/>
-        <location line="+72"/>
-        <location line="+11"/>
+        <location line="+178"/>
+        <location line="+12"/>
         <location line="+21"/>
         <source>expert</source>
         <translation>Experte</translation>
     </message>
     <message>
-        <location line="-120"/>
+        <location line="-227"/>
         <source>&lt;b&gt;Layer %1, expert %2&lt;/b&gt;: %3 tokens&lt;br&gt;recent: %4</source>
         <translation>&lt;b&gt;Schicht %1, Experte %2&lt;/b&gt;: %3 Tokens&lt;br&gt;zuletzt: %4</translation>
     </message>
@@ -712,12 +734,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+62"/>
+        <location line="+168"/>
         <source>Click a token in the chat or in the heatmap to see its routing across all layers.</source>
         <translation>Klicken Sie im Chat oder in der Heatmap auf ein Token, um sein Routing über alle Schichten zu sehen.</translation>
     </message>
     <message>
-        <location line="-56"/>
+        <location line="-162"/>
         <source>Layer %1, expert %2: gate weight %3</source>
         <translation>Schicht %1, Experte %2: Gate-Gewicht %3</translation>
     </message>
@@ -732,12 +754,12 @@
         <translation>Ein Token über alle Schichten</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+51"/>
         <source>Expert %1 (layer %2): %3 tokens, recent %4</source>
         <translation>Experte %1 (Schicht %2): %3 Tokens, zuletzt %4</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+134"/>
         <source>Latest token %1 “%2”</source>
         <translation>Letztes Token %1 „%2“</translation>
     </message>
@@ -762,58 +784,72 @@
         <translation>erzeugt</translation>
     </message>
     <message>
+        <location line="-204"/>
         <source>token</source>
         <translation>Token</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>id</source>
         <translation>ID</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>seen</source>
         <translation>gesehen</translation>
     </message>
     <message>
+        <location line="+15"/>
         <source>One expert&apos;s tokens</source>
         <translation>Die Tokens eines Experten</translation>
     </message>
     <message>
+        <location line="+58"/>
         <source>Click a cell of the layers × experts load to see the tokens that expert takes most; right-click it to mask or force the expert.</source>
         <translation>Klicken Sie auf eine Zelle der Last Schichten × Experten, um die Tokens zu sehen, die dieser Experte am häufigsten übernimmt; Rechtsklick maskiert oder erzwingt den Experten.</translation>
     </message>
     <message>
+        <location line="+23"/>
         <source>Layer %1, expert %2: %3 tokens routed here, none of them seen twice yet.</source>
         <translation>Schicht %1, Experte %2: %3 Tokens hierher geroutet, noch keines davon zweimal gesehen.</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Layer %1, expert %2: %3 tokens routed here. Its tokens by the share of their occurrences routed to it (tokens seen at least twice):</source>
         <translation>Schicht %1, Experte %2: %3 Tokens hierher geroutet. Seine Tokens nach dem Anteil ihrer Vorkommen, die zu ihm gingen (Tokens, die mindestens zweimal vorkamen):</translation>
     </message>
     <message>
+        <location line="+10"/>
         <source>Layer %1, expert %2</source>
         <translation>Schicht %1, Experte %2</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Mask this expert</source>
         <translation>Diesen Experten maskieren</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Force this expert</source>
         <translation>Diesen Experten erzwingen</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Clear</source>
         <translation>Zurücksetzen</translation>
     </message>
     <message>
+        <location line="+11"/>
         <source>Show its tokens</source>
         <translation>Seine Tokens zeigen</translation>
     </message>
     <message>
+        <location line="-124"/>
         <source>routed</source>
         <translation>geroutet</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>share</source>
         <translation>Anteil</translation>
     </message>
@@ -821,7 +857,7 @@
 <context>
     <name>HardwareView</name>
     <message>
-        <location filename="../ui/hardwareview.cpp" line="+92"/>
+        <location filename="../ui/hardwareview.cpp" line="+96"/>
         <source>Also at efficiency</source>
         <translation>Auch bei Effizienz</translation>
     </message>
@@ -881,7 +917,7 @@
         <translation>Decode-Tokens/s bei Batch 1 mit dem Bandbreitenanteil des Laufs, nach Hersteller und Jahr (* angekündigt)</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+27"/>
         <source>Across hardware generations</source>
         <translation>Über Hardware-Generationen</translation>
     </message>
@@ -906,7 +942,7 @@
         <translation>%1 (%2 GB/s)</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+93"/>
         <source>Finish a reply, or compare runs from History, to project the run onto other hardware.</source>
         <translation>Schließen Sie eine Antwort ab oder vergleichen Sie Läufe aus dem Verlauf, um den Lauf auf andere Hardware hochzurechnen.</translation>
     </message>
@@ -921,7 +957,7 @@
         <translation>Für diesen Lauf wurde keine Speicherbandbreite gemessen, es gibt also keine Effizienz zu übertragen: Legen Sie oben eine fest.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+40"/>
         <source>this model (MoE)</source>
         <translation>dieses Modell (MoE)</translation>
     </message>
@@ -946,38 +982,47 @@
         <translation>Nichts auszulagern: Dieser Lauf hat keine Experten oder keine Routing-Aufzeichnung.</translation>
     </message>
     <message>
+        <location line="-64"/>
         <source>USD per device-hour: double-click to set your own (kept in %1); right-click to go back to the catalogue&apos;s</source>
         <translation>USD je Gerätestunde: Doppelklick setzt Ihren eigenen Preis (gespeichert in %1); Rechtsklick kehrt zum Katalogpreis zurück</translation>
     </message>
     <message>
+        <location line="+8"/>
         <source>The catalogue&apos;s price; double-click to set your own</source>
         <translation>Preis des Katalogs; Doppelklick setzt Ihren eigenen</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>From %1; double-click to change, right-click to reset</source>
         <translation>Aus %1; Doppelklick ändert, Rechtsklick setzt zurück</translation>
     </message>
     <message>
+        <location line="-93"/>
         <source>&quot;%1&quot; is not a price for %2: give US dollars per hour, 0 or more (say 2.5), or nothing for the catalogue&apos;s.</source>
         <translation>„%1“ ist kein Preis für %2: Geben Sie US-Dollar je Stunde an, 0 oder mehr (etwa 2.5), oder nichts für den Katalogpreis.</translation>
     </message>
     <message>
+        <location line="+16"/>
         <source>The price was not changed: %1</source>
         <translation>Der Preis wurde nicht geändert: %1</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>%1 now costs %2 USD an hour (kept in %3).</source>
         <translation>%1 kostet jetzt %2 USD je Stunde (gespeichert in %3).</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>%1 is back at the catalogue&apos;s price.</source>
         <translation>%1 hat wieder den Katalogpreis.</translation>
     </message>
     <message>
+        <location line="+8"/>
         <source>Edit the price of %1</source>
         <translation>Preis von %1 bearbeiten</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Reset the price of %1 to the catalogue&apos;s</source>
         <translation>Preis von %1 auf den Katalogpreis zurücksetzen</translation>
     </message>
@@ -985,7 +1030,7 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../ui/views.cpp" line="+357"/>
+        <location filename="../ui/views.cpp" line="+683"/>
         <source>Filter runs (model, prompt, backend, …)</source>
         <translation>Läufe filtern (Modell, Prompt, Backend, …)</translation>
     </message>
@@ -1005,50 +1050,62 @@
         <translation>Wählen Sie zwei oder mehr Läufe (Strg+Klick), um sie nebeneinander zu sehen</translation>
     </message>
     <message>
+        <location line="+22"/>
         <source>Sweeps (quality against cost, one record each)</source>
         <translation>Sweeps (Qualität gegen Kosten, je ein Eintrag)</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Open in Experiments</source>
         <translation>In Experimente öffnen</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Compare its runs</source>
         <translation>Seine Läufe vergleichen</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Export sweep…</source>
         <translation>Sweep exportieren…</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>Sweep</source>
         <translation>Sweep</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>When (UTC)</source>
         <translation>Wann (UTC)</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Tokens</source>
         <translation>Tokens</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Points</source>
         <translation>Punkte</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Best perplexity</source>
         <translation>Beste Perplexität</translation>
     </message>
     <message>
+        <location line="+34"/>
         <source> (cancelled)</source>
         <translation> (abgebrochen)</translation>
     </message>
@@ -1117,7 +1174,7 @@
         <translation>Vergleich</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -1157,12 +1214,12 @@
         <translation>%1 geladen auf %2</translation>
     </message>
     <message>
-        <location line="-109"/>
+        <location line="-111"/>
         <source>Experiments</source>
         <translation>Experimente</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Hardware</source>
         <translation>Hardware</translation>
     </message>
@@ -1327,7 +1384,7 @@
         <translation>%1 mit Top-%2 von %3 Experten — MoE Workbench</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>Reload the model</source>
         <translation>Modell neu laden</translation>
     </message>
@@ -1360,7 +1417,7 @@
 <context>
     <name>MatrixHeatmap</name>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="+465"/>
+        <location filename="../ui/heatmaps.cpp" line="+476"/>
         <source>No routing yet</source>
         <translation>Noch kein Routing</translation>
     </message>
@@ -1368,7 +1425,7 @@
 <context>
     <name>ModelCardView</name>
     <message>
-        <location filename="../ui/panels.cpp" line="-431"/>
+        <location filename="../ui/panels.cpp" line="+26"/>
         <source>Architecture</source>
         <translation>Architektur</translation>
     </message>
@@ -1391,6 +1448,11 @@
         <location line="+1"/>
         <source>Shared experts</source>
         <translation>Geteilte Experten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Design</source>
+        <translation>Aufbau</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1473,7 +1535,7 @@
         <translation>Top-%1 (Modell: Top-%2)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+9"/>
         <source>%1 total, %2 active</source>
         <translation>%1 gesamt, %2 aktiv</translation>
     </message>
@@ -1511,14 +1573,14 @@
 <context>
     <name>RoutingLabView</name>
     <message>
-        <location filename="../ui/routinglab.cpp" line="+53"/>
-        <location line="+397"/>
-        <location line="+91"/>
+        <location filename="../ui/routinglab.cpp" line="+56"/>
+        <location line="+419"/>
+        <location line="+172"/>
         <source>model&apos;s own</source>
         <translation>modelleigen</translation>
     </message>
     <message>
-        <location line="-378"/>
+        <location line="-481"/>
         <source>Routing policy</source>
         <translation>Routing-Strategie</translation>
     </message>
@@ -1594,12 +1656,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+41"/>
+        <location line="+43"/>
         <source>Quality against cost</source>
         <translation>Qualität gegen Kosten</translation>
     </message>
     <message>
-        <location line="-39"/>
+        <location line="-41"/>
         <source>Held-out text to score (longer than the context: scored in windows)</source>
         <translation>Zurückgehaltener Text zur Bewertung (länger als der Kontext: in Fenstern bewertet)</translation>
     </message>
@@ -1619,7 +1681,7 @@
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>experts per token</source>
         <translation>Experten je Token</translation>
     </message>
@@ -1630,12 +1692,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+289"/>
+        <location line="+390"/>
         <source>perplexity</source>
         <translation>Perplexität</translation>
     </message>
     <message>
-        <location line="-289"/>
+        <location line="-390"/>
         <source>KL from the model&apos;s own (nats)</source>
         <translation>KL zum modelleigenen (nats)</translation>
     </message>
@@ -1665,7 +1727,7 @@
         <translation>Wirksam: das modelleigene Routing (Top-%1).</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+104"/>
         <source>In effect: the model&apos;s own routing.</source>
         <translation>Wirksam: das modelleigene Routing.</translation>
     </message>
@@ -1675,7 +1737,7 @@
         <translation>Ab jetzt für jeden Lauf wirksam: %1</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+40"/>
         <source>Sweeping %1 settings...</source>
         <translation>%1 Einstellungen werden durchlaufen...</translation>
     </message>
@@ -1685,12 +1747,12 @@
         <translation>%1 von %2: %3</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+56"/>
         <source>%1 settings over %2 tokens; ★ Pareto-best (perplexity against experts per token). Each setting is a score run in History.</source>
         <translation>%1 Einstellungen über %2 Tokens; ★ Pareto-optimal (Perplexität gegen Experten je Token). Jede Einstellung ist ein Bewertungslauf im Verlauf.</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+84"/>
         <source>weight MB read per token</source>
         <translation>gelesene Gewichte MB je Token</translation>
     </message>
@@ -1715,34 +1777,42 @@
         <translation>Starten Sie einen Sweep, um zu sehen, was weniger Experten kosten</translation>
     </message>
     <message>
+        <location line="-165"/>
         <source>%1 The sweep record was not saved: %2</source>
         <translation>%1 Der Eintrag des Sweeps wurde nicht gespeichert: %2</translation>
     </message>
     <message>
+        <location line="+10"/>
         <source>Cancelling: the setting in progress stops within a batch of tokens and is discarded...</source>
         <translation>Abbruch: die laufende Einstellung endet innerhalb eines Token-Stapels und wird verworfen...</translation>
     </message>
     <message>
+        <location line="+15"/>
         <source>Cancelled after %1 settings; all kept.</source>
         <translation>Nach %1 Einstellungen abgebrochen; alle behalten.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Cancelled during %1 after %2 of %3 tokens: that setting is discarded; the %4 finished settings are kept.</source>
         <translation>Während %1 nach %2 von %3 Tokens abgebrochen: diese Einstellung wird verworfen; die %4 fertigen Einstellungen bleiben.</translation>
     </message>
     <message>
+        <location line="+24"/>
         <source>Sweep s%1 of %2 (%3, %4 tokens): %5</source>
         <translation>Sweep s%1 vom %2 (%3, %4 Tokens): %5</translation>
     </message>
     <message>
+        <location line="+44"/>
         <source>Export sweep</source>
         <translation>Sweep exportieren</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
@@ -1750,7 +1820,7 @@
 <context>
     <name>RunView</name>
     <message>
-        <location filename="../ui/runview.cpp" line="+156"/>
+        <location filename="../ui/runview.cpp" line="+161"/>
         <source>the token limit was reached</source>
         <translation>das Token-Limit wurde erreicht</translation>
     </message>
@@ -1912,11 +1982,12 @@
     </message>
     <message>
         <location line="+2"/>
+        <location line="+21"/>
         <source>off</source>
         <translation>aus</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-17"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
@@ -1951,7 +2022,7 @@
         <translation>Max. Tokens</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+22"/>
         <source>Model (applying reloads it)</source>
         <translation>Modell (Übernehmen lädt es neu)</translation>
     </message>
@@ -1971,7 +2042,7 @@
         <translation>Experten je Token</translation>
     </message>
     <message>
-        <location line="-33"/>
+        <location line="-53"/>
         <source>Conversation</source>
         <translation>Gespräch</translation>
     </message>
@@ -1986,12 +2057,14 @@
         <translation>Sampling Top-k</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+39"/>
         <source>Experts each token is routed to in every MoE layer (the router&apos;s top-k), for this model</source>
         <translation>Experten, an die jedes Token in jeder MoE-Schicht geroutet wird (Top-k des Routers), für dieses Modell</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-22"/>
+        <location line="+6"/>
+        <location line="+21"/>
         <source>model&apos;s default</source>
         <translation>Modellstandard</translation>
     </message>
@@ -2011,7 +2084,7 @@
         <translation>Das Modell mit diesen Werten neu laden; das Gespräch beginnt von vorn (Eingabe in einem Feld bewirkt dasselbe)</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+70"/>
         <source>model&apos;s own (%1)</source>
         <translation>modelleigen (%1)</translation>
     </message>
@@ -2026,50 +2099,62 @@
         <translation>KV-Cache: %1 für %2 Positionen (höchstens %3 passen in Speicher und Training)</translation>
     </message>
     <message>
+        <location line="-151"/>
         <source>Thinking (reasoning models)</source>
         <translation>Nachdenken (Reasoning-Modelle)</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>on</source>
         <translation>an</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Think first</source>
         <translation>Erst nachdenken</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>low</source>
         <translation>niedrig</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>medium</source>
         <translation>mittel</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>high</source>
         <translation>hoch</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Reasoning effort</source>
         <translation>Denkaufwand</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Fold the thinking away once the answer starts</source>
         <translation>Nachdenken einklappen, sobald die Antwort beginnt</translation>
     </message>
     <message>
+        <location line="+72"/>
         <source>on: the model reasons before it answers; off: it answers at once (the template&apos;s enable_thinking)</source>
         <translation>an: Das Modell denkt nach, bevor es antwortet; aus: Es antwortet sofort (enable_thinking der Vorlage)</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>This model&apos;s chat template has no thinking switch</source>
         <translation>Die Chat-Vorlage dieses Modells hat keinen Schalter für das Nachdenken</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>How long the model reasons (the template&apos;s reasoning_effort)</source>
         <translation>Wie lange das Modell nachdenkt (reasoning_effort der Vorlage)</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>This model&apos;s chat template does not read a reasoning effort</source>
         <translation>Die Chat-Vorlage dieses Modells liest keinen Denkaufwand</translation>
     </message>
@@ -2077,7 +2162,7 @@
 <context>
     <name>SweepModel</name>
     <message>
-        <location filename="../ui/routinglab.cpp" line="-449"/>
+        <location filename="../ui/routinglab.cpp" line="-484"/>
         <source>policy</source>
         <translation>Strategie</translation>
     </message>
@@ -2143,7 +2228,7 @@
 <context>
     <name>ThroughputView</name>
     <message>
-        <location filename="../ui/views.cpp" line="-141"/>
+        <location filename="../ui/views.cpp" line="-206"/>
         <source>Decode tokens/s</source>
         <translation>Decode Tokens/s</translation>
     </message>
@@ -2272,7 +2357,7 @@
 <context>
     <name>TokenHeatmap</name>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="-233"/>
+        <location filename="../ui/heatmaps.cpp" line="-243"/>
         <source>Open a model and send a prompt: every token&apos;s experts appear here.</source>
         <translation>Öffnen Sie ein Modell und senden Sie einen Prompt: Die Experten jedes Tokens erscheinen hier.</translation>
     </message>

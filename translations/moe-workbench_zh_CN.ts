@@ -45,7 +45,7 @@
 <context>
     <name>BalanceView</name>
     <message>
-        <location filename="../ui/views.cpp" line="+344"/>
+        <location filename="../ui/views.cpp" line="+454"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
@@ -77,12 +77,13 @@
     <message>
         <location line="+11"/>
         <location line="+64"/>
-        <location line="+87"/>
+        <location line="+24"/>
+        <location line="+184"/>
         <source>expert</source>
         <translation>专家</translation>
     </message>
     <message>
-        <location line="-148"/>
+        <location line="-269"/>
         <source>tokens</source>
         <translation>Token 数</translation>
     </message>
@@ -104,11 +105,12 @@
     <message>
         <location line="+2"/>
         <location line="+7"/>
+        <location line="+147"/>
         <source>imbalance</source>
         <translation>不均衡度</translation>
     </message>
     <message>
-        <location line="-3"/>
+        <location line="-150"/>
         <source>entropy</source>
         <translation>熵</translation>
     </message>
@@ -133,7 +135,7 @@
         <translation>专家 %1 和 %2 同时被选中的 Token 数：%3</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+41"/>
         <source>Expert load per layer</source>
         <translation>各层专家负载</translation>
     </message>
@@ -153,63 +155,78 @@
         <translation>共激活</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+161"/>
         <source>Layer %1: tokens that chose both experts</source>
         <translation>第 %1 层：同时选择两个专家的 Token</translation>
     </message>
     <message>
+        <location line="-195"/>
         <source>Windows of</source>
         <translation>窗口大小</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <location line="+87"/>
         <source>%1 tokens</source>
         <translation>%1 个 Token</translation>
     </message>
     <message>
+        <location line="-78"/>
         <source>tokens from</source>
         <translation>起始 Token</translation>
     </message>
     <message>
+        <location line="+6"/>
         <source>&lt;b&gt;Tokens %1–%2, expert %3&lt;/b&gt;: %4 % of the window&apos;s load (%5 % over the whole conversation)&lt;br&gt;drift from the whole: %6</source>
         <translation>&lt;b&gt;Token %1–%2，专家 %3&lt;/b&gt;：占该窗口负载的 %4 %（整个对话中为 %5 %）&lt;br&gt;相对整体的漂移：%6</translation>
     </message>
     <message>
+        <location line="+17"/>
         <source>Load over position</source>
         <translation>负载随位置变化</translation>
     </message>
     <message>
+        <location line="+73"/>
         <source>first token</source>
         <translation>首个 Token</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>last token</source>
         <translation>末个 Token</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>drift</source>
         <translation>漂移</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>top expert</source>
         <translation>最高专家</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>top share</source>
         <translation>最高占比</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>expert %1</source>
         <translation>专家 %1</translation>
     </message>
     <message>
+        <location line="+25"/>
         <source>Layer %1: share of each window&apos;s expert load</source>
         <translation>第 %1 层：各窗口专家负载的占比</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>How the experts&apos; load moves along the conversation appears here once tokens have been routed.</source>
         <translation>Token 经过路由后，这里显示专家负载如何随对话推移而变化。</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>Drift (Jensen–Shannon divergence of a window&apos;s load from the whole conversation&apos;s, nats, at most 0.693): mean %1, largest %2 at tokens %3–%4, where expert %5 takes %6 %.</source>
         <translation>漂移（窗口负载与整个对话负载的 Jensen–Shannon 散度，单位 nats，最大 0.693）：平均 %1，最大 %2，位于 Token %3–%4，其中专家 %5 承担 %6 %。</translation>
     </message>
@@ -274,7 +291,7 @@
 <context>
     <name>ChartPanel</name>
     <message>
-        <location filename="../ui/panels.cpp" line="+106"/>
+        <location filename="../ui/panels.cpp" line="+108"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
@@ -323,8 +340,8 @@
 <context>
     <name>ChatPanel</name>
     <message>
-        <location line="+289"/>
-        <location line="+50"/>
+        <location filename="../ui/chatpanel.cpp" line="+55"/>
+        <location line="+51"/>
         <source>Open a model (File › Open, or drop a .gguf file here), then type below.</source>
         <translation>请先打开一个模型（文件 › 打开，或将 .gguf 文件拖放到这里），然后在下方输入。</translation>
     </message>
@@ -359,37 +376,42 @@
         <translation>在下方输入消息并点击“发送”（Ctrl+Enter）。点击回复中的任意词，即可查看它在每一层的专家。</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="-73"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+113"/>
         <source>reading the prompt…</source>
         <translation>正在读取提示词…</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="-101"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
+        <location line="+172"/>
         <source>Thinking…</source>
         <translation>思考中…</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Thought for 1 token, %1 s</source>
         <translation>已思考 1 个 Token，%1 秒</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Thought for %1 tokens, %2 s</source>
         <translation>已思考 %1 个 Token，%2 秒</translation>
     </message>
     <message>
+        <location line="+12"/>
         <source>Click to fold the thinking away</source>
         <translation>点击折叠思考过程</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Click to show the thinking</source>
         <translation>点击显示思考过程</translation>
     </message>
@@ -397,7 +419,7 @@
 <context>
     <name>CompareView</name>
     <message>
-        <location filename="../ui/views.cpp" line="+226"/>
+        <location filename="../ui/views.cpp" line="+358"/>
         <location line="+221"/>
         <source>Pick two or more runs in History and press Compare selected.</source>
         <translation>请在“历史”中选择两次或更多运行，然后点击“对比所选”。</translation>
@@ -549,7 +571,7 @@
 <context>
     <name>EngineController</name>
     <message>
-        <location filename="../ui/enginecontroller.cpp" line="+448"/>
+        <location filename="../ui/enginecontroller.cpp" line="+481"/>
         <source>Open a model first.</source>
         <translation>请先打开一个模型。</translation>
     </message>
@@ -562,12 +584,12 @@
 <context>
     <name>EngineWorker</name>
     <message>
-        <location line="-398"/>
+        <location line="-430"/>
         <source>The run store cannot be opened: %1</source>
         <translation>无法打开运行记录库：%1</translation>
     </message>
     <message>
-        <location line="+115"/>
+        <location line="+135"/>
         <source>Measuring memory bandwidth</source>
         <translation>正在测量内存带宽</translation>
     </message>
@@ -582,7 +604,7 @@
         <translation>尚未加载模型。</translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+99"/>
         <source>The run was not recorded (%1); it is kept in %2 for `moe-cli runs import`.</source>
         <translation>本次运行未被记录（%1）；已保存在 %2，可用 `moe-cli runs import` 导入。</translation>
     </message>
@@ -623,7 +645,7 @@
 <context>
     <name>ExpertsView</name>
     <message>
-        <location filename="../ui/views.cpp" line="-819"/>
+        <location filename="../ui/views.cpp" line="-1127"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
@@ -680,23 +702,23 @@
     <message>
         <location line="+8"/>
         <location line="+22"/>
-        <location line="+72"/>
-        <location line="+11"/>
+        <location line="+178"/>
+        <location line="+12"/>
         <location line="+21"/>
         <source>layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location line="-126"/>
+        <location line="-233"/>
         <location line="+22"/>
-        <location line="+72"/>
-        <location line="+11"/>
+        <location line="+178"/>
+        <location line="+12"/>
         <location line="+21"/>
         <source>expert</source>
         <translation>专家</translation>
     </message>
     <message>
-        <location line="-120"/>
+        <location line="-227"/>
         <source>&lt;b&gt;Layer %1, expert %2&lt;/b&gt;: %3 tokens&lt;br&gt;recent: %4</source>
         <translation>&lt;b&gt;第 %1 层，专家 %2&lt;/b&gt;：%3 个 Token&lt;br&gt;最近：%4</translation>
     </message>
@@ -712,12 +734,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+62"/>
+        <location line="+168"/>
         <source>Click a token in the chat or in the heatmap to see its routing across all layers.</source>
         <translation>在对话或热力图中点击一个 Token，即可查看它在所有层的路由。</translation>
     </message>
     <message>
-        <location line="-56"/>
+        <location line="-162"/>
         <source>Layer %1, expert %2: gate weight %3</source>
         <translation>第 %1 层，专家 %2：门控权重 %3</translation>
     </message>
@@ -732,12 +754,12 @@
         <translation>单个 Token 的逐层路由</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+51"/>
         <source>Expert %1 (layer %2): %3 tokens, recent %4</source>
         <translation>专家 %1（第 %2 层）：%3 个 Token，最近 %4</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+134"/>
         <source>Latest token %1 “%2”</source>
         <translation>最新 Token %1“%2”</translation>
     </message>
@@ -762,58 +784,72 @@
         <translation>生成</translation>
     </message>
     <message>
+        <location line="-204"/>
         <source>token</source>
         <translation>Token</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>id</source>
         <translation>ID</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>seen</source>
         <translation>出现次数</translation>
     </message>
     <message>
+        <location line="+15"/>
         <source>One expert&apos;s tokens</source>
         <translation>单个专家的 Token</translation>
     </message>
     <message>
+        <location line="+58"/>
         <source>Click a cell of the layers × experts load to see the tokens that expert takes most; right-click it to mask or force the expert.</source>
         <translation>点击“层 × 专家”负载中的单元格，查看该专家最常处理的 Token；右键点击可屏蔽或强制该专家。</translation>
     </message>
     <message>
+        <location line="+23"/>
         <source>Layer %1, expert %2: %3 tokens routed here, none of them seen twice yet.</source>
         <translation>第 %1 层，专家 %2：%3 个 Token 路由到此，尚无出现两次的 Token。</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Layer %1, expert %2: %3 tokens routed here. Its tokens by the share of their occurrences routed to it (tokens seen at least twice):</source>
         <translation>第 %1 层，专家 %2：%3 个 Token 路由到此。按出现次数中路由到该专家的占比排列的 Token（至少出现两次）：</translation>
     </message>
     <message>
+        <location line="+10"/>
         <source>Layer %1, expert %2</source>
         <translation>第 %1 层，专家 %2</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Mask this expert</source>
         <translation>屏蔽此专家</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Force this expert</source>
         <translation>强制此专家</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
+        <location line="+11"/>
         <source>Show its tokens</source>
         <translation>显示其 Token</translation>
     </message>
     <message>
+        <location line="-124"/>
         <source>routed</source>
         <translation>路由次数</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>share</source>
         <translation>占比</translation>
     </message>
@@ -821,7 +857,7 @@
 <context>
     <name>HardwareView</name>
     <message>
-        <location filename="../ui/hardwareview.cpp" line="+92"/>
+        <location filename="../ui/hardwareview.cpp" line="+96"/>
         <source>Also at efficiency</source>
         <translation>另按效率</translation>
     </message>
@@ -881,7 +917,7 @@
         <translation>按本次运行的带宽利用率估算的 batch=1 解码 Token/秒，按厂商和年份（* 为已发布未上市）</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+27"/>
         <source>Across hardware generations</source>
         <translation>跨硬件代际对比</translation>
     </message>
@@ -906,7 +942,7 @@
         <translation>%1（%2 GB/s）</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+93"/>
         <source>Finish a reply, or compare runs from History, to project the run onto other hardware.</source>
         <translation>完成一条回复，或在“历史”中对比运行，即可将该运行推算到其他硬件上。</translation>
     </message>
@@ -921,7 +957,7 @@
         <translation>此运行没有测得的内存带宽，因此无法沿用其效率：请在上方设置一个。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+40"/>
         <source>this model (MoE)</source>
         <translation>本模型（MoE）</translation>
     </message>
@@ -946,38 +982,47 @@
         <translation>无需卸载：此运行没有专家或没有路由记录。</translation>
     </message>
     <message>
+        <location line="-64"/>
         <source>USD per device-hour: double-click to set your own (kept in %1); right-click to go back to the catalogue&apos;s</source>
         <translation>每设备小时美元：双击设置您自己的价格（保存在 %1）；右键恢复目录价格</translation>
     </message>
     <message>
+        <location line="+8"/>
         <source>The catalogue&apos;s price; double-click to set your own</source>
         <translation>目录价格；双击设置您自己的价格</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>From %1; double-click to change, right-click to reset</source>
         <translation>来自 %1；双击修改，右键重置</translation>
     </message>
     <message>
+        <location line="-93"/>
         <source>&quot;%1&quot; is not a price for %2: give US dollars per hour, 0 or more (say 2.5), or nothing for the catalogue&apos;s.</source>
         <translation>“%1”不是 %2 的价格：请输入每小时美元数，0 或以上（例如 2.5），留空则使用目录价格。</translation>
     </message>
     <message>
+        <location line="+16"/>
         <source>The price was not changed: %1</source>
         <translation>价格未更改：%1</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>%1 now costs %2 USD an hour (kept in %3).</source>
         <translation>%1 现在每小时 %2 美元（保存在 %3）。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>%1 is back at the catalogue&apos;s price.</source>
         <translation>%1 已恢复目录价格。</translation>
     </message>
     <message>
+        <location line="+8"/>
         <source>Edit the price of %1</source>
         <translation>编辑 %1 的价格</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Reset the price of %1 to the catalogue&apos;s</source>
         <translation>将 %1 的价格重置为目录价格</translation>
     </message>
@@ -985,7 +1030,7 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../ui/views.cpp" line="+357"/>
+        <location filename="../ui/views.cpp" line="+683"/>
         <source>Filter runs (model, prompt, backend, …)</source>
         <translation>筛选运行（模型、提示词、后端…）</translation>
     </message>
@@ -1005,50 +1050,62 @@
         <translation>选择两次或更多运行（Ctrl+点击）以并排查看</translation>
     </message>
     <message>
+        <location line="+22"/>
         <source>Sweeps (quality against cost, one record each)</source>
         <translation>扫描（质量与成本，每个一条记录）</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Open in Experiments</source>
         <translation>在实验中打开</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Compare its runs</source>
         <translation>比较其运行</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Export sweep…</source>
         <translation>导出扫描…</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>Sweep</source>
         <translation>扫描</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>When (UTC)</source>
         <translation>时间 (UTC)</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Tokens</source>
         <translation>Token</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Points</source>
         <translation>点数</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>Best perplexity</source>
         <translation>最佳困惑度</translation>
     </message>
     <message>
+        <location line="+34"/>
         <source> (cancelled)</source>
         <translation>（已取消）</translation>
     </message>
@@ -1122,7 +1179,7 @@
         <translation>实验</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Hardware</source>
         <translation>硬件</translation>
     </message>
@@ -1327,7 +1384,7 @@
         <translation>%1 — MoE 工作台</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>Reload the model</source>
         <translation>重新加载模型</translation>
     </message>
@@ -1360,7 +1417,7 @@
 <context>
     <name>MatrixHeatmap</name>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="+465"/>
+        <location filename="../ui/heatmaps.cpp" line="+476"/>
         <source>No routing yet</source>
         <translation>暂无路由数据</translation>
     </message>
@@ -1368,7 +1425,7 @@
 <context>
     <name>ModelCardView</name>
     <message>
-        <location filename="../ui/panels.cpp" line="-431"/>
+        <location filename="../ui/panels.cpp" line="+26"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
@@ -1391,6 +1448,11 @@
         <location line="+1"/>
         <source>Shared experts</source>
         <translation>共享专家</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Design</source>
+        <translation>结构</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1473,7 +1535,7 @@
         <translation>top-%1（模型默认：top-%2）</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+9"/>
         <source>%1 total, %2 active</source>
         <translation>共 %1，激活 %2</translation>
     </message>
@@ -1511,14 +1573,14 @@
 <context>
     <name>RoutingLabView</name>
     <message>
-        <location filename="../ui/routinglab.cpp" line="+53"/>
-        <location line="+397"/>
-        <location line="+91"/>
+        <location filename="../ui/routinglab.cpp" line="+56"/>
+        <location line="+419"/>
+        <location line="+172"/>
         <source>model&apos;s own</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location line="-378"/>
+        <location line="-481"/>
         <source>Routing policy</source>
         <translation>路由策略</translation>
     </message>
@@ -1594,12 +1656,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+41"/>
+        <location line="+43"/>
         <source>Quality against cost</source>
         <translation>质量与成本</translation>
     </message>
     <message>
-        <location line="-39"/>
+        <location line="-41"/>
         <source>Held-out text to score (longer than the context: scored in windows)</source>
         <translation>用于评分的留出文本（超过上下文长度时按窗口评分）</translation>
     </message>
@@ -1619,7 +1681,7 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>experts per token</source>
         <translation>每 Token 专家数</translation>
     </message>
@@ -1630,12 +1692,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+289"/>
+        <location line="+390"/>
         <source>perplexity</source>
         <translation>困惑度</translation>
     </message>
     <message>
-        <location line="-289"/>
+        <location line="-390"/>
         <source>KL from the model&apos;s own (nats)</source>
         <translation>与模型自身路由的 KL（nats）</translation>
     </message>
@@ -1665,7 +1727,7 @@
         <translation>当前生效：模型自身的路由（top-%1）。</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+104"/>
         <source>In effect: the model&apos;s own routing.</source>
         <translation>当前生效：模型自身的路由。</translation>
     </message>
@@ -1675,7 +1737,7 @@
         <translation>此后每次运行均生效：%1</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+40"/>
         <source>Sweeping %1 settings...</source>
         <translation>正在扫描 %1 组设置...</translation>
     </message>
@@ -1685,12 +1747,12 @@
         <translation>第 %1 / %2 个：%3</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+56"/>
         <source>%1 settings over %2 tokens; ★ Pareto-best (perplexity against experts per token). Each setting is a score run in History.</source>
         <translation>%1 组设置，共 %2 个 Token；★ 为帕累托最优（困惑度对比每 Token 专家数）。每组设置都是“历史”中的一次评分运行。</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+84"/>
         <source>weight MB read per token</source>
         <translation>每 Token 读取的权重 MB</translation>
     </message>
@@ -1715,34 +1777,42 @@
         <translation>运行扫描，看看减少专家数的代价</translation>
     </message>
     <message>
+        <location line="-165"/>
         <source>%1 The sweep record was not saved: %2</source>
         <translation>%1 扫描记录未保存：%2</translation>
     </message>
     <message>
+        <location line="+10"/>
         <source>Cancelling: the setting in progress stops within a batch of tokens and is discarded...</source>
         <translation>正在取消：进行中的设置将在一批 Token 内停止并被丢弃……</translation>
     </message>
     <message>
+        <location line="+15"/>
         <source>Cancelled after %1 settings; all kept.</source>
         <translation>在 %1 个设置后取消；全部保留。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Cancelled during %1 after %2 of %3 tokens: that setting is discarded; the %4 finished settings are kept.</source>
         <translation>在 %1 进行到 %3 个 Token 中的第 %2 个时取消：该设置已丢弃；保留 %4 个已完成的设置。</translation>
     </message>
     <message>
+        <location line="+24"/>
         <source>Sweep s%1 of %2 (%3, %4 tokens): %5</source>
         <translation>扫描 s%1，%2（%3，%4 个 Token）：%5</translation>
     </message>
     <message>
+        <location line="+44"/>
         <source>Export sweep</source>
         <translation>导出扫描</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
@@ -1750,7 +1820,7 @@
 <context>
     <name>RunView</name>
     <message>
-        <location filename="../ui/runview.cpp" line="+156"/>
+        <location filename="../ui/runview.cpp" line="+161"/>
         <source>the token limit was reached</source>
         <translation>已达到 Token 上限</translation>
     </message>
@@ -1917,11 +1987,12 @@
     </message>
     <message>
         <location line="+2"/>
+        <location line="+21"/>
         <source>off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-20"/>
         <source>Sample the next token among the k most likely tokens of the vocabulary (not the experts)</source>
         <translation>从词表中概率最高的 k 个 Token 里采样下一个 Token（与专家无关）</translation>
     </message>
@@ -1966,7 +2037,7 @@
         <translation>最大 Token 数</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+22"/>
         <source>Model (applying reloads it)</source>
         <translation>模型（应用后将重新加载）</translation>
     </message>
@@ -1986,7 +2057,9 @@
         <translation>每 Token 专家数</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-23"/>
+        <location line="+6"/>
+        <location line="+21"/>
         <source>model&apos;s default</source>
         <translation>模型默认值</translation>
     </message>
@@ -2011,7 +2084,7 @@
         <translation>用这些设置重新加载模型；对话将重新开始（在输入框中按 Enter 效果相同）</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+70"/>
         <source>model&apos;s own (%1)</source>
         <translation>模型默认（%1）</translation>
     </message>
@@ -2026,50 +2099,62 @@
         <translation>KV 缓存：%2 个位置占用 %1（受内存与训练长度限制，最多 %3 个）</translation>
     </message>
     <message>
+        <location line="-151"/>
         <source>Thinking (reasoning models)</source>
         <translation>思考（推理模型）</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>on</source>
         <translation>开启</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Think first</source>
         <translation>先思考</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>low</source>
         <translation>低</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>medium</source>
         <translation>中</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>high</source>
         <translation>高</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Reasoning effort</source>
         <translation>推理强度</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Fold the thinking away once the answer starts</source>
         <translation>回答开始后折叠思考过程</translation>
     </message>
     <message>
+        <location line="+72"/>
         <source>on: the model reasons before it answers; off: it answers at once (the template&apos;s enable_thinking)</source>
         <translation>开启：模型先推理再回答；关闭：直接回答（模板的 enable_thinking）</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>This model&apos;s chat template has no thinking switch</source>
         <translation>此模型的聊天模板没有思考开关</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>How long the model reasons (the template&apos;s reasoning_effort)</source>
         <translation>模型推理的时长（模板的 reasoning_effort）</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>This model&apos;s chat template does not read a reasoning effort</source>
         <translation>此模型的聊天模板不读取推理强度</translation>
     </message>
@@ -2077,7 +2162,7 @@
 <context>
     <name>SweepModel</name>
     <message>
-        <location filename="../ui/routinglab.cpp" line="-449"/>
+        <location filename="../ui/routinglab.cpp" line="-484"/>
         <source>policy</source>
         <translation>策略</translation>
     </message>
@@ -2143,7 +2228,7 @@
 <context>
     <name>ThroughputView</name>
     <message>
-        <location filename="../ui/views.cpp" line="-141"/>
+        <location filename="../ui/views.cpp" line="-206"/>
         <source>Decode tokens/s</source>
         <translation>解码 Token/秒</translation>
     </message>
@@ -2272,7 +2357,7 @@
 <context>
     <name>TokenHeatmap</name>
     <message>
-        <location filename="../ui/heatmaps.cpp" line="-233"/>
+        <location filename="../ui/heatmaps.cpp" line="-243"/>
         <source>Open a model and send a prompt: every token&apos;s experts appear here.</source>
         <translation>打开模型并发送提示词：每个 Token 的专家会显示在这里。</translation>
     </message>

@@ -192,6 +192,7 @@ ModelCardView::ModelCardView(QWidget* parent)
         { QStringLiteral("experts"), tr("Experts") },
         { QStringLiteral("topk"), tr("Experts per token") },
         { QStringLiteral("shared"), tr("Shared experts") },
+        { QStringLiteral("design"), tr("Design") },
         { QStringLiteral("params"), tr("Parameters") },
         { QStringLiteral("deactivated"), tr("Deactivated per token") },
         { QStringLiteral("quant"), tr("Quantization") },
@@ -230,6 +231,12 @@ void ModelCardView::setCard(const ModelCard& c) {
             ? tr("top-%1").arg(c.expertsUsed)
             : tr("top-%1 (model: top-%2)").arg(c.expertsUsed).arg(c.expertsUsedModel));
     m_fields[QStringLiteral("shared")]->setText(QString::number(c.sharedExperts));
+    // the engine's own lines (English, as moe-cli info prints them): one home for what a block is
+    QStringList design;
+    for (const auto& [key, value] : c.design)
+        design << QStringLiteral("<i>%1</i>: %2").arg(key.toHtmlEscaped(), value.toHtmlEscaped());
+    m_fields[QStringLiteral("design")]->setText(
+        design.isEmpty() ? QStringLiteral("\u2014") : design.join(QStringLiteral("<br>")));
     m_fields[QStringLiteral("params")]->setText(
         tr("%1 total, %2 active").arg(formatCount(double(c.totalParams)), formatCount(double(c.activeParams))));
     m_fields[QStringLiteral("deactivated")]->setText(

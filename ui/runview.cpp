@@ -134,6 +134,10 @@ ModelCard cardFromDescription(const moe::ModelDescription& d) {
     card.expertsUsedModel = d.experts_used_model;
     card.expertsUsed = d.experts_used;
     card.sharedExperts = d.shared_experts;
+    for (const auto& [key, value] : moe::description_lines(d)) {
+        if (key == "blocks" || key == "attention" || key == "gating" || key == "routing" || key == "note")
+            card.design.append({ QString::fromStdString(key), QString::fromStdString(value) });
+    }
     card.contextTrain = d.context_train;
     card.contextInUse = d.context;
     card.vocabulary = d.vocabulary;

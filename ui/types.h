@@ -35,6 +35,9 @@ struct ModelCard {
     int expertsUsedModel = 0; // top-k from the file
     int expertsUsed = 0; // top-k in effect (override applied)
     int sharedExperts = 0;
+    // What the architecture's blocks are made of, as `moe-cli info` says it (moe::description_lines):
+    // block kinds, attention, gating and routing, and the notes particular to the family
+    QList<QPair<QString, QString>> design;
     int contextTrain = 0;
     int contextInUse = 0;
     int vocabulary = 0;
@@ -91,9 +94,9 @@ Q_DECLARE_METATYPE(GenerationSettings)
 struct StreamToken {
     qint32 id = 0; // -1: text completed after its token was sent, no token of its own
     QString text; // the answer's text
-    QString reasoning; // a reasoning model's thinking (RunCallbacks::on_reasoning), apart from the answer
     double ms = 0.0; // time since the previous token (the first: since the prompt went in); -1 with id -1
     int frameIndex = -1;
+    QString reasoning; // a reasoning model's thinking (RunCallbacks::on_reasoning), apart from the answer
 };
 
 // A coalesced batch from the worker: routing frames of every token processed
