@@ -212,6 +212,14 @@ def gate_scores(m, logits):
     return torch.sigmoid(logits) if m.gating == "sigmoid" else torch.softmax(logits, dim=-1)
 
 
+def top_ids(choice_row, k, forced=None):
+    """The k experts a token takes, by descending choice score, ties to the lower id; or
+    `forced` (an explicit set, to follow the engine through an exact near-tie) in that order."""
+    if forced is not None:
+        return sorted(set(int(e) for e in forced), key=lambda e: (-choice_row[e], e))
+    return [int(e) for e in np.argsort(-choice_row, kind="stable")[:k]]
+
+
 def choice_scores(m, il, scores):
     """noaux_tc: scores + e_score_correction_bias, groups outside the best topk_group set to -inf
     (HF fills 0.0; with sigmoid scores and small biases every kept score is positive, so the

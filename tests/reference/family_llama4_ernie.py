@@ -24,6 +24,8 @@ import math
 import numpy as np
 import torch
 
+import families as fam
+
 DT = torch.float64
 
 
@@ -110,11 +112,7 @@ def block(m, il, x, h_in, k, forced_routing, routing, want_probs, rope, rms_norm
     w_gate, w_up, w_down = m.experts(il, "gate"), m.experts(il, "up"), m.experts(il, "down")
     moe = torch.zeros_like(f_in)
     for t in range(f_in.shape[0]):
-        forced = forced_routing.get((t, mi))
-        if forced is not None:
-            ids = sorted(set(int(e) for e in forced), key=lambda e: (-choice[t][e], e))
-        else:
-            ids = [int(e) for e in np.argsort(-choice[t], kind="stable")[:k]]
+        ids = fam.top_ids(choice[t], k, forced_routing.get((t, mi)))
         w = np.array([probs[t][e] for e in ids], dtype=np.float64)
         if m.arch == "ernie4_5-moe":
             w = w / max(w.sum(), 6.103515625e-5)   # llama.cpp's floor; HF clamps at norm_min

@@ -239,13 +239,9 @@ def route(m: Model, probs_row: np.ndarray, k: int, forced=None):
     """Top-k of one token's router probabilities -> (ids in descending gate order, weights as
     applied). Ties are broken towards the lower expert id. `forced`: an explicit expert set to
     use instead (used to follow the engine through an exact near-tie)."""
-    if forced is not None:
-        ids = sorted(set(int(e) for e in forced), key=lambda e: (-probs_row[e], e))
-        if len(ids) != k:
-            raise ReferenceError_(f"forced routing {forced} does not have {k} distinct experts")
-    else:
-        order = np.argsort(-probs_row, kind="stable")
-        ids = [int(e) for e in order[:k]]
+    ids = fam.top_ids(probs_row, k, forced)
+    if forced is not None and len(ids) != k:
+        raise ReferenceError_(f"forced routing {forced} does not have {k} distinct experts")
     w = np.array([probs_row[e] for e in ids], dtype=np.float64)
     if m.conv["norm_topk"]:
         w = w / max(w.sum(), 6.103515625e-5)   # llama.cpp clamps the sum (f16 min normal)
@@ -402,11 +398,7 @@ def family_block(m: Model, il, x, h_in, k, forced_routing, routing, want_probs):
     w_gate, w_up, w_down = m.experts(il, "gate"), m.experts(il, "up"), m.experts(il, "down")
     moe = torch.zeros_like(f_in)
     for t in range(f_in.shape[0]):
-        forced = forced_routing.get((t, mi))
-        if forced is not None:
-            ids = sorted(set(int(e) for e in forced), key=lambda e: (-choice[t][e], e))
-        else:
-            ids = [int(e) for e in np.argsort(-choice[t], kind="stable")[:k]]
+        ids = fam.top_ids(choice[t], k, forced_routing.get((t, mi)))
         w = fam.topk_weights(m, probs[t], ids)
         entry = {"layer": mi, "experts": ids, "weights": [float(a) for a in w]}
         if want_probs:

@@ -145,11 +145,7 @@ def block(m, il, x, h_in, k, forced_routing, routing, want_probs, rms_norm, rope
     moe = torch.zeros_like(f_in)
     lg = logits.numpy()
     for t in range(f_in.shape[0]):
-        forced = forced_routing.get((t, il))
-        if forced is not None:
-            ids = sorted(set(int(e) for e in forced), key=lambda e: (-lg[t][e], e))
-        else:
-            ids = [int(e) for e in np.argsort(-lg[t], kind="stable")[:k]]
+        ids = fam.top_ids(lg[t], k, forced_routing.get((t, il)))
         sel = torch.tensor([lg[t][e] for e in ids], dtype=DT)
         w = torch.softmax(sel, dim=0).numpy()            # softmax over the k chosen logits
         entry = {"layer": il, "experts": ids, "weights": [float(a) for a in w]}
