@@ -55,10 +55,6 @@ MOE_AVX2 inline int hsum4(__m128i s) {
     return _mm_cvtsi128_si32(s);
 }
 
-MOE_AVX2 inline int hsum_epi32(__m256i v) {
-    return hsum4(_mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1)));
-}
-
 MOE_AVX2 inline float half_f16c(const uint8_t* p) {
     return _cvtsh_ss(read_u16(p));
 }
@@ -158,10 +154,10 @@ MOE_AVX2 inline __m256i levels_mxfp4(const uint8_t* b) {
     return codebook(iq::kvalues_fp4, nibbles32(b + 1));
 }
 
-// The sum of 16 int16 products (an activation block's 16 level sums times
-// per-group weight factors), as one int32.
-MOE_AVX2 inline int dot_i16x16(__m256i a, __m256i b) {
-    return hsum_epi32(_mm256_madd_epi16(a, b));
+// 16-bit lane j (of 8) of each 128-bit lane of v, in all lanes: a byte
+// shuffle picking bytes 2j and 2j+1.
+MOE_AVX2 inline __m256i broadcast_i16(__m256i v, int j) {
+    return _mm256_shuffle_epi8(v, _mm256_set1_epi16(int16_t(0x0100 + 0x0202 * j)));
 }
 
 MOE_AVX2 inline void prefetch_block(const uint8_t* w, size_t bytes) {
@@ -183,12 +179,9 @@ template <bool Five> struct TileK {
         constexpr size_t bytes = Five ? q5_k_block_bytes : q4_k_block_bytes;
         const __m256i m4 = _mm256_set1_epi8(0x0F);
         __m256 acc[R][T];
-        float acc_min[R][T];
-        for (int r = 0; r < R; ++r)
-            for (int t = 0; t < T; ++t) {
-                acc[r][t] = _mm256_setzero_ps();
-                acc_min[r][t] = 0.0f;
-            }
+        for (auto& row : acc)
+            for (auto& v : row)
+                v = _mm256_setzero_ps();
         for (int64_t b = 0; b < n / qk_k; ++b) {
             const uint8_t* ab[T];
             for (int t = 0; t < T; ++t)
@@ -196,9 +189,11 @@ template <bool Five> struct TileK {
             for (int r = 0; r < R; ++r) {
                 const uint8_t* wb = w + size_t(r) * ws + size_t(b) * bytes;
                 prefetch_block(wb, bytes);
-                uint8_t sc[8], mn[8];
-                k_scales_mins(wb + 4, sc, mn);
-                const __m128i m8 = _mm_cvtepu8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(mn)));
+                const KScaleWords k = k_scale_words(wb + 4);
+                const __m128i m8 = _mm_cvtepu8_epi16(_mm_set_epi32(0, 0, int(k.mn_hi), int(k.mn_lo)));
+                // scale j in both 128-bit lanes, for the broadcasts below
+                const __m256i sc16
+                    = _mm256_broadcastsi128_si256(_mm_cvtepu8_epi16(_mm_set_epi32(0, 0, int(k.sc_hi), int(k.sc_lo))));
                 // min j for level sums 2j and 2j+1
                 const __m256i mins = _mm256_set_m128i(_mm_unpackhi_epi16(m8, m8), _mm_unpacklo_epi16(m8, m8));
                 const uint8_t* qs = wb + (Five ? 48 : 16);
@@ -216,7 +211,7 @@ template <bool Five> struct TileK {
                         hi = _mm256_or_si256(hi, _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 1), bit), 4));
                         qh = _mm256_srli_epi16(qh, 2);
                     }
-                    const __m256i s_lo = _mm256_set1_epi16(sc[2 * c]), s_hi = _mm256_set1_epi16(sc[2 * c + 1]);
+                    const __m256i s_lo = broadcast_i16(sc16, 2 * c), s_hi = broadcast_i16(sc16, 2 * c + 1);
 #pragma GCC unroll 4
                     for (int t = 0; t < T; ++t) {
                         const int8_t* x = act256_levels(ab[t]) + 64 * c;
@@ -227,17 +222,18 @@ template <bool Five> struct TileK {
                     }
                 }
                 const float d = half_f16c(wb), dmin = half_f16c(wb + 2);
+                // the mins stay in eight lanes too: no horizontal sum per block
                 for (int t = 0; t < T; ++t) {
-                    const int32_t msum = dot_i16x16(load32(ab[t] + 4), mins);
+                    const __m256i msum = _mm256_madd_epi16(load32(ab[t] + 4), mins);
                     const float dx = act_scale(ab[t]);
                     acc[r][t] = _mm256_fmadd_ps(_mm256_set1_ps(d * dx), _mm256_cvtepi32_ps(isum[t]), acc[r][t]);
-                    acc_min[r][t] += dmin * dx * float(msum);
+                    acc[r][t] = _mm256_fnmadd_ps(_mm256_set1_ps(dmin * dx), _mm256_cvtepi32_ps(msum), acc[r][t]);
                 }
             }
         }
         for (int r = 0; r < R; ++r)
             for (int t = 0; t < T; ++t)
-                out[size_t(t) * ldo + size_t(r)] = hsum_ps(acc[r][t]) - acc_min[r][t];
+                out[size_t(t) * ldo + size_t(r)] = hsum_ps(acc[r][t]);
     }
 };
 
@@ -251,7 +247,10 @@ struct TileQ6K {
     template <int R, int T>
     MOE_AVX2 static void run(const uint8_t* w, size_t ws, const uint8_t* const* a, int64_t n, float* out, size_t ldo) {
         const __m256i m4 = _mm256_set1_epi8(0x0F), m2 = _mm256_set1_epi8(0x30);
-        float sum[R][T] = {};
+        __m256 acc[R][T];
+        for (auto& row : acc)
+            for (auto& v : row)
+                v = _mm256_setzero_ps();
         for (int64_t b = 0; b < n / qk_k; ++b) {
             const uint8_t* ab[T];
             for (int t = 0; t < T; ++t)
@@ -287,16 +286,19 @@ struct TileQ6K {
                 }
                 const __m256i sc16 = _mm256_cvtepi8_epi16(load16(sc));
                 const float d = half_f16c(wb + 208);
+                // eight lanes of level sums less 32 times the offsets' lanes:
+                // the same integer total, summed across lanes once per row
                 for (int t = 0; t < T; ++t) {
-                    const int32_t off = dot_i16x16(load32(ab[t] + 4), sc16);
-                    const int32_t total = hsum_epi32(isum[t]) - 32 * off;
-                    sum[r][t] += d * act_scale(ab[t]) * float(total);
+                    const __m256i off = _mm256_madd_epi16(load32(ab[t] + 4), sc16);
+                    const __m256i total = _mm256_sub_epi32(isum[t], _mm256_slli_epi32(off, 5));
+                    acc[r][t]
+                        = _mm256_fmadd_ps(_mm256_set1_ps(d * act_scale(ab[t])), _mm256_cvtepi32_ps(total), acc[r][t]);
                 }
             }
         }
         for (int r = 0; r < R; ++r)
             for (int t = 0; t < T; ++t)
-                out[size_t(t) * ldo + size_t(r)] = sum[r][t];
+                out[size_t(t) * ldo + size_t(r)] = hsum_ps(acc[r][t]);
     }
 };
 
