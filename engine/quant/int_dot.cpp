@@ -198,6 +198,7 @@ float dot_iq4_xs(const uint8_t* row, const uint8_t* act, int64_t n) {
         const uint8_t* w = row + size_t(b) * iq4_xs_block_bytes;
         const uint8_t* a = act + size_t(b) * act256_bytes;
         const uint16_t scales_h = read_u16(w + 2);
+        const uint32_t scales_l = read_u32(w + 4);
         int32_t isum = 0;
         for (int ib = 0; ib < 8; ++ib) {
             codebook32<iq::kvalues_iq4nl>(w + 8 + 16 * ib, q);
@@ -205,7 +206,7 @@ float dot_iq4_xs(const uint8_t* row, const uint8_t* act, int64_t n) {
             int32_t s = 0;
             for (int j = 0; j < 32; ++j)
                 s += int32_t(q[j]) * int32_t(x[j]);
-            isum += iq4_xs_scale(scales_h, w + 4, ib) * s;
+            isum += iq4_xs_scale(scales_h, scales_l, ib) * s;
         }
         sum += read_half(w) * act_scale(a) * float(isum);
     }

@@ -80,10 +80,10 @@ inline void k_scales_mins(const uint8_t* s, uint8_t* sc, uint8_t* mn) {
     }
 }
 
-// IQ4_XS sub-block ib's scale, stored + 32: low nibble in byte ib/2 of
-// scales_l, two high bits at bit 2*ib of scales_h.
-inline int iq4_xs_scale(uint16_t scales_h, const uint8_t* scales_l, int ib) {
-    return (((scales_l[ib / 2] >> (4 * (ib % 2))) & 0x0F) | (((scales_h >> (2 * ib)) & 3) << 4)) - 32;
+// IQ4_XS sub-block ib's scale, stored + 32: low nibble ib of scales_l (4
+// bytes, little-endian), two high bits at bit 2*ib of scales_h.
+inline int iq4_xs_scale(uint16_t scales_h, uint32_t scales_l, int ib) {
+    return (((scales_l >> (4 * ib)) & 0x0F) | (((scales_h >> (2 * ib)) & 3) << 4)) - 32;
 }
 
 // A kernel: n elements of one weight row against one quantized activation row.
