@@ -7,7 +7,7 @@
 // brought to maddubs' unsigned operand as |w|, its sign moved onto the
 // activation (|w|·sign(w)·x = w·x); |w| ≤ 127 and |x| ≤ 127 keep each int16
 // pair sum below 2·127·127 < 32768.
-#include "quant/int_dot_blocks.h"
+#include "quant/int_dot_tiles.h"
 #include "quant/iq_grids.h"
 
 #include <algorithm>
@@ -19,14 +19,6 @@ namespace moe::quant_detail {
 namespace {
 
 constexpr int qk_k = 256;
-
-MOE_AVX2 inline __m256i load32(const void* p) {
-    return _mm256_loadu_si256(static_cast<const __m256i*>(p));
-}
-
-MOE_AVX2 inline __m128i load16(const void* p) {
-    return _mm_loadu_si128(static_cast<const __m128i*>(p));
-}
 
 // 16 bytes of nibble pairs to 32 bytes: byte j the low nibble of byte j,
 // byte j + 16 its high nibble (the order of the 32-element formats).
@@ -42,38 +34,16 @@ MOE_AVX2 inline __m256i dot_i8(__m256i w, __m256i x) {
     return _mm256_madd_epi16(p, _mm256_set1_epi16(1));
 }
 
-MOE_AVX2 inline float hsum_ps(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
 MOE_AVX2 inline int hsum4(__m128i s) {
     s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
     s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
     return _mm_cvtsi128_si32(s);
 }
 
-MOE_AVX2 inline float half_f16c(const uint8_t* p) {
-    return _cvtsh_ss(read_u16(p));
-}
-
-// Every kernel is a tile: R weight rows × T activation rows, with one float
-// accumulator (8 lanes) per (row, token) that takes each block's scaled
-// integer sums in block order, then one horizontal sum. What a (row, token)
-// pair gets does not depend on the tile that computed it, and the single-row
-// kernel is the 1×1 tile, so a prompt's tokens and a decode step's agree bit
-// for bit. A tile decodes a weight block once for T tokens and reads a
-// token's block once for R rows; with several tokens per row (prefill) that,
-// not the memory, is what the time goes to.
-//
-// K::run<R, T>(w, w_stride, a, n, out, ldo): rows w + r·w_stride, tokens a[t],
-// out[t·ldo + r].
-
 // The 32-element formats: Levels(block) gives the 32 signed levels, Scale the
 // block's float scale. The R rows' levels stay in registers while T tokens
-// pass; R·T accumulators (2×4: 8 of the 16 ymm registers).
+// pass; R·T accumulators (2×4: 8 of the 16 ymm registers). The tile drivers
+// (tiles, single) are int_dot_tiles.h's.
 template <size_t Bytes, __m256i (*Levels)(const uint8_t*), float (*Scale)(const uint8_t*)> struct Tile32 {
     static constexpr int rows = 2;
     template <int R, int T>
@@ -111,7 +81,7 @@ template <size_t Bytes, __m256i (*Levels)(const uint8_t*), float (*Scale)(const 
         }
         for (int r = 0; r < R; ++r)
             for (int t = 0; t < T; ++t)
-                out[size_t(t) * ldo + size_t(r)] = hsum_ps(acc[r][t]);
+                out[size_t(t) * ldo + size_t(r)] = hsum(acc[r][t]);
     }
 };
 
@@ -158,11 +128,6 @@ MOE_AVX2 inline __m256i levels_mxfp4(const uint8_t* b) {
 // shuffle picking bytes 2j and 2j+1.
 MOE_AVX2 inline __m256i broadcast_i16(__m256i v, int j) {
     return _mm256_shuffle_epi8(v, _mm256_set1_epi16(int16_t(0x0100 + 0x0202 * j)));
-}
-
-MOE_AVX2 inline void prefetch_block(const uint8_t* w, size_t bytes) {
-    for (size_t off = 0; off < bytes; off += 64)
-        prefetch_ahead(w + off);
 }
 
 // Q4_K / Q5_K: per 64 elements, 32 bytes of nibbles (low: sub-block 2c, high:
@@ -233,7 +198,7 @@ template <bool Five> struct TileK {
         }
         for (int r = 0; r < R; ++r)
             for (int t = 0; t < T; ++t)
-                out[size_t(t) * ldo + size_t(r)] = hsum_ps(acc[r][t]);
+                out[size_t(t) * ldo + size_t(r)] = hsum(acc[r][t]);
     }
 };
 
@@ -298,7 +263,7 @@ struct TileQ6K {
         }
         for (int r = 0; r < R; ++r)
             for (int t = 0; t < T; ++t)
-                out[size_t(t) * ldo + size_t(r)] = hsum_ps(acc[r][t]);
+                out[size_t(t) * ldo + size_t(r)] = hsum(acc[r][t]);
     }
 };
 
@@ -360,7 +325,7 @@ struct TileIq4Xs {
         }
         for (int r = 0; r < R; ++r)
             for (int t = 0; t < T; ++t)
-                out[size_t(t) * ldo + size_t(r)] = hsum_ps(acc[r][t]);
+                out[size_t(t) * ldo + size_t(r)] = hsum(acc[r][t]);
     }
 
     // The eight sub-block scales as int16, packed in a register on the way.
@@ -371,64 +336,6 @@ struct TileIq4Xs {
         return _mm_cvtepi8_epi16(_mm_cvtsi64_si128(int64_t(ls)));
     }
 };
-
-// Tokens per tile; the rows per tile are each kernel's own (K::rows).
-constexpr int tile_tokens = 4;
-
-template <class K, int R>
-MOE_AVX2 void run_rows(
-    int nt, const uint8_t* w, size_t ws, const uint8_t* const* a, int64_t n, float* out, size_t ldo) {
-    switch (nt) {
-    case 1:
-        K::template run<R, 1>(w, ws, a, n, out, ldo);
-        break;
-    case 2:
-        K::template run<R, 2>(w, ws, a, n, out, ldo);
-        break;
-    case 3:
-        K::template run<R, 3>(w, ws, a, n, out, ldo);
-        break;
-    default:
-        K::template run<R, tile_tokens>(w, ws, a, n, out, ldo);
-        break;
-    }
-}
-
-// A whole rows × tokens product in tiles of K::rows × tile_tokens, the last
-// row and token tiles smaller. Row tiles outside, so a tile's rows stay in
-// L1 while the tokens pass.
-template <class K>
-MOE_AVX2 void tiles(const uint8_t* w, size_t ws, int n_rows, const uint8_t* qx, size_t qs, const int32_t* index,
-    int n_tok, int64_t n, float* out, size_t ldo) {
-    static_assert(K::rows >= 1 && K::rows <= 4);
-    for (int r0 = 0; r0 < n_rows; r0 += K::rows) {
-        const int nr = std::min(K::rows, n_rows - r0);
-        const uint8_t* wr = w + size_t(r0) * ws;
-        for (int t0 = 0; t0 < n_tok; t0 += tile_tokens) {
-            const int nt = std::min(tile_tokens, n_tok - t0);
-            const uint8_t* a[tile_tokens];
-            for (int t = 0; t < nt; ++t)
-                a[t] = qx + size_t(index ? index[t0 + t] : t0 + t) * qs;
-            float* o = out + size_t(t0) * ldo + size_t(r0);
-            if (nr == K::rows) {
-                run_rows<K, K::rows>(nt, wr, ws, a, n, o, ldo);
-            } else if constexpr (K::rows > 1) {
-                if (nr == 1) run_rows<K, 1>(nt, wr, ws, a, n, o, ldo);
-                if constexpr (K::rows > 2)
-                    if (nr == 2) run_rows<K, 2>(nt, wr, ws, a, n, o, ldo);
-                if constexpr (K::rows > 3)
-                    if (nr == 3) run_rows<K, 3>(nt, wr, ws, a, n, o, ldo);
-            }
-        }
-    }
-}
-
-// The single-row kernel: the 1×1 tile.
-template <class K> MOE_AVX2 float single(const uint8_t* row, const uint8_t* act, int64_t n) {
-    float out;
-    K::template run<1, 1>(row, 0, &act, n, &out, 0);
-    return out;
-}
 
 using TileQ8_0 = Tile32<q8_0_block_bytes, levels_q8_0, scale_f16>;
 using TileQ4_0 = Tile32<q4_0_block_bytes, levels_q4_0, scale_f16>;
