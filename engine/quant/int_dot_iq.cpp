@@ -13,12 +13,12 @@ namespace {
 constexpr int qk_k = 256;
 
 // The 32 signed levels of a sub-block (int_dot_iq.h).
-template <bool Ternary> void sub_levels(const IqSub& s, int8_t* q) {
+template <class F> void sub_levels(const IqSub& s, int8_t* q) {
     for (int l = 0; l < 4; ++l) {
         for (int j = 0; j < 8; ++j) {
             const int g = int(int8_t(uint8_t(s.grid[l] >> (8 * j))));
-            const bool neg = (s.signs >> (8 * l + j)) & 1u;
-            q[8 * l + j] = int8_t(Ternary ? 8 * g + (neg ? -1 : 1) : (neg ? -g : g));
+            const bool neg = F::sign_bits ? (s.signs >> (8 * l + j)) & 1u : (s.sign[l] >> (8 * j)) & 0x80u;
+            q[8 * l + j] = int8_t(F::ternary ? 8 * g + (neg ? -1 : 1) : (neg ? -g : g));
         }
     }
 }
@@ -33,7 +33,7 @@ template <class F> float dot_lattice(const uint8_t* row, const uint8_t* act, int
             IqSub s;
             F::sub(w, ib, s);
             int8_t q[32];
-            sub_levels<F::ternary>(s, q);
+            sub_levels<F>(s, q);
             const int8_t* x = act256_levels(a) + 32 * ib;
             int32_t h0 = 0, h1 = 0;
             for (int j = 0; j < 16; ++j) {

@@ -21,24 +21,45 @@
 
 namespace moe::quant_detail {
 
-// A sub-block: group l's 8 grid bytes in grid[l] (element j in byte j),
-// its 8 sign bits in byte l of signs (bit j: element j negative; for the
-// ternary formats all 8 set when the delta is negative), the scales of
-// elements 0..15 and 16..31.
+// A sub-block: group l's 8 grid bytes in grid[l] (element j in byte j), its
+// signs, and the scales of elements 0..15 and 16..31. The signs come in one
+// of two forms, whichever the format reads more cheaply (F::sign_bits):
+//   sign_bits  byte l of signs holds group l's 8 sign bits (bit j: element j
+//              negative), for the formats that store whole sign bytes;
+//   otherwise  sign[l] is group l's 8 signs as bytes, 0xFF (-1) or 0x01,
+//              for the formats that store 7-bit indices into ggml's
+//              even-parity patterns (one table load per group) and the
+//              ternary formats' delta signs.
 struct IqSub {
     uint64_t grid[4];
+    uint64_t sign[4];
     uint32_t signs;
     int ls0, ls1;
 };
 
-// Four 7-bit indices into ggml's even-parity sign patterns, at bits 0, 7,
-// 14, 21 of aux, to four sign bytes.
-inline uint32_t even_signs4(uint32_t aux) {
-    uint32_t s = 0;
+// Bytes 0xFF where bit j of s is set, else 0x01.
+constexpr uint64_t sign_pm(uint32_t s) {
+    return k_sign_masks[s & 0xFF] | 0x0101010101010101ull;
+}
+constexpr uint64_t all_pm(bool negative) {
+    return negative ? ~0ull : 0x0101010101010101ull;
+}
+
+// ggml's 128 even-parity sign patterns (ksigns_iq2xs: 7 stored bits, the
+// eighth restores even parity) as ±1 bytes.
+constexpr std::array<uint64_t, 128> make_even_sign_pm() {
+    std::array<uint64_t, 128> t {};
+    for (uint32_t i = 0; i < 128; ++i)
+        t[i] = sign_pm(i | (uint32_t(std::popcount(i) & 1) << 7));
+    return t;
+}
+inline constexpr std::array<uint64_t, 128> k_even_sign_pm = make_even_sign_pm();
+
+// Four 7-bit pattern indices at bits 0, 7, 14, 21 of aux.
+inline void even_signs4(uint32_t aux, IqSub& s) {
 #pragma GCC unroll 4
     for (int l = 0; l < 4; ++l)
-        s |= uint32_t(iq::ksigns_iq2xs[(aux >> (7 * l)) & 127]) << (8 * l);
-    return s;
+        s.sign[l] = k_even_sign_pm[(aux >> (7 * l)) & 127];
 }
 
 inline uint64_t join4(uint32_t a, uint32_t b) {
@@ -51,6 +72,7 @@ struct Iq2Xxs {
     static constexpr size_t bytes = 2 + 64;
     static constexpr float k = 0.125f;
     static constexpr bool ternary = false;
+    static constexpr bool sign_bits = false;
     static uint16_t d_bits(const uint8_t* b) { return read_u16(b); }
     static void sub(const uint8_t* b, int ib, IqSub& s) {
         const uint8_t* q = b + 2 + 8 * ib;
@@ -58,7 +80,7 @@ struct Iq2Xxs {
 #pragma GCC unroll 4
         for (int l = 0; l < 4; ++l)
             s.grid[l] = iq::iq2xxs_grid[q[l]];
-        s.signs = even_signs4(aux);
+        even_signs4(aux, s);
         s.ls0 = s.ls1 = int(2 * (aux >> 28) + 1);
     }
 };
@@ -69,16 +91,15 @@ struct Iq2Xs {
     static constexpr size_t bytes = 2 + 64 + 8;
     static constexpr float k = 0.125f;
     static constexpr bool ternary = false;
+    static constexpr bool sign_bits = false;
     static uint16_t d_bits(const uint8_t* b) { return read_u16(b); }
     static void sub(const uint8_t* b, int ib, IqSub& s) {
-        uint32_t signs = 0;
 #pragma GCC unroll 4
         for (int l = 0; l < 4; ++l) {
             const uint16_t q = read_u16(b + 2 + 8 * ib + 2 * l);
             s.grid[l] = iq::iq2xs_grid[q & 511];
-            signs |= uint32_t(iq::ksigns_iq2xs[q >> 9]) << (8 * l);
+            s.sign[l] = k_even_sign_pm[q >> 9];
         }
-        s.signs = signs;
         const uint8_t sc = b[66 + ib];
         s.ls0 = 2 * (sc & 0x0F) + 1;
         s.ls1 = 2 * (sc >> 4) + 1;
@@ -91,6 +112,7 @@ struct Iq2S {
     static constexpr size_t bytes = 2 + 32 + 32 + 8 + 8;
     static constexpr float k = 0.125f;
     static constexpr bool ternary = false;
+    static constexpr bool sign_bits = true;
     static uint16_t d_bits(const uint8_t* b) { return read_u16(b); }
     static void sub(const uint8_t* b, int ib, IqSub& s) {
         const uint8_t* qs = b + 2 + 4 * ib;
@@ -111,6 +133,7 @@ struct Iq3Xxs {
     static constexpr size_t bytes = 2 + 64 + 32;
     static constexpr float k = 0.25f;
     static constexpr bool ternary = false;
+    static constexpr bool sign_bits = false;
     static uint16_t d_bits(const uint8_t* b) { return read_u16(b); }
     static void sub(const uint8_t* b, int ib, IqSub& s) {
         const uint8_t* qs = b + 2 + 8 * ib;
@@ -118,7 +141,7 @@ struct Iq3Xxs {
 #pragma GCC unroll 4
         for (int l = 0; l < 4; ++l)
             s.grid[l] = join4(iq::iq3xxs_grid[qs[2 * l]], iq::iq3xxs_grid[qs[2 * l + 1]]);
-        s.signs = even_signs4(aux);
+        even_signs4(aux, s);
         s.ls0 = s.ls1 = int(2 * (aux >> 28) + 1);
     }
 };
@@ -129,6 +152,7 @@ struct Iq3S {
     static constexpr size_t bytes = 2 + 64 + 8 + 32 + 4;
     static constexpr float k = 1.0f;
     static constexpr bool ternary = false;
+    static constexpr bool sign_bits = true;
     static uint16_t d_bits(const uint8_t* b) { return read_u16(b); }
     static void sub(const uint8_t* b, int ib, IqSub& s) {
         const uint8_t* qs = b + 2 + 8 * ib;
@@ -151,6 +175,7 @@ struct Iq1S {
     static constexpr size_t bytes = 2 + 32 + 16;
     static constexpr float k = 0.125f;
     static constexpr bool ternary = true;
+    static constexpr bool sign_bits = false;
     static uint16_t d_bits(const uint8_t* b) { return read_u16(b); }
     static void sub(const uint8_t* b, int ib, IqSub& s) {
         const uint8_t* qs = b + 2 + 4 * ib;
@@ -158,7 +183,9 @@ struct Iq1S {
 #pragma GCC unroll 4
         for (int l = 0; l < 4; ++l)
             s.grid[l] = iq::iq1s_grid[qs[l] | (((qh >> (3 * l)) & 7) << 8)];
-        s.signs = qh & 0x8000 ? 0xFFFFFFFFu : 0u;
+#pragma GCC unroll 4
+        for (int l = 0; l < 4; ++l)
+            s.sign[l] = all_pm(qh & 0x8000);
         s.ls0 = s.ls1 = int(2 * ((qh >> 12) & 7) + 1);
     }
 };
@@ -170,6 +197,7 @@ struct Iq1M {
     static constexpr size_t bytes = 32 + 16 + 8;
     static constexpr float k = 0.125f;
     static constexpr bool ternary = true;
+    static constexpr bool sign_bits = false;
     static uint16_t d_bits(const uint8_t* b) {
         const uint32_t s0 = read_u16(b + 48), s1 = read_u16(b + 50), s2 = read_u16(b + 52), s3 = read_u16(b + 54);
         return uint16_t((s0 >> 12) | ((s1 >> 8) & 0x00F0) | ((s2 >> 4) & 0x0F00) | (s3 & 0xF000));
@@ -177,14 +205,12 @@ struct Iq1M {
     static void sub(const uint8_t* b, int ib, IqSub& s) {
         const uint8_t* qs = b + 4 * ib;
         const uint32_t qh = read_u16(b + 32 + 2 * ib);
-        uint32_t signs = 0;
 #pragma GCC unroll 4
         for (int l = 0; l < 4; ++l) {
             const uint32_t h = (qh >> (4 * l)) & 0x0F;
             s.grid[l] = iq::iq1s_grid[qs[l] | ((h & 7) << 8)];
-            signs |= (h & 8 ? 0xFFu : 0u) << (8 * l);
+            s.sign[l] = all_pm(h & 8);
         }
-        s.signs = signs;
         const uint32_t sc = read_u16(b + 48 + 2 * (ib / 2));
         const int shift = 6 * (ib % 2);
         s.ls0 = int(2 * ((sc >> shift) & 7) + 1);

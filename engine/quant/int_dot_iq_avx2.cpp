@@ -42,8 +42,10 @@ template <class F> MOE_AVX2 inline IqOperands operands(const uint8_t* wb, int ib
     const __m256i grid
         = _mm256_set_epi64x(int64_t(s.grid[3]), int64_t(s.grid[2]), int64_t(s.grid[1]), int64_t(s.grid[0]));
     const __m256i one = _mm256_set1_epi8(1);
-    // -1 where the sign bit is set, else +1
-    const __m256i pm = _mm256_or_si256(spread_signs(s.signs), one);
+    // -1 where the element is negative, else +1
+    const __m256i pm = F::sign_bits
+        ? _mm256_or_si256(spread_signs(s.signs), one)
+        : _mm256_set_epi64x(int64_t(s.sign[3]), int64_t(s.sign[2]), int64_t(s.sign[1]), int64_t(s.sign[0]));
     const __m256i scale = _mm256_set_m128i(_mm_set1_epi16(int16_t(s.ls1)), _mm_set1_epi16(int16_t(s.ls0)));
     if constexpr (F::ternary) {
         const __m256i level = _mm256_add_epi8(_mm256_sign_epi8(_mm256_set1_epi8(8), grid), pm);
