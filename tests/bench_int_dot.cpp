@@ -89,7 +89,8 @@ int main(int argc, char** argv) {
     const int tokens = argc > 5 ? std::atoi(argv[5]) : 1;
     const std::string only = argc > 6 ? argv[6] : "";
     const uint32_t types[] = { GGML_TYPE_Q8_0, GGML_TYPE_Q4_0, GGML_TYPE_Q5_0, GGML_TYPE_IQ4_NL, GGML_TYPE_MXFP4,
-        GGML_TYPE_Q4_K, GGML_TYPE_Q5_K, GGML_TYPE_Q6_K, GGML_TYPE_IQ4_XS };
+        GGML_TYPE_Q4_1, GGML_TYPE_Q5_1, GGML_TYPE_Q2_K, GGML_TYPE_Q3_K, GGML_TYPE_Q4_K, GGML_TYPE_Q5_K, GGML_TYPE_Q6_K,
+        GGML_TYPE_IQ4_XS };
     if (tokens > 1 || !only.empty()) {
         std::printf("%-8s %14s %14s %8s   (%lld rows x %d tokens x %lld cols)\n", "type", "row ns/pair", "tile ns/pair",
             "speedup", (long long)rows, tokens, (long long)cols);

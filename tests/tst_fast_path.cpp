@@ -25,7 +25,8 @@ using namespace moe;
 namespace {
 
 const uint32_t k_types[] = { GGML_TYPE_Q8_0, GGML_TYPE_Q4_0, GGML_TYPE_Q5_0, GGML_TYPE_IQ4_NL, GGML_TYPE_MXFP4,
-    GGML_TYPE_Q4_K, GGML_TYPE_Q5_K, GGML_TYPE_Q6_K, GGML_TYPE_IQ4_XS };
+    GGML_TYPE_Q4_1, GGML_TYPE_Q5_1, GGML_TYPE_Q2_K, GGML_TYPE_Q3_K, GGML_TYPE_Q4_K, GGML_TYPE_Q5_K, GGML_TYPE_Q6_K,
+    GGML_TYPE_IQ4_XS };
 
 std::vector<int32_t> tokens(int n, int vocab, uint32_t seed) {
     std::vector<int32_t> t(static_cast<size_t>(n));
@@ -126,7 +127,8 @@ void tst_FastPath::agreesWithExactPath() {
 // one token at a time as in decode) and threads change nothing.
 void tst_FastPath::independentOfBatchAndThreads_data() {
     QTest::addColumn<uint32_t>("type");
-    for (uint32_t type : { GGML_TYPE_Q4_K, GGML_TYPE_Q8_0, GGML_TYPE_Q6_K, GGML_TYPE_IQ4_XS, GGML_TYPE_MXFP4 })
+    for (uint32_t type : { GGML_TYPE_Q4_K, GGML_TYPE_Q8_0, GGML_TYPE_Q6_K, GGML_TYPE_IQ4_XS, GGML_TYPE_MXFP4,
+             GGML_TYPE_Q2_K, GGML_TYPE_Q4_1 })
         QTest::newRow(type_name(type)) << type;
 }
 

@@ -56,7 +56,13 @@ std::vector<ScaleField> scale_fields(uint32_t type) {
     switch (type) {
     case GGML_TYPE_Q4_K:
     case GGML_TYPE_Q5_K:
+    case GGML_TYPE_Q4_1: // d and m
+    case GGML_TYPE_Q5_1:
         return { { 0, 2 }, { 2, 2 } };
+    case GGML_TYPE_Q2_K:
+        return { { 80, 2 }, { 82, 2 } };
+    case GGML_TYPE_Q3_K:
+        return { { 108, 2 } };
     case GGML_TYPE_Q6_K:
         return { { 208, 2 } };
     case GGML_TYPE_MXFP4:
@@ -88,7 +94,8 @@ std::vector<uint8_t> random_blocks(uint32_t type, int64_t n, uint64_t seed) {
 }
 
 const uint32_t k_types[] = { GGML_TYPE_Q8_0, GGML_TYPE_Q4_0, GGML_TYPE_Q5_0, GGML_TYPE_IQ4_NL, GGML_TYPE_MXFP4,
-    GGML_TYPE_Q4_K, GGML_TYPE_Q5_K, GGML_TYPE_Q6_K, GGML_TYPE_IQ4_XS };
+    GGML_TYPE_Q4_1, GGML_TYPE_Q5_1, GGML_TYPE_Q2_K, GGML_TYPE_Q3_K, GGML_TYPE_Q4_K, GGML_TYPE_Q5_K, GGML_TYPE_Q6_K,
+    GGML_TYPE_IQ4_XS };
 
 bool have_avx2() {
     const bool was = simd_enabled();
@@ -364,8 +371,8 @@ void tst_IntDot::tileMatchesSingleRows() {
 
 // The formats without an integer path say so (and keep the float path).
 void tst_IntDot::typesWithoutIntegerPath() {
-    for (uint32_t type : { GGML_TYPE_F32, GGML_TYPE_F16, GGML_TYPE_BF16, GGML_TYPE_Q4_1, GGML_TYPE_Q5_1,
-             GGML_TYPE_IQ2_XXS, GGML_TYPE_TQ1_0, GGML_TYPE_NVFP4 }) {
+    for (uint32_t type :
+        { GGML_TYPE_F32, GGML_TYPE_F16, GGML_TYPE_BF16, GGML_TYPE_IQ2_XXS, GGML_TYPE_TQ1_0, GGML_TYPE_NVFP4 }) {
         QCOMPARE(int(act_format(type)), int(ActFormat::none));
         QVERIFY_THROWS_EXCEPTION(Error, int_dot_kernel(type));
         QVERIFY_THROWS_EXCEPTION(Error, int_dot_tile_kernel(type));

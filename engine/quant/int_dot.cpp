@@ -5,7 +5,9 @@
 #include "quant/int_dot.h"
 
 #include "error.h"
+#include "quant/int_dot_affine32.h"
 #include "quant/int_dot_blocks.h"
+#include "quant/int_dot_k_low.h"
 #include "quant/iq_grids.h"
 #include "quant/quant.h"
 
@@ -248,6 +250,11 @@ const IntDotKernels* kernels(uint32_t type) {
     static const IntDotKernels q5_k = with_portable<&dot_k_affine<true>>(MOE_INT_AVX2(q5_k));
     static const IntDotKernels q6_k = with_portable<&dot_q6_k>(MOE_INT_AVX2(q6_k));
     static const IntDotKernels iq4_xs = with_portable<&dot_iq4_xs>(MOE_INT_AVX2(iq4_xs));
+    // int_dot_k_low.cpp, int_dot_affine32.cpp and their _avx2 files
+    static const IntDotKernels q2_k = with_portable<&int_dot_q2_k_portable>(MOE_INT_AVX2(q2_k));
+    static const IntDotKernels q3_k = with_portable<&int_dot_q3_k_portable>(MOE_INT_AVX2(q3_k));
+    static const IntDotKernels q4_1 = with_portable<&int_dot_q4_1_portable>(MOE_INT_AVX2(q4_1));
+    static const IntDotKernels q5_1 = with_portable<&int_dot_q5_1_portable>(MOE_INT_AVX2(q5_1));
     switch (type) {
     case GGML_TYPE_Q8_0:
         return &q8_0;
@@ -267,6 +274,14 @@ const IntDotKernels* kernels(uint32_t type) {
         return &q6_k;
     case GGML_TYPE_IQ4_XS:
         return &iq4_xs;
+    case GGML_TYPE_Q2_K:
+        return &q2_k;
+    case GGML_TYPE_Q3_K:
+        return &q3_k;
+    case GGML_TYPE_Q4_1:
+        return &q4_1;
+    case GGML_TYPE_Q5_1:
+        return &q5_1;
     default:
         return nullptr;
     }
@@ -305,11 +320,15 @@ ActFormat act_format(uint32_t type) {
     case GGML_TYPE_Q5_0:
     case GGML_TYPE_IQ4_NL:
     case GGML_TYPE_MXFP4:
+    case GGML_TYPE_Q4_1:
+    case GGML_TYPE_Q5_1:
         return ActFormat::q8_32;
     case GGML_TYPE_Q4_K:
     case GGML_TYPE_Q5_K:
     case GGML_TYPE_Q6_K:
     case GGML_TYPE_IQ4_XS:
+    case GGML_TYPE_Q2_K:
+    case GGML_TYPE_Q3_K:
         return ActFormat::q8_256;
     default:
         return ActFormat::none;

@@ -9,15 +9,17 @@
 //
 // Which activation blocks a weight type wants:
 //   q8_32   32 int8 and a float scale per 32 activations, for the formats with
-//           32-element blocks (Q8_0, Q4_0, Q5_0, IQ4_NL, MXFP4);
+//           32-element blocks (Q8_0, Q4_0, Q5_0, IQ4_NL, MXFP4, and the
+//           affine Q4_1, Q5_1, whose block sum Σ x the kernels add up from
+//           the levels: int_dot_affine32.h);
 //   q8_256  256 int8, one float scale and the sums of every 16 levels, for the
-//           K-quant super-blocks (Q4_K, Q5_K, Q6_K, IQ4_XS, Q2_K, Q3_K), as
+//           K-quant super-blocks (Q4_K, Q5_K, Q6_K, IQ4_XS, and Q2_K, Q3_K:
+//           int_dot_k_low.h), as
 //           ggml's Q8_K.
 //   none    no integer path: F32, F16, BF16 (the activations would lose more
 //           than the weights hold) and the formats whose levels need more
 //           than a table lookup per element (the lattice i-quants IQ1..IQ3,
-//           TQ1_0/TQ2_0, Q1_0/Q2_0, NVFP4, and the affine Q4_1/Q5_1 that want
-//           a block sum per 32): these keep the float dot product.
+//           TQ1_0/TQ2_0, Q1_0/Q2_0, NVFP4): these keep the float dot product.
 #include <cstddef>
 #include <cstdint>
 

@@ -493,7 +493,8 @@ def part_mixed(tools, work, results, only):
 # The types with an integer fast path in moe-cli (engine/quant/int_dot.h), and the bounds its
 # default path must meet against llama.cpp on the same file: llama.cpp's own 8-bit activations
 # sit about this far from exact arithmetic (issue 17).
-FAST_TYPES = ["Q8_0", "Q4_0", "Q5_0", "IQ4_NL", "MXFP4", "Q4_K", "Q5_K", "Q6_K", "IQ4_XS"]
+FAST_TYPES = ["Q8_0", "Q4_0", "Q5_0", "IQ4_NL", "MXFP4", "Q4_1", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K",
+              "IQ4_XS", "IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ3_XXS", "IQ3_S", "IQ1_S", "IQ1_M"]
 FAST_MEDIAN = 3e-2
 FAST_SETS = 0.90
 
