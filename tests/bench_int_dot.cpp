@@ -19,6 +19,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <time.h>
 #include <vector>
@@ -37,6 +38,30 @@ std::vector<float> noise(size_t n, uint32_t seed) {
     return v;
 }
 
+// A weight row: the noise quantized, or for the formats we cannot quantize
+// (the lattice i-quants want an importance matrix) random bytes with the
+// super-block scale d set to 1/64 (IQ1_M spreads it over four nibbles).
+void weight_row(uint32_t type, const std::vector<float>& wf, uint8_t* dst, int64_t cols, uint32_t seed) {
+    if (type_traits(type)->can_quantize) {
+        quantize_row(type, wf.data(), dst, cols);
+        return;
+    }
+    const std::vector<float> bytes = noise(row_size(type, cols), seed);
+    for (size_t i = 0; i < bytes.size(); ++i)
+        dst[i] = uint8_t(int((bytes[i] + 1.0f) * 127.5f));
+    const TypeTraits* t = type_traits(type);
+    const uint16_t d = 0x2400; // 2^-6 in fp16
+    for (int64_t b = 0; b < cols / t->block_size; ++b) {
+        uint8_t* p = dst + size_t(b) * t->type_size;
+        if (type == GGML_TYPE_IQ1_M) {
+            for (int i = 0; i < 4; ++i)
+                p[49 + 2 * i] = uint8_t((p[49 + 2 * i] & 0x0F) | (((d >> (4 * i)) & 0x0F) << 4));
+        } else {
+            std::memcpy(p, &d, 2);
+        }
+    }
+}
+
 // This thread's CPU time: on a machine shared with other jobs it counts only
 // the time the benchmark ran, not the time it waited for a core.
 double now_ns() {
@@ -51,7 +76,7 @@ void bench_tile(uint32_t type, int reps, int64_t rows, int64_t cols, int tokens,
     std::vector<uint8_t> w(rb * size_t(rows));
     for (int64_t r = 0; r < rows; ++r) {
         const std::vector<float> wf = noise(size_t(cols), uint32_t(r + 1));
-        quantize_row(type, wf.data(), w.data() + rb * size_t(r), cols);
+        weight_row(type, wf, w.data() + rb * size_t(r), cols, uint32_t(r + 1));
     }
     const ActFormat f = act_format(type);
     const size_t ab = act_row_bytes(f, cols);
@@ -90,7 +115,8 @@ int main(int argc, char** argv) {
     const std::string only = argc > 6 ? argv[6] : "";
     const uint32_t types[] = { GGML_TYPE_Q8_0, GGML_TYPE_Q4_0, GGML_TYPE_Q5_0, GGML_TYPE_IQ4_NL, GGML_TYPE_MXFP4,
         GGML_TYPE_Q4_1, GGML_TYPE_Q5_1, GGML_TYPE_Q2_K, GGML_TYPE_Q3_K, GGML_TYPE_Q4_K, GGML_TYPE_Q5_K, GGML_TYPE_Q6_K,
-        GGML_TYPE_IQ4_XS };
+        GGML_TYPE_IQ4_XS, GGML_TYPE_IQ2_XXS, GGML_TYPE_IQ2_XS, GGML_TYPE_IQ2_S, GGML_TYPE_IQ3_XXS, GGML_TYPE_IQ3_S,
+        GGML_TYPE_IQ1_S, GGML_TYPE_IQ1_M };
     if (tokens > 1 || !only.empty()) {
         std::printf("%-8s %14s %14s %8s   (%lld rows x %d tokens x %lld cols)\n", "type", "row ns/pair", "tile ns/pair",
             "speedup", (long long)rows, tokens, (long long)cols);
@@ -108,7 +134,7 @@ int main(int argc, char** argv) {
         std::vector<uint8_t> w(rb * size_t(rows));
         const std::vector<float> wf = noise(size_t(cols), 1);
         for (int64_t r = 0; r < rows; ++r)
-            quantize_row(type, wf.data(), w.data() + rb * size_t(r), cols);
+            weight_row(type, wf, w.data() + rb * size_t(r), cols, uint32_t(r + 1));
         const std::vector<float> x = noise(size_t(cols), 2);
         const ActFormat f = act_format(type);
         std::vector<uint8_t> qx(act_row_bytes(f, cols));

@@ -67,6 +67,8 @@ std::vector<ScaleField> scale_fields(uint32_t type) {
         return { { 208, 2 } };
     case GGML_TYPE_MXFP4:
         return { { 0, 1 } };
+    case GGML_TYPE_IQ1_M:
+        return {}; // d is spread over four nibbles: random_blocks sets it
     default:
         return { { 0, 2 } };
     }
@@ -89,13 +91,28 @@ std::vector<uint8_t> random_blocks(uint32_t type, int64_t n, uint64_t seed) {
                 std::memcpy(p + f.offset, &h, 2);
             }
         }
+        if (type == GGML_TYPE_IQ1_M) { // d's 16 bits in the top nibbles of the four uint16 scales at 48
+            const uint16_t h = fp32_to_fp16(float(std::ldexp(1.0 + r.uniform(), -8 + int(r.next() % 4))));
+            for (int i = 0; i < 4; ++i)
+                p[49 + 2 * i] = uint8_t((p[49 + 2 * i] & 0x0F) | (((h >> (4 * i)) & 0x0F) << 4));
+        }
     }
+    return row;
+}
+
+// A row of n weights: Gaussian values quantized, or for the formats we cannot
+// quantize (the lattice i-quants want an importance matrix) random blocks.
+std::vector<uint8_t> weights(uint32_t type, int64_t n, uint64_t seed) {
+    if (!type_traits(type)->can_quantize) return random_blocks(type, n, seed);
+    std::vector<uint8_t> row(row_size(type, n));
+    quantize_row(type, values(n, seed).data(), row.data(), n);
     return row;
 }
 
 const uint32_t k_types[] = { GGML_TYPE_Q8_0, GGML_TYPE_Q4_0, GGML_TYPE_Q5_0, GGML_TYPE_IQ4_NL, GGML_TYPE_MXFP4,
     GGML_TYPE_Q4_1, GGML_TYPE_Q5_1, GGML_TYPE_Q2_K, GGML_TYPE_Q3_K, GGML_TYPE_Q4_K, GGML_TYPE_Q5_K, GGML_TYPE_Q6_K,
-    GGML_TYPE_IQ4_XS };
+    GGML_TYPE_IQ4_XS, GGML_TYPE_IQ2_XXS, GGML_TYPE_IQ2_XS, GGML_TYPE_IQ2_S, GGML_TYPE_IQ3_XXS, GGML_TYPE_IQ3_S,
+    GGML_TYPE_IQ1_S, GGML_TYPE_IQ1_M };
 
 bool have_avx2() {
     const bool was = simd_enabled();
@@ -135,6 +152,7 @@ void tst_IntDot::matchesDequantizedProduct_data() {
         for (int blocks : { 1, 7, 33 }) {
             for (bool simd : { false, true }) {
                 for (bool raw : { false, true }) {
+                    if (!raw && !type_traits(type)->can_quantize) continue; // no quantizer: random blocks only
                     QTest::addRow("%s/%d/%s/%s", type_name(type), blocks, simd ? "avx2" : "portable",
                         raw ? "random-bytes" : "quantized")
                         << type << blocks << simd << raw;
@@ -254,10 +272,9 @@ void tst_IntDot::closeToExactFloatDot() {
     const ActFormat f = act_format(type);
     double worst = 0.0, mean = 0.0;
     for (int rep = 0; rep < 20; ++rep) {
-        const std::vector<float> w = values(n, 100 + uint64_t(rep));
         const std::vector<float> x = values(n, 200 + uint64_t(rep));
-        std::vector<uint8_t> row(row_size(type, n)), qx(act_row_bytes(f, n));
-        quantize_row(type, w.data(), row.data(), n);
+        const std::vector<uint8_t> row = weights(type, n, 100 + uint64_t(rep));
+        std::vector<uint8_t> qx(act_row_bytes(f, n));
         quantize_act(f, x.data(), qx.data(), n);
         std::vector<float> wd(static_cast<size_t>(n));
         dequantize_row(type, row.data(), wd.data(), n);
@@ -328,7 +345,7 @@ void tst_IntDot::tileMatchesSingleRows() {
         if (r % 2) {
             std::memcpy(w.data() + rb * size_t(r), raw.data(), rb);
         } else {
-            quantize_row(type, values(n, 200 + uint64_t(r)).data(), w.data() + rb * size_t(r), n);
+            std::memcpy(w.data() + rb * size_t(r), weights(type, n, 200 + uint64_t(r)).data(), rb);
         }
     }
     for (int t = 0; t < pool; ++t)
@@ -372,7 +389,7 @@ void tst_IntDot::tileMatchesSingleRows() {
 // The formats without an integer path say so (and keep the float path).
 void tst_IntDot::typesWithoutIntegerPath() {
     for (uint32_t type :
-        { GGML_TYPE_F32, GGML_TYPE_F16, GGML_TYPE_BF16, GGML_TYPE_IQ2_XXS, GGML_TYPE_TQ1_0, GGML_TYPE_NVFP4 }) {
+        { GGML_TYPE_F32, GGML_TYPE_F16, GGML_TYPE_BF16, GGML_TYPE_TQ1_0, GGML_TYPE_TQ2_0, GGML_TYPE_NVFP4 }) {
         QCOMPARE(int(act_format(type)), int(ActFormat::none));
         QVERIFY_THROWS_EXCEPTION(Error, int_dot_kernel(type));
         QVERIFY_THROWS_EXCEPTION(Error, int_dot_tile_kernel(type));

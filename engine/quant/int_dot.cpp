@@ -7,6 +7,7 @@
 #include "error.h"
 #include "quant/int_dot_affine32.h"
 #include "quant/int_dot_blocks.h"
+#include "quant/int_dot_iq.h"
 #include "quant/int_dot_k_low.h"
 #include "quant/iq_grids.h"
 #include "quant/quant.h"
@@ -255,6 +256,14 @@ const IntDotKernels* kernels(uint32_t type) {
     static const IntDotKernels q3_k = with_portable<&int_dot_q3_k_portable>(MOE_INT_AVX2(q3_k));
     static const IntDotKernels q4_1 = with_portable<&int_dot_q4_1_portable>(MOE_INT_AVX2(q4_1));
     static const IntDotKernels q5_1 = with_portable<&int_dot_q5_1_portable>(MOE_INT_AVX2(q5_1));
+    // the lattice i-quants: int_dot_iq.cpp, int_dot_iq_avx2.cpp
+    static const IntDotKernels iq2_xxs = with_portable<&int_dot_iq2_xxs_portable>(MOE_INT_AVX2(iq2_xxs));
+    static const IntDotKernels iq2_xs = with_portable<&int_dot_iq2_xs_portable>(MOE_INT_AVX2(iq2_xs));
+    static const IntDotKernels iq2_s = with_portable<&int_dot_iq2_s_portable>(MOE_INT_AVX2(iq2_s));
+    static const IntDotKernels iq3_xxs = with_portable<&int_dot_iq3_xxs_portable>(MOE_INT_AVX2(iq3_xxs));
+    static const IntDotKernels iq3_s = with_portable<&int_dot_iq3_s_portable>(MOE_INT_AVX2(iq3_s));
+    static const IntDotKernels iq1_s = with_portable<&int_dot_iq1_s_portable>(MOE_INT_AVX2(iq1_s));
+    static const IntDotKernels iq1_m = with_portable<&int_dot_iq1_m_portable>(MOE_INT_AVX2(iq1_m));
     switch (type) {
     case GGML_TYPE_Q8_0:
         return &q8_0;
@@ -282,6 +291,20 @@ const IntDotKernels* kernels(uint32_t type) {
         return &q4_1;
     case GGML_TYPE_Q5_1:
         return &q5_1;
+    case GGML_TYPE_IQ2_XXS:
+        return &iq2_xxs;
+    case GGML_TYPE_IQ2_XS:
+        return &iq2_xs;
+    case GGML_TYPE_IQ2_S:
+        return &iq2_s;
+    case GGML_TYPE_IQ3_XXS:
+        return &iq3_xxs;
+    case GGML_TYPE_IQ3_S:
+        return &iq3_s;
+    case GGML_TYPE_IQ1_S:
+        return &iq1_s;
+    case GGML_TYPE_IQ1_M:
+        return &iq1_m;
     default:
         return nullptr;
     }
@@ -329,6 +352,13 @@ ActFormat act_format(uint32_t type) {
     case GGML_TYPE_IQ4_XS:
     case GGML_TYPE_Q2_K:
     case GGML_TYPE_Q3_K:
+    case GGML_TYPE_IQ2_XXS:
+    case GGML_TYPE_IQ2_XS:
+    case GGML_TYPE_IQ2_S:
+    case GGML_TYPE_IQ3_XXS:
+    case GGML_TYPE_IQ3_S:
+    case GGML_TYPE_IQ1_S:
+    case GGML_TYPE_IQ1_M:
         return ActFormat::q8_256;
     default:
         return ActFormat::none;

@@ -14,12 +14,12 @@
 //           the levels: int_dot_affine32.h);
 //   q8_256  256 int8, one float scale and the sums of every 16 levels, for the
 //           K-quant super-blocks (Q4_K, Q5_K, Q6_K, IQ4_XS, and Q2_K, Q3_K:
-//           int_dot_k_low.h), as
-//           ggml's Q8_K.
+//           int_dot_k_low.h) and the lattice i-quants (IQ2_XXS, IQ2_XS,
+//           IQ2_S, IQ3_XXS, IQ3_S, IQ1_S, IQ1_M: grid magnitudes and signs,
+//           int_dot_iq.h), as ggml's Q8_K.
 //   none    no integer path: F32, F16, BF16 (the activations would lose more
-//           than the weights hold) and the formats whose levels need more
-//           than a table lookup per element (the lattice i-quants IQ1..IQ3,
-//           TQ1_0/TQ2_0, Q1_0/Q2_0, NVFP4): these keep the float dot product.
+//           than the weights hold) and TQ1_0/TQ2_0, Q1_0/Q2_0, NVFP4: these
+//           keep the float dot product.
 #include <cstddef>
 #include <cstdint>
 
