@@ -16,24 +16,12 @@ namespace moe::quant_detail {
 
 namespace {
 
-// 16 bytes of nibble pairs to 32 bytes: byte j the low nibble of byte j,
-// byte j + 16 its high nibble.
-MOE_AVX2 inline __m256i nibbles32(const uint8_t* qs) {
-    const __m128i q = load16(qs);
-    const __m256i both = _mm256_set_m128i(_mm_srli_epi16(q, 4), q);
-    return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
-}
-
 MOE_AVX2 inline __m256i levels_q4_1(const uint8_t* b) {
     return nibbles32(b + 4);
 }
 
-// Bit j of qh is element j's fifth bit (k_sign_masks spreads 8 bits to 8 bytes).
 MOE_AVX2 inline __m256i levels_q5_1(const uint8_t* b) {
-    const uint32_t qh = read_u32(b + 4);
-    const __m256i hi = _mm256_set_epi64x(int64_t(k_sign_masks[qh >> 24]), int64_t(k_sign_masks[(qh >> 16) & 0xFF]),
-        int64_t(k_sign_masks[(qh >> 8) & 0xFF]), int64_t(k_sign_masks[qh & 0xFF]));
-    return _mm256_or_si256(nibbles32(b + 8), _mm256_and_si256(hi, _mm256_set1_epi8(0x10)));
+    return _mm256_or_si256(nibbles32(b + 8), fifth_bits32(read_u32(b + 4)));
 }
 
 template <size_t Bytes, __m256i (*Levels)(const uint8_t*)> struct TileAffine32 {

@@ -20,14 +20,6 @@ namespace {
 
 constexpr int qk_k = 256;
 
-// 16 bytes of nibble pairs to 32 bytes: byte j the low nibble of byte j,
-// byte j + 16 its high nibble (the order of the 32-element formats).
-MOE_AVX2 inline __m256i nibbles32(const uint8_t* qs) {
-    const __m128i q = load16(qs);
-    const __m256i both = _mm256_set_m128i(_mm_srli_epi16(q, 4), q);
-    return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
-}
-
 // Eight int32 partial sums of w·x over 32 signed levels.
 MOE_AVX2 inline __m256i dot_i8(__m256i w, __m256i x) {
     const __m256i p = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
@@ -101,12 +93,8 @@ MOE_AVX2 inline __m256i levels_q4_0(const uint8_t* b) {
     return _mm256_sub_epi8(nibbles32(b + 2), _mm256_set1_epi8(8));
 }
 
-// Q5_0: bit j of qh is element j's fifth bit (k_sign_masks spreads 8 bits to 8 bytes).
 MOE_AVX2 inline __m256i levels_q5_0(const uint8_t* b) {
-    const uint32_t qh = read_u32(b + 2);
-    const __m256i hi = _mm256_set_epi64x(int64_t(k_sign_masks[qh >> 24]), int64_t(k_sign_masks[(qh >> 16) & 0xFF]),
-        int64_t(k_sign_masks[(qh >> 8) & 0xFF]), int64_t(k_sign_masks[qh & 0xFF]));
-    const __m256i q = _mm256_or_si256(nibbles32(b + 6), _mm256_and_si256(hi, _mm256_set1_epi8(0x10)));
+    const __m256i q = _mm256_or_si256(nibbles32(b + 6), fifth_bits32(read_u32(b + 2)));
     return _mm256_sub_epi8(q, _mm256_set1_epi8(16));
 }
 

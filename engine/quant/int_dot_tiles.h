@@ -27,6 +27,22 @@ MOE_AVX2 inline __m128i load16(const void* p) {
     return _mm_loadu_si128(static_cast<const __m128i*>(p));
 }
 
+// 16 bytes of nibble pairs to 32 bytes: byte j the low nibble of byte j,
+// byte j + 16 its high nibble (the order of the 32-element formats).
+MOE_AVX2 inline __m256i nibbles32(const uint8_t* qs) {
+    const __m128i q = load16(qs);
+    const __m256i both = _mm256_set_m128i(_mm_srli_epi16(q, 4), q);
+    return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
+}
+
+// The fifth bits of Q5_0/Q5_1 (bit j of qh: element j) as 0x10 in byte j
+// (k_sign_masks spreads 8 bits to 8 bytes).
+MOE_AVX2 inline __m256i fifth_bits32(uint32_t qh) {
+    const __m256i hi = _mm256_set_epi64x(int64_t(k_sign_masks[qh >> 24]), int64_t(k_sign_masks[(qh >> 16) & 0xFF]),
+        int64_t(k_sign_masks[(qh >> 8) & 0xFF]), int64_t(k_sign_masks[qh & 0xFF]));
+    return _mm256_and_si256(hi, _mm256_set1_epi8(0x10));
+}
+
 MOE_AVX2 inline float half_f16c(const uint8_t* p) {
     return _cvtsh_ss(read_u16(p));
 }
