@@ -3,8 +3,10 @@
 // Tile32: the R rows' levels (unsigned, maddubs' first operand as they are)
 // stay in registers while T tokens pass. Per token and block Σ xq is one
 // maddubs by ones and one madd, shared by the tile's rows; per (row, token)
-// the two integer sums go into the eight accumulator lanes with d·dx and
-// m·dx, summed across lanes once per row.
+// the two integer sums go into the eight accumulator lanes as
+// dx·(d·Σ q·xq + m·Σ xq) (one fmadd on the accumulator's dependency chain
+// per block: two made it the bound of a decode step), summed across lanes
+// once per row.
 #include "quant/int_dot_affine32.h"
 #include "quant/int_dot_tiles.h"
 
@@ -36,29 +38,30 @@ template <size_t Bytes, __m256i (*Levels)(const uint8_t*)> struct TileAffine32 {
 #pragma GCC unroll 2
         for (int64_t b = 0; b < n / 32; ++b) {
             __m256i lv[R];
-            float dw[R], mw[R];
+            __m256 dw[R], mw[R];
 #pragma GCC unroll 4
             for (int r = 0; r < R; ++r) {
                 const uint8_t* wb = w + size_t(r) * ws + size_t(b) * Bytes;
                 prefetch_ahead(wb);
                 lv[r] = Levels(wb);
-                dw[r] = half_f16c(wb);
-                mw[r] = half_f16c(wb + 2);
+                // d and m converted together, then each in all eight lanes
+                const __m128 dm = _mm_cvtph_ps(_mm_cvtsi32_si128(int(read_u32(wb))));
+                dw[r] = _mm256_broadcastss_ps(dm);
+                mw[r] = _mm256_broadcastss_ps(_mm_movehdup_ps(dm));
             }
 #pragma GCC unroll 4
             for (int t = 0; t < T; ++t) {
                 const uint8_t* ab = a[t] + size_t(b) * act32_bytes;
                 const __m256i x = load32(ab + 4);
-                const float dx = act_scale(ab);
+                const __m256 dx = _mm256_broadcast_ss(reinterpret_cast<const float*>(ab));
                 const __m256 xs = _mm256_cvtepi32_ps(_mm256_madd_epi16(_mm256_maddubs_epi16(ones8, x), ones16));
 #pragma GCC unroll 4
                 for (int r = 0; r < R; ++r) {
                     const __m256i p = _mm256_maddubs_epi16(lv[r], x);
                     const __m256 s = _mm256_cvtepi32_ps(_mm256_madd_epi16(p, ones16));
-                    // one add on the accumulator's chain per block, not two fmadds
-                    const __m256 block
-                        = _mm256_fmadd_ps(_mm256_set1_ps(dw[r] * dx), s, _mm256_mul_ps(_mm256_set1_ps(mw[r] * dx), xs));
-                    acc[r][t] = _mm256_add_ps(acc[r][t], block);
+                    // dx·(d·Σ q·x + m·Σ x): one fmadd on the accumulator's chain per block
+                    const __m256 block = _mm256_fmadd_ps(dw[r], s, _mm256_mul_ps(mw[r], xs));
+                    acc[r][t] = _mm256_fmadd_ps(dx, block, acc[r][t]);
                 }
             }
         }
