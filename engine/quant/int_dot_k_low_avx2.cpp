@@ -29,6 +29,13 @@ MOE_AVX2 inline __m256i run_scales(__m256i half_scales, int s) {
     return _mm256_shuffle_epi8(half_scales, pick);
 }
 
+// Q3_K's high bit of run s of a half (bit s of each byte of hh) at bit 2,
+// where it adds 4 to the level: a mask and one shift by a constant.
+MOE_AVX2 inline __m256i high_bit(__m256i hh, int s) {
+    const __m256i bit = _mm256_and_si256(hh, _mm256_set1_epi8(char(1 << s)));
+    return s < 2 ? _mm256_slli_epi16(bit, 2 - s) : _mm256_srli_epi16(bit, s - 2);
+}
+
 // Rows one after the other over the tile's T tokens, as TileK.
 template <bool Three> struct TileKLow {
     static constexpr int rows = 4;
@@ -60,8 +67,8 @@ template <bool Three> struct TileKLow {
                     mn16 = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(s8, 4), m4));
                 }
                 const uint8_t* qs = wb + (Three ? 32 : 16);
-                // bit 4h + s of each hmask byte, brought down to bit 0 one run at a time
-                __m256i hm = Three ? load32(wb) : _mm256_setzero_si256();
+                // bit 4h + s of each hmask byte: run s of half h
+                const __m256i hm = Three ? load32(wb) : _mm256_setzero_si256();
                 __m256i isum[T];
                 for (int t = 0; t < T; ++t)
                     isum[t] = _mm256_setzero_si256();
@@ -69,14 +76,11 @@ template <bool Three> struct TileKLow {
                     const __m256i hs = half ? _mm256_permute2x128_si256(sc16, sc16, 0x11)
                                             : _mm256_permute2x128_si256(sc16, sc16, 0x00);
                     const __m256i q = load32(qs + 32 * half);
+                    const __m256i hh = half ? _mm256_srli_epi16(hm, 4) : hm;
 #pragma GCC unroll 4
                     for (int s = 0; s < 4; ++s) {
                         __m256i u = _mm256_and_si256(_mm256_srli_epi16(q, 2 * s), m3);
-                        if constexpr (Three) {
-                            const __m256i high = _mm256_and_si256(_mm256_slli_epi16(hm, 2), _mm256_set1_epi8(4));
-                            u = _mm256_or_si256(u, high);
-                            hm = _mm256_srli_epi16(hm, 1);
-                        }
+                        if constexpr (Three) u = _mm256_or_si256(u, high_bit(hh, s));
                         const __m256i f = run_scales(hs, s);
 #pragma GCC unroll 4
                         for (int t = 0; t < T; ++t) {
