@@ -53,7 +53,7 @@ template <size_t Bytes, __m256i (*Levels)(const uint8_t*)> struct TileAffine32 {
             for (int t = 0; t < T; ++t) {
                 const uint8_t* ab = a[t] + size_t(b) * act32_bytes;
                 const __m256i x = load32(ab + 4);
-                const __m256 dx = _mm256_broadcast_ss(reinterpret_cast<const float*>(ab));
+                const __m256 dx = _mm256_set1_ps(act_scale(ab));
                 const __m256 xs = _mm256_cvtepi32_ps(_mm256_madd_epi16(_mm256_maddubs_epi16(ones8, x), ones16));
 #pragma GCC unroll 4
                 for (int r = 0; r < R; ++r) {
