@@ -20,16 +20,6 @@ namespace {
 
 constexpr int qk_k = 256;
 
-// 32 sign bits (byte l for elements 8l..8l+7) to 32 bytes, 0xFF where set:
-// byte l broadcast to its 8 bytes, then each byte tested against its bit.
-MOE_AVX2 inline __m256i spread_signs(uint32_t signs) {
-    const __m256i pick = _mm256_setr_epi8(
-        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
-    const __m256i bits = _mm256_set1_epi64x(int64_t(0x8040201008040201ull));
-    const __m256i v = _mm256_shuffle_epi8(_mm256_set1_epi32(int(signs)), pick);
-    return _mm256_cmpeq_epi8(_mm256_and_si256(v, bits), bits);
-}
-
 // A sub-block as maddubs' operands: mag (unsigned) and sgn, whose sign goes
 // onto the activation, and the madd factor (the scale of each 16).
 struct IqOperands {

@@ -35,12 +35,19 @@ MOE_AVX2 inline __m256i nibbles32(const uint8_t* qs) {
     return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
 }
 
-// The fifth bits of Q5_0/Q5_1 (bit j of qh: element j) as 0x10 in byte j
-// (k_sign_masks spreads 8 bits to 8 bytes).
+// 32 sign bits (byte l for elements 8l..8l+7) to 32 bytes, 0xFF where set:
+// byte l broadcast to its 8 bytes, then each byte tested against its bit.
+MOE_AVX2 inline __m256i spread_signs(uint32_t signs) {
+    const __m256i pick = _mm256_setr_epi8(
+        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+    const __m256i bits = _mm256_set1_epi64x(int64_t(0x8040201008040201ull));
+    const __m256i v = _mm256_shuffle_epi8(_mm256_set1_epi32(int(signs)), pick);
+    return _mm256_cmpeq_epi8(_mm256_and_si256(v, bits), bits);
+}
+
+// The fifth bits of Q5_0/Q5_1 (bit j of qh: element j) as 0x10 in byte j.
 MOE_AVX2 inline __m256i fifth_bits32(uint32_t qh) {
-    const __m256i hi = _mm256_set_epi64x(int64_t(k_sign_masks[qh >> 24]), int64_t(k_sign_masks[(qh >> 16) & 0xFF]),
-        int64_t(k_sign_masks[(qh >> 8) & 0xFF]), int64_t(k_sign_masks[qh & 0xFF]));
-    return _mm256_and_si256(hi, _mm256_set1_epi8(0x10));
+    return _mm256_and_si256(spread_signs(qh), _mm256_set1_epi8(0x10));
 }
 
 MOE_AVX2 inline float half_f16c(const uint8_t* p) {
