@@ -17,7 +17,13 @@ template <class F> void sub_levels(const IqSub& s, int8_t* q) {
     for (int l = 0; l < 4; ++l) {
         for (int j = 0; j < 8; ++j) {
             const int g = int(int8_t(uint8_t(s.grid[l] >> (8 * j))));
-            const bool neg = F::sign_bits ? (s.signs >> (8 * l + j)) & 1u : (s.sign[l] >> (8 * j)) & 0x80u;
+            bool neg;
+            if constexpr (F::signs_form == IqSigns::pm_bytes)
+                neg = (s.sign[l] >> (8 * j)) & 0x80u;
+            else if constexpr (F::signs_form == IqSigns::bits)
+                neg = (s.signs >> (8 * l + j)) & 1u;
+            else
+                neg = (s.signs >> (4 * l + 3)) & 1u;
             q[8 * l + j] = int8_t(F::ternary ? 8 * g + (neg ? -1 : 1) : (neg ? -g : g));
         }
     }

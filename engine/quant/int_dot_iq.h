@@ -22,14 +22,21 @@
 namespace moe::quant_detail {
 
 // A sub-block: group l's 8 grid bytes in grid[l] (element j in byte j), its
-// signs, and the scales of elements 0..15 and 16..31. The signs come in one
-// of two forms, whichever the format reads more cheaply (F::sign_bits):
-//   sign_bits  byte l of signs holds group l's 8 sign bits (bit j: element j
-//              negative), for the formats that store whole sign bytes;
-//   otherwise  sign[l] is group l's 8 signs as bytes, 0xFF (-1) or 0x01,
-//              for the formats that store 7-bit indices into ggml's
-//              even-parity patterns (one table load per group) and the
-//              ternary formats' delta signs.
+// signs, and the scales of elements 0..15 and 16..31. The signs come in the
+// form the format reads most cheaply (F::signs_form):
+enum class IqSigns {
+    // sign[l]: group l's 8 signs as bytes, 0xFF (-1) or 0x01, for the
+    // formats that store 7-bit indices into ggml's even-parity patterns (one
+    // table load per group) and IQ1_S (one delta sign for all four groups);
+    pm_bytes,
+    // byte l of signs: group l's 8 sign bits (bit j: element j negative), for
+    // the formats that store whole sign bytes;
+    bits,
+    // bit 4l + 3 of signs: group l's delta negative (IQ1_M's qh as stored,
+    // tested per group in a vector).
+    delta_nibbles,
+};
+
 struct IqSub {
     uint64_t grid[4];
     uint64_t sign[4];
@@ -40,9 +47,6 @@ struct IqSub {
 // Bytes 0xFF where bit j of s is set, else 0x01.
 constexpr uint64_t sign_pm(uint32_t s) {
     return k_sign_masks[s & 0xFF] | 0x0101010101010101ull;
-}
-constexpr uint64_t all_pm(bool negative) {
-    return negative ? ~0ull : 0x0101010101010101ull;
 }
 
 // ggml's 128 even-parity sign patterns (ksigns_iq2xs: 7 stored bits, the
@@ -72,7 +76,7 @@ struct Iq2Xxs {
     static constexpr size_t bytes = 2 + 64;
     static constexpr float k = 0.125f;
     static constexpr bool ternary = false;
-    static constexpr bool sign_bits = false;
+    static constexpr IqSigns signs_form = IqSigns::pm_bytes;
     static uint16_t d_bits(const uint8_t* b) { return read_u16(b); }
     static void sub(const uint8_t* b, int ib, IqSub& s) {
         const uint8_t* q = b + 2 + 8 * ib;
@@ -91,7 +95,7 @@ struct Iq2Xs {
     static constexpr size_t bytes = 2 + 64 + 8;
     static constexpr float k = 0.125f;
     static constexpr bool ternary = false;
-    static constexpr bool sign_bits = false;
+    static constexpr IqSigns signs_form = IqSigns::pm_bytes;
     static uint16_t d_bits(const uint8_t* b) { return read_u16(b); }
     static void sub(const uint8_t* b, int ib, IqSub& s) {
 #pragma GCC unroll 4
@@ -112,7 +116,7 @@ struct Iq2S {
     static constexpr size_t bytes = 2 + 32 + 32 + 8 + 8;
     static constexpr float k = 0.125f;
     static constexpr bool ternary = false;
-    static constexpr bool sign_bits = true;
+    static constexpr IqSigns signs_form = IqSigns::bits;
     static uint16_t d_bits(const uint8_t* b) { return read_u16(b); }
     static void sub(const uint8_t* b, int ib, IqSub& s) {
         const uint8_t* qs = b + 2 + 4 * ib;
@@ -133,7 +137,7 @@ struct Iq3Xxs {
     static constexpr size_t bytes = 2 + 64 + 32;
     static constexpr float k = 0.25f;
     static constexpr bool ternary = false;
-    static constexpr bool sign_bits = false;
+    static constexpr IqSigns signs_form = IqSigns::pm_bytes;
     static uint16_t d_bits(const uint8_t* b) { return read_u16(b); }
     static void sub(const uint8_t* b, int ib, IqSub& s) {
         const uint8_t* qs = b + 2 + 8 * ib;
@@ -152,7 +156,7 @@ struct Iq3S {
     static constexpr size_t bytes = 2 + 64 + 8 + 32 + 4;
     static constexpr float k = 1.0f;
     static constexpr bool ternary = false;
-    static constexpr bool sign_bits = true;
+    static constexpr IqSigns signs_form = IqSigns::bits;
     static uint16_t d_bits(const uint8_t* b) { return read_u16(b); }
     static void sub(const uint8_t* b, int ib, IqSub& s) {
         const uint8_t* qs = b + 2 + 8 * ib;
@@ -175,7 +179,7 @@ struct Iq1S {
     static constexpr size_t bytes = 2 + 32 + 16;
     static constexpr float k = 0.125f;
     static constexpr bool ternary = true;
-    static constexpr bool sign_bits = false;
+    static constexpr IqSigns signs_form = IqSigns::pm_bytes;
     static uint16_t d_bits(const uint8_t* b) { return read_u16(b); }
     static void sub(const uint8_t* b, int ib, IqSub& s) {
         const uint8_t* qs = b + 2 + 4 * ib;
@@ -183,9 +187,10 @@ struct Iq1S {
 #pragma GCC unroll 4
         for (int l = 0; l < 4; ++l)
             s.grid[l] = iq::iq1s_grid[qs[l] | (((qh >> (3 * l)) & 7) << 8)];
+        const uint64_t delta = qh & 0x8000 ? ~0ull : 0x0101010101010101ull; // one sign for the four groups
 #pragma GCC unroll 4
         for (int l = 0; l < 4; ++l)
-            s.sign[l] = all_pm(qh & 0x8000);
+            s.sign[l] = delta;
         s.ls0 = s.ls1 = int(2 * ((qh >> 12) & 7) + 1);
     }
 };
@@ -197,7 +202,7 @@ struct Iq1M {
     static constexpr size_t bytes = 32 + 16 + 8;
     static constexpr float k = 0.125f;
     static constexpr bool ternary = true;
-    static constexpr bool sign_bits = false;
+    static constexpr IqSigns signs_form = IqSigns::delta_nibbles;
     static uint16_t d_bits(const uint8_t* b) {
         const uint32_t s0 = read_u16(b + 48), s1 = read_u16(b + 50), s2 = read_u16(b + 52), s3 = read_u16(b + 54);
         return uint16_t((s0 >> 12) | ((s1 >> 8) & 0x00F0) | ((s2 >> 4) & 0x0F00) | (s3 & 0xF000));
@@ -205,11 +210,11 @@ struct Iq1M {
     static void sub(const uint8_t* b, int ib, IqSub& s) {
         const uint8_t* qs = b + 4 * ib;
         const uint32_t qh = read_u16(b + 32 + 2 * ib);
+        s.signs = qh;
 #pragma GCC unroll 4
         for (int l = 0; l < 4; ++l) {
             const uint32_t h = (qh >> (4 * l)) & 0x0F;
             s.grid[l] = iq::iq1s_grid[qs[l] | ((h & 7) << 8)];
-            s.sign[l] = all_pm(h & 8);
         }
         const uint32_t sc = read_u16(b + 48 + 2 * (ib / 2));
         const int shift = 6 * (ib % 2);

@@ -33,9 +33,17 @@ template <class F> MOE_AVX2 inline IqOperands operands(const uint8_t* wb, int ib
         = _mm256_set_epi64x(int64_t(s.grid[3]), int64_t(s.grid[2]), int64_t(s.grid[1]), int64_t(s.grid[0]));
     const __m256i one = _mm256_set1_epi8(1);
     // -1 where the element is negative, else +1
-    const __m256i pm = F::sign_bits
-        ? _mm256_or_si256(spread_signs(s.signs), one)
-        : _mm256_set_epi64x(int64_t(s.sign[3]), int64_t(s.sign[2]), int64_t(s.sign[1]), int64_t(s.sign[0]));
+    __m256i pm;
+    if constexpr (F::signs_form == IqSigns::pm_bytes) {
+        pm = _mm256_set_epi64x(int64_t(s.sign[3]), int64_t(s.sign[2]), int64_t(s.sign[1]), int64_t(s.sign[0]));
+    } else if constexpr (F::signs_form == IqSigns::bits) {
+        pm = _mm256_or_si256(spread_signs(s.signs), one);
+    } else { // bit 4l + 3 tested in each 16-bit word of group l's 8 bytes
+        const __m256i bit = _mm256_set_epi64x(int64_t(0x8000800080008000ull), int64_t(0x0800080008000800ull),
+            int64_t(0x0080008000800080ull), int64_t(0x0008000800080008ull));
+        const __m256i v = _mm256_and_si256(_mm256_set1_epi16(int16_t(s.signs)), bit);
+        pm = _mm256_or_si256(_mm256_cmpeq_epi16(v, bit), one);
+    }
     const __m256i scale = _mm256_set_m128i(_mm_set1_epi16(int16_t(s.ls1)), _mm_set1_epi16(int16_t(s.ls0)));
     if constexpr (F::ternary) {
         const __m256i level = _mm256_add_epi8(_mm256_sign_epi8(_mm256_set1_epi8(8), grid), pm);
