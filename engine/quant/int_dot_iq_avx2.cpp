@@ -71,7 +71,9 @@ template <class F> struct TileIq {
                 __m256i isum[T];
                 for (int t = 0; t < T; ++t)
                     isum[t] = _mm256_setzero_si256();
-#pragma GCC unroll 2
+                    // all eight sub-blocks unrolled: their offsets, scale nibbles
+                    // and shifts become constants (IQ1_M 289 -> 228 ns a row)
+#pragma GCC unroll 8
                 for (int ib = 0; ib < 8; ++ib) {
                     const IqOperands op = operands<F>(wb, ib);
 #pragma GCC unroll 4
