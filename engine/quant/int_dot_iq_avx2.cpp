@@ -69,10 +69,11 @@ template <class F> struct TileIq {
                 const uint8_t* wb = w + size_t(r) * ws + size_t(b) * F::bytes;
                 prefetch_block(wb, F::bytes);
                 __m256i isum[T];
-                for (int t = 0; t < T; ++t)
+                for (int t = 0; t < T; ++t) {
                     isum[t] = _mm256_setzero_si256();
-                    // all eight sub-blocks unrolled: their offsets, scale nibbles
-                    // and shifts become constants (IQ1_M 289 -> 228 ns a row)
+                }
+                // all eight sub-blocks unrolled: their offsets, scale nibbles
+                // and shifts become constants (IQ1_M 289 -> 228 ns a row)
 #pragma GCC unroll 8
                 for (int ib = 0; ib < 8; ++ib) {
                     const IqOperands op = operands<F>(wb, ib);
