@@ -256,17 +256,12 @@ struct TileQ6K {
 };
 
 // IQ4_XS: per 32-element sub-block, codebook levels (signed) times the
-// sub-block's integer scale (ls - 32) through madd. Two sub-blocks at a time:
-// 32 bytes of nibbles give [ib 0..15 | ib+1 0..15] (low nibbles) and
-// [ib 16..31 | ib+1 16..31] (high), the activations are loaded in the same
-// halves, and madd takes ib's scale in the low 128-bit lane, ib+1's in the
-// high one. The eight scales are unpacked once per block in a register. Rows
-// one after the other over the tile's T tokens, as TileK.
+// sub-block's integer scale (ls - 32) through madd. Rows one after the other
+// over the tile's T tokens, as TileK.
 struct TileIq4Xs {
     static constexpr int rows = 4;
     template <int R, int T>
     MOE_AVX2 static void run(const uint8_t* w, size_t ws, const uint8_t* const* a, int64_t n, float* out, size_t ldo) {
-        const __m256i m4 = _mm256_set1_epi8(0x0F);
         __m256 acc[R][T];
         for (auto& row : acc)
             for (auto& v : row)
@@ -278,30 +273,20 @@ struct TileIq4Xs {
             for (int r = 0; r < R; ++r) {
                 const uint8_t* wb = w + size_t(r) * ws + size_t(b) * iq4_xs_block_bytes;
                 prefetch_block(wb, iq4_xs_block_bytes);
-                const __m256i ls = _mm256_broadcastsi128_si256(iq4_xs_scales(read_u16(wb + 2), read_u32(wb + 4)));
+                const uint16_t scales_h = read_u16(wb + 2);
+                const uint32_t scales_l = read_u32(wb + 4);
                 __m256i isum[T];
                 for (int t = 0; t < T; ++t)
                     isum[t] = _mm256_setzero_si256();
-#pragma GCC unroll 4
-                for (int ib = 0; ib < 8; ib += 2) {
-                    const __m256i q = load32(wb + 8 + 16 * ib);
-                    const __m256i v_lo = codebook(iq::kvalues_iq4nl, _mm256_and_si256(q, m4));
-                    const __m256i v_hi = codebook(iq::kvalues_iq4nl, _mm256_and_si256(_mm256_srli_epi16(q, 4), m4));
-                    const __m256i mag_lo = _mm256_sign_epi8(v_lo, v_lo), mag_hi = _mm256_sign_epi8(v_hi, v_hi);
-                    const __m256i scale = _mm256_shuffle_epi8(ls,
-                        _mm256_set_m128i(_mm_set1_epi16(int16_t(0x0100 + 0x0202 * (ib + 1))),
-                            _mm_set1_epi16(int16_t(0x0100 + 0x0202 * ib))));
+                for (int ib = 0; ib < 8; ++ib) {
+                    const __m256i q = codebook(iq::kvalues_iq4nl, nibbles32(wb + 8 + 16 * ib));
+                    const __m256i mag = _mm256_sign_epi8(q, q);
+                    const __m256i ls = _mm256_set1_epi16(int16_t(iq4_xs_scale(scales_h, scales_l, ib)));
 #pragma GCC unroll 4
                     for (int t = 0; t < T; ++t) {
-                        const int8_t* x = act256_levels(ab[t]) + 32 * ib;
-                        const __m256i x_lo = _mm256_loadu2_m128i(
-                            reinterpret_cast<const __m128i*>(x + 32), reinterpret_cast<const __m128i*>(x));
-                        const __m256i x_hi = _mm256_loadu2_m128i(
-                            reinterpret_cast<const __m128i*>(x + 48), reinterpret_cast<const __m128i*>(x + 16));
-                        const __m256i p_lo = _mm256_maddubs_epi16(mag_lo, _mm256_sign_epi8(x_lo, v_lo));
-                        const __m256i p_hi = _mm256_maddubs_epi16(mag_hi, _mm256_sign_epi8(x_hi, v_hi));
-                        isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(p_lo, scale));
-                        isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(p_hi, scale));
+                        const __m256i xv = load32(act256_levels(ab[t]) + 32 * ib);
+                        const __m256i p = _mm256_maddubs_epi16(mag, _mm256_sign_epi8(xv, q));
+                        isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(p, ls));
                     }
                 }
                 const float d = half_f16c(wb);
@@ -314,14 +299,6 @@ struct TileIq4Xs {
         for (int r = 0; r < R; ++r)
             for (int t = 0; t < T; ++t)
                 out[size_t(t) * ldo + size_t(r)] = hsum(acc[r][t]);
-    }
-
-    // The eight sub-block scales as int16, packed in a register on the way.
-    MOE_AVX2 static __m128i iq4_xs_scales(uint16_t scales_h, uint32_t scales_l) {
-        uint64_t ls = 0;
-        for (int ib = 0; ib < 8; ++ib)
-            ls |= uint64_t(uint8_t(int8_t(iq4_xs_scale(scales_h, scales_l, ib)))) << (8 * ib);
-        return _mm_cvtepi8_epi16(_mm_cvtsi64_si128(int64_t(ls)));
     }
 };
 

@@ -88,6 +88,17 @@ template <class K>
 MOE_AVX2 void tiles(const uint8_t* w, size_t ws, int n_rows, const uint8_t* qx, size_t qs, const int32_t* index,
     int n_tok, int64_t n, float* out, size_t ldo) {
     static_assert(K::rows >= 1 && K::rows <= 4);
+    if (n_tok == 1) {
+        // Decode: one whole row after another, a single stream for the
+        // prefetchers; K::rows rows read a block of each in turn, which
+        // measured 10-36 % slower at one token (Q4_K, Q6_K, Q8_0, IQ4_XS,
+        // Q2_K; MXFP4 even). The same bits either way: each (row, token)
+        // has its own accumulator.
+        const uint8_t* a = qx + size_t(index ? index[0] : 0) * qs;
+        for (int r = 0; r < n_rows; ++r)
+            K::template run<1, 1>(w + size_t(r) * ws, ws, &a, n, out + r, ldo);
+        return;
+    }
     for (int r0 = 0; r0 < n_rows; r0 += K::rows) {
         const int nr = std::min(K::rows, n_rows - r0);
         const uint8_t* wr = w + size_t(r0) * ws;
