@@ -3,8 +3,9 @@
 #
 #   tests/llamacpp/bench_side_by_side.sh [--cli PATH/TO/moe-cli] [-p 512] [-n 128] [-r 2] [--exact] MODEL.gguf...
 #
-# For each file, alternating which goes first: `moe-cli bench -p P -n N -r R --batch min(P,512)
-# --no-record` (the default fast path; --exact: the float-activation path) and llama.cpp's
+# For each file, alternating which goes first: `moe-cli bench -p P -n 1 -r R --batch min(P,512)`
+# then `-p 1 -n N -r R` (the prompt, then the decode from an empty context, as llama-bench's
+# pp and tg tests; --no-record; the default fast path, --exact: the float-activation path) and llama.cpp's
 # `llama-bench -p P -n N -r R -t $(nproc)` (built by setup.sh from the npm release; its
 # default batch of 2048/512 takes the whole prompt at once), both on all cores. Prints one
 # markdown table: file, test, both speeds, the ratio, the share of the measured read
@@ -26,7 +27,7 @@ while [[ $# -gt 0 ]]; do
         -n) N=$2; shift 2 ;;
         -r) R=$2; shift 2 ;;
         --exact) exact=(--exact); shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) models+=("$1"); shift ;;
     esac
 done
@@ -45,10 +46,16 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 load() { cut -d' ' -f1 /proc/loadavg; }
+# Two runs, as llama-bench's two tests: the prompt (P tokens, one decoded)
+# and the decode from an empty context (1 prompt token, N decoded). Decoding
+# after the P-token prompt would attend over P more positions than
+# llama-bench's tg test does.
 run_moe() {  # file index
     load >"$tmp/moe-$2.load"
-    "$cli" bench "$1" -p "$P" -n "$N" -r "$R" -t "$threads" --batch "$batch" "${exact[@]}" --no-record --json \
-        >"$tmp/moe-$2.json" 2>"$tmp/moe-$2.err" ||
+    "$cli" bench "$1" -p "$P" -n 1 -r "$R" -t "$threads" --batch "$batch" "${exact[@]}" --no-record --json \
+        >"$tmp/moe-$2.pp.json" 2>"$tmp/moe-$2.err" &&
+    "$cli" bench "$1" -p 1 -n "$N" -r "$R" -t "$threads" "${exact[@]}" --no-record --json \
+        >"$tmp/moe-$2.json" 2>>"$tmp/moe-$2.err" ||
         { echo "moe-cli bench failed on $1:" >&2; tail -5 "$tmp/moe-$2.err" >&2; exit 1; }
 }
 run_llama() {
@@ -71,11 +78,12 @@ cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.start
 bw = []
 rows = []
 for i, m in enumerate(models):
-    moe = json.load(open(f"{tmp}/moe-{i}.json"))
+    moe = json.load(open(f"{tmp}/moe-{i}.json"))  # the decode run
+    moe_pp = json.load(open(f"{tmp}/moe-{i}.pp.json"))
     lla = json.load(open(f"{tmp}/llama-{i}.json"))
     load_moe = open(f"{tmp}/moe-{i}.load").read().strip()
     load_lla = open(f"{tmp}/llama-{i}.load").read().strip()
-    gbs = moe["memory_bandwidth"]["gb_per_s"]
+    gbs = max(moe["memory_bandwidth"]["gb_per_s"], moe_pp["memory_bandwidth"]["gb_per_s"])
     bw.append(gbs)
     bytes_tok = moe.get("weight_bytes_per_token") or 0
     ll = {}
@@ -86,7 +94,7 @@ for i, m in enumerate(models):
             ll[f"tg{r['n_gen']}"] = r["avg_ts"]
     size = os.path.getsize(m) / 1e9
     name = f"{os.path.basename(m)} ({size:.2f} GB)" if size >= 0.1 else f"{os.path.basename(m)} ({size * 1000:.0f} MB)"
-    for test, ours in ((f"pp{P}", moe["prompt_tokens_per_s"]["mean"]), (f"tg{N}", moe["gen_tokens_per_s"]["mean"])):
+    for test, ours in ((f"pp{P}", moe_pp["prompt_tokens_per_s"]["mean"]), (f"tg{N}", moe["gen_tokens_per_s"]["mean"])):
         theirs = ll.get(test)
         ratio = f"{ours / theirs:.2f}" if theirs else "n/a"
         share_ours = share_theirs = ""
