@@ -65,14 +65,15 @@ package: build
 
 # The whole suite built with AddressSanitizer and UBSan (-DMOE_SANITIZE=ON);
 # any report fails the test that made it. ASAN_TESTS narrows it, e.g.
-# ASAN_TESTS='-R "^tst_(gguf|model)$$"'. -O1 (the usual level for ASan: fast
-# to build, exact stacks); no CUDA backend (nvcc's code is not instrumented).
+# ASAN_TESTS='-R "^tst_(gguf|model)$$"'. -O0 but the hot loops at -O1
+# (engine/CMakeLists.txt: half the build of -O1 everywhere); no CUDA backend
+# (nvcc's code is not instrumented).
 # Leaks inside system libraries the UI loads are suppressed, each named with
 # its reason, in tests/asan/lsan.supp.
 ASAN_DIR ?= build-asan
 ASAN_TESTS ?=
 ASAN_CMAKE_FLAGS = -DMOE_SANITIZE=ON -DMOE_CUDA=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG"
+  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O0 -g1 -DNDEBUG" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O0 -g1 -DNDEBUG"
 ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   LSAN_OPTIONS=suppressions=$(CURDIR)/tests/asan/lsan.supp:print_suppressions=0 \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
@@ -81,11 +82,11 @@ test-asan: deps
 	cmake --build $(ASAN_DIR) -j $(JOBS)
 	cd $(ASAN_DIR) && $(ASAN_ENV) ctest --output-on-failure -j $(JOBS) $(ASAN_TESTS)
 
-# The sanitizer step meant for CI (not yet in .ci/run: its build is over the
-# budget, README "Tests"): the same build, but only
-# the engine and moe-cli suites (ctest label asan-ci, listed at the end of
-# tests/CMakeLists.txt) and only what they need (target asan_ci_targets): no
-# Qt UI, no Python reference checks, which run unsanitized in `make test`.
+# The sanitizer step CI runs (.ci/run, after `make test`): the same build,
+# but only the engine and moe-cli suites (ctest label asan-ci, listed at the
+# end of tests/CMakeLists.txt) and only what they need (target
+# asan_ci_targets): no Qt UI, no Python reference checks, which run
+# unsanitized in `make test`.
 test-asan-ci: deps
 	cmake -S . -B $(ASAN_DIR) $(ASAN_CMAKE_FLAGS) $(CMAKE_FLAGS)
 	cmake --build $(ASAN_DIR) -j $(JOBS) --target asan_ci_targets
