@@ -31,9 +31,7 @@ template <size_t Bytes, __m256i (*Levels)(const uint8_t*)> struct TileAffine32 {
     template <int R, int T>
     MOE_AVX2 static void run(const uint8_t* w, size_t ws, const uint8_t* const* a, int64_t n, float* out, size_t ldo) {
         __m256 acc[R][T];
-        for (auto& row : acc)
-            for (auto& v : row)
-                v = _mm256_setzero_ps();
+        zero_tile(acc);
         const __m256i ones8 = _mm256_set1_epi8(1), ones16 = _mm256_set1_epi16(1);
 #pragma GCC unroll 2
         for (int64_t b = 0; b < n / 32; ++b) {
@@ -65,9 +63,7 @@ template <size_t Bytes, __m256i (*Levels)(const uint8_t*)> struct TileAffine32 {
                 }
             }
         }
-        for (int r = 0; r < R; ++r)
-            for (int t = 0; t < T; ++t)
-                out[size_t(t) * ldo + size_t(r)] = hsum(acc[r][t]);
+        store_tile(acc, out, ldo);
     }
 };
 

@@ -41,9 +41,7 @@ template <size_t Bytes, __m256i (*Levels)(const uint8_t*), float (*Scale)(const 
     template <int R, int T>
     MOE_AVX2 static void run(const uint8_t* w, size_t ws, const uint8_t* const* a, int64_t n, float* out, size_t ldo) {
         __m256 acc[R][T];
-        for (auto& row : acc)
-            for (auto& v : row)
-                v = _mm256_setzero_ps();
+        zero_tile(acc);
         const __m256i ones = _mm256_set1_epi16(1);
 #pragma GCC unroll 2
         for (int64_t b = 0; b < n / 32; ++b) {
@@ -71,9 +69,7 @@ template <size_t Bytes, __m256i (*Levels)(const uint8_t*), float (*Scale)(const 
                 }
             }
         }
-        for (int r = 0; r < R; ++r)
-            for (int t = 0; t < T; ++t)
-                out[size_t(t) * ldo + size_t(r)] = hsum(acc[r][t]);
+        store_tile(acc, out, ldo);
     }
 };
 
@@ -132,9 +128,7 @@ template <bool Five> struct TileK {
         constexpr size_t bytes = Five ? q5_k_block_bytes : q4_k_block_bytes;
         const __m256i m4 = _mm256_set1_epi8(0x0F);
         __m256 acc[R][T];
-        for (auto& row : acc)
-            for (auto& v : row)
-                v = _mm256_setzero_ps();
+        zero_tile(acc);
         for (int64_t b = 0; b < n / qk_k; ++b) {
             const uint8_t* ab[T];
             for (int t = 0; t < T; ++t)
@@ -184,9 +178,7 @@ template <bool Five> struct TileK {
                 }
             }
         }
-        for (int r = 0; r < R; ++r)
-            for (int t = 0; t < T; ++t)
-                out[size_t(t) * ldo + size_t(r)] = hsum(acc[r][t]);
+        store_tile(acc, out, ldo);
     }
 };
 
@@ -201,9 +193,7 @@ struct TileQ6K {
     MOE_AVX2 static void run(const uint8_t* w, size_t ws, const uint8_t* const* a, int64_t n, float* out, size_t ldo) {
         const __m256i m4 = _mm256_set1_epi8(0x0F), m2 = _mm256_set1_epi8(0x30);
         __m256 acc[R][T];
-        for (auto& row : acc)
-            for (auto& v : row)
-                v = _mm256_setzero_ps();
+        zero_tile(acc);
         for (int64_t b = 0; b < n / qk_k; ++b) {
             const uint8_t* ab[T];
             for (int t = 0; t < T; ++t)
@@ -249,9 +239,7 @@ struct TileQ6K {
                 }
             }
         }
-        for (int r = 0; r < R; ++r)
-            for (int t = 0; t < T; ++t)
-                out[size_t(t) * ldo + size_t(r)] = hsum(acc[r][t]);
+        store_tile(acc, out, ldo);
     }
 };
 
@@ -263,9 +251,7 @@ struct TileIq4Xs {
     template <int R, int T>
     MOE_AVX2 static void run(const uint8_t* w, size_t ws, const uint8_t* const* a, int64_t n, float* out, size_t ldo) {
         __m256 acc[R][T];
-        for (auto& row : acc)
-            for (auto& v : row)
-                v = _mm256_setzero_ps();
+        zero_tile(acc);
         for (int64_t b = 0; b < n / qk_k; ++b) {
             const uint8_t* ab[T];
             for (int t = 0; t < T; ++t)
@@ -296,9 +282,7 @@ struct TileIq4Xs {
                 }
             }
         }
-        for (int r = 0; r < R; ++r)
-            for (int t = 0; t < T; ++t)
-                out[size_t(t) * ldo + size_t(r)] = hsum(acc[r][t]);
+        store_tile(acc, out, ldo);
     }
 };
 

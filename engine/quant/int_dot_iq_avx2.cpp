@@ -58,9 +58,7 @@ template <class F> struct TileIq {
     template <int R, int T>
     MOE_AVX2 static void run(const uint8_t* w, size_t ws, const uint8_t* const* a, int64_t n, float* out, size_t ldo) {
         __m256 acc[R][T];
-        for (auto& row : acc)
-            for (auto& v : row)
-                v = _mm256_setzero_ps();
+        zero_tile(acc);
         for (int64_t b = 0; b < n / qk_k; ++b) {
             const uint8_t* ab[T];
             for (int t = 0; t < T; ++t)
@@ -91,9 +89,7 @@ template <class F> struct TileIq {
                 }
             }
         }
-        for (int r = 0; r < R; ++r)
-            for (int t = 0; t < T; ++t)
-                out[size_t(t) * ldo + size_t(r)] = hsum(acc[r][t]);
+        store_tile(acc, out, ldo);
     }
 };
 

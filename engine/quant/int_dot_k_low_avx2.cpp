@@ -44,9 +44,7 @@ template <bool Three> struct TileKLow {
         constexpr size_t bytes = Three ? q3_k_block_bytes : q2_k_block_bytes;
         const __m256i m3 = _mm256_set1_epi8(3);
         __m256 acc[R][T];
-        for (auto& row : acc)
-            for (auto& v : row)
-                v = _mm256_setzero_ps();
+        zero_tile(acc);
         for (int64_t b = 0; b < n / qk_k; ++b) {
             const uint8_t* ab[T];
             for (int t = 0; t < T; ++t)
@@ -108,9 +106,7 @@ template <bool Three> struct TileKLow {
                 }
             }
         }
-        for (int r = 0; r < R; ++r)
-            for (int t = 0; t < T; ++t)
-                out[size_t(t) * ldo + size_t(r)] = hsum(acc[r][t]);
+        store_tile(acc, out, ldo);
     }
 };
 

@@ -59,6 +59,19 @@ MOE_AVX2 inline void prefetch_block(const uint8_t* w, size_t bytes) {
         prefetch_ahead(w + off);
 }
 
+// A tile's accumulators: zeroed, and at the end each (row, token)'s lanes
+// summed once into out[t·ldo + r].
+template <int R, int T> MOE_AVX2 inline void zero_tile(__m256 (&acc)[R][T]) {
+    for (auto& row : acc)
+        for (auto& v : row)
+            v = _mm256_setzero_ps();
+}
+template <int R, int T> MOE_AVX2 inline void store_tile(const __m256 (&acc)[R][T], float* out, size_t ldo) {
+    for (int r = 0; r < R; ++r)
+        for (int t = 0; t < T; ++t)
+            out[size_t(t) * ldo + size_t(r)] = hsum(acc[r][t]);
+}
+
 // Tokens per tile; the rows per tile are each kernel's own (K::rows).
 constexpr int tile_tokens = 4;
 
